@@ -1,0 +1,26 @@
+"""Every route fakenova serves, as ordered tables per service, turned into blueprints.
+
+Compute routes are served under ``/compute/v2.1`` and ``/compute/v2.1/<project_id>`` (Nova 2.18 made the
+project id optional; fakenova accepts both at every version, as Nova does).
+"""
+from __future__ import annotations
+
+from typing import List
+
+from flask import Blueprint
+
+from . import servers, versions
+from .routing import Route, blueprint
+
+COMPUTE_ROUTES = (
+    *servers.ROUTES,
+)
+
+
+def blueprints() -> List[Blueprint]:
+    """All blueprints of the app, compute last so its catch-all project prefix cannot shadow others."""
+    compute_root = blueprint("compute_root", "/compute", (Route("GET", "/", versions.root, public=True, negotiates=False),))
+    v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
+    compute = blueprint("compute", "/compute/v2.1", COMPUTE_ROUTES, ("", "/<project_id>"),
+                        checks_project=True)
+    return [compute_root, v21, compute]

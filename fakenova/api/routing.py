@@ -1,0 +1,81 @@
+"""Route tables and how one becomes a Flask blueprint.
+
+A :class:`Route` is data: method, path, handler, the microversions in which it exists and whether it needs
+a token. ``blueprint()`` turns an ordered table into a blueprint whose views check the version range (404
+outside it, as Nova does) and the project id in the URL before calling the handler.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional, Sequence, Tuple
+
+from flask import Blueprint, Response, g
+
+from ..domain import errors
+from ..microversions import VersionRange
+
+Handler = Callable[..., Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One row of a route table.
+
+    :param versions: the compute microversions in which the route exists (404 outside).
+    :param public: True for version documents, which need no token.
+    :param negotiates: False where Nova answers outside microversion control (the ``/compute/`` root).
+    """
+
+    method: str
+    path: str
+    handler: Handler
+    versions: VersionRange = VersionRange()
+    public: bool = False
+    negotiates: bool = True
+
+
+def _view(route: Route, *, checks_project: bool) -> Handler:
+    def view(**kwargs: str) -> Response:
+        url_project = kwargs.pop("project_id", None)
+        g.fakenova_url_project = url_project
+        ctx = getattr(g, "fakenova_ctx", None)
+        if checks_project and url_project is not None and ctx is not None and url_project != ctx.project_id:
+            raise errors.BadRequest(
+                f"Malformed request URL: URL's project_id '{url_project}' doesn't match Context's "
+                f"project_id '{ctx.project_id}'")
+        if ctx is not None and ctx.version not in route.versions:
+            raise errors.NotFound()
+        return route.handler(**kwargs)
+
+    view.fakenova_route = route  # type: ignore[attr-defined]
+    return view
+
+
+def blueprint(name: str, url_prefix: str, routes: Sequence[Route],
+              project_prefixes: Iterable[str] = ("",), *, checks_project: bool = False) -> Blueprint:
+    """Register every route of ``routes`` under each of ``project_prefixes`` (e.g. ``/<project_id>``).
+
+    :param checks_project: compare a ``project_id`` URL segment with the token's project (Nova's 400).
+    """
+    bp = Blueprint(name, __name__, url_prefix=url_prefix)
+    seen: set = set()
+    for prefix in project_prefixes:
+        for index, route in enumerate(routes):
+            module = route.handler.__module__.rsplit(".", 1)[-1]
+            endpoint = f"{module}_{route.handler.__name__}_{route.method.lower()}_{index}{'_p' if prefix else ''}"
+            if endpoint in seen:
+                raise ValueError(f"duplicate route {route}")
+            seen.add(endpoint)
+            bp.add_url_rule(prefix + route.path, endpoint=endpoint, methods=[route.method],
+                            view_func=_view(route, checks_project=checks_project), strict_slashes=False)
+    return bp
+
+
+def route_of(view: Optional[Callable]) -> Optional[Route]:
+    """The route row behind a matched view, if any."""
+    return getattr(view, "fakenova_route", None)
+
+
+def table_rows(routes: Sequence[Route]) -> Tuple[Tuple[str, str, str], ...]:
+    """(method, path, versions) rows for listings such as ``fakenova routes``."""
+    return tuple((route.method, route.path, str(route.versions)) for route in routes)

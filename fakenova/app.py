@@ -1,0 +1,48 @@
+"""The app factory: build one Flask app from settings, with its own store, clock and ids.
+
+Nothing here is module-level state; every call returns an independent app (tests make many).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import Flask, Response, request
+
+from .api import pipeline
+from .api.http import json_response
+from .api.routes import blueprints
+from .clock import Clock
+from .runtime import Runtime
+from .settings import Settings
+from .store import Store
+
+
+def _index() -> Response:
+    """``GET /``: where each service lives on this one port."""
+    base = request.host_url.rstrip("/")
+    services = {name: f"{base}{path}" for name, path in (
+        ("identity", "/identity/v3"), ("compute", "/compute/v2.1"), ("image", "/image/v2"),
+        ("network", "/network/v2.0"), ("control", "/_fakenova"))}
+    return json_response({"name": "fakenova", "services": services})
+
+
+def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = None,
+               clock: Optional[Clock] = None) -> Flask:
+    """Build a fakenova WSGI app, seeded with the fixtures.
+
+    :param settings: configuration; ``Settings()`` defaults when None.
+    :param store: the store to use; opened from ``settings.store_url`` when None.
+    :param clock: the clock; an :class:`~fakenova.clock.OffsetClock` (system time) when None.
+
+    .. versionadded:: 0.1
+    """
+    runtime = Runtime.build(settings, store=store, clock=clock)
+    app = Flask("fakenova")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["fakenova"] = runtime
+    pipeline.install(app)
+    app.add_url_rule("/", "index", _index)
+    for bp in blueprints():
+        app.register_blueprint(bp)
+    runtime.reset()
+    return app

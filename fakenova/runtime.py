@@ -1,0 +1,41 @@
+"""The objects one fakenova app shares: settings, store, clock and id factory, and how they are reset.
+
+There is exactly one Runtime per app (kept in ``app.extensions["fakenova"]``); nothing is module-global.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .clock import Clock, OffsetClock
+from .ids import IdFactory
+from .settings import Settings
+from .store import Store, open_store
+
+
+@dataclass
+class Runtime:
+    """Everything a request handler or control operation needs besides the request itself."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+    ids: IdFactory
+
+    @classmethod
+    def build(cls, settings: Optional[Settings] = None, *, store: Optional[Store] = None,
+              clock: Optional[Clock] = None) -> "Runtime":
+        """Assemble a runtime from settings, opening the store and clock they name unless given."""
+        settings = settings or Settings()
+        return cls(settings=settings,
+                   store=store if store is not None else open_store(settings.store_url),
+                   clock=clock if clock is not None else OffsetClock(),
+                   ids=IdFactory(settings.seed))
+
+    def reset(self) -> None:
+        """Forget all state, restart the id sequence and load the seed data again."""
+        from .seed import load_seed  # late: seed reads YAML, which the domain must not
+
+        self.store.clear()
+        self.ids.reseed(self.settings.seed)
+        load_seed(self)

@@ -1,0 +1,102 @@
+"""Load seed data (identities, flavors, images, networks) from YAML fixtures into a runtime's store.
+
+The bundled ``fixtures/`` folder ships inside the package; ``Settings.fixtures_dir`` points at a user's own
+folder with the same layout. YAML is read with ``safe_load`` only, and every record is normalised here so the
+rest of fakenova sees one shape.
+"""
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List
+
+import yaml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .runtime import Runtime
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def bundled_dir(name: str) -> Path:
+    """The folder of bundled data ``name`` (``fixtures`` or ``scenarios``), installed or in a checkout."""
+    installed = Path(__file__).resolve().parent / name
+    return installed if installed.is_dir() else _REPO_ROOT / name
+
+
+def _read(folder: Path, relative: str) -> Dict[str, Any]:
+    path = folder / relative
+    if not path.is_file():
+        return {}
+    with path.open("r", encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def load_seed(runtime: "Runtime") -> None:
+    """Put the fixtures' records into the runtime's store (after a reset)."""
+    folder = Path(runtime.settings.fixtures_dir) if runtime.settings.fixtures_dir else bundled_dir("fixtures")
+    now = runtime.clock.now()
+    identity = _read(folder, "identity.yaml")
+    projects = _seed_identity(runtime, identity)
+    for flavor in _read(folder, "catalogue/flavors.yaml").get("flavors", []):
+        record = normalise_flavor(flavor)
+        runtime.store.put("flavor", record["id"], record)
+    for image in _read(folder, "catalogue/images.yaml").get("images", []):
+        record = normalise_image(image, now, projects)
+        runtime.store.put("image", record["id"], record)
+    for network in _read(folder, "catalogue/networks.yaml").get("networks", []):
+        _seed_network(runtime, network, projects)
+
+
+def _by_name(items: Iterable[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    return {item["name"]: item for item in items}
+
+
+def _seed_identity(runtime: "Runtime", data: Dict[str, Any]) -> Dict[str, str]:
+    """Store domains, roles, projects, users and role assignments; return project name -> id."""
+    store = runtime.store
+    store.put("config", "region", data.get("region", "RegionOne"))
+    for kind in ("domain", "role", "project", "user"):
+        for item in data.get(kind + "s", []):
+            record = {"domain_id": "default", "enabled": True, "description": "", **item}
+            store.put(kind, record["id"], record)
+    projects = _by_name(data.get("projects", []))
+    users = _by_name(data.get("users", []))
+    for assignment in data.get("assignments", []):
+        user, project = users[assignment["user"]], projects[assignment["project"]]
+        store.put("assignment", f"{user['id']}:{project['id']}", list(assignment["roles"]))
+    return {name: project["id"] for name, project in projects.items()}
+
+
+def normalise_flavor(flavor: Dict[str, Any]) -> Dict[str, Any]:
+    """A flavor with every field Nova shows, defaults filled in."""
+    return {"ephemeral": 0, "swap": 0, "rxtx_factor": 1.0, "is_public": True, "disabled": False,
+            "description": None, "extra_specs": {}, **flavor, "id": str(flavor["id"])}
+
+
+def normalise_image(image: Dict[str, Any], now: float, projects: Dict[str, str]) -> Dict[str, Any]:
+    """A Glance image record with defaults; ``owner`` may name a project."""
+    owner = image.get("owner")
+    return {"status": "active", "visibility": "public", "protected": False, "tags": [],
+            "disk_format": "qcow2", "container_format": "bare", "size": 0, "min_disk": 0, "min_ram": 0,
+            "properties": {}, "created_at": now, "updated_at": now, **image,
+            "owner": projects.get(owner, owner)}
+
+
+def _seed_network(runtime: "Runtime", network: Dict[str, Any], projects: Dict[str, str]) -> None:
+    project = projects.get(network.get("project", ""), network.get("project", ""))
+    subnets: List[Dict[str, Any]] = []
+    for subnet in network.get("subnets", []):
+        cidr = ipaddress.ip_network(subnet["cidr"])
+        record = {"ip_version": cidr.version, "gateway_ip": str(next(cidr.hosts())), "enable_dhcp": True,
+                  "dns_nameservers": [], "host_routes": [], **subnet, "network_id": network["id"],
+                  "project_id": project}
+        subnets.append(record)
+        runtime.store.put("subnet", record["id"], record)
+    record = {"status": "ACTIVE", "admin_state_up": True, "mtu": 1450, **network, "project_id": project,
+              "subnets": [subnet["id"] for subnet in subnets]}
+    record.pop("project", None)
+    runtime.store.put("network", record["id"], record)

@@ -1,0 +1,92 @@
+"""Settings: every knob of a fakenova instance in one frozen dataclass, fed by CLI flags and FAKENOVA_* env.
+
+A setting is typed where it is parsed (versions become :class:`Version`, paces become Pace values), so no
+code downstream reads strings or magic keys.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping, Optional
+
+from .domain.pace import Immediate, Pace, parse_pace
+from .microversions import MAX_VERSION, MIN_VERSION, Version
+
+#: Nova's max_request_body_size (oslo.middleware sizelimit default)
+MAX_REQUEST_BODY = 114688
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one fakenova app.
+
+    :param host: address ``fakenova serve`` binds (loopback by default).
+    :param port: port to bind; 0 picks a free one.
+    :param min_version: lowest compute microversion advertised.
+    :param max_version: highest compute microversion advertised (lower it to emulate an older cloud).
+    :param pace: how fast servers move along lifecycle paths unless ``paces`` names the action.
+    :param paces: per-action pace overrides, keyed by lifecycle action value (``create``, ``delete``).
+    :param seed: seed for ids, addresses and passwords; None for system randomness.
+    :param store_url: which store to open (``memory://``).
+    :param fixtures_dir: a folder of seed YAML replacing the bundled ``fixtures/``.
+    :param token_ttl: lifetime of issued tokens in seconds.
+    :param reclaim_instance_interval: seconds a deleted server stays SOFT_DELETED; 0 disables soft delete.
+    :param max_limit: Nova's ``[api] max_limit`` for list pages.
+    :param enable_instance_password: whether create/rebuild/rescue return ``adminPass``.
+    :param deleted_retention: how many deleted servers are kept for ``changes-since`` listings.
+
+    .. versionadded:: 0.1
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8774
+    min_version: Version = MIN_VERSION
+    max_version: Version = MAX_VERSION
+    pace: Pace = Immediate()
+    paces: Mapping[str, Pace] = field(default_factory=dict)
+    seed: Optional[int] = None
+    store_url: str = "memory://"
+    fixtures_dir: Optional[str] = None
+    token_ttl: float = 3600.0
+    reclaim_instance_interval: float = 0.0
+    max_limit: int = 1000
+    enable_instance_password: bool = True
+    deleted_retention: int = 1000
+
+    def __post_init__(self) -> None:
+        if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
+            raise ValueError(f"versions must satisfy {MIN_VERSION} <= min <= max <= {MAX_VERSION}")
+
+    def pace_for(self, action: str) -> Pace:
+        """The pace for a lifecycle action value, falling back to the default pace."""
+        return self.paces.get(action, self.pace)
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with ``changes`` applied (values already typed)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> "Settings":
+        """Read ``FAKENOVA_<FIELD>`` variables (e.g. ``FAKENOVA_MAX_VERSION=2.60``), then apply overrides.
+
+        :param environ: the environment to read; ``os.environ`` by default.
+        """
+        environ = os.environ if environ is None else environ
+        values: dict = {}
+        for item in fields(cls):
+            raw = environ.get("FAKENOVA_" + item.name.upper())
+            if raw is not None and item.name != "paces":
+                values[item.name] = parse_setting(item.name, raw)
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
+
+
+def parse_setting(name: str, raw: str) -> Any:
+    """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
+    parsers = {
+        "port": int, "seed": int, "max_limit": int, "deleted_retention": int,
+        "token_ttl": float, "reclaim_instance_interval": float,
+        "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
+        "enable_instance_password": lambda text: text.lower() in ("1", "true", "yes", "on"),
+    }
+    return parsers.get(name, str)(raw)

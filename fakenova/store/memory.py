@@ -1,0 +1,102 @@
+"""MemoryStore: the in-process store, dicts guarded by one re-entrant lock.
+
+``compute`` runs the caller's function under the lock, so a read-modify-write can never interleave with
+another; the project index keeps ``list(kind, project)`` proportional to that project's records.
+"""
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Any, Callable, Deque, Dict, Iterable, Iterator, List, Optional
+from contextlib import contextmanager
+
+from .base import REMOVE
+
+JOURNAL_LIMIT = 10_000
+
+
+class MemoryStore:
+    """Dict-backed :class:`~fakenova.store.base.Store`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._records: Dict[str, Dict[str, Any]] = {}
+        self._projects: Dict[str, Dict[str, str]] = {}  # kind -> key -> project
+        self._by_project: Dict[str, Dict[str, Dict[str, None]]] = {}  # kind -> project -> ordered keys
+        self._counters: Dict[str, int] = {}
+        self._journal: Deque[Dict[str, Any]] = deque(maxlen=JOURNAL_LIMIT)
+
+    def get(self, kind: str, key: str) -> Optional[Any]:
+        return self._records.get(kind, {}).get(key)
+
+    def list(self, kind: str, project: Optional[str] = None) -> List[Any]:
+        with self._lock:
+            records = self._records.get(kind, {})
+            if project is None:
+                return list(records.values())
+            keys = self._by_project.get(kind, {}).get(project, {})
+            return [records[key] for key in keys]
+
+    def put(self, kind: str, key: str, value: Any, project: Optional[str] = None) -> None:
+        with self._lock:
+            self._unindex(kind, key)
+            self._records.setdefault(kind, {})[key] = value
+            if project is not None:
+                self._projects.setdefault(kind, {})[key] = project
+                self._by_project.setdefault(kind, {}).setdefault(project, {})[key] = None
+
+    def delete(self, kind: str, key: str) -> bool:
+        with self._lock:
+            existed = self._records.get(kind, {}).pop(key, None) is not None
+            self._unindex(kind, key)
+            return existed
+
+    def _unindex(self, kind: str, key: str) -> None:
+        project = self._projects.get(kind, {}).pop(key, None)
+        if project is not None:
+            self._by_project[kind][project].pop(key, None)
+
+    def compute(self, kind: str, key: str, fn: Callable[[Optional[Any]], Any],
+                project: Optional[str] = None) -> Any:
+        with self._lock:
+            current = self.get(kind, key)
+            result = fn(current)
+            if result is REMOVE:
+                self.delete(kind, key)
+            elif result is not current:
+                if project is None:
+                    project = self._projects.get(kind, {}).get(key)
+                self.put(kind, key, result, project)
+            return result
+
+    @contextmanager
+    def atomically(self) -> Iterator[None]:
+        with self._lock:
+            yield
+
+    def next_counter(self, name: str) -> int:
+        with self._lock:
+            value = self._counters.get(name, 0) + 1
+            self._counters[name] = value
+            return value
+
+    def clear(self, kinds: Optional[Iterable[str]] = None) -> None:
+        with self._lock:
+            if kinds is None:
+                self._records.clear()
+                self._projects.clear()
+                self._by_project.clear()
+                self._counters.clear()
+                self._journal.clear()
+                return
+            for kind in kinds:
+                self._records.pop(kind, None)
+                self._projects.pop(kind, None)
+                self._by_project.pop(kind, None)
+
+    def journal_append(self, entry: Dict[str, Any]) -> None:
+        self._journal.append(entry)
+
+    def journal(self) -> List[Dict[str, Any]]:
+        with self._lock:
+            return list(self._journal)

@@ -1,0 +1,193 @@
+"""Field tables and the one renderer that walks them: which key a body has, for whom, at which microversion.
+
+A view is a :class:`FieldTable` of :class:`Field` rows. Each row says how to compute one key from the stored
+record, the microversion range in which the key exists, whether only admins see it and, optionally, a
+condition on the record (``progress`` only for some statuses). :func:`render` is the only code that looks at
+those ranges, and it does so once per (table, version, role): the result is cached as a *plan*, so rendering
+a list of a thousand servers walks a short tuple of callables per server and never compares versions.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from ..domain.models import Server
+from ..microversions import V, Version, VersionRange
+
+
+def _no_image_properties(image_id: str) -> Optional[dict]:
+    """Default image-property lookup: nothing known, so 2.98's ``image.properties`` renders as ``{}``."""
+    return None
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """Everything a view needs from the request, as plain values (the HTTP layer builds it).
+
+    :param version: the negotiated microversion.
+    :param is_admin: whether the caller passes Nova's admin-only policies.
+    :param compute_url: the versioned compute base, e.g. ``http://127.0.0.1:8774/compute/v2.1``.
+    :param bookmark_url: the unversioned compute base, e.g. ``http://127.0.0.1:8774/compute``.
+    :param project_prefix: ``""``, or ``"/<project_id>"`` when the request URL carried the project id.
+    :param image_url: the image service base, e.g. ``http://127.0.0.1:8774/image``.
+    :param image_properties: image id -> its properties (for 2.98's ``image.properties``), or None.
+    :param now: the injected clock's current time, epoch seconds.
+
+    .. versionadded:: 0.1
+    """
+
+    version: Version
+    is_admin: bool
+    compute_url: str
+    bookmark_url: str
+    project_prefix: str = ""
+    image_url: str = ""
+    image_properties: Callable[[str], Optional[dict]] = _no_image_properties
+    now: float = 0.0
+
+
+Render = Callable[[Server, ViewContext], Any]
+Condition = Callable[[Server, ViewContext], bool]
+
+
+# eq=False: rows and tables hash by identity, which keeps the plan cache lookup O(1) and cheap.
+@dataclass(frozen=True, eq=False)
+class Field:
+    """One key of a view.
+
+    :param name: the JSON key.
+    :param render: ``(server, ctx) -> value``.
+    :param since: first microversion with the key.
+    :param until: last microversion with the key (inclusive), or None for open-ended.
+    :param when: ``(server, ctx) -> bool``; the key is present only when it returns true.
+    :param admin_only: only admins (by Nova's default policy) see the key.
+
+    .. versionadded:: 0.1
+    """
+
+    name: str
+    render: Render
+    since: str = "2.1"
+    until: Optional[str] = None
+    when: Optional[Condition] = None
+    admin_only: bool = False
+    versions: VersionRange = dataclasses.field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        versions = VersionRange.of(self.since, self.until)
+        if versions.until is not None and versions.until < versions.since:
+            raise ValueError(f"field {self.name!r}: until {self.until} is before since {self.since}")
+        object.__setattr__(self, "versions", versions)
+
+    def within(self, since: Optional[str] = None, until: Optional[str] = None) -> Optional["Field"]:
+        """This row narrowed to ``[since, until]``, or None when no version is left.
+
+        Used to compose tables (PUT's view is a reduced view up to 2.74, then the full one).
+        """
+        low = max(self.versions.since, V(since)) if since else self.versions.since
+        highs = [v for v in (self.versions.until, V(until) if until else None) if v is not None]
+        high = min(highs) if highs else None
+        if high is not None and high < low:
+            return None
+        return dataclasses.replace(self, since=str(low), until=str(high) if high else None)
+
+
+class FieldTable:
+    """An ordered, checked sequence of :class:`Field` rows forming one view.
+
+    Rows sharing a name must have disjoint version ranges (e.g. ``flavor`` as a link until 2.46, embedded
+    from 2.47); this is checked here, so a bad table fails when its module is imported.
+
+    :param name: the table's name, for error messages.
+    :param rows: the rows; ``None`` entries (rows narrowed away by :meth:`Field.within`) are dropped.
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(self, name: str, rows: Iterable[Optional[Field]]) -> None:
+        self.name = name
+        self.rows: Tuple[Field, ...] = tuple(row for row in rows if row is not None)
+        self._check()
+
+    def _check(self) -> None:
+        for index, row in enumerate(self.rows):
+            for other in self.rows[index + 1:]:
+                if other.name == row.name and _overlap(row.versions, other.versions):
+                    raise ValueError(f"{self.name}: rows for {row.name!r} overlap ({row.versions} / "
+                                     f"{other.versions})")
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return f"FieldTable({self.name!r}, {len(self.rows)} rows)"
+
+    def without(self, name: str, *more: str) -> "FieldTable":
+        """A new table with every row for the given key names removed."""
+        dropped = {name, *more}
+        return FieldTable(f"{self.name}-without-{'-'.join(sorted(dropped))}",
+                          (row for row in self.rows if row.name not in dropped))
+
+    def names(self) -> Tuple[str, ...]:
+        """The distinct key names, in table order (for listings and tests)."""
+        return tuple(dict.fromkeys(row.name for row in self.rows))
+
+
+def _overlap(first: VersionRange, second: VersionRange) -> bool:
+    first_ends_before = first.until is not None and first.until < second.since
+    second_ends_before = second.until is not None and second.until < first.since
+    return not (first_ends_before or second_ends_before)
+
+
+#: A resolved table: unconditional ``(name, render)`` pairs, then conditional ``(name, render, when)``.
+Plan = Tuple[Tuple[Tuple[str, Render], ...], Tuple[Tuple[str, Render, Condition], ...]]
+
+
+@functools.lru_cache(maxsize=2048)
+def fields_for(table: FieldTable, version: Version, is_admin: bool) -> Plan:
+    """The rows of ``table`` that apply at ``version`` for this role, resolved once and cached.
+
+    :param table: the view's table.
+    :param version: the negotiated microversion.
+    :param is_admin: whether admin-only rows apply.
+    """
+    rows = [row for row in table.rows
+            if version in row.versions and (is_admin or not row.admin_only)]
+    always = tuple((row.name, row.render) for row in rows if row.when is None)
+    conditional = tuple((row.name, row.render, row.when) for row in rows if row.when is not None)
+    return always, conditional
+
+
+def _apply(plan: Plan, server: Server, ctx: ViewContext) -> Dict[str, Any]:
+    always, conditional = plan
+    body = {name: render(server, ctx) for name, render in always}
+    for name, render, when in conditional:
+        if when(server, ctx):
+            body[name] = render(server, ctx)
+    return body
+
+
+def render(fields: FieldTable, server: Server, ctx: ViewContext) -> Dict[str, Any]:
+    """Render one record with a field table at the context's version and role.
+
+    :param fields: the view's table.
+    :param server: the stored record.
+    :param ctx: the request's view context.
+
+    .. versionadded:: 0.1
+    """
+    return _apply(fields_for(fields, ctx.version, ctx.is_admin), server, ctx)
+
+
+def render_many(fields: FieldTable, servers: Sequence[Server], ctx: ViewContext) -> List[Dict[str, Any]]:
+    """Render many records with one table; the plan is resolved once for the whole list.
+
+    .. versionadded:: 0.1
+    """
+    plan = fields_for(fields, ctx.version, ctx.is_admin)
+    return [_apply(plan, server, ctx) for server in servers]
