@@ -62,3 +62,8 @@ class OffsetClock:
         with self._lock:
             self.offset += seconds
         return self.now()
+
+    def reset(self) -> None:
+        """Back to system time (what resetting a live server does)."""
+        with self._lock:
+            self.offset = 0.0

@@ -37,5 +37,7 @@ class Runtime:
         from .seed import load_seed  # late: seed reads YAML, which the domain must not
 
         self.store.clear()
+        if isinstance(self.clock, OffsetClock):  # a ManualClock belongs to the test that injected it
+            self.clock.reset()
         self.ids.reseed(self.settings.seed)
         load_seed(self)

@@ -9,7 +9,7 @@ from typing import List
 
 from flask import Blueprint
 
-from . import servers, versions
+from . import identity, servers, versions
 from .routing import Route, blueprint
 
 COMPUTE_ROUTES = (
@@ -23,4 +23,4 @@ def blueprints() -> List[Blueprint]:
     v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
     compute = blueprint("compute", "/compute/v2.1", COMPUTE_ROUTES, ("", "/<project_id>"),
                         checks_project=True)
-    return [compute_root, v21, compute]
+    return [blueprint("identity", "/identity", identity.ROUTES), compute_root, v21, compute]

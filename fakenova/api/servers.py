@@ -1,2 +1,107 @@
-"""placeholder"""
-ROUTES = ()
+"""``/servers``: create, list, list detail, show, update and delete; each handler parses, calls, renders."""
+from __future__ import annotations
+
+import functools
+from typing import Any, Dict, List, Optional
+
+from flask import Response, g, request
+
+from ..domain import compute, create, listing
+from ..views import servers as views
+from ..views.common import collection_links
+from ..views.fields import ViewContext
+from .http import context, json_response, read_json, runtime
+from .routing import Route
+from .schemas import servers as schemas
+from .validation import validate_body, validate_query
+
+
+def view_context() -> ViewContext:
+    """Where links point and who is looking, for the view functions."""
+    base = request.host_url.rstrip("/")
+    url_project = getattr(g, "fakenova_url_project", None)
+    ctx, store = context(), runtime().store
+
+    @functools.lru_cache(maxsize=None)  # one lookup per image per request, not per server
+    def image_properties(image_id: str) -> Optional[Dict[str, Any]]:
+        image = store.get("image", image_id)
+        return dict(image["properties"]) if image else None
+
+    return ViewContext(version=ctx.version, is_admin=ctx.is_admin, compute_url=f"{base}/compute/v2.1",
+                       bookmark_url=f"{base}/compute", project_prefix=f"/{url_project}" if url_project else "",
+                       image_url=f"{base}/image", image_properties=image_properties, now=ctx.now)
+
+
+def create_server() -> Response:
+    body = read_json()
+    ctx = context()
+    validate_body(schemas.CREATE, ctx.version, body)
+    hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
+    made = create.create_servers(runtime(), ctx, body["server"], hints)
+    if body["server"].get("return_reservation_id"):  # Nova tests the raw value's truthiness
+        return json_response({"reservation_id": made.reservation_id}, 202)
+    vctx = view_context()
+    first = made.servers[0]
+    return json_response({"server": views.create_response(first, vctx, made.admin_pass, made.security_groups)},
+                         202, {"Location": views.self_url(first.id, vctx)})
+
+
+def _list(detail: bool) -> Response:
+    ctx = context()
+    args = validate_query(schemas.LIST_QUERY, ctx.version, request.args.to_dict(flat=False))
+    query = listing.ListQuery(
+        detail=detail, all_tenants=_one(args, "all_tenants"),
+        project_id=_one(args, "project_id") or _one(args, "tenant_id"), name=_one(args, "name"),
+        statuses=tuple(args.get("status", ())),
+        limit=int(_one(args, "limit")) if _one(args, "limit") is not None else None,
+        marker=_one(args, "marker"))
+    servers = listing.list_servers(runtime(), ctx, query)
+    vctx = view_context()
+    body: Dict[str, Any] = {"servers": (views.detail_items if detail else views.summaries)(servers, vctx)}
+    base = f"{vctx.compute_url}{vctx.project_prefix}/servers{'/detail' if detail else ''}"
+    next_links = collection_links(base, request.args.items(multi=True), [server.id for server in servers],
+                                  query.limit, runtime().settings.max_limit)
+    if next_links:
+        body["servers_links"] = next_links
+    return json_response(body)
+
+
+def _one(args: Dict[str, List[str]], key: str) -> Optional[str]:
+    values = args.get(key)
+    return values[-1] if values else None
+
+
+def index() -> Response:
+    return _list(detail=False)
+
+
+def detail() -> Response:
+    return _list(detail=True)
+
+
+def show(server_id: str) -> Response:
+    server = compute.get_server(runtime(), context(), server_id)
+    return json_response({"server": views.show(server, view_context())})
+
+
+def update(server_id: str) -> Response:
+    body = read_json()
+    ctx = context()
+    validate_body(schemas.UPDATE, ctx.version, body)
+    server = compute.update_server(runtime(), ctx, server_id, body["server"])
+    return json_response({"server": views.update(server, view_context())})
+
+
+def delete(server_id: str) -> Response:
+    compute.delete_server(runtime(), context(), server_id)
+    return json_response(None, 204)
+
+
+ROUTES = (
+    Route("GET", "/servers", index),
+    Route("GET", "/servers/detail", detail),
+    Route("POST", "/servers", create_server),
+    Route("GET", "/servers/<server_id>", show),
+    Route("PUT", "/servers/<server_id>", update),
+    Route("DELETE", "/servers/<server_id>", delete),
+)

@@ -95,6 +95,9 @@ def _check_table() -> None:
 
 _check_table()
 
+#: the one compute host of the fake cloud (its availability zone is ``nova``)
+DEFAULT_HOST = "fakenova-compute"
+DEFAULT_ZONE = "nova"
 DEFAULT_FAULT_MESSAGE = "No valid host was found. There are not enough hosts available."
 
 
@@ -126,9 +129,14 @@ def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: b
     return _enter(replace(server, transition=transition, updated_at=now), row, 0)
 
 
+def _zone(server: Server, host: Optional[str]) -> str:
+    """A scheduled server is in its host's zone; an unscheduled one shows the zone it asked for."""
+    return DEFAULT_ZONE if host else (server.requested_zone or "")
+
+
 def _enter(server: Server, row: Row, index: int) -> Server:
     step = row.path[index]
-    host = server.host or ("fakenova-compute" if step.on_host else None)
+    host = server.host or (DEFAULT_HOST if step.on_host else None)
     progress = 100 * index // len(row.path)
     assert server.transition is not None
     return replace(
@@ -136,7 +144,7 @@ def _enter(server: Server, row: Row, index: int) -> Server:
         vm_state=step.vm_state or server.vm_state,
         task_state=step.task_state,
         power_state=server.power_state if step.power_state is None else step.power_state,
-        host=host, node=host, progress=progress,
+        host=host, node=host, progress=progress, availability_zone=_zone(server, host),
         transition=replace(server.transition, step=index),
     )
 
@@ -148,13 +156,13 @@ def _finish(server: Server, row: Row, now: float) -> Server:
     fault = server.fault
     if end.faults:
         fault = transition.fault or Fault(code=500, message=DEFAULT_FAULT_MESSAGE, created=now)
-    host = None if end.leaves_host else (server.host or "fakenova-compute")
+    host = None if end.leaves_host else (server.host or DEFAULT_HOST)
     return replace(
         server,
         vm_state=end.vm_state or transition.origin,
         task_state=None,
         power_state=server.power_state if end.power_state is None else end.power_state,
-        progress=0, fault=fault, host=host, node=host,
+        progress=0, fault=fault, host=host, node=host, availability_zone=_zone(server, host),
         launched_at=now if end.launches else server.launched_at,
         deleted=end.deletes or server.deleted,
         deleted_at=now if (end.deletes or end.vm_state is VmState.SOFT_DELETED) else server.deleted_at,

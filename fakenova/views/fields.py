@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
@@ -50,6 +51,30 @@ class ViewContext:
 
 Render = Callable[[Server, ViewContext], Any]
 Condition = Callable[[Server, ViewContext], bool]
+
+
+class Attr:
+    """A render that returns one attribute of the record as is: ``Field("name", attr("name"))``.
+
+    Behaves like any render callable; the planner also recognises it and reads all such attributes of a
+    record with one C-level :func:`operator.attrgetter` call, which is most of a detail body's keys.
+    """
+
+    __slots__ = ("attribute",)
+
+    def __init__(self, attribute: str) -> None:
+        self.attribute = attribute
+
+    def __call__(self, server: Server, ctx: "ViewContext") -> Any:
+        return getattr(server, self.attribute)
+
+    def __repr__(self) -> str:
+        return f"attr({self.attribute!r})"
+
+
+def attr(attribute: str) -> Attr:
+    """A render returning ``server.<attribute>`` unchanged (see :class:`Attr`)."""
+    return Attr(attribute)
 
 
 # eq=False: rows and tables hash by identity, which keeps the plan cache lookup O(1) and cheap.
@@ -144,8 +169,27 @@ def _overlap(first: VersionRange, second: VersionRange) -> bool:
     return not (first_ends_before or second_ends_before)
 
 
-#: A resolved table: unconditional ``(name, render)`` pairs, then conditional ``(name, render, when)``.
-Plan = Tuple[Tuple[Tuple[str, Render], ...], Tuple[Tuple[str, Render, Condition], ...]]
+@dataclass(frozen=True)
+class Plan:
+    """A table resolved for one (version, role): what :func:`render` walks per record.
+
+    ``names``/``getter`` read the plain-attribute keys in one call; ``computed`` are the other
+    unconditional ``(name, render)`` pairs; ``conditional`` are ``(name, render, when)`` triples.
+    """
+
+    names: Tuple[str, ...]
+    getter: Callable[[Server], Tuple[Any, ...]]
+    computed: Tuple[Tuple[str, Render], ...]
+    conditional: Tuple[Tuple[str, Render, Condition], ...]
+
+
+def _tuple_getter(attributes: Sequence[str]) -> Callable[[Server], Tuple[Any, ...]]:
+    if not attributes:
+        return lambda server: ()
+    if len(attributes) == 1:
+        single = operator.attrgetter(attributes[0])
+        return lambda server: (single(server),)  # attrgetter of one name returns the bare value
+    return operator.attrgetter(*attributes)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -156,19 +200,22 @@ def fields_for(table: FieldTable, version: Version, is_admin: bool) -> Plan:
     :param version: the negotiated microversion.
     :param is_admin: whether admin-only rows apply.
     """
-    rows = [row for row in table.rows
-            if version in row.versions and (is_admin or not row.admin_only)]
-    always = tuple((row.name, row.render) for row in rows if row.when is None)
-    conditional = tuple((row.name, row.render, row.when) for row in rows if row.when is not None)
-    return always, conditional
+    rows = [row for row in table.rows if version in row.versions and (is_admin or not row.admin_only)]
+    plain = [row for row in rows if row.when is None and isinstance(row.render, Attr)]
+    return Plan(names=tuple(row.name for row in plain),
+                getter=_tuple_getter([row.render.attribute for row in plain]),  # type: ignore[union-attr]
+                computed=tuple((row.name, row.render) for row in rows
+                               if row.when is None and not isinstance(row.render, Attr)),
+                conditional=tuple((row.name, row.render, row.when) for row in rows if row.when is not None))
 
 
 def _apply(plan: Plan, server: Server, ctx: ViewContext) -> Dict[str, Any]:
-    always, conditional = plan
-    body = {name: render(server, ctx) for name, render in always}
-    for name, render, when in conditional:
+    body = dict(zip(plan.names, plan.getter(server)))
+    for name, compute in plan.computed:
+        body[name] = compute(server, ctx)
+    for name, compute, when in plan.conditional:
         if when(server, ctx):
-            body[name] = render(server, ctx)
+            body[name] = compute(server, ctx)
     return body
 
 

@@ -8,27 +8,34 @@ Every function here returns the *inner* object; the HTTP layer wraps it (``{"ser
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..domain.models import Server
 from ..domain.states import FAULT_STATUSES, PROGRESS_STATUSES, Status, TaskState, VmState, derive_status
 from ..ids import host_id
 from .common import isotime, link, usage_time
-from .fields import Field, FieldTable, ViewContext, render, render_many
+from .fields import Field, FieldTable, ViewContext, attr, render, render_many
 
 # The prefix Nova uses for internal scheduler hints it never shows (e.g. ``_nova_check_type``).
 _INTERNAL_HINT_PREFIX = "_nova"
 
 
-@functools.lru_cache(maxsize=None)
-def _status_of(vm_state: VmState, task_state: Optional[TaskState], deleted: bool) -> Status:
-    # Bounded: at most |VmState| x (|TaskState| + 1) x 2 entries. Three fields need the status per body.
-    return derive_status(vm_state.value, task_state.value if task_state else None, deleted)
+# Every (vm_state, task_state, deleted) combination, derived once: status is needed up to three times per
+# body (status, progress, fault), and a dict lookup is far cheaper than re-deriving it.
+_STATUSES: Dict[Tuple[VmState, Optional[TaskState], bool], Status] = {
+    (vm_state, task_state, deleted): derive_status(vm_state.value, task_state.value if task_state else None,
+                                                   deleted)
+    for vm_state in VmState for task_state in (None, *TaskState) for deleted in (False, True)
+}
+# Enum ``.value`` is a Python-level property; these lookups are several times faster.
+_VM_STATE_VALUES = {member: member.value for member in VmState}
+_TASK_STATE_VALUES: Dict[Optional[TaskState], Optional[str]] = {None: None, **{m: m.value for m in TaskState}}
+_STATUS_VALUES = {member: member.value for member in Status}
 
 
 def status_of(server: Server) -> Status:
     """The API status of a stored server (derived, never stored; see ``states.derive_status``)."""
-    return _status_of(server.vm_state, server.task_state, server.deleted)
+    return _STATUSES[server.vm_state, server.task_state, server.deleted]
 
 
 # Many servers share one (project, host) pair, and sha224 is the costliest step of a detail body.
@@ -143,11 +150,11 @@ def _host_status(server: Server, ctx: ViewContext) -> str:
 
 
 SERVER_FIELDS = FieldTable("server", [
-    Field("id", lambda s, c: s.id),
-    Field("name", lambda s, c: s.name),
-    Field("status", lambda s, c: status_of(s).value),
-    Field("tenant_id", lambda s, c: s.project_id),
-    Field("user_id", lambda s, c: s.user_id),
+    Field("id", attr("id")),
+    Field("name", attr("name")),
+    Field("status", lambda s, c: _STATUS_VALUES[status_of(s)]),
+    Field("tenant_id", attr("project_id")),
+    Field("user_id", attr("user_id")),
     Field("metadata", lambda s, c: dict(s.metadata)),
     Field("hostId", lambda s, c: _host_id(s.project_id, s.host)),
     Field("image", _image, until="2.97"),
@@ -157,31 +164,31 @@ SERVER_FIELDS = FieldTable("server", [
     Field("created", lambda s, c: isotime(s.created_at)),
     Field("updated", lambda s, c: isotime(s.updated_at)),
     Field("addresses", _addresses),
-    Field("accessIPv4", lambda s, c: s.access_ipv4),
-    Field("accessIPv6", lambda s, c: s.access_ipv6),
+    Field("accessIPv4", attr("access_ipv4")),
+    Field("accessIPv6", attr("access_ipv6")),
     Field("links", lambda s, c: links(s.id, c)),
-    Field("OS-DCF:diskConfig", lambda s, c: s.disk_config),
+    Field("OS-DCF:diskConfig", attr("disk_config")),
     Field("fault", _fault, when=_has_fault),
-    Field("progress", lambda s, c: s.progress, when=_has_progress),
-    Field("OS-EXT-AZ:availability_zone", lambda s, c: s.availability_zone),
+    Field("progress", attr("progress"), when=_has_progress),
+    Field("OS-EXT-AZ:availability_zone", attr("availability_zone")),
     Field("config_drive", lambda s, c: "True" if s.config_drive else ""),
-    Field("key_name", lambda s, c: s.key_name),
+    Field("key_name", attr("key_name")),
     Field("OS-SRV-USG:launched_at", lambda s, c: usage_time(s.launched_at)),
     Field("OS-SRV-USG:terminated_at", lambda s, c: usage_time(s.terminated_at)),
     Field("security_groups", _security_groups, when=_has_security_groups),
-    Field("OS-EXT-SRV-ATTR:host", lambda s, c: s.host, admin_only=True),
-    Field("OS-EXT-SRV-ATTR:instance_name", lambda s, c: s.instance_name, admin_only=True),
-    Field("OS-EXT-SRV-ATTR:hypervisor_hostname", lambda s, c: s.node, admin_only=True),
-    Field("OS-EXT-SRV-ATTR:reservation_id", lambda s, c: s.reservation_id, since="2.3", admin_only=True),
-    Field("OS-EXT-SRV-ATTR:launch_index", lambda s, c: s.launch_index, since="2.3", admin_only=True),
-    Field("OS-EXT-SRV-ATTR:hostname", lambda s, c: s.hostname, since="2.3", until="2.89", admin_only=True),
-    Field("OS-EXT-SRV-ATTR:hostname", lambda s, c: s.hostname, since="2.90"),
-    Field("OS-EXT-SRV-ATTR:kernel_id", lambda s, c: s.kernel_id, since="2.3", admin_only=True),
-    Field("OS-EXT-SRV-ATTR:ramdisk_id", lambda s, c: s.ramdisk_id, since="2.3", admin_only=True),
-    Field("OS-EXT-SRV-ATTR:root_device_name", lambda s, c: s.root_device_name, since="2.3", admin_only=True),
-    Field("OS-EXT-SRV-ATTR:user_data", lambda s, c: s.user_data, since="2.3", admin_only=True),
-    Field("OS-EXT-STS:task_state", lambda s, c: s.task_state.value if s.task_state else None),
-    Field("OS-EXT-STS:vm_state", lambda s, c: s.vm_state.value),
+    Field("OS-EXT-SRV-ATTR:host", attr("host"), admin_only=True),
+    Field("OS-EXT-SRV-ATTR:instance_name", attr("instance_name"), admin_only=True),
+    Field("OS-EXT-SRV-ATTR:hypervisor_hostname", attr("node"), admin_only=True),
+    Field("OS-EXT-SRV-ATTR:reservation_id", attr("reservation_id"), since="2.3", admin_only=True),
+    Field("OS-EXT-SRV-ATTR:launch_index", attr("launch_index"), since="2.3", admin_only=True),
+    Field("OS-EXT-SRV-ATTR:hostname", attr("hostname"), since="2.3", until="2.89", admin_only=True),
+    Field("OS-EXT-SRV-ATTR:hostname", attr("hostname"), since="2.90"),
+    Field("OS-EXT-SRV-ATTR:kernel_id", attr("kernel_id"), since="2.3", admin_only=True),
+    Field("OS-EXT-SRV-ATTR:ramdisk_id", attr("ramdisk_id"), since="2.3", admin_only=True),
+    Field("OS-EXT-SRV-ATTR:root_device_name", attr("root_device_name"), since="2.3", admin_only=True),
+    Field("OS-EXT-SRV-ATTR:user_data", attr("user_data"), since="2.3", admin_only=True),
+    Field("OS-EXT-STS:task_state", lambda s, c: _TASK_STATE_VALUES[s.task_state]),
+    Field("OS-EXT-STS:vm_state", lambda s, c: _VM_STATE_VALUES[s.vm_state]),
     Field("OS-EXT-STS:power_state", lambda s, c: int(s.power_state)),
     Field("os-extended-volumes:volumes_attached",
           lambda s, c: [{"id": volume} for volume, _ in s.volumes_attached], until="2.2"),
@@ -190,13 +197,13 @@ SERVER_FIELDS = FieldTable("server", [
                         for volume, delete in s.volumes_attached], since="2.3"),
     Field("host_status", _host_status, since="2.16", admin_only=True),
     Field("locked", lambda s, c: s.locked_by is not None, since="2.9"),
-    Field("description", lambda s, c: s.description, since="2.19"),
+    Field("description", attr("description"), since="2.19"),
     Field("tags", lambda s, c: list(s.tags), since="2.26"),
     Field("trusted_image_certificates", lambda s, c: (None if s.trusted_image_certificates is None
                                                       else list(s.trusted_image_certificates)), since="2.63"),
     Field("server_groups", lambda s, c: list(s.server_groups), since="2.71"),
-    Field("locked_reason", lambda s, c: s.locked_reason, since="2.73"),
-    Field("pinned_availability_zone", lambda s, c: s.pinned_availability_zone, since="2.96"),
+    Field("locked_reason", attr("locked_reason"), since="2.73"),
+    Field("pinned_availability_zone", attr("pinned_availability_zone"), since="2.96"),
     Field("scheduler_hints", _scheduler_hints, since="2.100"),
 ])
 
@@ -205,9 +212,9 @@ DETAIL_FIELDS = SERVER_FIELDS.without("server_groups")
 
 #: ``/servers`` items (down-cell entries of 2.69 are not modelled).
 SUMMARY_FIELDS = FieldTable("summary", [
-    Field("id", lambda s, c: s.id),
+    Field("id", attr("id")),
     Field("links", lambda s, c: links(s.id, c)),
-    Field("name", lambda s, c: s.name),
+    Field("name", attr("name")),
 ])
 
 # Keys of PUT's reduced view (nova-facts b.4); ``addresses`` there has its own, shorter row.

@@ -1,1 +1,2 @@
-"""Request JSON schemas per operation, as :class:`~fakenova.microversions.Versioned` tables built from ``types``."""
+"""Request JSON schemas per operation: :class:`~fakenova.microversions.Versioned` tables built from ``types``.
+"""

@@ -1,0 +1,96 @@
+"""Server use cases besides create: show, list, update and delete, each one atomic against the store.
+
+Reading a server is a named step that may advance it (``lifecycle.advance`` with ``observed=True``), applied
+through ``store.compute`` so concurrent readers and writers never lose an update.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+
+from ..microversions import V
+from . import errors, lifecycle
+from .context import RequestContext
+from .models import Server
+from .states import Status, VmState, derive_status, status_filter
+
+#: PUT /servers/{id} body key -> Server attribute (schema validation already limits keys per version)
+UPDATE_FIELDS: Mapping[str, str] = {
+    "name": "name", "description": "description", "accessIPv4": "access_ipv4",
+    "accessIPv6": "access_ipv6", "OS-DCF:diskConfig": "disk_config", "hostname": "hostname",
+}
+
+
+def _visible(server: Optional[Server], ctx: RequestContext) -> bool:
+    return server is not None and (ctx.is_admin or server.project_id == ctx.project_id)
+
+
+def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Server:
+    """Advance a server's action at its pace, then reclaim it if it has been soft-deleted long enough."""
+    server = lifecycle.advance(server, now, observed=observed)
+    interval = runtime.settings.reclaim_instance_interval
+    if (server.vm_state is VmState.SOFT_DELETED and server.transition is None and not server.deleted
+            and interval > 0 and server.deleted_at is not None and now - server.deleted_at >= interval):
+        server = lifecycle.advance(lifecycle.begin(server, lifecycle.Action.DELETE, now,
+                                                   pace=lifecycle.Immediate(), is_admin=True),
+                                   now, observed=False)
+    return server
+
+
+def observe(runtime: Any, ctx: RequestContext, server_id: str, *, observed: bool = True) -> Server:
+    """The server as the caller sees it now, advanced; 404 when missing, deleted or not theirs."""
+    def look(current: Optional[Server]) -> Optional[Server]:
+        if not _visible(current, ctx) or current.deleted:  # type: ignore[union-attr]
+            return current
+        return settle(runtime, current, ctx.now, observed=observed)  # type: ignore[arg-type]
+
+    server = runtime.store.compute("server", server_id, look)
+    if not _visible(server, ctx) or server.deleted:
+        raise errors.InstanceNotFound(uuid=server_id)
+    return server
+
+
+def get_server(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+    """``GET /servers/{id}``: one read, which counts as a poll."""
+    return observe(runtime, ctx, server_id)
+
+
+def update_server(runtime: Any, ctx: RequestContext, server_id: str, changes: Mapping[str, Any]) -> Server:
+    """``PUT /servers/{id}``: no lock or state check, as in Nova; 2.104 may (un)pin the zone."""
+    def apply(current: Optional[Server]) -> Optional[Server]:
+        if not _visible(current, ctx) or current.deleted:  # type: ignore[union-attr]
+            raise errors.InstanceNotFound(uuid=server_id)
+        server = settle(runtime, current, ctx.now, observed=False)  # type: ignore[arg-type]
+        fields = {UPDATE_FIELDS[key]: value for key, value in changes.items() if key in UPDATE_FIELDS}
+        if "pinned_availability_zone" in changes:
+            fields["pinned_availability_zone"] = _pin(server, changes["pinned_availability_zone"])
+        return replace(server, updated_at=ctx.now, **fields)
+
+    return runtime.store.compute("server", server_id, apply)
+
+
+def _pin(server: Server, requested: Optional[str]) -> Optional[str]:
+    if requested is None:
+        return None
+    if server.pinned_availability_zone is not None and requested != server.pinned_availability_zone:
+        raise errors.Conflict("Cannot change pinned availability zone directly. Unpin first by setting "
+                              "pinned_availability_zone to null.")
+    if requested != server.availability_zone:
+        raise errors.Conflict(f"Server can only be pinned to its current availability zone "
+                              f"'{server.availability_zone}', but '{requested}' was requested.")
+    return requested
+
+
+def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
+    """``DELETE /servers/{id}``: lock-checked; soft delete when reclaim is on and the server launched."""
+    def start(current: Optional[Server]) -> Server:
+        if not _visible(current, ctx) or current.deleted:  # type: ignore[union-attr]
+            raise errors.InstanceNotFound(uuid=server_id)
+        server = settle(runtime, current, ctx.now, observed=False)  # type: ignore[arg-type]
+        soft = runtime.settings.reclaim_instance_interval > 0 and server.launched_at is not None
+        action = lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
+        return lifecycle.begin(server, action, ctx.now, pace=runtime.settings.pace_for(action.value),
+                               is_admin=ctx.is_admin)
+
+    runtime.store.compute("server", server_id, start)

@@ -1,0 +1,219 @@
+"""The create-server use case: Nova's semantic checks after schema validation, then new records.
+
+Checks run in Nova's order for each kind of failure (400 for unknown references, 403 for policy and quota),
+and the records enter the lifecycle's ``create`` path at the configured pace.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from ..microversions import V
+from . import errors, lifecycle, network, quotas
+from .context import RequestContext
+from .models import Server
+
+_TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
+
+
+@dataclass(frozen=True)
+class Created:
+    """What the create response needs: the servers made, and the password and groups to echo."""
+
+    servers: Tuple[Server, ...]
+    admin_pass: Optional[str]
+    security_groups: Optional[List[Dict[str, str]]]
+    reservation_id: str
+
+
+def bool_from_string(value: Any) -> bool:
+    """oslo's ``bool_from_string``: true-ish strings and True are true, anything else false."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in _TRUE
+
+
+def sanitize_hostname(name: str, default: str) -> str:
+    """Nova's ``sanitize_hostname``: lower case, separators to ``-``, other symbols dropped, 63 chars."""
+    hostname = name.encode("latin-1", "ignore").decode("latin-1")
+    hostname = re.sub(r"[ _.]", "-", hostname)
+    hostname = re.sub(r"[^\w.-]+", "", hostname).lower().strip(".-")[:63].rstrip(".-")
+    return hostname or default
+
+
+def _flavor(store: Any, flavor_ref: Any) -> Mapping[str, Any]:
+    flavor_id = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]
+    flavor = store.get("flavor", flavor_id)
+    if flavor is None or flavor.get("disabled"):
+        raise errors.BadRequest(f"Flavor {flavor_id} could not be found.")
+    return flavor
+
+
+def _image_id(store: Any, server: Mapping[str, Any]) -> str:
+    """The image to boot, or ``""`` for boot from volume (block device mappings without imageRef)."""
+    image_ref = server.get("imageRef") or ""
+    has_bdm = bool(server.get("block_device_mapping_v2") or server.get("block_device_mapping"))
+    if server.get("block_device_mapping_v2") and server.get("block_device_mapping"):
+        raise errors.BadRequest("Using different block_device_mapping syntaxes is not allowed in the same "
+                                "request.")
+    if not image_ref:
+        if not has_bdm:
+            raise errors.BadRequest("Missing imageRef attribute")
+        return ""
+    image = store.get("image", image_ref)
+    if image is None or image.get("status") != "active":
+        raise errors.BadRequest("Can not find requested image")
+    return image["id"]
+
+
+def _volumes(ids: Any, server: Mapping[str, Any]) -> Tuple[Tuple[str, bool], ...]:
+    volumes = []
+    for bdm in server.get("block_device_mapping_v2") or []:
+        if bdm.get("destination_type") == "volume":
+            volume_id = bdm.get("uuid") if bdm.get("source_type") == "volume" else None
+            volumes.append((volume_id or ids.uuid(), bool_from_string(bdm.get("delete_on_termination", False))))
+    for bdm in server.get("block_device_mapping") or []:
+        if bdm.get("volume_id"):
+            volumes.append((bdm["volume_id"], bool_from_string(bdm.get("delete_on_termination", False))))
+    return tuple(volumes)
+
+
+def _zone(ctx: RequestContext, requested: Optional[str]) -> Optional[str]:
+    if not requested:
+        return None
+    parts = requested.split(":")
+    if len(parts) > 3:
+        raise errors.BadRequest("Invalid input received: Unable to parse availability_zone")
+    if len(parts) > 1 and not ctx.is_admin:
+        raise errors.Forbidden(rule="os_compute_api:servers:create:forced_host")
+    if parts[0] not in ("", lifecycle.DEFAULT_ZONE):
+        raise errors.BadRequest("The requested availability zone is not available")
+    return parts[0] or None
+
+
+def _check_limits(store: Any, ctx: RequestContext, server: Mapping[str, Any]) -> None:
+    limits = quotas.quotas_for(store, ctx.project_id)
+    metadata = server.get("metadata") or {}
+    if 0 <= limits["metadata_items"] < len(metadata):
+        raise errors.Forbidden(f"Maximum number of metadata items exceeds {limits['metadata_items']}")
+    files = server.get("personality") or []
+    if 0 <= limits["injected_files"] < len(files):
+        raise errors.Forbidden("Personality file limit exceeded")
+    for item in files:
+        if 0 <= limits["injected_file_path_bytes"] < len(item["path"]):
+            raise errors.Forbidden(f"Personality file path exceeds maximum "
+                                   f"{limits['injected_file_path_bytes']}")
+        if 0 <= limits["injected_file_content_bytes"] < len(item["contents"]) * 3 // 4:
+            raise errors.Forbidden(f"Personality file content exceeds maximum "
+                                   f"{limits['injected_file_content_bytes']}")
+
+
+def _check_destination(ctx: RequestContext, server: Mapping[str, Any]) -> None:
+    if ("host" in server or "hypervisor_hostname" in server) and not ctx.is_admin:
+        raise errors.Forbidden(rule="compute:servers:create:requested_destination")
+    for key in ("host", "hypervisor_hostname"):
+        if key in server and server[key] != lifecycle.DEFAULT_HOST:
+            raise errors.BadRequest(f"Compute host {server[key]} could not be found.")
+
+
+def _counts(server: Mapping[str, Any], version: Any) -> Tuple[int, int]:
+    min_count = int(server.get("min_count", 1))
+    max_count = int(server.get("max_count", min_count))
+    if min_count > max_count:
+        raise errors.BadRequest("min_count must be <= max_count")
+    if max_count > 1 and server.get("hostname"):
+        raise errors.BadRequest("Unable to allocate a single hostname to multiple instances")
+    return min_count, max_count
+
+
+def _key_name(store: Any, ctx: RequestContext, name: Optional[str]) -> Optional[str]:
+    if name is None:
+        return None
+    if store.get("keypair", f"{ctx.user_id}/{name}") is None:
+        raise errors.BadRequest("Invalid key_name provided.")
+    return name
+
+
+def _security_groups(server: Mapping[str, Any], has_nics: bool) -> Tuple[str, ...]:
+    names = [group["name"] for group in server.get("security_groups") or [{"name": "default"}]]
+    return tuple(dict.fromkeys(names)) if has_nics else ()
+
+
+def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
+              hints: Mapping[str, Any]) -> Dict[str, Any]:
+    """Everything the new servers share, after every semantic check has passed."""
+    store = runtime.store
+    flavor = _flavor(store, server["flavorRef"])
+    image_id = _image_id(store, server)
+    zone = _zone(ctx, server.get("availability_zone"))
+    _check_destination(ctx, server)
+    _check_limits(store, ctx, server)
+    key_name = _key_name(store, ctx, server.get("key_name"))
+    chosen = network.requested_networks(store, ctx, server.get("networks"))
+    description = server.get("description")
+    if ctx.version < V("2.19"):
+        description = server["name"]  # Nova stored the name as the description before 2.19
+    certificates = server.get("trusted_image_certificates")
+    return {
+        "flavor": dict(flavor), "image_id": image_id, "key_name": key_name, "chosen": chosen,
+        "metadata": dict(server.get("metadata") or {}), "tags": tuple(dict.fromkeys(server.get("tags") or ())),
+        "access_ipv4": server.get("accessIPv4", ""), "access_ipv6": server.get("accessIPv6", ""),
+        "disk_config": server.get("OS-DCF:diskConfig", "MANUAL"),
+        "config_drive": bool_from_string(server.get("config_drive", False)),
+        "requested_zone": zone, "user_data": server.get("user_data"), "description": description,
+        "trusted_image_certificates": tuple(certificates) if certificates is not None else None,
+        "scheduler_hints": dict(hints), "volumes": _volumes(runtime.ids, server),
+        "pinned_availability_zone": zone,
+    }
+
+
+def _new_server(runtime: Any, ctx: RequestContext, server: Mapping[str, Any], shared: Dict[str, Any],
+                index: int, count: int, reservation_id: str) -> Server:
+    ids, store, now = runtime.ids, runtime.store, ctx.now
+    server_id = ids.uuid()
+    name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
+    default_hostname = f"server-{server_id}"
+    hostname = server.get("hostname") or sanitize_hostname(name, default_hostname)
+    nics = network.allocate_nics(store, ids, shared["chosen"])
+    record = Server(
+        id=server_id, name=name, project_id=ctx.project_id, user_id=ctx.user_id, flavor=shared["flavor"],
+        image_id=shared["image_id"], created_at=now, updated_at=now, key_name=shared["key_name"],
+        metadata=shared["metadata"], tags=shared["tags"], access_ipv4=shared["access_ipv4"],
+        access_ipv6=shared["access_ipv6"], disk_config=shared["disk_config"],
+        config_drive=shared["config_drive"], availability_zone=shared["requested_zone"] or "",
+        requested_zone=shared["requested_zone"], hostname=hostname,
+        instance_name=f"instance-{store.next_counter('instance'):08x}", reservation_id=reservation_id,
+        launch_index=index, user_data=shared["user_data"], description=shared["description"],
+        trusted_image_certificates=shared["trusted_image_certificates"],
+        security_groups=_security_groups(server, bool(nics)), nics=nics, volumes_attached=shared["volumes"],
+        scheduler_hints=shared["scheduler_hints"], pinned_availability_zone=shared["pinned_availability_zone"],
+        root_device_name="/dev/vda",
+    )
+    pace = runtime.settings.pace_for(lifecycle.Action.CREATE.value)
+    return lifecycle.begin(record, lifecycle.Action.CREATE, now, pace=pace, is_admin=ctx.is_admin)
+
+
+def create_servers(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
+                   hints: Mapping[str, Any]) -> Created:
+    """Create one or more servers from a schema-valid ``server`` dict; quota is checked atomically.
+
+    :param runtime: the app's runtime (store, ids, settings).
+    :param server: the validated ``server`` object of the request body.
+    :param hints: the validated scheduler hints (``{}`` when absent).
+    """
+    min_count, max_count = _counts(server, ctx.version)
+    shared = _template(runtime, ctx, server, hints)
+    reservation_id = runtime.ids.reservation_id()
+    with runtime.store.atomically():
+        count = quotas.allowed_count(runtime.store, ctx.project_id, shared["flavor"], min_count, max_count)
+        made = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id)
+                     for index in range(count))
+        for record in made:
+            runtime.store.put("server", record.id, record, project=record.project_id)
+    admin_pass = None
+    if runtime.settings.enable_instance_password:
+        admin_pass = server.get("adminPass") or runtime.ids.password()
+    groups = server.get("security_groups")
+    return Created(servers=made, admin_pass=admin_pass, reservation_id=reservation_id,
+                   security_groups=list(groups) if groups else None)

@@ -1,0 +1,41 @@
+"""The ``openstack`` CLI (python-openstackclient), as a subprocess against a live fakenova."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = Path(sys.executable).with_name("openstack")
+if not CLI.exists():
+    CLI = Path(shutil.which("openstack") or "/nonexistent/openstack")
+pytestmark = pytest.mark.skipif(not CLI.exists(), reason="python-openstackclient is not installed")
+
+
+def run(auth_url: str, *args: str) -> str:
+    env = {**os.environ, "OS_AUTH_URL": auth_url, "OS_USERNAME": "demo", "OS_PASSWORD": "demo",
+           "OS_PROJECT_NAME": "demo", "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
+           "OS_REGION_NAME": "RegionOne", "OS_IDENTITY_API_VERSION": "3", "OS_INTERFACE": "public"}
+    for name in ("OS_CLOUD", "OS_TOKEN", "OS_AUTH_TYPE"):
+        env.pop(name, None)
+    done = subprocess.run([str(CLI), *args], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_server_create_list_show_delete(auth_url):
+    created = json.loads(run(auth_url, "server", "create", "--flavor", "m1.tiny", "--image", "cirros",
+                             "--network", "private", "--wait", "-f", "json", "cli-vm"))
+    assert created["status"] == "ACTIVE" and created["name"] == "cli-vm"
+    listed = json.loads(run(auth_url, "server", "list", "-f", "json"))
+    assert [(s["ID"], s["Name"], s["Status"]) for s in listed] == [(created["id"], "cli-vm", "ACTIVE")]
+    assert listed[0]["Networks"] == {"private": [created["addresses"]["private"][0]]} or \
+        "private" in str(listed[0]["Networks"])
+    shown = json.loads(run(auth_url, "server", "show", "-f", "json", created["id"]))
+    assert shown["id"] == created["id"] and shown["flavor"].startswith("m1.tiny") or "m1.tiny" in str(shown["flavor"])
+    run(auth_url, "server", "delete", "--wait", created["id"])
+    assert json.loads(run(auth_url, "server", "list", "-f", "json")) == []
