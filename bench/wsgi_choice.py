@@ -6,7 +6,8 @@ and at 8 concurrent connections. Two apps: a bare Flask route returning a 1.6 KB
 overhead), and the real ``create_app()`` answering ``GET /compute/v2.1`` (what fakenova costs per request).
 Where the OS allows, the server is pinned to one core and the client to another.
 
-Also measured: time to the ready line, and time to shut down while a client holds an idle keep-alive connection
+werkzeug answers every request with ``Connection: close`` (no keep-alive), so its rows include a reconnect per
+request, which ``http.client`` makes transparently. Also measured: time to the ready line, and time to shut down while a client holds an idle keep-alive connection
 (the case of a pytest session ending with pooled sessions still open).
 
 Run: ``python bench/wsgi_choice.py [--requests 3000] [--repeat 2] [--servers waitress,cheroot,werkzeug]``.
@@ -19,7 +20,6 @@ import json
 import logging
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import threading

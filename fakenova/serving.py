@@ -98,7 +98,7 @@ class _Cheroot:
 
 
 class _Werkzeug:
-    """werkzeug's development server, threaded: one thread per connection (Flask's own, always installed)."""
+    """werkzeug's development server, threaded (Flask's own): a thread per connection, no keep-alive."""
 
     def __init__(self, app: Any, host: str, port: int, threads: int) -> None:
         from werkzeug.serving import WSGIRequestHandler, make_server
@@ -212,8 +212,8 @@ def run_server(app: Any, host: str = "127.0.0.1", port: int = 8774, threads: int
     stop = stop or threading.Event()
     previous: Dict[int, Any] = {}
     if handle_signals and threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            previous[signum] = signal.signal(signum, lambda number, frame: stop.set())
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            previous[stop_signal] = signal.signal(stop_signal, lambda number, frame: stop.set())
     server = ServerThread(app, host, port, threads, backend)
     try:
         server.start()
@@ -226,5 +226,5 @@ def run_server(app: Any, host: str = "127.0.0.1", port: int = 8774, threads: int
         try:
             server.shutdown()  # a no-op when start() failed
         finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+            for number, handler in previous.items():
+                signal.signal(number, handler)

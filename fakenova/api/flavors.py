@@ -162,7 +162,8 @@ def _filters(ctx: RequestContext, args: Args) -> List[Callable[[Flavor], bool]]:
     if ctx.is_admin:
         public = _parse_is_public(last(args, "is_public"))
         if public is not None:
-            checks.append(lambda f: f["is_public"] == public or (public and ctx.project_id in f.get("projects", ())))
+            checks.append(lambda f: f["is_public"] == public
+                          or bool(public and ctx.project_id in f.get("projects", ())))
     else:
         checks.append(lambda f: not f["disabled"])
     min_ram, min_disk = _minimum(args, "minRam"), _minimum(args, "minDisk")

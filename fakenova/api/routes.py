@@ -9,11 +9,16 @@ from typing import List
 
 from flask import Blueprint
 
-from . import identity, servers, versions
+from . import flavors, identity, images, keypairs, limits, neutron, servers, versions, zones
 from .routing import Route, blueprint
 
 COMPUTE_ROUTES = (
     *servers.ROUTES,
+    *flavors.ROUTES,
+    *keypairs.ROUTES,
+    *limits.ROUTES,
+    *zones.ROUTES,
+    *images.COMPUTE_ROUTES,
 )
 
 
@@ -23,4 +28,6 @@ def blueprints() -> List[Blueprint]:
     v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
     compute = blueprint("compute", "/compute/v2.1", COMPUTE_ROUTES, ("", "/<project_id>"),
                         checks_project=True)
-    return [blueprint("identity", "/identity", identity.ROUTES), compute_root, v21, compute]
+    return [blueprint("identity", "/identity", identity.ROUTES),
+            blueprint("image", "/image", images.GLANCE_ROUTES),
+            blueprint("network", "/network", neutron.ROUTES), compute_root, v21, compute]

@@ -134,7 +134,6 @@ def fingerprint(public_key: str, key_type: str) -> str:
 
 def _cryptography() -> Optional[Any]:
     try:
-        from cryptography.hazmat.primitives import serialization  # noqa: F401
         from cryptography.hazmat.primitives.asymmetric import rsa
     except ImportError:  # pragma: no cover - depends on the environment
         return None

@@ -30,12 +30,14 @@ def run(auth_url: str, *args: str) -> str:
 def test_server_create_list_show_delete(auth_url):
     created = json.loads(run(auth_url, "server", "create", "--flavor", "m1.tiny", "--image", "cirros",
                              "--network", "private", "--wait", "-f", "json", "cli-vm"))
-    assert created["status"] == "ACTIVE" and created["name"] == "cli-vm"
+    assert (created["status"], created["name"], created["OS-EXT-STS:vm_state"]) == ("ACTIVE", "cli-vm", "active")
+    address = created["addresses"]["private"][0]
+    assert address.startswith("10.0.0.") and len(created["adminPass"]) == 12
+    assert created["flavor"]["original_name"] == "m1.tiny" and created["image"].startswith("cirros (")
     listed = json.loads(run(auth_url, "server", "list", "-f", "json"))
-    assert [(s["ID"], s["Name"], s["Status"]) for s in listed] == [(created["id"], "cli-vm", "ACTIVE")]
-    assert listed[0]["Networks"] == {"private": [created["addresses"]["private"][0]]} or \
-        "private" in str(listed[0]["Networks"])
+    assert listed == [{"ID": created["id"], "Name": "cli-vm", "Status": "ACTIVE",
+                       "Networks": {"private": [address]}, "Image": "cirros", "Flavor": "m1.tiny"}]
     shown = json.loads(run(auth_url, "server", "show", "-f", "json", created["id"]))
-    assert shown["id"] == created["id"] and shown["flavor"].startswith("m1.tiny") or "m1.tiny" in str(shown["flavor"])
+    assert (shown["id"], shown["status"], shown["addresses"]) == (created["id"], "ACTIVE", {"private": [address]})
     run(auth_url, "server", "delete", "--wait", created["id"])
     assert json.loads(run(auth_url, "server", "list", "-f", "json")) == []

@@ -1,0 +1,45 @@
+# Developer entry points. Installs are stamped, so a second `make test` does not reinstall unless setup.cfg or
+# pyproject.toml changed (the install is editable: code changes need no reinstall).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check --quiet
+PACKAGING := setup.cfg pyproject.toml
+
+.PHONY: venv install install-test install-bench run test bench clean
+
+venv: $(PY)
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: $(PACKAGING) | $(PY)
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: $(PACKAGING) | $(PY)
+	$(PIP) install -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: $(PACKAGING) | $(PY)
+	$(PIP) install -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+install-bench: $(VENV)/.installed-bench
+
+run: install
+	$(VENV)/bin/fakenova serve --host 127.0.0.1 --port 8774
+
+test: install-test
+	$(PY) -m pytest
+
+bench: install install-bench
+	$(PY) bench/wsgi_choice.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .coverage
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
