@@ -4,10 +4,11 @@ There is exactly one Runtime per app (kept in ``app.extensions["fakenova"]``); n
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
 
 from .clock import Clock, OffsetClock
+from .domain.lifecycle import Action, Choice
 from .ids import IdFactory
 from .settings import Settings
 from .store import Store, open_store
@@ -21,6 +22,14 @@ class Runtime:
     store: Store
     clock: Clock
     ids: IdFactory
+    #: decides pace and outcome when an action starts; scenarios replace it, the default follows settings
+    chooser: Optional[Callable[[Action, Any, Any], Choice]] = field(default=None)
+
+    def choose(self, action: Action, server: Any, ctx: Any) -> Choice:
+        """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""
+        if self.chooser is not None:
+            return self.chooser(action, server, ctx)
+        return Choice(pace=self.settings.pace_for(action.value))
 
     @classmethod
     def build(cls, settings: Optional[Settings] = None, *, store: Optional[Store] = None,

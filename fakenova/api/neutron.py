@@ -11,12 +11,13 @@ the ``type`` being the error class name (rendered by the pipeline).
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from flask import Response, request
 
 from ..domain import errors
 from ..domain.context import RequestContext
+from ..domain.floating_ips import NetworkNotFound, PortNotFound
 from ..domain.models import Nic, Server
 from ..domain.network import visible_networks
 from ..views.common import isotime
@@ -26,16 +27,8 @@ from .routing import Route
 Record = Mapping[str, Any]
 
 
-class NetworkNotFound(errors.NotFound):
-    msg_fmt = "Network {id} could not be found."
-
-
 class SubnetNotFound(errors.NotFound):
     msg_fmt = "Subnet {id} could not be found."
-
-
-class PortNotFound(errors.NotFound):
-    msg_fmt = "Port {id} could not be found."
 
 
 class HTTPBadRequest(errors.BadRequest):
@@ -170,9 +163,13 @@ def _matches(item: Mapping[str, Any], name: str, wanted: Sequence[str]) -> bool:
     return any(str(actual) == value for value in wanted)
 
 
-def select(items: List[Dict[str, Any]], args: Mapping[str, List[str]]) -> List[Dict[str, Any]]:
-    """Apply filters (400 ``[<name>] is invalid attribute for filtering`` for unknown ones), page, project."""
-    known = set(items[0]) if items else _COMMON
+def select(items: List[Dict[str, Any]], args: Mapping[str, List[str]],
+           known: Optional[AbstractSet[str]] = None) -> List[Dict[str, Any]]:
+    """Apply filters (400 ``[<name>] is invalid attribute for filtering`` for unknown ones), page, project.
+
+    :param known: the resource's filterable attributes; by default the keys of the first item.
+    """
+    known = known or (set(items[0]) if items else _COMMON)
     for name, values in args.items():
         if name in _CONTROL:
             continue

@@ -9,7 +9,7 @@ from typing import List
 
 from flask import Blueprint
 
-from . import flavors, identity, images, keypairs, limits, neutron, servers, versions, zones
+from . import flavors, identity, images, keypairs, limits, neutron, neutron_floating, servers, versions, zones
 from .routing import Route, blueprint
 
 COMPUTE_ROUTES = (
@@ -30,4 +30,5 @@ def blueprints() -> List[Blueprint]:
                         checks_project=True)
     return [blueprint("identity", "/identity", identity.ROUTES),
             blueprint("image", "/image", images.GLANCE_ROUTES),
-            blueprint("network", "/network", neutron.ROUTES), compute_root, v21, compute]
+            blueprint("network", "/network", (*neutron.ROUTES, *neutron_floating.ROUTES)),
+            compute_root, v21, compute]

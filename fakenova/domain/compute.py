@@ -5,15 +5,13 @@ through ``store.compute`` so concurrent readers and writers never lose an update
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional
 
-from ..microversions import V
-from . import errors, lifecycle
+from . import errors, instance_actions, lifecycle
 from .context import RequestContext
 from .models import Server
-from .states import Status, VmState, derive_status, status_filter
+from .states import VmState
 
 #: PUT /servers/{id} body key -> Server attribute (schema validation already limits keys per version)
 UPDATE_FIELDS: Mapping[str, str] = {
@@ -82,6 +80,13 @@ def _pin(server: Server, requested: Optional[str]) -> Optional[str]:
     return requested
 
 
+def begin_action(runtime: Any, ctx: RequestContext, server: Server, action: lifecycle.Action) -> Server:
+    """Start ``action`` on ``server`` with the pace and outcome the runtime chooses (settings or scenario)."""
+    choice = runtime.choose(action, server, ctx)
+    return lifecycle.begin(server, action, ctx.now, pace=choice.pace, is_admin=ctx.is_admin,
+                           outcome=choice.outcome, fault=choice.fault)
+
+
 def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
     """``DELETE /servers/{id}``: lock-checked; soft delete when reclaim is on and the server launched."""
     def start(current: Optional[Server]) -> Server:
@@ -90,7 +95,7 @@ def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
         server = settle(runtime, current, ctx.now, observed=False)  # type: ignore[arg-type]
         soft = runtime.settings.reclaim_instance_interval > 0 and server.launched_at is not None
         action = lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
-        return lifecycle.begin(server, action, ctx.now, pace=runtime.settings.pace_for(action.value),
-                               is_admin=ctx.is_admin)
+        return begin_action(runtime, ctx, server, action)
 
-    runtime.store.compute("server", server_id, start)
+    server = runtime.store.compute("server", server_id, start)
+    instance_actions.record(runtime.store, ctx, server_id, "delete", host=server.host)

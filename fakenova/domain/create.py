@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..microversions import V
-from . import errors, lifecycle, network, quotas
+from . import compute, errors, instance_actions, lifecycle, network, quotas
 from .context import RequestContext
 from .models import Server
 
@@ -190,8 +190,7 @@ def _new_server(runtime: Any, ctx: RequestContext, server: Mapping[str, Any], sh
         scheduler_hints=shared["scheduler_hints"], pinned_availability_zone=shared["pinned_availability_zone"],
         root_device_name="/dev/vda",
     )
-    pace = runtime.settings.pace_for(lifecycle.Action.CREATE.value)
-    return lifecycle.begin(record, lifecycle.Action.CREATE, now, pace=pace, is_admin=ctx.is_admin)
+    return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE)
 
 
 def create_servers(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
@@ -211,6 +210,7 @@ def create_servers(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
                      for index in range(count))
         for record in made:
             runtime.store.put("server", record.id, record, project=record.project_id)
+            instance_actions.record(runtime.store, ctx, record.id, "create", host=lifecycle.DEFAULT_HOST)
     admin_pass = None
     if runtime.settings.enable_instance_password:
         admin_pass = server.get("adminPass") or runtime.ids.password()

@@ -101,6 +101,15 @@ DEFAULT_ZONE = "nova"
 DEFAULT_FAULT_MESSAGE = "No valid host was found. There are not enough hosts available."
 
 
+@dataclass(frozen=True)
+class Choice:
+    """How an action that is starting will go: its pace and its declared outcome (with a fault for errors)."""
+
+    pace: Pace
+    outcome: Outcome = Outcome.OK
+    fault: Optional[Fault] = None
+
+
 def check_guards(server: Server, row: Row, *, is_admin: bool) -> None:
     """Raise Nova's 409 if ``row`` may not start on ``server`` (lock, then vm_state, then task_state)."""
     if row.checks_lock and server.locked_by is not None and not is_admin:

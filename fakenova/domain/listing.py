@@ -14,7 +14,7 @@ from . import errors
 from .compute import settle
 from .context import RequestContext
 from .models import Server
-from .states import Status, TaskState, VmState, status_filter
+from .states import Status, VmState, status_filter
 
 _TRUE = frozenset({"", "1", "t", "true", "on", "y", "yes"})
 _FALSE = frozenset({"0", "f", "false", "off", "n", "no"})

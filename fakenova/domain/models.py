@@ -25,7 +25,11 @@ class Fault:
 
 @dataclass(frozen=True)
 class Nic:
-    """One port of a server on one network, with its fixed addresses as (ip version, address)."""
+    """One port of a server on one network, with its fixed addresses as (ip version, address).
+
+    ``floating_ips`` mirrors the Neutron floating IPs associated with this port, in association order;
+    ``domain/floating_ips.py`` keeps it in step with the floating IP records (same ``store.atomically``).
+    """
 
     port_id: str
     network_id: str
@@ -34,6 +38,7 @@ class Nic:
     mac: str
     ips: Tuple[Tuple[int, str], ...]
     tag: Optional[str] = None
+    floating_ips: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

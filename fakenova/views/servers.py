@@ -119,6 +119,9 @@ def _addresses(server: Server, ctx: ViewContext) -> Dict[str, List[Dict[str, Any
         entries = found.setdefault(nic.network_name, [])
         entries.extend({"version": version, "addr": addr, "OS-EXT-IPS:type": "fixed",
                         "OS-EXT-IPS-MAC:mac_addr": nic.mac} for version, addr in nic.ips)
+        # Neutron floating IPs are IPv4 only; Nova lists them after the port's fixed addresses.
+        entries.extend({"version": 4, "addr": addr, "OS-EXT-IPS:type": "floating",
+                        "OS-EXT-IPS-MAC:mac_addr": nic.mac} for addr in nic.floating_ips)
     return found
 
 
@@ -128,8 +131,9 @@ def _plain_addresses(server: Server, ctx: ViewContext) -> Dict[str, List[Dict[st
         return {}
     found: Dict[str, List[Dict[str, Any]]] = {}
     for nic in server.nics:
-        found.setdefault(nic.network_name, []).extend(
-            {"version": version, "addr": addr} for version, addr in nic.ips)
+        entries = found.setdefault(nic.network_name, [])
+        entries.extend({"version": version, "addr": addr} for version, addr in nic.ips)
+        entries.extend({"version": 4, "addr": addr} for addr in nic.floating_ips)
     return found
 
 

@@ -1,0 +1,354 @@
+"""Neutron floating IPs: allocate one on an external network, (dis)associate it with a server's port, release it.
+
+Sans-IO. A floating IP is a :class:`FloatingIp` record (kind ``"floatingip"``, keyed by id, filed under its
+project). Its association is stored once on the record (port, fixed address and the server behind the port)
+and mirrored on that server's :attr:`~fakenova.domain.models.Nic.floating_ips`, so Nova's ``addresses`` shows
+it; both are written together inside ``store.atomically()`` so they never disagree.
+
+Ports are derived from servers (see ``api/neutron.py``), so when a server is deleted its ports vanish with
+no bookkeeping. An association whose port is gone therefore reads as none: :func:`binding` is the only judge,
+and :func:`effective` applies it at read time rather than rewriting records when servers go.
+
+Errors carry Neutron's class names and wording (``neutron_lib.exceptions`` and ``neutron/db/l3_db.py``),
+since the Neutron error body's ``type`` is the class name.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, replace
+from typing import Any, Iterator, List, Mapping, Optional, Set, Tuple
+
+from . import errors
+from .context import RequestContext
+from .models import Nic, Server
+from .network import visible_networks
+
+KIND = "floatingip"
+
+#: Devstack's ``router1``: joins every internal network to the external ones. Not modelled beyond its id,
+#: which associated floating IPs report as ``router_id``.
+ROUTER_ID = "5c3f1a0e-7d2b-4e8f-9a61-0b2c4d6e8f10"
+
+
+# --- Neutron's errors ---------------------------------------------------------------------------------
+
+
+class FloatingIPNotFound(errors.NotFound):
+    msg_fmt = "Floating IP {floatingip_id} could not be found"
+
+
+class NetworkNotFound(errors.NotFound):
+    msg_fmt = "Network {id} could not be found."
+
+
+class PortNotFound(errors.NotFound):
+    msg_fmt = "Port {id} could not be found."
+
+
+class BadRequest(errors.BadRequest):
+    msg_fmt = "Bad floatingip request: {msg}."
+
+
+class InvalidInput(errors.BadRequest):
+    msg_fmt = "Invalid input for operation: {error_message}."
+
+
+class InvalidIpForNetwork(errors.BadRequest):
+    msg_fmt = "IP address {ip_address} is not a valid IP for any of the subnets on the specified network."
+
+
+class IpAddressGenerationFailure(errors.Conflict):
+    msg_fmt = "No more IP addresses available on network {net_id}."
+
+
+class IpAddressAlreadyAllocated(errors.Conflict):
+    msg_fmt = "IP address {ip} already allocated in subnet {subnet_id}"
+
+
+class FloatingIPPortAlreadyAssociated(errors.Conflict):
+    msg_fmt = ("Cannot associate floating IP {floating_ip_address} ({fip_id}) with port {port_id} using fixed "
+               "IP {fixed_ip}, as that fixed IP already has a floating IP on external network {net_id}.")
+
+
+class ExternalGatewayForFloatingIPNotFound(errors.NotFound):
+    msg_fmt = ("External network {external_network_id} is not reachable from subnet {subnet_id}.  Therefore, "
+               "cannot associate Port {port_id} with a Floating IP.")
+
+
+# --- the record -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FloatingIp:
+    """A floating IP as stored. ``device_id`` is the server behind ``port_id``, kept so that checking whether
+    the port still exists is one lookup, not a scan of every server."""
+
+    id: str
+    project_id: str
+    floating_ip_address: str
+    floating_network_id: str
+    floating_subnet_id: str
+    created_at: float
+    updated_at: float
+    description: str = ""
+    port_id: Optional[str] = None
+    fixed_ip_address: Optional[str] = None
+    device_id: Optional[str] = None
+    revision_number: int = 0
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a floating IP is (to be) associated: a server, one of its NICs and that NIC's fixed address."""
+
+    server: Server
+    nic: Nic
+    fixed_ip: str
+
+
+def binding(store: Any, fip: FloatingIp) -> Optional[Tuple[Server, Nic]]:
+    """The server and NIC behind the floating IP's port, or None when unassociated or the port is gone."""
+    if fip.port_id is None or fip.device_id is None:
+        return None
+    server = store.get("server", fip.device_id)
+    if server is None or server.deleted:
+        return None
+    return next(((server, nic) for nic in server.nics if nic.port_id == fip.port_id), None)
+
+
+def effective(store: Any, fip: FloatingIp) -> FloatingIp:
+    """The record as it reads now: disassociated if its port has vanished with its server."""
+    if fip.port_id is not None and binding(store, fip) is None:
+        return replace(fip, port_id=None, fixed_ip_address=None, device_id=None)
+    return fip
+
+
+# --- reads ----------------------------------------------------------------------------------------------
+
+
+def visible(store: Any, ctx: RequestContext) -> List[FloatingIp]:
+    """Neutron's default policy: admins see every floating IP, others their project's."""
+    records = store.list(KIND) if ctx.is_admin else store.list(KIND, ctx.project_id)
+    return [effective(store, fip) for fip in records]
+
+
+def get(store: Any, ctx: RequestContext, fip_id: str) -> FloatingIp:
+    """One floating IP; another project's is 404 exactly like a missing one."""
+    fip = store.get(KIND, fip_id)
+    if fip is None or not (ctx.is_admin or fip.project_id == ctx.project_id):
+        raise FloatingIPNotFound(floatingip_id=fip_id)
+    return effective(store, fip)
+
+
+# --- use cases ------------------------------------------------------------------------------------------
+
+
+def create(store: Any, ctx: RequestContext, fip_id: str, request: Mapping[str, Any]) -> FloatingIp:
+    """``POST /v2.0/floatingips``: allocate an address, and associate it at once when ``port_id`` is given.
+
+    :param request: the validated ``floatingip`` object (``floating_network_id`` required; optional
+        ``floating_ip_address``, ``subnet_id``, ``port_id``, ``fixed_ip_address``, ``description``,
+        ``project_id``).
+    """
+    with store.atomically():
+        network = _external_network(store, ctx, request["floating_network_id"])
+        subnet_id, address = _allocate(store, network, request.get("subnet_id"),
+                                       request.get("floating_ip_address"))
+        fip = FloatingIp(id=fip_id, project_id=request.get("project_id") or ctx.project_id,
+                         floating_ip_address=address, floating_network_id=network["id"],
+                         floating_subnet_id=subnet_id, created_at=ctx.now, updated_at=ctx.now,
+                         description=request.get("description") or "")
+        target = _target(store, ctx, fip, request.get("port_id"), request.get("fixed_ip_address"))
+        return _save(store, fip, target)
+
+
+def update(store: Any, ctx: RequestContext, fip_id: str, changes: Mapping[str, Any]) -> FloatingIp:
+    """``PUT /v2.0/floatingips/{id}``: ``port_id`` null disassociates; without ``port_id`` the current
+    association is kept (and checked again), as Neutron does since bug 1610045."""
+    with store.atomically():
+        current = get(store, ctx, fip_id)
+        port_id = changes["port_id"] if "port_id" in changes else current.port_id
+        if changes.get("fixed_ip_address") and not changes.get("port_id"):
+            raise BadRequest(msg="fixed_ip_address cannot be specified without a port_id")
+        target = _target(store, ctx, current, port_id, changes.get("fixed_ip_address"))
+        description = changes.get("description")
+        updated = replace(current, updated_at=ctx.now, revision_number=current.revision_number + 1,
+                          description=current.description if description is None else description)
+        return _save(store, updated, target)
+
+
+def delete(store: Any, ctx: RequestContext, fip_id: str) -> None:
+    """``DELETE /v2.0/floatingips/{id}``: release the address, disassociating it first if need be."""
+    with store.atomically():
+        fip = get(store, ctx, fip_id)
+        _mirror(store, fip, None)
+        store.delete(KIND, fip_id)
+
+
+# --- allocation -----------------------------------------------------------------------------------------
+
+
+def _external_network(store: Any, ctx: RequestContext, network_id: str) -> Mapping[str, Any]:
+    network = next((net for net in visible_networks(store, ctx) if net["id"] == network_id), None)
+    if network is None:
+        raise NetworkNotFound(id=network_id)
+    if not network["external"]:
+        raise BadRequest(msg=f"Network {network_id} is not a valid external network")
+    return network
+
+
+def _ipv4_subnets(store: Any, network: Mapping[str, Any], subnet_id: Optional[str]) -> List[Mapping[str, Any]]:
+    subnets = [subnet for subnet in (store.get("subnet", sid) for sid in network["subnets"])
+               if subnet is not None and subnet["ip_version"] == 4]
+    if not subnets:
+        raise BadRequest(msg=f"Network {network['id']} does not contain any IPv4 subnet")
+    if subnet_id is None:
+        return subnets
+    chosen = [subnet for subnet in subnets if subnet["id"] == subnet_id]
+    if not chosen:
+        raise InvalidInput(error_message=f"Failed to create port on network {network['id']}, because "
+                                         f"fixed_ips included invalid subnet {subnet_id}")
+    return chosen
+
+
+def _taken(store: Any, network_id: str) -> Set[str]:
+    # Servers booted straight onto the external network (admins may) hold addresses in the same pool.
+    held = {fip.floating_ip_address for fip in store.list(KIND) if fip.floating_network_id == network_id}
+    held.update(address for server in store.list("server") if not server.deleted
+                for nic in server.nics if nic.network_id == network_id for _, address in nic.ips)
+    return held
+
+
+def _pool(subnet: Mapping[str, Any]) -> Iterator[str]:
+    """The subnet's usable addresses in order: every host address but the gateway."""
+    gateway = subnet.get("gateway_ip")
+    return (str(host) for host in ipaddress.ip_network(subnet["cidr"]).hosts() if str(host) != gateway)
+
+
+def _allocate(store: Any, network: Mapping[str, Any], subnet_id: Optional[str],
+              wanted: Optional[str]) -> Tuple[str, str]:
+    """(subnet id, address): the requested address if free, else the first free one of the pools."""
+    subnets = _ipv4_subnets(store, network, subnet_id)
+    taken = _taken(store, network["id"])
+    if wanted:
+        return _claim(subnets, taken, wanted)
+    for subnet in subnets:
+        free = next((address for address in _pool(subnet) if address not in taken), None)
+        if free is not None:
+            return subnet["id"], free
+    raise IpAddressGenerationFailure(net_id=network["id"])
+
+
+def _is_host(cidr: str, address: Any) -> bool:
+    network = ipaddress.ip_network(cidr)
+    if address not in network:
+        return False
+    # As ``hosts()`` does: tiny IPv4 networks (/31, /32) have no network or broadcast address to spare.
+    return network.num_addresses <= 2 or address not in (network.network_address, network.broadcast_address)
+
+
+def _claim(subnets: List[Mapping[str, Any]], taken: Set[str], wanted: str) -> Tuple[str, str]:
+    ip = ipaddress.ip_address(wanted)
+    address = str(ip)
+    for subnet in subnets:
+        if _is_host(subnet["cidr"], ip):
+            # The gateway belongs to router1's interface, so it counts as allocated.
+            if address in taken or address == subnet.get("gateway_ip"):
+                raise IpAddressAlreadyAllocated(ip=address, subnet_id=subnet["id"])
+            return subnet["id"], address
+    raise InvalidIpForNetwork(ip_address=address)
+
+
+# --- association ----------------------------------------------------------------------------------------
+
+
+def _port(store: Any, ctx: RequestContext, port_id: str) -> Tuple[Server, Nic]:
+    # The same visibility as GET /ports: a member finds only their project's servers' ports.
+    servers = store.list("server") if ctx.is_admin else store.list("server", ctx.project_id)
+    for server in servers:
+        if not server.deleted:
+            for nic in server.nics:
+                if nic.port_id == port_id:
+                    return server, nic
+    raise PortNotFound(id=port_id)
+
+
+def _fixed_address(nic: Nic, wanted: Optional[str]) -> str:
+    """The port's fixed address to translate to, checked as ``_internal_fip_assoc_data`` does."""
+    if wanted:
+        if ipaddress.ip_address(wanted).version != 4:
+            raise BadRequest(msg=f"Cannot process floating IP association with {wanted}, since that is not "
+                                 "an IPv4 address")
+        if wanted not in {address for _, address in nic.ips}:
+            raise BadRequest(msg=f"Port {nic.port_id} does not have fixed ip {wanted}")
+        return wanted
+    ipv4 = [address for version, address in nic.ips if version == 4]
+    if not ipv4:
+        raise BadRequest(msg=f"Cannot add floating IP to port {nic.port_id} that has no fixed IPv4 addresses")
+    if len(ipv4) > 1:
+        raise BadRequest(msg=f"Port {nic.port_id} has multiple fixed IPv4 addresses.  Must provide a specific "
+                             "IPv4 address when assigning a floating IP")
+    return ipv4[0]
+
+
+def _target(store: Any, ctx: RequestContext, fip: FloatingIp, port_id: Optional[str],
+            fixed_ip: Optional[str]) -> Optional[Target]:
+    """Where ``fip`` should be associated (None: nowhere), after Neutron's checks in Neutron's order."""
+    if fixed_ip and not port_id:
+        raise BadRequest(msg="fixed_ip_address cannot be specified without a port_id")
+    if not port_id:
+        return None
+    server, nic = _port(store, ctx, port_id)
+    if server.project_id != fip.project_id and not ctx.is_admin:
+        raise BadRequest(msg=f"Cannot process floating IP association with Port {port_id}, since that port "
+                             "is owned by a different tenant")
+    fixed = _fixed_address(nic, fixed_ip)
+    network = store.get("network", nic.network_id)
+    if network is None or network["external"]:  # router1 has interfaces on internal subnets only
+        raise ExternalGatewayForFloatingIPNotFound(external_network_id=fip.floating_network_id,
+                                                   subnet_id=nic.subnet_id, port_id=port_id)
+    if port_id != fip.port_id:  # Neutron skips the duplicate check when the association is unchanged
+        _check_unclaimed(store, fip, port_id, fixed)
+    return Target(server, nic, fixed)
+
+
+def _check_unclaimed(store: Any, fip: FloatingIp, port_id: str, fixed: str) -> None:
+    for other in store.list(KIND):
+        if (other.id != fip.id and other.port_id == port_id and other.fixed_ip_address == fixed
+                and other.floating_network_id == fip.floating_network_id and binding(store, other)):
+            raise FloatingIPPortAlreadyAssociated(floating_ip_address=fip.floating_ip_address, fip_id=fip.id,
+                                                  port_id=port_id, fixed_ip=fixed,
+                                                  net_id=fip.floating_network_id)
+
+
+def _save(store: Any, fip: FloatingIp, target: Optional[Target]) -> FloatingIp:
+    """Store ``fip`` associated with ``target`` (or with nothing), moving the server-side mirror with it."""
+    _mirror(store, fip, target)
+    if target is None:
+        fip = replace(fip, port_id=None, fixed_ip_address=None, device_id=None)
+    else:
+        fip = replace(fip, port_id=target.nic.port_id, fixed_ip_address=target.fixed_ip,
+                      device_id=target.server.id)
+    store.put(KIND, fip.id, fip, project=fip.project_id)
+    return fip
+
+
+def _mirror(store: Any, fip: FloatingIp, target: Optional[Target]) -> None:
+    """Take the address off the NIC it was on (if that still exists) and put it on the target's NIC."""
+    old = binding(store, fip)
+    if old is not None:
+        _set_on_nic(store, old[0].id, old[1].port_id, fip.floating_ip_address, present=False)
+    if target is not None:
+        _set_on_nic(store, target.server.id, target.nic.port_id, fip.floating_ip_address, present=True)
+
+
+def _set_on_nic(store: Any, server_id: str, port_id: str, address: str, *, present: bool) -> None:
+    def apply(server: Optional[Server]) -> Optional[Server]:
+        if server is None:
+            return None
+        nics = tuple(replace(nic, floating_ips=tuple(a for a in nic.floating_ips if a != address)
+                             + ((address,) if present else ()))
+                     if nic.port_id == port_id else nic for nic in server.nics)
+        return replace(server, nics=nics)
+
+    store.compute("server", server_id, apply)
