@@ -39,6 +39,8 @@ test: install-test
 
 bench: install install-bench
 	$(PY) bench/wsgi_choice.py
+	$(PY) bench/plugin_overhead.py
+	$(PY) bench/list_servers.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .coverage

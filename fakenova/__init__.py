@@ -8,6 +8,9 @@ from typing import Any
 
 _WHERE = {
     "create_app": "fakenova.app",
+    "FakeNova": "fakenova.testing.harness",
+    "load_scenario": "fakenova.scenario.loader",
+    "ScenarioError": "fakenova.scenario.loader",
     "ManualClock": "fakenova.clock",
     "Version": "fakenova.microversions",
     "ServerThread": "fakenova.serving",

@@ -12,7 +12,10 @@ from .api import pipeline
 from .api.http import json_response
 from .api.routes import blueprints
 from .clock import Clock
+from .control import control_blueprint
 from .runtime import Runtime
+from .scenario import http as scenario_http
+from .scenario.engine import ScenarioEngine
 from .settings import Settings
 from .store import Store
 
@@ -37,12 +40,16 @@ def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = 
     .. versionadded:: 0.1
     """
     runtime = Runtime.build(settings, store=store, clock=clock)
+    runtime.engine = ScenarioEngine(runtime)
+    runtime.chooser = runtime.engine.choose
     app = Flask("fakenova")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["fakenova"] = runtime
     pipeline.install(app)
+    scenario_http.install(app)  # after the pipeline: its after-request hook runs before the journal's
     app.add_url_rule("/", "index", _index)
     for bp in blueprints():
         app.register_blueprint(bp)
+    app.register_blueprint(control_blueprint())
     runtime.reset()
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 import click
 
@@ -32,6 +32,16 @@ def _typed(name: str) -> Any:
     return callback
 
 
+def _quota(ctx: click.Context, param: click.Parameter, values: Tuple[str, ...]) -> Any:
+    """``--quota NAME=VALUE`` (repeatable) as one mapping; None when not given, so FAKENOVA_QUOTA applies."""
+    if not values:
+        return None
+    try:
+        return parse_setting("quota", ",".join(values))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fakenova", message="%(prog)s %(version)s")
 def main() -> None:
@@ -51,9 +61,14 @@ def main() -> None:
               help="Lowest compute microversion advertised. [default: 2.1; env FAKENOVA_MIN_VERSION]")
 @click.option("--pace", metavar="immediate|polls:N|seconds:S|manual", callback=_typed("pace"),
               help="How fast servers move through BUILD, DELETE... [default: immediate; env FAKENOVA_PACE]")
+@click.option("--quota", multiple=True, metavar="NAME=VALUE", callback=_quota,
+              help="Default quota limit, e.g. instances=20 or cores=-1 (unlimited); repeatable. "
+                   "[env FAKENOVA_QUOTA=instances=20,cores=-1]")
 @click.option("--threads", type=click.IntRange(1), default=DEFAULT_THREADS, show_default=True,
               envvar="FAKENOVA_THREADS", help="Worker threads serving requests. [env FAKENOVA_THREADS]")
-def serve(threads: int, **overrides: Any) -> None:
+@click.option("--scenario", "scenarios", multiple=True, metavar="NAME_OR_PATH",
+              help="Load a scenario (bundled name or YAML path) at start; repeatable. See `fakenova scenarios list`.")
+def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
     """Serve the fake cloud until SIGINT or SIGTERM; print the base URL on stdout once listening."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -66,6 +81,7 @@ def serve(threads: int, **overrides: Any) -> None:
     from .app import create_app  # late: --help and microversions stay fast
 
     app = create_app(settings)
+    _load_scenarios(app, scenarios)
 
     def ready(url: str) -> None:
         click.echo(url)
@@ -79,6 +95,55 @@ def serve(threads: int, **overrides: Any) -> None:
         raise click.ClickException(
             f"cannot listen on {format_url(settings.host, settings.port)}: {exc.strerror or exc}") from None
     logger.info("stopped")
+
+
+def _load_scenarios(app: Any, scenarios: Tuple[str, ...]) -> None:
+    """Load ``--scenario`` values into a new app; delays in canned responses really wait when serving."""
+    from . import operations
+    from .domain.errors import FakeNovaError
+
+    runtime = app.extensions["fakenova"]
+    runtime.engine.real_delays = True
+    for source in scenarios:
+        try:
+            operations.load_scenario(runtime, source)
+        except FakeNovaError as exc:
+            raise click.UsageError(f"--scenario {source}: {exc.message}") from None
+        logger.info("scenario %s loaded", source)
+
+
+@main.group()
+def scenarios() -> None:
+    """List the bundled scenarios, or check scenario files."""
+
+
+@scenarios.command("list")
+def scenarios_list() -> None:
+    """Print each bundled scenario's name and the first line of its description."""
+    from .scenario import bundled_names, load
+
+    for name in bundled_names():
+        summary = load(name).description.strip().split(". ")[0].replace("\n", " ")
+        click.echo(f"{name:28} {summary}")
+
+
+@scenarios.command("check")
+@click.argument("paths", nargs=-1, required=True)
+def scenarios_check(paths: Tuple[str, ...]) -> None:
+    """Validate scenario files (or bundled names); exit 1 naming file, rule and field on the first error of each."""
+    from .scenario import ScenarioError, load
+
+    failed = 0
+    for path in paths:
+        try:
+            scenario = load(path)
+        except ScenarioError as exc:
+            failed += 1
+            click.echo(f"FAIL {exc}", err=True)
+        else:
+            click.echo(f"ok   {scenario.source}: {scenario.name} ({len(scenario.rules)} rules)")
+    if failed:
+        raise SystemExit(1)
 
 
 @main.command()

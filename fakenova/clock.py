@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
+from typing import Optional, Protocol
 
 
 class Clock(Protocol):
@@ -46,14 +46,36 @@ class ManualClock:
 
 
 class OffsetClock:
-    """System time plus an offset that the control plane can grow: time travel for live servers."""
+    """System time plus an offset that the control plane can grow: time travel for live servers.
+
+    It can also be frozen (time stands still until advanced or unfrozen), for tests that compare timestamps.
+    """
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self.frozen_at: Optional[float] = None
         self._lock = threading.Lock()
 
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at is not None
+
     def now(self) -> float:
-        return time.time() + self.offset
+        frozen_at = self.frozen_at
+        return frozen_at + self.offset if frozen_at is not None else time.time() + self.offset
+
+    def freeze(self) -> None:
+        """Stop time where it is now (advance still moves it)."""
+        with self._lock:
+            if self.frozen_at is None:
+                self.frozen_at = time.time()
+
+    def unfreeze(self) -> None:
+        """Let time run again from where it stood (the offset absorbs the frozen interval)."""
+        with self._lock:
+            if self.frozen_at is not None:
+                self.offset += self.frozen_at - time.time()
+                self.frozen_at = None
 
     def advance(self, seconds: float) -> float:
         """Move time forward by ``seconds`` and return the new time."""
@@ -64,6 +86,7 @@ class OffsetClock:
         return self.now()
 
     def reset(self) -> None:
-        """Back to system time (what resetting a live server does)."""
+        """Back to running system time (what resetting a live server does)."""
         with self._lock:
             self.offset = 0.0
+            self.frozen_at = None

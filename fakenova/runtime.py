@@ -24,6 +24,12 @@ class Runtime:
     ids: IdFactory
     #: decides pace and outcome when an action starts; scenarios replace it, the default follows settings
     chooser: Optional[Callable[[Action, Any, Any], Choice]] = field(default=None)
+    #: the scenario engine (``fakenova.scenario.engine.ScenarioEngine``), installed by ``create_app``
+    engine: Any = field(default=None)
+    #: the settings the app was built with, and those the last reset chose (they plus its overrides);
+    #: loaded scenarios layer their api range, config and paces on top of ``reset_settings``
+    initial_settings: Optional[Settings] = field(default=None)
+    reset_settings: Optional[Settings] = field(default=None)
 
     def choose(self, action: Action, server: Any, ctx: Any) -> Choice:
         """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""
@@ -41,10 +47,16 @@ class Runtime:
                    clock=clock if clock is not None else OffsetClock(),
                    ids=IdFactory(settings.seed))
 
-    def reset(self) -> None:
-        """Forget all state, restart the id sequence and load the seed data again."""
+    def reset(self, **overrides: Any) -> None:
+        """Forget all state, restart the id sequence and load the seed data again.
+
+        :param overrides: settings to use until the next reset (the pytest marker's ``max_version``, ``seed``).
+        """
         from .seed import load_seed  # late: seed reads YAML, which the domain must not
 
+        if self.initial_settings is None:
+            self.initial_settings = self.settings
+        self.settings = self.reset_settings = self.initial_settings.replace(**overrides)
         self.store.clear()
         if isinstance(self.clock, OffsetClock):  # a ManualClock belongs to the test that injected it
             self.clock.reset()

@@ -1,4 +1,4 @@
-"""Load seed data (identities, flavors, images, networks) from YAML fixtures into a runtime's store.
+"""Load seed data (identities, flavors, images, networks, quotas) from YAML fixtures into a runtime's store.
 
 The bundled ``fixtures/`` folder ships inside the package; ``Settings.fixtures_dir`` points at a user's own
 folder with the same layout. YAML is read with ``safe_load`` only, and every record is normalised here so the
@@ -6,11 +6,15 @@ rest of fakenova sees one shape.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import ipaddress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Set
 
 import yaml
+
+from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 
 if TYPE_CHECKING:  # pragma: no cover
     from .runtime import Runtime
@@ -26,9 +30,19 @@ def bundled_dir(name: str) -> Path:
 
 def _read(folder: Path, relative: str) -> Dict[str, Any]:
     path = folder / relative
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
         return {}
-    with path.open("r", encoding="utf-8") as handle:
+    # A copy of the parsed file: parsing YAML on every reset would cost more than a whole per-test reset
+    # should (see bench/plugin_overhead.py); the copy keeps callers from sharing nested values.
+    return copy.deepcopy(_parsed(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: str, mtime_ns: int, size: int) -> Dict[str, Any]:
+    """One fixture file parsed; keyed by its mtime and size so an edited file is read again."""
+    with open(path, "r", encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
@@ -49,6 +63,21 @@ def load_seed(runtime: "Runtime") -> None:
         runtime.store.put("image", record["id"], record)
     for network in _read(folder, "catalogue/networks.yaml").get("networks", []):
         _seed_network(runtime, network, projects)
+    _seed_quotas(runtime, _read(folder, "quotas.yaml"), projects, str(folder / "quotas.yaml"))
+    for volume in _read(folder, "catalogue/volumes.yaml").get("volumes", []):
+        project = projects.get(volume.get("project", ""), volume.get("project", ""))
+        record = {"size": 1, "multiattach": False, **volume, "project_id": project, "created_at": now}
+        record.pop("project", None)
+        runtime.store.put("volume", record["id"], record, project=project)
+
+
+def _seed_quotas(runtime: "Runtime", data: Dict[str, Any], projects: Dict[str, str], where: str) -> None:
+    """The fixtures' default limits (under the ``--quota`` settings) and per-project limits (name or id)."""
+    configured = {**check_limits(data.get("defaults") or {}, where), **runtime.settings.quota}
+    runtime.store.put(*DEFAULTS_KEY, configured)
+    for project, limits in (data.get("projects") or {}).items():
+        checked = check_limits(limits or {}, f"{where}: {project}")
+        runtime.store.put(PROJECT, projects.get(project, project), checked)
 
 
 def _by_name(items: Iterable[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
@@ -100,3 +129,22 @@ def _seed_network(runtime: "Runtime", network: Dict[str, Any], projects: Dict[st
               "subnets": [subnet["id"] for subnet in subnets]}
     record.pop("project", None)
     runtime.store.put("network", record["id"], record)
+
+
+def fixture_names(fixtures_dir: Optional[str] = None) -> Dict[str, Set[str]]:
+    """Names and ids of the fixtures' flavors, images, networks, projects and users (for scenario checks)."""
+    folder = Path(fixtures_dir) if fixtures_dir else bundled_dir("fixtures")
+    identity = _read(folder, "identity.yaml")
+    sources = {
+        "flavors": _read(folder, "catalogue/flavors.yaml").get("flavors", []),
+        "images": _read(folder, "catalogue/images.yaml").get("images", []),
+        "networks": _read(folder, "catalogue/networks.yaml").get("networks", []),
+        "projects": identity.get("projects", []), "users": identity.get("users", []),
+    }
+    return {kind: {str(item[key]) for item in items for key in ("id", "name") if key in item}
+            for kind, items in sources.items()}
+
+
+def seed_network(runtime: "Runtime", network: Dict[str, Any], projects: Dict[str, str]) -> None:
+    """Store one network (and its subnets) given in the fixtures' shape; ``project`` may name a project."""
+    _seed_network(runtime, network, projects)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping, Optional
 
 from .domain.pace import Immediate, Pace, parse_pace
+from .domain.quotas import check_limits, parse_quota
 from .microversions import MAX_VERSION, MIN_VERSION, Version
 
 #: Nova's max_request_body_size (oslo.middleware sizelimit default)
@@ -34,6 +35,8 @@ class Settings:
     :param max_limit: Nova's ``[api] max_limit`` for list pages.
     :param enable_instance_password: whether create/rebuild/rescue return ``adminPass``.
     :param deleted_retention: how many deleted servers are kept for ``changes-since`` listings.
+    :param quota: default quota limits by Nova resource name (``{"instances": 20}``; -1 unlimited), over
+        Nova's defaults and ``fixtures/quotas.yaml``, like Nova's ``[quota]`` options.
 
     .. versionadded:: 0.1
     """
@@ -52,10 +55,12 @@ class Settings:
     max_limit: int = 1000
     enable_instance_password: bool = True
     deleted_retention: int = 1000
+    quota: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
             raise ValueError(f"versions must satisfy {MIN_VERSION} <= min <= max <= {MAX_VERSION}")
+        check_limits(self.quota, "quota setting")
 
     def pace_for(self, action: str) -> Pace:
         """The pace for a lifecycle action value, falling back to the default pace."""
@@ -87,6 +92,7 @@ def parse_setting(name: str, raw: str) -> Any:
         "port": int, "seed": int, "max_limit": int, "deleted_retention": int,
         "token_ttl": float, "reclaim_instance_interval": float,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
+        "quota": parse_quota,
         "enable_instance_password": lambda text: text.lower() in ("1", "true", "yes", "on"),
     }
     return parsers.get(name, str)(raw)

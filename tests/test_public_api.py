@@ -1,7 +1,8 @@
 """The curated public surface: exactly these names, each importable and documented."""
 import fakenova
 
-PUBLIC = {"ManualClock", "ServerThread", "Settings", "Version", "create_app"}
+PUBLIC = {"FakeNova", "ManualClock", "ScenarioError", "ServerThread", "Settings", "Version", "create_app",
+          "load_scenario"}
 
 
 def test_all_is_exactly_the_public_surface():

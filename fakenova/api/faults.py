@@ -46,7 +46,7 @@ def from_http_exception(exc: HTTPException) -> errors.FakeNovaError:
 
 def nova_fault(error: errors.FakeNovaError) -> Response:
     """``{"<faultName>": {"code", "message"}}``; overLimit also carries ``retryAfter`` when set."""
-    name = FAULT_NAMES.get(error.code, "computeFault")
+    name = getattr(error, "fault_name", None) or FAULT_NAMES.get(error.code, "computeFault")  # scripted ones
     fault: Dict[str, object] = {"code": error.code, "message": error.message}
     if name == "overLimit" and "Retry-After" in error.headers:
         fault["retryAfter"] = error.headers["Retry-After"]

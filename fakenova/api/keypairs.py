@@ -165,7 +165,7 @@ def create() -> Response:
     random_bytes = _random_bytes(rt)
     record, private_key = keypairs.create_keypair(
         rt.store, user_id=user_id, name=params["name"].strip(), key_type=key_type,
-        public_key=params.get("public_key"), quota=quotas_for(rt.store, ctx.project_id)["key_pairs"],
+        public_key=params.get("public_key"), quota=quotas_for(rt.store, ctx.project_id, user_id)["key_pairs"],
         now=ctx.now, make=lambda: keypairs.generate(key_type, random_bytes, user_id, ctx.now))
     shown = {**record, "private_key": private_key}
     return json_response({"keypair": render(CREATE_FIELDS, shown, view_context())},

@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List, Mapping
 from flask import Response, request
 
 from ..domain import errors
-from ..domain.quotas import quotas_for, usage
+from ..domain.quotas import quotas_for, settle, usage
 from ..views.fields import Field, FieldTable, ViewContext, render
 from .http import context, json_response, runtime
 from .routing import Route
@@ -69,10 +69,8 @@ ABSOLUTE_FIELDS = FieldTable("limits-absolute", [
 
 
 def figures_for(store: Any, project_id: str) -> Dict[str, Dict[str, int]]:
-    """The project's limits and usage (server groups counted from any ``server_group`` records)."""
-    used = dict(usage(store, project_id))
-    used["server_groups"] = len(store.list("server_group", project_id))
-    return {"limits": quotas_for(store, project_id), "used": used}
+    """The project's limits and usage, the same figures ``/os-quota-sets/{id}/detail`` shows."""
+    return {"limits": quotas_for(store, project_id), "used": usage(store, project_id)}
 
 
 def index() -> Response:
@@ -84,6 +82,7 @@ def index() -> Response:
         project_id = args["tenant_id"][-1]
         if not ctx.is_admin:
             raise errors.Forbidden(rule=OTHER_PROJECT_RULE)
+    settle(runtime(), project_id, ctx.now)
     absolute = render(ABSOLUTE_FIELDS, figures_for(runtime().store, project_id), view_context())
     return json_response({"limits": {"rate": [], "absolute": absolute}})
 

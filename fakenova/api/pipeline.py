@@ -5,6 +5,7 @@ belongs to decides how errors are shaped and which headers a response carries.
 """
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -12,12 +13,16 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from ..domain import errors
+from ..scenario import http as scenario_http
 from ..domain.context import Identity, RequestContext
 from ..domain.identity import identity_from_token_record, validate_token
 from ..settings import MAX_REQUEST_BODY
 from . import faults, negotiation
 from .http import runtime
 from .routing import route_of
+
+#: services whose requests scenario rules never see (the control plane, the root index)
+_UNSCRIPTED = ("control", "root")
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ def before_request() -> None:
         kwargs = {"version": version} if version is not None else {}
         g.fakenova_ctx = RequestContext(identity=identity, now=rt.clock.now(),
                                         request_id=g.fakenova_request_id, **kwargs)
+    if service.name not in _UNSCRIPTED:
+        scenario_http.before_dispatch(rt)  # canned responses come after Nova's own checks, as in Nova's stack
 
 
 def after_request(response: Response) -> Response:
@@ -110,15 +117,22 @@ def after_request(response: Response) -> Response:
 
 
 def _journal(response: Response) -> None:
+    service = getattr(g, "fakenova_service", None)
+    if service is not None and service.name == "control":
+        return  # the journal records the cloud's traffic, not the test driving it
     ctx = getattr(g, "fakenova_ctx", None)
     version = getattr(g, "fakenova_version", None)
-    runtime().store.journal_append({
+    entry = {
         "request_id": getattr(g, "fakenova_request_id", None), "method": request.method,
         "path": request.path, "query": request.query_string.decode("latin-1"),
         "version": str(version) if version else None,
         "project_id": ctx.project_id if ctx else None, "user_id": ctx.user_id if ctx else None,
         "status": response.status_code,
-    })
+    }
+    for key, name in (("rules", "fakenova_rules"), ("error", "fakenova_error")):
+        if name in g:
+            entry[key] = g.get(name)
+    runtime().store.journal_append(entry)
 
 
 def handle_error(exc: Exception) -> Response:
@@ -130,6 +144,7 @@ def handle_error(exc: Exception) -> Response:
         error = faults.from_http_exception(exc)
     else:
         current_app.logger.exception("unexpected error")
+        g.fakenova_error = traceback.format_exc()  # journalled, so the test that caused it fails
         error = errors.FakeNovaError(
             f"Unexpected API Error. Please contact the administrator\n{type(exc)}")
     if isinstance(error, (errors.Unauthorized, errors.IdentityError)):

@@ -10,13 +10,24 @@ from typing import List
 from flask import Blueprint
 
 from . import flavors, identity, images, keypairs, limits, neutron, neutron_floating, servers, versions, zones
+from . import quota_sets
+from . import actions, consoles, instance_actions
+from . import server_extras, server_metadata, server_ports, volume_attachments
 from .routing import Route, blueprint
 
 COMPUTE_ROUTES = (
     *servers.ROUTES,
+    *actions.ROUTES,
+    *consoles.ROUTES,
+    *instance_actions.ROUTES,
+    *server_metadata.ROUTES,
+    *server_ports.ROUTES,
+    *volume_attachments.ROUTES,
+    *server_extras.ROUTES,
     *flavors.ROUTES,
     *keypairs.ROUTES,
     *limits.ROUTES,
+    *quota_sets.ROUTES,
     *zones.ROUTES,
     *images.COMPUTE_ROUTES,
 )

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 from flask import Response, g, request
 
 from ..domain import compute, create, listing
 from ..views import servers as views
-from ..views.common import collection_links
 from ..views.fields import ViewContext
+from . import server_list
 from .http import context, json_response, read_json, runtime
 from .routing import Route
 from .schemas import servers as schemas
@@ -49,26 +49,9 @@ def create_server() -> Response:
 def _list(detail: bool) -> Response:
     ctx = context()
     args = validate_query(schemas.LIST_QUERY, ctx.version, request.args.to_dict(flat=False))
-    query = listing.ListQuery(
-        detail=detail, all_tenants=_one(args, "all_tenants"),
-        project_id=_one(args, "project_id") or _one(args, "tenant_id"), name=_one(args, "name"),
-        statuses=tuple(args.get("status", ())),
-        limit=int(_one(args, "limit")) if _one(args, "limit") is not None else None,
-        marker=_one(args, "marker"))
-    servers = listing.list_servers(runtime(), ctx, query)
-    vctx = view_context()
-    body: Dict[str, Any] = {"servers": (views.detail_items if detail else views.summaries)(servers, vctx)}
-    base = f"{vctx.compute_url}{vctx.project_prefix}/servers{'/detail' if detail else ''}"
-    next_links = collection_links(base, request.args.items(multi=True), [server.id for server in servers],
-                                  query.limit, runtime().settings.max_limit)
-    if next_links:
-        body["servers_links"] = next_links
-    return json_response(body)
-
-
-def _one(args: Dict[str, List[str]], key: str) -> Optional[str]:
-    values = args.get(key)
-    return values[-1] if values else None
+    page = listing.list_servers(runtime(), ctx, listing.ListQuery(args=args, detail=detail))
+    return server_list.page_response(page, detail, view_context(), request.args.items(multi=True),
+                                     runtime().settings.max_limit)
 
 
 def index() -> Response:

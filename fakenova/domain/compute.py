@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping, Optional
 
-from . import errors, instance_actions, lifecycle
+from . import errors, finishing, instance_actions, lifecycle
 from .context import RequestContext
 from .models import Server
 from .states import VmState
@@ -26,7 +26,10 @@ def _visible(server: Optional[Server], ctx: RequestContext) -> bool:
 
 def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Server:
     """Advance a server's action at its pace, then reclaim it if it has been soft-deleted long enough."""
+    before = server.transition
     server = lifecycle.advance(server, now, observed=observed)
+    if before is not None and server.transition is None:
+        finishing.finished(runtime, server, lifecycle.Action(before.action), now)
     interval = runtime.settings.reclaim_instance_interval
     if (server.vm_state is VmState.SOFT_DELETED and server.transition is None and not server.deleted
             and interval > 0 and server.deleted_at is not None and now - server.deleted_at >= interval):

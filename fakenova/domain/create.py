@@ -93,10 +93,8 @@ def _zone(ctx: RequestContext, requested: Optional[str]) -> Optional[str]:
 
 
 def _check_limits(store: Any, ctx: RequestContext, server: Mapping[str, Any]) -> None:
-    limits = quotas.quotas_for(store, ctx.project_id)
-    metadata = server.get("metadata") or {}
-    if 0 <= limits["metadata_items"] < len(metadata):
-        raise errors.Forbidden(f"Maximum number of metadata items exceeds {limits['metadata_items']}")
+    limits = quotas.quotas_for(store, ctx.project_id, ctx.user_id)
+    quotas.check_metadata_items(store, ctx.project_id, ctx.user_id, len(server.get("metadata") or {}))
     files = server.get("personality") or []
     if 0 <= limits["injected_files"] < len(files):
         raise errors.Forbidden("Personality file limit exceeded")
@@ -205,7 +203,9 @@ def create_servers(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
     shared = _template(runtime, ctx, server, hints)
     reservation_id = runtime.ids.reservation_id()
     with runtime.store.atomically():
-        count = quotas.allowed_count(runtime.store, ctx.project_id, shared["flavor"], min_count, max_count)
+        quotas.settle(runtime, ctx.project_id, ctx.now)
+        count = quotas.allowed_count(runtime.store, ctx.project_id, shared["flavor"], min_count, max_count,
+                                     user_id=ctx.user_id)
         made = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id)
                      for index in range(count))
         for record in made:

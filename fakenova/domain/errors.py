@@ -80,6 +80,16 @@ class InstanceInvalidState(Conflict):
     msg_fmt = "Cannot '{action}' instance {uuid} while it is in {attr} {state}"
 
 
+class InstanceNotReady(Conflict):
+    msg_fmt = "Instance {uuid} is not ready"
+
+
+class InstanceInvalidStateFor(Conflict):
+    """Nova's wording when an API catches InstanceInvalidState without its attr (changePassword on a lock)."""
+
+    msg_fmt = "Instance {uuid} is in an invalid state for '{action}'"
+
+
 class RequestTooLarge(FakeNovaError):
     code = 413
     msg_fmt = "Request is too large. Larger than max_request_body_size ({limit})."

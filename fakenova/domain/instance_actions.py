@@ -10,10 +10,34 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from .context import RequestContext
 
-#: Nova's compute-manager event name for each recorded action (others record no event)
-EVENTS = {
-    "create": "compute__do_build_and_run_instance",
-    "delete": "compute_terminate_instance",
+#: Nova's compute-manager event names for each recorded action (others record no event)
+EVENTS: Dict[str, Tuple[str, ...]] = {
+    "create": ("compute__do_build_and_run_instance",),
+    "delete": ("compute_terminate_instance",),
+    "reboot": ("compute_reboot_instance",),
+    "stop": ("compute_stop_instance",),
+    "start": ("compute_start_instance",),
+    "pause": ("compute_pause_instance",),
+    "unpause": ("compute_unpause_instance",),
+    "suspend": ("compute_suspend_instance",),
+    "resume": ("compute_resume_instance",),
+    "resize": ("compute_prep_resize", "compute_resize_instance", "compute_finish_resize"),
+    "migrate": ("compute_prep_resize", "compute_resize_instance", "compute_finish_resize"),
+    "confirmResize": ("compute_confirm_resize",),
+    "revertResize": ("compute_revert_resize", "compute_finish_revert_resize"),
+    "rebuild": ("compute_rebuild_instance",),
+    "evacuate": ("compute_rebuild_instance",),
+    "rescue": ("compute_rescue_instance",),
+    "unrescue": ("compute_unrescue_instance",),
+    "shelve": ("compute_shelve_instance",),
+    "shelveOffload": ("compute_shelve_offload_instance",),
+    "unshelve": ("compute_unshelve_instance",),
+    "createImage": ("compute_snapshot_instance",),
+    "createBackup": ("compute_backup_instance",),
+    "changePassword": ("compute_set_admin_password",),
+    "trigger_crash_dump": ("compute_trigger_crash_dump",),
+    "restore": ("compute_restore_instance",),
+    "live-migration": ("compute_live_migration",),
 }
 
 
@@ -25,7 +49,7 @@ def record(store: Any, ctx: RequestContext, server_id: str, action: str, *, host
     :param host: the compute host the events ran on, if any.
     :param events: event names; :data:`EVENTS` gives the default for the action.
     """
-    names = list(events) if events is not None else [name for name in [EVENTS.get(action)] if name]
+    names = list(events) if events is not None else list(EVENTS.get(action, ()))
     entry = {
         "action": action, "instance_uuid": server_id, "request_id": ctx.request_id, "user_id": ctx.user_id,
         "project_id": ctx.project_id, "start_time": ctx.now, "updated_at": ctx.now, "message": None,

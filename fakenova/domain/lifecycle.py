@@ -1,99 +1,22 @@
-"""The server lifecycle as one table: a row per action with its guards, its path and its named outcomes.
+"""The lifecycle engine over the LIFECYCLE table (``lifecycle_table.py``): guards, paths and outcomes.
 
-``begin`` checks a row's guards in Nova's order (lock, then vm_state, then task_state) and enters the first
+``begin`` checks a row's guards in Nova's order (lock, host, vm_state, task_state, launched) and enters the first
 step; ``advance`` moves an action along its path at the transition's pace and applies the chosen outcome at
 the end. Both are pure: they return a new :class:`~fakenova.domain.models.Server` and the store applies it.
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, replace
-from typing import FrozenSet, Mapping, Optional, Tuple
+from typing import Callable, Mapping, Optional
 
 from . import errors
+from .lifecycle_table import LIFECYCLE, NOT_RECORDED, ROWS, Action, Effect, End, Outcome, Row, Step
 from .models import Fault, Server, Transition
 from .pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace
-from .states import PowerState, TaskState, VmState
+from .states import PowerState, VmState
 
-
-class Action(str, enum.Enum):
-    CREATE = "create"
-    DELETE = "delete"
-    SOFT_DELETE = "soft_delete"
-
-
-class Outcome(str, enum.Enum):
-    OK = "ok"
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class Step:
-    """One point on a path; ``vm_state=None`` keeps the current one, ``power_state=None`` likewise."""
-
-    vm_state: Optional[VmState]
-    task_state: Optional[TaskState]
-    power_state: Optional[PowerState] = None
-    on_host: bool = False
-
-
-@dataclass(frozen=True)
-class End:
-    """Where an outcome leaves the server. ``vm_state=None`` returns to the state the action began in."""
-
-    vm_state: Optional[VmState]
-    power_state: Optional[PowerState] = None
-    launches: bool = False
-    deletes: bool = False
-    faults: bool = False
-    leaves_host: bool = False
-
-
-@dataclass(frozen=True)
-class Row:
-    """One action: its Nova name (as error messages quote it), guards, path and outcomes."""
-
-    action: Action
-    nova_name: str
-    allowed: Optional[FrozenSet[VmState]]
-    checks_lock: bool
-    task_must_be_none: bool
-    path: Tuple[Step, ...]
-    outcomes: Mapping[Outcome, End]
-
-
-_ANY = None
-_BUILD = VmState.BUILDING
-_T = TaskState
-
-LIFECYCLE: Mapping[Action, Row] = {
-    row.action: row for row in (
-        Row(Action.CREATE, "create", allowed=_ANY, checks_lock=False, task_must_be_none=False,
-            path=(Step(_BUILD, _T.SCHEDULING, PowerState.NOSTATE),
-                  Step(_BUILD, _T.NETWORKING, on_host=True),
-                  Step(_BUILD, _T.SPAWNING, on_host=True)),
-            outcomes={Outcome.OK: End(VmState.ACTIVE, PowerState.RUNNING, launches=True),
-                      Outcome.ERROR: End(VmState.ERROR, PowerState.NOSTATE, faults=True, leaves_host=True)}),
-        Row(Action.DELETE, "delete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
-            path=(Step(None, _T.DELETING),),
-            outcomes={Outcome.OK: End(VmState.DELETED, PowerState.NOSTATE, deletes=True)}),
-        Row(Action.SOFT_DELETE, "delete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
-            path=(Step(None, _T.SOFT_DELETING),),
-            outcomes={Outcome.OK: End(VmState.SOFT_DELETED, PowerState.SHUTDOWN)}),
-    )
-}
-
-
-def _check_table() -> None:
-    for action in Action:
-        row = LIFECYCLE.get(action)
-        if row is None:
-            raise AssertionError(f"LIFECYCLE has no row for {action}")
-        if not row.path or Outcome.OK not in row.outcomes:
-            raise AssertionError(f"LIFECYCLE row {action} needs a path and an 'ok' outcome")
-
-
-_check_table()
+__all__ = ["LIFECYCLE", "ROWS", "NOT_RECORDED", "Action", "Effect", "End", "Outcome", "Row", "Step", "Choice",
+           "Immediate", "check_guards", "begin", "advance", "step_manually", "DEFAULT_HOST", "DEFAULT_ZONE"]
 
 #: the one compute host of the fake cloud (its availability zone is ``nova``)
 DEFAULT_HOST = "fakenova-compute"
@@ -110,16 +33,42 @@ class Choice:
     fault: Optional[Fault] = None
 
 
-def check_guards(server: Server, row: Row, *, is_admin: bool) -> None:
-    """Raise Nova's 409 if ``row`` may not start on ``server`` (lock, then vm_state, then task_state)."""
+def _lock_guard(server: Server, row: Row, is_admin: bool) -> None:
     if row.checks_lock and server.locked_by is not None and not is_admin:
         raise errors.InstanceIsLocked(uuid=server.id)
+
+
+def _host_guard(server: Server, row: Row, is_admin: bool) -> None:
+    if row.needs_host and not server.host:
+        raise errors.InstanceNotReady(uuid=server.id)
+
+
+def _vm_state_guard(server: Server, row: Row, is_admin: bool) -> None:
     if row.allowed is not None and server.vm_state not in row.allowed:
         raise errors.InstanceInvalidState(action=row.nova_name, uuid=server.id, attr="vm_state",
                                           state=server.vm_state.value)
-    if row.task_must_be_none and server.task_state is not None:
+
+
+def _task_state_guard(server: Server, row: Row, is_admin: bool) -> None:
+    task = server.task_state
+    if row.task_must_be_none and task is not None and task not in row.also_allowed_tasks:
         raise errors.InstanceInvalidState(action=row.nova_name, uuid=server.id, attr="task_state",
-                                          state=server.task_state.value)
+                                          state=task.value)
+
+
+def _launched_guard(server: Server, row: Row, is_admin: bool) -> None:
+    if row.needs_launched and server.launched_at is None:
+        raise errors.InstanceInvalidState(action=row.nova_name, uuid=server.id, attr="launched_at", state="None")
+
+
+#: Nova's order: check_instance_lock, check_instance_host, then check_instance_state (vm, task, launched)
+GUARDS = (_lock_guard, _host_guard, _vm_state_guard, _task_state_guard, _launched_guard)
+
+
+def check_guards(server: Server, row: Row, *, is_admin: bool) -> None:
+    """Raise Nova's 409 if ``row`` may not start on ``server``, checking :data:`GUARDS` in order."""
+    for guard in GUARDS:
+        guard(server, row, is_admin)
 
 
 def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: bool,
@@ -128,9 +77,12 @@ def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: b
 
     :param outcome: the declared end to reach (a scenario may choose ``error``).
     :param fault: the fault an ``error`` outcome leaves; Nova's scheduling failure when None.
+    :raises ValueError: for a guards-only row (no path) or an outcome the row does not declare.
     """
     row = LIFECYCLE[action]
     check_guards(server, row, is_admin=is_admin)
+    if not row.path:
+        raise ValueError(f"action {action.value} changes no state through the lifecycle")
     if outcome not in row.outcomes:
         raise ValueError(f"action {action.value} has no outcome {outcome.value}")
     transition = Transition(action=action.value, outcome=outcome.value, step=0, started=now, polls=0,
@@ -158,6 +110,57 @@ def _enter(server: Server, row: Row, index: int) -> Server:
     )
 
 
+#: the power state a server settles in for each vm_state an action can end in (others keep theirs)
+POWER_OF: Mapping[VmState, PowerState] = {
+    VmState.ACTIVE: PowerState.RUNNING, VmState.STOPPED: PowerState.SHUTDOWN, VmState.PAUSED: PowerState.PAUSED,
+    VmState.SUSPENDED: PowerState.SUSPENDED, VmState.RESCUED: PowerState.RUNNING,
+    VmState.SHELVED: PowerState.SHUTDOWN, VmState.SHELVED_OFFLOADED: PowerState.SHUTDOWN,
+    VmState.SOFT_DELETED: PowerState.SHUTDOWN,
+}
+
+
+def _end_state(server: Server, end: End, origin: VmState) -> VmState:
+    if Effect.BACK_TO_PREVIOUS in end.effects:
+        return server.previous_vm_state or VmState.ACTIVE
+    if end.vm_state is None or origin in end.keeps:
+        return origin
+    return end.vm_state
+
+
+def _remember_origin(server: Server, origin: VmState) -> Server:
+    return replace(server, previous_vm_state=origin)
+
+
+def _apply_new_flavor(server: Server, origin: VmState) -> Server:
+    # A cold migration has no new flavor: the old one is kept for revert all the same.
+    return replace(server, old_flavor=server.flavor, flavor=server.new_flavor or server.flavor, new_flavor=None)
+
+
+def _drop_old_flavor(server: Server, origin: VmState) -> Server:
+    return replace(server, old_flavor=None, previous_vm_state=None)
+
+
+def _restore_old_flavor(server: Server, origin: VmState) -> Server:
+    return replace(server, flavor=server.old_flavor or server.flavor, old_flavor=None, previous_vm_state=None)
+
+
+def _clear_deleted_at(server: Server, origin: VmState) -> Server:
+    return replace(server, deleted_at=None)
+
+
+#: one function per :class:`Effect`, applied after the end's states are set
+EFFECTS: Mapping[Effect, Callable[[Server, VmState], Server]] = {
+    Effect.REMEMBERS_ORIGIN: _remember_origin,
+    Effect.APPLIES_NEW_FLAVOR: _apply_new_flavor,
+    Effect.BACK_TO_PREVIOUS: lambda server, origin: server,  # read by _end_state, before the flavor effects
+    Effect.DROPS_OLD_FLAVOR: _drop_old_flavor,
+    Effect.RESTORES_OLD_FLAVOR: _restore_old_flavor,
+    Effect.CLEARS_DELETED_AT: _clear_deleted_at,
+}
+if set(EFFECTS) != set(Effect):
+    raise AssertionError("EFFECTS needs a function for every Effect")
+
+
 def _finish(server: Server, row: Row, now: float) -> Server:
     transition = server.transition
     assert transition is not None
@@ -166,11 +169,11 @@ def _finish(server: Server, row: Row, now: float) -> Server:
     if end.faults:
         fault = transition.fault or Fault(code=500, message=DEFAULT_FAULT_MESSAGE, created=now)
     host = None if end.leaves_host else (server.host or DEFAULT_HOST)
-    return replace(
+    vm_state = _end_state(server, end, transition.origin)
+    power = end.power_state if end.power_state is not None else POWER_OF.get(vm_state, server.power_state)
+    finished = replace(
         server,
-        vm_state=end.vm_state or transition.origin,
-        task_state=None,
-        power_state=server.power_state if end.power_state is None else end.power_state,
+        vm_state=vm_state, task_state=None, power_state=power,
         progress=0, fault=fault, host=host, node=host, availability_zone=_zone(server, host),
         launched_at=now if end.launches else server.launched_at,
         deleted=end.deletes or server.deleted,
@@ -178,6 +181,9 @@ def _finish(server: Server, row: Row, now: float) -> Server:
         terminated_at=now if end.deletes else server.terminated_at,
         updated_at=now, transition=None,
     )
+    for effect in sorted(end.effects, key=lambda e: e.value):
+        finished = EFFECTS[effect](finished, transition.origin)
+    return finished
 
 
 def _target_step(transition: Transition, length: int, now: float) -> Optional[int]:

@@ -1,118 +1,209 @@
-"""The list-servers use case: scope, filter, sort and page, as Nova does (basic filters for now).
+"""The list-servers use case: scope, filter, sort and page exactly as Nova's ``_get_servers`` does.
 
-Servers under way are advanced first (a list is a read of each), so a list never shows a state that a
-``GET`` of the same server would not.
+The order of checks (and so which error a bad request gets) follows Nova: allow-list, invalid filter fields,
+status, the changes-since/before window, deleted, all_tenants, locked, sort keys, then the store (sort
+direction, marker). Servers with an action under way are settled first (a list is a read of each, so it never
+shows a state a ``GET`` would not); the set of such servers is a mark kept by the store, so settling costs
+their number, not the collection's. The page is then read by walking the store's ``(created_at, uuid)``
+index from the marker, filtering as it goes, until the page is full; other sort orders sort the scope.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Any, List, Optional, Tuple
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..microversions import V
-from . import errors
+from . import errors, retention
+from . import server_filters as filters
+from . import server_sort
 from .compute import settle
 from .context import RequestContext
 from .models import Server
 from .states import Status, VmState, status_filter
 
-_TRUE = frozenset({"", "1", "t", "true", "on", "y", "yes"})
-_FALSE = frozenset({"0", "f", "false", "off", "n", "no"})
-_ACCEPTABLE = "'0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"
+SERVER = retention.SERVER
+Predicate = Callable[[Server], bool]
+_EMPTY = object()  # an unknown status before 2.38: Nova answers an empty list at once
 
 
 @dataclass(frozen=True)
 class ListQuery:
-    """What a list request asks for, already parsed from the query string."""
+    """What a list request asks for: the validated query (``{name: [values]}``) and which view."""
 
+    args: Mapping[str, Sequence[str]] = field(default_factory=dict)
     detail: bool = False
-    all_tenants: Optional[str] = None
-    project_id: Optional[str] = None
-    name: Optional[str] = None
-    statuses: Tuple[str, ...] = ()
-    limit: Optional[int] = None
-    marker: Optional[str] = None
 
 
-def _all_tenants(ctx: RequestContext, query: ListQuery) -> bool:
-    if query.all_tenants is None:
-        return False
-    value = query.all_tenants.strip().lower()
-    if value not in _TRUE and value not in _FALSE:
-        raise errors.BadRequest(f"Unrecognized value '{query.all_tenants}', acceptable values are: {_ACCEPTABLE}")
-    if value in _FALSE:
-        return False
+@dataclass(frozen=True)
+class Page:
+    """One page of servers, and the ``limit`` the request gave (None when absent) for ``servers_links``."""
+
+    servers: List[Server]
+    limit: Optional[int]
+
+
+def _allowed(ctx: RequestContext, args: Mapping[str, Sequence[str]]) -> Dict[str, Sequence[str]]:
+    """The parameters this caller may use; the rest are dropped silently (``remove_invalid_options``)."""
+    if not ctx.is_admin:
+        return {name: values for name, values in args.items() if filters.member_may_use(name, ctx.version)}
+    for name in args:
+        if name in filters.JOINED or name.startswith("_"):
+            raise errors.BadRequest(f"Invalid filter field: {name}.")
+    return dict(args)
+
+
+def _status(ctx: RequestContext, texts: Sequence[str]) -> Any:
+    """``(vm_states, task_states or None)`` selected by ``?status=``; None without it; ``_EMPTY`` when none
+    of the values is a status before 2.38 (400 from 2.38)."""
+    if not texts:
+        return None
+    vm_states: set = set()
+    task_states: set = set()
+    by_default = False
+    for text in texts:
+        try:
+            status = Status(text.strip().upper())
+        except ValueError:
+            continue
+        chosen = status_filter(status)
+        vm_states |= chosen["vm_states"]
+        task_states |= chosen["task_states"]
+        # A status that is some vm_state's default selects by vm_state alone, for every value given.
+        by_default = by_default or not chosen["task_states"]
+    if not vm_states:
+        if ctx.version >= V("2.38"):
+            raise errors.BadRequest("Invalid status value")
+        return _EMPTY
+    return frozenset(vm_states), None if by_default else frozenset(task_states)
+
+
+def _parse_time(param: str, text: str) -> float:
+    try:
+        when = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    except ValueError:
+        raise errors.BadRequest(f"Invalid filter field: {param}.") from None
+    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def _window(values: Mapping[str, str]) -> Tuple[Optional[float], Optional[float]]:
+    since, before = (_parse_time(name, values[name]) if name in values else None
+                     for name in ("changes-since", "changes-before"))
+    if since is not None and before is not None and before < since:
+        raise errors.BadRequest("The value of changes-since must be less than or equal to changes-before.")
+    return since, before
+
+
+def _deleted_rule(ctx: RequestContext, values: Mapping[str, str], status: Any) -> Predicate:
+    """Which deleted and soft-deleted servers are listed (Nova's ``deleted``/``soft_deleted`` handling)."""
+    if status is not None and status[0] == {VmState.DELETED}:
+        if not ctx.is_admin:
+            raise errors.Forbidden("Only administrators may list deleted instances")
+        deleted: Optional[bool] = True
+    elif "deleted" in values:
+        deleted = filters.loose_bool(values["deleted"])
+    elif "changes-since" in values or "changes-before" in values:
+        return lambda server: True  # recently deleted servers are part of "what changed", for everyone
+    else:
+        deleted = False
+    # Nova tests the raw soft_deleted string's truthiness: "false" is true, only "" is false.
+    if deleted:
+        soft = bool(values.get("soft_deleted", True))
+        return lambda server: server.deleted or (soft and server.vm_state is VmState.SOFT_DELETED)
+    soft = bool(values.get("soft_deleted", ""))
+    return lambda server: not server.deleted and (soft or server.vm_state is not VmState.SOFT_DELETED)
+
+
+def _project(ctx: RequestContext, query: ListQuery, values: Mapping[str, str]) -> Optional[str]:
+    """The project listed (None: every project), from ``all_tenants`` and the admin's ``project_id``."""
+    if "all_tenants" not in values:
+        return ctx.project_id
+    raw = values["all_tenants"]
+    if raw and not filters.strict_bool(raw):  # present and empty enables it, as Nova's is_all_tenants
+        return ctx.project_id
     if not ctx.is_admin:
         operation = "detail" if query.detail else "index"
         raise errors.Forbidden(rule=f"os_compute_api:servers:{operation}:get_all_tenants")
-    return True
+    return values.get("project_id") or values.get("tenant_id") or None
 
 
-def _status_matcher(ctx: RequestContext, statuses: Tuple[str, ...]):
-    """A predicate over servers for ``?status=``; None when no status was asked for."""
-    if not statuses:
-        return None
-    vm_states, task_states, known = set(), set(), True
-    for text in statuses:
-        try:
-            status = Status(text.upper())
-        except ValueError:
-            known = False
-            continue
-        if status is Status.DELETED and not ctx.is_admin:
-            raise errors.Forbidden("Only administrators may list deleted instances")
-        selected = status_filter(status)
-        vm_states |= selected["vm_states"]
-        task_states |= selected["task_states"]
-    if not known and ctx.version >= V("2.38"):
-        raise errors.BadRequest("Invalid status value")
-    if not vm_states:
-        return lambda server: False
-    return lambda server: (server.vm_state in vm_states
-                           and (not task_states or server.task_state in task_states))
+def _conditions(values: Mapping[str, str], status: Any, deleted: Predicate) -> List[Predicate]:
+    found: List[Predicate] = [deleted]
+    if status is not None:
+        vm_states, task_states = status
+        found.append(lambda server: server.vm_state in vm_states)
+        if task_states is not None:
+            found.append(lambda server: server.task_state in task_states)
+    since, before = _window(values)
+    if since is not None:
+        found.append(lambda server: server.updated_at >= since)
+    if before is not None:
+        found.append(lambda server: server.updated_at <= before)
+    return found
 
 
-def _name_matcher(pattern: Optional[str]):
-    if pattern is None:
-        return None
-    try:
-        compiled = re.compile(pattern)
-    except re.error:
-        return lambda server: False  # the database would reject the pattern and match nothing
-    return lambda server: compiled.search(server.name) is not None
+def list_servers(runtime: Any, ctx: RequestContext, query: ListQuery) -> Page:
+    """One page of servers after the marker, in the requested order; 400 when the marker is unknown."""
+    allowed = _allowed(ctx, query.args)
+    values = {name: texts[-1] for name, texts in allowed.items() if texts}  # Nova reads the last value
+    limit = int(values["limit"]) if "limit" in values else None
+    status = _status(ctx, allowed.get("status", ()))
+    if status is _EMPTY:
+        return Page([], limit)
+    _window(values)
+    deleted = _deleted_rule(ctx, values, status)
+    project = _project(ctx, query, values)
+    conditions = _conditions(values, status, deleted) + list(filters.predicates(values))
+    spec = server_sort.parse(allowed.get("sort_key", ()), allowed.get("sort_dir", ()), ctx.version, ctx.is_admin)
+    _settle_busy(runtime, ctx, project)
+    retention.prune_deleted(runtime)
+    size = runtime.settings.max_limit if limit is None else min(limit, runtime.settings.max_limit)
+    matching = (server for server in _ordered(runtime.store, project, spec, values.get("marker"))
+                if all(condition(server) for condition in conditions))
+    return Page([server for _, server in zip(range(size), matching)], limit)
 
 
-def _scoped(runtime: Any, ctx: RequestContext, query: ListQuery) -> List[Server]:
+def _settle_busy(runtime: Any, ctx: RequestContext, project: Optional[str]) -> None:
+    """Advance every server of the scope that has an action under way (or awaits reclaim)."""
     store = runtime.store
-    if _all_tenants(ctx, query):
-        servers = store.list("server", query.project_id) if query.project_id else store.list("server")
+    reclaims = runtime.settings.reclaim_instance_interval > 0
+    for server in _busy(store, project):
+        if server.transition is None and not reclaims:
+            continue  # soft-deleted, but nothing will ever reclaim it
+        store.compute(SERVER, server.id, lambda current: current if current is None
+                      else settle(runtime, current, ctx.now, observed=True))
+
+
+def _busy(store: Any, project: Optional[str]) -> Iterable[Server]:
+    if retention.ensure_index(store):
+        servers: Iterable[Optional[Server]] = (store.get(SERVER, key) for key in store.marked(SERVER, "busy"))
     else:
-        servers = store.list("server", ctx.project_id)
-    settled = []
-    for server in servers:
-        if server.transition is not None or server.vm_state is VmState.SOFT_DELETED:
-            server = store.compute("server", server.id,
-                                   lambda current: settle(runtime, current, ctx.now, observed=True))
-        settled.append(server)
-    return settled
+        servers = store.list(SERVER, project)
+    return [server for server in servers if server is not None and retention.busy(server)
+            and (project is None or server.project_id == project)]
 
 
-def list_servers(runtime: Any, ctx: RequestContext, query: ListQuery) -> List[Server]:
-    """One page of servers, newest first, after the marker; 400 when the marker is unknown."""
-    servers = _scoped(runtime, ctx, query)
-    status_ok = _status_matcher(ctx, query.statuses)
-    name_ok = _name_matcher(query.name)
-    wants_deleted = bool(status_ok) and "DELETED" in (s.upper() for s in query.statuses)
-    kept = [server for server in servers
-            if (not server.deleted or wants_deleted)
-            and (server.vm_state is not VmState.SOFT_DELETED or status_ok is not None)
-            and (status_ok is None or status_ok(server) or (wants_deleted and server.deleted))
-            and (name_ok is None or name_ok(server))]
-    kept.sort(key=lambda server: (server.created_at, server.id), reverse=True)
-    if query.marker is not None:
-        position = next((i for i, server in enumerate(kept) if server.id == query.marker), None)
-        if position is None:
-            raise errors.BadRequest(f"marker [{query.marker}] not found")
-        kept = kept[position + 1:]
-    limit = runtime.settings.max_limit if query.limit is None else min(query.limit, runtime.settings.max_limit)
-    return kept[:limit]
+def _ordered(store: Any, project: Optional[str], spec: server_sort.SortSpec,
+             marker: Optional[str]) -> Iterable[Server]:
+    """The scope's servers in ``spec`` order, strictly after the marker (which may be any stored server)."""
+    found = store.get(SERVER, marker) if marker is not None else None
+    if marker is not None and found is None:
+        raise errors.BadRequest(f"marker [{marker}] not found")
+    if server_sort.is_index_order(spec) and retention.ensure_index(store):
+        after = None if found is None else retention.order(found) + (found.id,)
+        return store.walk(SERVER, project, after=after, descending=spec[0][1])
+    servers = server_sort.sort(store.list(SERVER, project), spec)
+    if found is None:
+        return servers
+    # The marker need not be in this listing (another filter, deleted): Nova seeks past its sort values.
+    position = _after_position(servers, found, spec)
+    return servers[position:]
+
+
+def _after_position(servers: List[Server], marker: Server, spec: server_sort.SortSpec) -> int:
+    for index, server in enumerate(servers):
+        if server.id == marker.id:
+            return index + 1
+    merged = server_sort.sort(servers + [marker], spec)
+    return merged.index(marker)
+

@@ -109,3 +109,8 @@ class Server:
     kernel_id: str = ""
     ramdisk_id: str = ""
     transition: Optional[Transition] = None
+    # A resize or cold migration in progress (Nova's instance.new_flavor/old_flavor and the old_vm_state it
+    # keeps in system metadata): confirmResize and revertResize read them.
+    new_flavor: Optional[Mapping[str, Any]] = None
+    old_flavor: Optional[Mapping[str, Any]] = None
+    previous_vm_state: Optional[VmState] = None

@@ -6,7 +6,8 @@ span records (quota across a project's servers).
 """
 from __future__ import annotations
 
-from typing import Any, Callable, ContextManager, Dict, Iterable, List, Optional, Protocol
+from typing import (Any, Callable, ContextManager, Dict, Iterable, Iterator, List, Mapping, Optional, Protocol,
+                    Tuple, runtime_checkable)
 
 
 class _Remove:
@@ -52,3 +53,28 @@ class Store(Protocol):
 
     def journal(self) -> List[Dict[str, Any]]:
         """The journal, oldest first."""
+
+    def journal_clear(self) -> None:
+        """Empty the journal (records stay)."""
+
+
+@runtime_checkable
+class OrderedStore(Protocol):
+    """Optional capability: records of a kind kept in an order, walked from any position without a scan.
+
+    A store that offers it (``MemoryStore`` does; check with ``isinstance(store, OrderedStore)``) maintains
+    the index on every put and delete, so a list page costs the page, not the whole collection.
+    """
+
+    def define_order(self, kind: str, order: Callable[[Any], Tuple[Any, ...]],
+                     marks: Optional[Mapping[str, Callable[[Any], bool]]] = None) -> None:
+        """Keep ``kind`` ordered by ``order(record) + (key,)``; each mark tracks the keys its predicate holds
+        for. Idempotent (the first definition wins); records already stored are indexed at once."""
+
+    def walk(self, kind: str, project: Optional[str] = None, *, after: Optional[Tuple[Any, ...]] = None,
+             descending: bool = True) -> Iterator[Any]:
+        """Records of ``kind`` (of one project when given) in order, strictly beyond the position ``after``
+        (an ``order(record) + (key,)`` tuple). Safe against concurrent writes: it resumes by position."""
+
+    def marked(self, kind: str, mark: str) -> List[str]:
+        """Keys of ``kind`` for which ``mark`` holds now, in the order they started to hold."""

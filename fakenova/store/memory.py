@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import Any, Callable, Deque, Dict, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 from contextlib import contextmanager
 
 from .base import REMOVE
+from .ordered import OrderedIndex
+
+#: entries copied per lock hold while walking an ordered index (a page of 100 usually takes one)
+WALK_CHUNK = 128
 
 JOURNAL_LIMIT = 10_000
 
@@ -25,6 +29,7 @@ class MemoryStore:
         self._by_project: Dict[str, Dict[str, Dict[str, None]]] = {}  # kind -> project -> ordered keys
         self._counters: Dict[str, int] = {}
         self._journal: Deque[Dict[str, Any]] = deque(maxlen=JOURNAL_LIMIT)
+        self._orders: Dict[str, OrderedIndex] = {}  # kind -> ordered index (OrderedStore capability)
 
     def get(self, kind: str, key: str) -> Optional[Any]:
         return self._records.get(kind, {}).get(key)
@@ -44,11 +49,16 @@ class MemoryStore:
             if project is not None:
                 self._projects.setdefault(kind, {})[key] = project
                 self._by_project.setdefault(kind, {}).setdefault(project, {})[key] = None
+            index = self._orders.get(kind)
+            if index is not None:
+                index.add(key, value, project)
 
     def delete(self, kind: str, key: str) -> bool:
         with self._lock:
             existed = self._records.get(kind, {}).pop(key, None) is not None
             self._unindex(kind, key)
+            if kind in self._orders:
+                self._orders[kind].remove(key)
             return existed
 
     def _unindex(self, kind: str, key: str) -> None:
@@ -88,14 +98,52 @@ class MemoryStore:
                 self._by_project.clear()
                 self._counters.clear()
                 self._journal.clear()
+                for index in self._orders.values():
+                    index.clear()
                 return
             for kind in kinds:
+                if kind in self._orders:
+                    self._orders[kind].clear()
                 self._records.pop(kind, None)
                 self._projects.pop(kind, None)
                 self._by_project.pop(kind, None)
 
+    def define_order(self, kind: str, order: Callable[[Any], Tuple[Any, ...]],
+                     marks: Optional[Mapping[str, Callable[[Any], bool]]] = None) -> None:
+        with self._lock:
+            if kind in self._orders:
+                return
+            index = OrderedIndex(order, marks)
+            projects = self._projects.get(kind, {})
+            for key, value in self._records.get(kind, {}).items():
+                index.add(key, value, projects.get(key))
+            self._orders[kind] = index
+
+    def walk(self, kind: str, project: Optional[str] = None, *, after: Optional[Tuple[Any, ...]] = None,
+             descending: bool = True) -> Iterator[Any]:
+        index = self._orders[kind]
+        while True:
+            # Copy one chunk under the lock, yield it without: writers are never blocked by a slow consumer,
+            # and resuming from the last entry (not an offset) survives inserts and deletes in between.
+            with self._lock:
+                entries = index.chunk(project, after, descending, WALK_CHUNK)
+                records = self._records.get(kind, {})
+                found = [records.get(entry[-1]) for entry in entries]
+            if not entries:
+                return
+            yield from (record for record in found if record is not None)
+            after = entries[-1]
+
+    def marked(self, kind: str, mark: str) -> List[str]:
+        with self._lock:
+            return self._orders[kind].marked(mark)
+
     def journal_append(self, entry: Dict[str, Any]) -> None:
         self._journal.append(entry)
+
+    def journal_clear(self) -> None:
+        with self._lock:
+            self._journal.clear()
 
     def journal(self) -> List[Dict[str, Any]]:
         with self._lock:

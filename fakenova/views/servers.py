@@ -235,6 +235,14 @@ UPDATE_FIELDS = FieldTable("update", [
     *(row.within(since="2.75") for row in SERVER_FIELDS),
 ])
 
+#: rebuild's 202 body: PUT's split (reduced before 2.75) without the admin ``user_data`` attribute, plus
+#: ``key_name`` from 2.54 and ``user_data`` from 2.57 at every version; the handler adds ``adminPass``.
+REBUILD_FIELDS = FieldTable("rebuild", [
+    *UPDATE_FIELDS.without("OS-EXT-SRV-ATTR:user_data"),
+    Field("key_name", attr("key_name"), since="2.54", until="2.74"),
+    Field("user_data", attr("user_data"), since="2.57"),
+])
+
 
 def show(server: Server, ctx: ViewContext) -> Dict[str, Any]:
     """The ``GET /servers/{id}`` object (wrap it as ``{"server": ...}``).
@@ -282,6 +290,17 @@ def update(server: Server, ctx: ViewContext) -> Dict[str, Any]:
     .. versionadded:: 0.1
     """
     return render(UPDATE_FIELDS, server, ctx)
+
+
+def rebuild(server: Server, ctx: ViewContext, admin_pass: Optional[str]) -> Dict[str, Any]:
+    """The rebuild action's ``server`` object; ``adminPass`` only when passwords are enabled.
+
+    .. versionadded:: 0.2
+    """
+    body = render(REBUILD_FIELDS, server, ctx)
+    if admin_pass is not None:
+        body["adminPass"] = admin_pass
+    return body
 
 
 def create_response(server: Server, ctx: ViewContext, admin_pass: Optional[str],

@@ -4,6 +4,7 @@ import threading
 import pytest
 
 from fakenova.store import REMOVE, MemoryStore, open_store
+from fakenova.store.base import OrderedStore
 
 IMPLEMENTATIONS = [MemoryStore]
 
@@ -69,3 +70,55 @@ def test_open_store():
     assert isinstance(open_store("memory://"), MemoryStore)
     with pytest.raises(ValueError):
         open_store("redis://localhost")
+
+
+# --- optional capability: the ordered index (OrderedStore) ----------------------------------------------
+
+def _ordered(store):
+    if not isinstance(store, OrderedStore):
+        pytest.skip(f"{type(store).__name__} has no ordered index")
+    return store
+
+
+def test_ordered_index_walks_from_a_position_both_ways(store):
+    store = _ordered(store)
+    store.put("server", "b", {"t": 2, "p": "x"}, project="p1")  # indexed when the order is defined
+    store.define_order("server", lambda r: (r["t"],), {"odd": lambda r: r["t"] % 2 == 1})
+    for key, t, project in (("a", 1, "p1"), ("c", 2, "p2"), ("d", 3, "p1")):
+        store.put("server", key, {"t": t}, project=project)
+    keys = lambda records: [r["t"] for r in records]  # noqa: E731
+    assert keys(store.walk("server")) == [3, 2, 2, 1]
+    assert [r for r in store.walk("server", "p1", after=(2, "b"))] == [{"t": 1}]
+    assert keys(store.walk("server", descending=False, after=(2, "b"))) == [2, 3]
+    assert keys(store.walk("server", "p2")) == [2] and list(store.walk("server", "nobody")) == []
+    assert store.marked("server", "odd") == ["a", "d"]
+
+
+def test_ordered_index_follows_put_compute_delete_and_clear(store):
+    store = _ordered(store)
+    store.define_order("server", lambda r: (r["t"],), {"odd": lambda r: r["t"] % 2 == 1})
+    store.put("server", "a", {"t": 1}, project="p")
+    store.compute("server", "a", lambda r: {"t": 4})
+    assert [r["t"] for r in store.walk("server", "p")] == [4] and store.marked("server", "odd") == []
+    store.compute("server", "a", lambda r: REMOVE)
+    assert list(store.walk("server")) == [] and list(store.walk("server", "p")) == []
+    store.put("server", "b", {"t": 5}, project="p")
+    store.clear(["server"])
+    assert list(store.walk("server")) == [] and store.marked("server", "odd") == []
+    store.put("server", "c", {"t": 7})
+    assert [r["t"] for r in store.walk("server")] == [7] and store.marked("server", "odd") == ["c"]
+
+
+def test_ordered_walk_survives_concurrent_writes(store):
+    store = _ordered(store)
+    store.define_order("server", lambda r: (r["t"],))
+    for t in range(1000):
+        store.put("server", f"k{t:04d}", {"t": t}, project="p")
+    seen = []
+    for record in store.walk("server", "p"):
+        seen.append(record["t"])
+        if record["t"] % 100 == 0:  # writers between chunks: new newest records, and deletes behind us
+            store.put("server", f"n{record['t']}", {"t": 5000 + record["t"]}, project="p")
+            store.delete("server", f"k{record['t'] + 1:04d}") if record["t"] < 999 else None
+    assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen))
+    assert all(t < 1000 for t in seen)

@@ -1,0 +1,281 @@
+"""The API benchmark of ``make bench``: fakenova as users run it, against a bare-Flask ceiling, in one run.
+
+``fakenova serve --port 0`` (default server and settings, unlimited quota so it can hold 10 000 servers) runs
+in one process, a bare Flask app on the same WSGI server (waitress, through ``fakenova.serving``) in another,
+and this process drives both over loopback with keep-alive ``http.client`` connections, pinned to a different
+core when the OS allows. For every row the ceiling route returns a body equal to the one fakenova just
+returned, encoded per request with the standard library's ``json``, so each ratio says what fakenova costs
+beyond "a Flask route that returns this JSON".
+
+Rows: create, show, update, action (reboot), delete, list and list detail at 100, 1 000 and 10 000 servers,
+each at 1 and 8 connections; then resident memory per stored server and time to ready.
+
+Run: ``python bench/api_bench.py [--sizes 100,1000,10000] [--requests 400] [--conns 1,8]``.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
+#: (name, method, path template, body builder) — the operations measured at every size
+Request = Tuple[str, str, Optional[bytes]]
+
+
+# --- the ceiling: a bare Flask app that re-encodes a registered body on every request --------------------
+
+def serve_ceiling() -> None:
+    """Child mode: a bare Flask app; ``PUT /_register/<key>`` stores a body, any method on ``/<key>`` returns it."""
+    sys.path.insert(0, REPO)
+    from flask import Flask, Response, request
+
+    from fakenova.serving import ServerThread
+
+    app = Flask("ceiling")
+    bodies: Dict[str, Any] = {}
+
+    @app.put("/_register/<key>")
+    def register(key: str) -> Response:
+        bodies[key] = json.loads(request.get_data())
+        return Response(b"", status=204)
+
+    @app.route("/<key>", methods=["GET", "POST", "PUT", "DELETE"])
+    def answer(key: str) -> Response:
+        request.get_data()
+        return Response(json.dumps(bodies[key]), mimetype="application/json")
+
+    server = ServerThread(app).start()
+    print(server.url, flush=True)
+    sys.stdin.read()
+    server.shutdown()
+
+
+# --- processes -----------------------------------------------------------------------------------------------
+
+def _pinned(command: List[str], cpu: Optional[int]) -> List[str]:
+    return ["taskset", "-c", str(cpu), *command] if cpu is not None and shutil.which("taskset") else command
+
+
+class Child:
+    """A server subprocess that prints its URL on its first stdout line; stopped by closing stdin or SIGTERM."""
+
+    def __init__(self, command: List[str], cpu: Optional[int]) -> None:
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(_pinned(command, cpu), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        self.url = self.proc.stdout.readline().strip()
+        self.ready_ms = (time.perf_counter() - started) * 1000
+        if not self.url.startswith("http://"):
+            raise RuntimeError(f"{command} did not print its URL")
+        self.host, port = self.url[len("http://"):].rsplit(":", 1)
+        self.port = int(port)
+
+    def rss_kib(self) -> int:
+        """Resident memory of the server process (the leaf process when started through taskset)."""
+        with open(f"/proc/{self.proc.pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+# --- the load generator -------------------------------------------------------------------------------------
+
+class Client:
+    """One keep-alive connection with fixed headers."""
+
+    def __init__(self, child: Child, headers: Dict[str, str]) -> None:
+        self.conn = http.client.HTTPConnection(child.host, child.port, timeout=60)
+        self.headers = headers
+
+    def send(self, method: str, path: str, body: Optional[bytes] = None) -> Tuple[int, bytes]:
+        self.conn.request(method, path, body=body, headers=self.headers)
+        response = self.conn.getresponse()
+        return response.status, response.read()
+
+
+def drive(child: Child, headers: Dict[str, str], requests: List[Request], conns: int,
+          expect: Tuple[int, ...]) -> Dict[str, float]:
+    """Send ``requests`` over ``conns`` connections; req/s and p50/p99 latency in ms. Any other status fails."""
+    latencies: List[float] = []
+    failures: List[str] = []
+    lock = threading.Lock()
+    feed = iter(requests)
+
+    def work() -> None:
+        client = Client(child, headers)
+        while True:
+            with lock:
+                item = next(feed, None)
+            if item is None:
+                return
+            started = time.perf_counter()
+            status, data = client.send(item[1], item[2], item[3])
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if status not in expect:
+                    failures.append(f"{item[1]} {item[2]} -> {status} {data[:200]!r}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work) for _ in range(conns)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{len(failures)} failed requests, first: {failures[0]}")
+    latencies.sort()
+    pick = lambda fraction: latencies[min(len(latencies) - 1, int(fraction * len(latencies)))] * 1000  # noqa
+    return {"rps": len(latencies) / wall, "p50": pick(0.50), "p99": pick(0.99)}
+
+
+# --- the scenario --------------------------------------------------------------------------------------------
+
+def token(fake: Child) -> str:
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "demo", "domain": {"id": "default"}, "password": "demo"}}},
+        "scope": {"project": {"name": "demo", "domain": {"id": "default"}}}}}
+    conn = http.client.HTTPConnection(fake.host, fake.port)
+    conn.request("POST", "/identity/v3/auth/tokens", body=json.dumps(body),
+                 headers={"Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    return response.headers["X-Subject-Token"]
+
+
+def create_body(index: int) -> bytes:
+    return json.dumps({"server": {"name": f"bench-{index}", "imageRef": IMAGE, "flavorRef": "1",
+                                  "networks": "none"}}).encode()
+
+
+def operations(ids: List[str], count: int, counter: "itertools.count[int]") -> Dict[str, Callable[[], List[Request]]]:
+    """Request lists for every measured operation; ids cycle so actions don't pile up on one server."""
+    cycle = lambda: itertools.islice(itertools.cycle(ids), count)  # noqa: E731
+    return {
+        "show": lambda: [("show", "GET", f"/compute/v2.1/servers/{i}", None) for i in cycle()],
+        "update": lambda: [("update", "PUT", f"/compute/v2.1/servers/{i}",
+                            b'{"server": {"name": "renamed"}}') for i in cycle()],
+        "action": lambda: [("action", "POST", f"/compute/v2.1/servers/{i}/action",
+                            b'{"reboot": {"type": "HARD"}}') for i in cycle()],
+        "list": lambda: [("list", "GET", "/compute/v2.1/servers", None)] * max(10, count // 10),
+        "detail": lambda: [("detail", "GET", "/compute/v2.1/servers/detail", None)] * max(10, count // 10),
+        "create": lambda: [("create", "POST", "/compute/v2.1/servers", create_body(next(counter)))
+                           for _ in range(count)],
+    }
+
+
+EXPECT = {"show": (200,), "update": (200,), "action": (202,), "list": (200,), "detail": (200,),
+          "create": (202,), "delete": (204,)}
+
+
+def all_ids(fake: Child, headers: Dict[str, str]) -> List[str]:
+    """Every server id of the project, following ``servers_links``."""
+    client, ids, path = Client(fake, headers), [], "/compute/v2.1/servers?limit=1000"
+    while path:
+        status, data = client.send("GET", path)
+        body = json.loads(data)
+        ids += [server["id"] for server in body["servers"]]
+        links = body.get("servers_links")
+        path = links[0]["href"].split(f"{fake.port}", 1)[1] if links else ""
+    return ids
+
+
+def fill(fake: Child, headers: Dict[str, str], target: int, counter: "itertools.count[int]") -> List[str]:
+    """Create servers (8 connections, untimed) until the project holds ``target``."""
+    missing = target - len(all_ids(fake, headers))
+    if missing > 0:
+        requests = [("fill", "POST", "/compute/v2.1/servers", create_body(next(counter))) for _ in range(missing)]
+        drive(fake, headers, requests, 8, (202,))
+    return all_ids(fake, headers)
+
+
+def ceiling_for(ceiling: Child, fake: Child, headers: Dict[str, str], key: str, sample: Request) -> None:
+    """Register at the ceiling the body fakenova answers to ``sample``."""
+    status, data = Client(fake, headers).send(sample[1], sample[2], sample[3])
+    client = Client(ceiling, {"Content-Type": "application/json"})
+    client.send("PUT", f"/_register/{key}", data if data else b"null")
+
+
+def measure_row(fake: Child, ceiling: Child, headers: Dict[str, str], op: str, requests: List[Request],
+                conns: int, key: str) -> Dict[str, Any]:
+    mine = drive(fake, headers, requests, conns, EXPECT[op])
+    mirrored = [(op, method, f"/{key}", body) for _, method, _, body in requests]
+    bare = drive(ceiling, {"Content-Type": "application/json"}, mirrored, conns, (200,))
+    return {"op": op, "conns": conns, **mine, "ceiling": bare["rps"], "ratio": mine["rps"] / bare["rps"]}
+
+
+def measure_size(fake: Child, ceiling: Child, headers: Dict[str, str], size: int, args: argparse.Namespace,
+                 counter: "itertools.count[int]") -> List[Dict[str, Any]]:
+    base = fill(fake, headers, size, counter)
+    ops = operations(base, args.requests, counter)
+    rows = []
+    for op in ("show", "update", "action", "list", "detail", "create"):
+        key = f"{op}-{size}"
+        ceiling_for(ceiling, fake, headers, key, ops[op]()[0])
+        for conns in args.conns:
+            rows.append({"servers": size, **measure_row(fake, ceiling, headers, op, ops[op](), conns, key)})
+    extra = sorted(set(all_ids(fake, headers)) - set(base))
+    ceiling_for(ceiling, fake, headers, f"delete-{size}", ("delete", "DELETE", f"/compute/v2.1/servers/{extra.pop()}", None))
+    for conns in args.conns:
+        batch, extra = extra[:len(extra) // 2 if conns == args.conns[0] else len(extra)], extra[len(extra) // 2:]
+        requests = [("delete", "DELETE", f"/compute/v2.1/servers/{i}", None) for i in batch]
+        rows.append({"servers": size, **measure_row(fake, ceiling, headers, "delete", requests, conns,
+                                                    f"delete-{size}")})
+    return rows
+
+
+def print_table(rows: List[Dict[str, Any]]) -> None:
+    print(f"{'op':<8}{'servers':>8}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ceiling':>9}{'ratio':>7}")
+    for row in rows:
+        print(f"{row['op']:<8}{row['servers']:>8}{row['conns']:>6}{row['rps']:>9.0f}{row['p50']:>9.2f}"
+              f"{row['p99']:>9.2f}{row['ceiling']:>9.0f}{row['ratio']:>7.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--conns", default="1,8")
+    parser.add_argument("--ceiling", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.ceiling:
+        return serve_ceiling()
+    args.conns = [int(c) for c in args.conns.split(",")]
+    cpus = (0, 1) if (os.cpu_count() or 1) >= 2 else (None, None)
+    if cpus[1] is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {cpus[1]})
+    quota = [arg for name in ("instances", "cores", "ram") for arg in ("--quota", f"{name}=-1")]
+    fake = Child([sys.executable, "-m", "fakenova", "serve", "--port", "0", *quota], cpus[0])
+    ceiling = Child([sys.executable, os.path.abspath(__file__), "--ceiling"], cpus[0])
+    try:
+        headers = {"X-Auth-Token": token(fake), "Content-Type": "application/json",
+                   "OpenStack-API-Version": "compute latest"}
+        counter = itertools.count()
+        rss_empty = fake.rss_kib()
+        rows: List[Dict[str, Any]] = []
+        for size in (int(s) for s in args.sizes.split(",")):
+            rows += measure_size(fake, ceiling, headers, size, args, counter)
+            largest, rss = size, fake.rss_kib()
+        print_table(rows)
+        print(f"\nresident memory per stored server at {largest}: {(rss - rss_empty) * 1024 / largest:.0f} bytes")
+        print(f"fakenova serve ready in {fake.ready_ms:.0f} ms (spawn to URL line)")
+    finally:
+        fake.stop()
+        ceiling.stop()
+
+
+if __name__ == "__main__":
+    main()

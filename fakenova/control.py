@@ -1,0 +1,139 @@
+"""The control plane at ``/_fakenova``: HTTP onto :mod:`fakenova.operations`, JSON in and out.
+
+No token is needed (it is a test fixture's back door, bound to loopback by default); errors use Nova's fault
+body like the compute API. ``GET /_fakenova`` describes every operation from the route table below.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from flask import Blueprint, Response, request
+
+from . import operations
+from .api.http import json_response, read_json, runtime
+from .api.routing import Route, blueprint
+from .domain import errors
+
+
+def _body() -> Dict[str, Any]:
+    body = read_json(default={})
+    if not isinstance(body, dict):
+        raise errors.BadRequest("The request body must be a JSON object.")
+    return body
+
+
+def describe() -> Response:
+    """This list of operations."""
+    base = request.host_url.rstrip("/") + "/_fakenova"
+    return json_response({"name": "fakenova control plane", "operations": [
+        {"method": route.method, "path": base + route.path, "summary": (route.handler.__doc__ or "").strip()}
+        for route in ROUTES]})
+
+
+def health() -> Response:
+    """Liveness, the advertised microversions, loaded scenarios and the count of unexpected errors."""
+    return json_response(operations.health(runtime()))
+
+
+def reset() -> Response:
+    """Reset to the seed data: body {"project": id-or-name} for one project, {"settings": {...}} to override."""
+    body = _body()
+    return json_response(operations.reset(runtime(), body.get("project"), body.get("settings")))
+
+
+def seed() -> Response:
+    """Add seed data: flavors, images, networks, keypairs, projects, users, quotas, servers in any state."""
+    return json_response(operations.seed(runtime(), _body()), 201)
+
+
+def list_scenarios() -> Response:
+    """Loaded scenarios and their rules with hit counts."""
+    return json_response({"scenarios": operations.scenarios(runtime())})
+
+
+def load_scenario() -> Response:
+    """Load a scenario: {"name": "<bundled name>"} or {"scenario": {<inline document>}}."""
+    body = _body()
+    source = body.get("scenario") if "scenario" in body else body.get("name")
+    if not isinstance(source, (str, dict)):
+        raise errors.BadRequest('Give {"name": "<bundled scenario>"} or {"scenario": {...}}')
+    return json_response({"scenario": operations.load_scenario(runtime(), source)}, 201)
+
+
+def unload_all() -> Response:
+    """Unload every scenario."""
+    return json_response(operations.unload_scenario(runtime()))
+
+
+def unload_scenario(name: str) -> Response:
+    """Unload one scenario."""
+    return json_response(operations.unload_scenario(runtime(), name))
+
+
+def show_clock() -> Response:
+    """The fake cloud's time."""
+    return json_response(operations.clock(runtime()))
+
+
+def change_clock() -> Response:
+    """Move the clock: {"advance": seconds} and/or {"freeze": true|false}."""
+    body = _body()
+    if not {"advance", "freeze"} & set(body):
+        raise errors.BadRequest('Give {"advance": seconds} or {"freeze": true|false}')
+    result = operations.clock(runtime())
+    if "freeze" in body:
+        result = operations.freeze_clock(runtime(), body["freeze"])
+    if "advance" in body:
+        result = operations.advance_clock(runtime(), body["advance"])
+    return json_response(result)
+
+
+def list_servers() -> Response:
+    """Every server's stored state (?project_id= for one project)."""
+    return json_response({"servers": operations.servers(runtime(), request.args.get("project_id"))})
+
+
+def set_state(server_id: str) -> Response:
+    """Force a server's state: {"vm_state", "task_state", "power_state", "fault", "locked"}."""
+    return json_response({"server": operations.set_server_state(runtime(), server_id, _body())})
+
+
+def step(server_id: str) -> Response:
+    """Move a server one step along its action (for the manual pace)."""
+    return json_response({"server": operations.step_server(runtime(), server_id)})
+
+
+def show_journal() -> Response:
+    """The request journal: method, path, microversion, project, status and every rule's verdict."""
+    return json_response({"journal": operations.journal(runtime())})
+
+
+def clear_journal() -> Response:
+    """Empty the request journal."""
+    return json_response(operations.clear_journal(runtime()))
+
+
+_OPEN = dict(public=True, negotiates=False)
+
+ROUTES = (
+    Route("GET", "", describe, **_OPEN),
+    Route("GET", "/health", health, **_OPEN),
+    Route("POST", "/reset", reset, **_OPEN),
+    Route("POST", "/seed", seed, **_OPEN),
+    Route("GET", "/scenarios", list_scenarios, **_OPEN),
+    Route("POST", "/scenarios", load_scenario, **_OPEN),
+    Route("DELETE", "/scenarios", unload_all, **_OPEN),
+    Route("DELETE", "/scenarios/<name>", unload_scenario, **_OPEN),
+    Route("GET", "/clock", show_clock, **_OPEN),
+    Route("POST", "/clock", change_clock, **_OPEN),
+    Route("GET", "/servers", list_servers, **_OPEN),
+    Route("PUT", "/servers/<server_id>/state", set_state, **_OPEN),
+    Route("POST", "/servers/<server_id>/step", step, **_OPEN),
+    Route("GET", "/journal", show_journal, **_OPEN),
+    Route("DELETE", "/journal", clear_journal, **_OPEN),
+)
+
+
+def control_blueprint() -> Blueprint:
+    """The ``/_fakenova`` blueprint."""
+    return blueprint("control", "/_fakenova", ROUTES)

@@ -1,0 +1,56 @@
+"""How servers are indexed for listing, and how long deleted ones are kept.
+
+Nova keeps deleted instance rows (``deleted != 0``) so that ``changes-since`` and an admin's ``deleted=true``
+can still list them; fakenova keeps them too, but only the newest ``Settings.deleted_retention`` of them:
+beyond that the oldest-deleted are dropped for good. The store's ordered index (when it has one) gives the
+``(created_at, uuid)`` order and two marks: ``busy`` (an action under way, or soft-deleted awaiting reclaim)
+and ``deleted``, so neither settling nor pruning has to scan every server.
+"""
+from __future__ import annotations
+
+from typing import Any, Tuple
+
+from ..store.base import REMOVE, OrderedStore
+from .models import Server
+from .states import VmState
+
+SERVER = "server"
+
+
+def order(server: Server) -> Tuple[Any, ...]:
+    """The index position of a server, before its uuid: its creation time."""
+    return (server.created_at,)
+
+
+def busy(server: Server) -> bool:
+    """Whether a read may change the server: an action under way, or a soft delete awaiting reclaim."""
+    return server.transition is not None or (server.vm_state is VmState.SOFT_DELETED and not server.deleted)
+
+
+def _deleted(server: Server) -> bool:
+    return server.deleted
+
+
+MARKS = {"busy": busy, "deleted": _deleted}
+
+
+def ensure_index(store: Any) -> bool:
+    """Define the server index on stores that can keep one (idempotent); False for stores that cannot."""
+    if not isinstance(store, OrderedStore):
+        return False
+    store.define_order(SERVER, order, MARKS)
+    return True
+
+
+def prune_deleted(runtime: Any) -> int:
+    """Drop the oldest-deleted servers beyond ``deleted_retention``; returns how many were dropped."""
+    store, keep = runtime.store, max(0, runtime.settings.deleted_retention)
+    if ensure_index(store):
+        keys = store.marked(SERVER, "deleted")
+    else:
+        gone = sorted((s for s in store.list(SERVER) if s.deleted), key=lambda s: (s.deleted_at or 0, s.id))
+        keys = [server.id for server in gone]
+    extra = keys[:max(0, len(keys) - keep)]
+    for key in extra:
+        store.compute(SERVER, key, lambda current: REMOVE if current is not None and current.deleted else current)
+    return len(extra)

@@ -1,0 +1,132 @@
+"""Regular expressions from query strings, compiled once and refused when they could stall the server.
+
+Nova hands ``?name=`` and friends to the database (MySQL ``REGEXP``, whose ``regexp_time_limit`` stops a
+runaway match). Python's ``re`` cannot be interrupted, so a time budget per match is not possible in-process;
+instead the pattern's *shape* is checked before use, which bounds every match up front:
+
+* at most :data:`MAX_PATTERN` characters;
+* no backreferences (matching them is NP-hard in general);
+* star height 1: no unbounded repeat around another repeat or an alternation (``(a+)+``, ``(a|a)*``), the
+  shapes behind exponential backtracking;
+* at most :data:`MAX_UNBOUNDED` unbounded repeats, so the polynomial worst case stays small;
+* subjects are cut at :data:`MAX_SUBJECT` characters (Nova's columns are 255 wide anyway).
+
+With those rules the worst single match is ``O(n^3)`` for ``n <= 255``: about 65 ms (``a*a*c`` against 255
+``a``), never hours. Many such subjects could still add up, so the matches of one request share a
+:class:`Budget` of :data:`REQUEST_BUDGET` seconds, checked after each match (as MySQL's
+``regexp_time_limit`` stops a query); spent, the request fails. A refused pattern or a spent budget is a 400
+naming the parameter, like Nova's schema errors.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import time
+from typing import Any, Callable, Optional
+
+try:  # Python 3.11 moved the parser; the module is the one re itself uses
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_parse  # type: ignore[no-redef]
+
+from . import errors
+
+MAX_PATTERN = 512
+MAX_SUBJECT = 255
+MAX_UNBOUNDED = 2
+REQUEST_BUDGET = 1.0  # seconds of regex matching per request
+_UNBOUNDED = 64  # a repeat allowing more than this many is treated as unbounded
+
+_REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None)}
+_REFERENCES = {sre_parse.GROUPREF, getattr(sre_parse, "GROUPREF_EXISTS", None)}
+
+
+class Unsafe(ValueError):
+    """The pattern's shape could make a match run for too long; the text says why."""
+
+
+def _children(op: Any, arg: Any) -> list:
+    """The sub-patterns of one parsed node (groups, repeats, alternations, lookarounds)."""
+    if op in _REPEATS:
+        return [arg[2]]
+    if op is sre_parse.SUBPATTERN:
+        return [arg[-1]]
+    if op is sre_parse.BRANCH:
+        return list(arg[1])
+    if op in (sre_parse.ASSERT, sre_parse.ASSERT_NOT):
+        return [arg[1]]
+    return []
+
+
+def _has_repeat_or_branch(nodes: Any) -> bool:
+    for op, arg in nodes:
+        if op in _REPEATS and arg[1] > 1 or op is sre_parse.BRANCH:
+            return True
+        if any(_has_repeat_or_branch(child) for child in _children(op, arg)):
+            return True
+    return False
+
+
+def _count_unbounded(nodes: Any) -> int:
+    """Unbounded repeats in the pattern; raises :class:`Unsafe` on the shapes that backtrack exponentially."""
+    found = 0
+    for op, arg in nodes:
+        if op in _REFERENCES:
+            raise Unsafe("backreferences are not supported")
+        if op in _REPEATS and arg[1] > _UNBOUNDED:
+            if _has_repeat_or_branch(arg[2]):
+                raise Unsafe("a repeated group may not itself contain a repeat or an alternation")
+            found += 1
+        found += sum(_count_unbounded(child) for child in _children(op, arg))
+    return found
+
+
+def check(pattern: str) -> None:
+    """Raise :class:`Unsafe` unless ``pattern`` is a regular expression fakenova will run."""
+    if len(pattern) > MAX_PATTERN:
+        raise Unsafe(f"patterns are limited to {MAX_PATTERN} characters")
+    if _count_unbounded(sre_parse.parse(pattern)) > MAX_UNBOUNDED:
+        raise Unsafe(f"at most {MAX_UNBOUNDED} unbounded repeats are supported")
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(pattern: str) -> "re.Pattern[str]":
+    check(pattern)
+    return re.compile(pattern)
+
+
+def _refuse(param: str, pattern: str, why: object) -> errors.BadRequest:
+    return errors.BadRequest(f"Invalid input for query parameters {param}. Value: {pattern}. "
+                             f"'{pattern}' is not a regular expression fakenova accepts: {why}")
+
+
+class Budget:
+    """Seconds of matching left to one request, shared by all its regex filters."""
+
+    def __init__(self, seconds: float = REQUEST_BUDGET) -> None:
+        self.left = seconds
+
+
+def searcher(param: str, pattern: str, budget: Budget) -> Callable[[Optional[str]], bool]:
+    """An unanchored search for ``pattern`` (as the database's ``REGEXP``), compiled once per pattern.
+
+    :param param: the query parameter, for the 400 message.
+    :param budget: the request's matching time, spent by every call.
+    :raises errors.BadRequest: the pattern does not compile or is refused by :func:`check`; or, from the
+        returned function, the budget is spent.
+    """
+    try:
+        search = _compiled(pattern).search
+    except (re.error, Unsafe, RecursionError) as error:
+        raise _refuse(param, pattern, error) from None
+
+    def matches(subject: Optional[str]) -> bool:
+        if subject is None:  # NULL columns never match a REGEXP
+            return False
+        start = time.perf_counter()
+        found = search(subject[:MAX_SUBJECT]) is not None  # no match sees more than a column's width
+        budget.left -= time.perf_counter() - start
+        if budget.left < 0:
+            raise _refuse(param, pattern, f"matching took longer than {REQUEST_BUDGET} s")
+        return found
+    return matches

@@ -1,0 +1,214 @@
+"""Server actions: :func:`perform` runs any LIFECYCLE row in Nova's order, and the small use cases built on it.
+
+Order (nova-facts §f): lookup (404) → policy (403) → the row's guards (lock, host, vm_state, task_state,
+launched: 409) → the action's own semantic checks (400/403, in ``prepare``) → begin the row's path → record
+the instance action with this request's id. Bigger use cases live in ``resize.py`` and ``snapshots.py``.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Callable, Mapping, Optional
+
+from . import compute, errors, finishing, floating_ips, instance_actions, lifecycle, policy, quotas
+from .context import RequestContext
+from .lifecycle_table import LIFECYCLE, Action
+from .models import Server
+from .states import VmState
+
+Prepare = Callable[[Server], Server]
+
+# os-start, os-stop and trigger_crash_dump look the instance's cell up first (nova-facts §e.2).
+_CELL_LOOKUP = frozenset({Action.START, Action.STOP, Action.TRIGGER_CRASH_DUMP})
+
+#: body ``type`` of ``reboot`` (any case Nova accepts) -> row
+REBOOT_TYPES: Mapping[str, Action] = {"SOFT": Action.REBOOT_SOFT, "HARD": Action.REBOOT_HARD}
+
+#: ``os-resetState`` body ``state`` -> vm_state
+RESET_STATES: Mapping[str, VmState] = {"active": VmState.ACTIVE, "error": VmState.ERROR}
+
+
+def lookup(current: Optional[Server], ctx: RequestContext, server_id: str, action: Action) -> Server:
+    """The caller's server, or Nova's 404 (another project's server is as missing as a missing one)."""
+    if current is None or current.deleted:
+        if action in _CELL_LOOKUP and current is None:
+            raise errors.NotFound(f"Instance {server_id} has no mapping to a cell.")
+        raise errors.InstanceNotFound(uuid=server_id)
+    if not (ctx.is_admin or current.project_id == ctx.project_id):
+        raise errors.InstanceNotFound(uuid=server_id)
+    return current
+
+
+def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,
+            prepare: Optional[Prepare] = None) -> Server:
+    """Run ``action`` on the server atomically and record it; return the server as stored afterwards.
+
+    :param prepare: the action's semantic checks and changes, run after the guards and before the path
+        begins; it returns the server to begin from (or to store, for rows without a path).
+    """
+    row = LIFECYCLE[action]
+
+    def start(current: Optional[Server]) -> Server:
+        server = compute.settle(runtime, lookup(current, ctx, server_id, action), ctx.now, observed=False)
+        policy.enforce(ctx, row.policy, row.rule)
+        lifecycle.check_guards(server, row, is_admin=ctx.is_admin)
+        server = prepare(server) if prepare is not None else server
+        if not row.path:
+            return server
+        server = compute.begin_action(runtime, ctx, server, action)
+        finishing.started(runtime, server, ctx.now)
+        return server
+
+    with runtime.store.atomically():
+        server = runtime.store.compute("server", server_id, start)
+    if row.instance_action:
+        instance_actions.record(runtime.store, ctx, server_id, row.instance_action, host=server.host)
+    return server
+
+
+def reboot(runtime: Any, ctx: RequestContext, server_id: str, reboot_type: str) -> Server:
+    """``reboot``: SOFT and HARD are two rows with different guards."""
+    return perform(runtime, ctx, REBOOT_TYPES[reboot_type.upper()], server_id)
+
+
+def lock(runtime: Any, ctx: RequestContext, server_id: str, reason: Optional[str]) -> Server:
+    """``lock``: ``owner`` when the caller is of the server's project, else ``admin``; an owner's re-lock is
+    a no-op (the first reason stays)."""
+    def apply(server: Server) -> Server:
+        owner = ctx.project_id == server.project_id
+        if server.locked_by is not None and owner:
+            return server
+        return replace(server, locked_by="owner" if owner else "admin", locked_reason=reason,
+                       updated_at=ctx.now)
+
+    return perform(runtime, ctx, Action.LOCK, server_id, apply)
+
+
+def unlock(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+    """``unlock``: only an admin may lift a lock the other party set (``unlock_override``)."""
+    def apply(server: Server) -> Server:
+        owner = ctx.project_id == server.project_id
+        if server.locked_by == "admin" and owner and not ctx.is_admin:
+            raise errors.Forbidden(rule="os_compute_api:os-lock-server:unlock:unlock_override")
+        return replace(server, locked_by=None, locked_reason=None, updated_at=ctx.now)
+
+    return perform(runtime, ctx, Action.UNLOCK, server_id, apply)
+
+
+def reset_state(runtime: Any, ctx: RequestContext, server_id: str, state: str) -> Server:
+    """``os-resetState``: set the vm_state, clear the task_state and abandon any action under way."""
+    def apply(server: Server) -> Server:
+        return replace(server, vm_state=RESET_STATES[state], task_state=None, transition=None,
+                       updated_at=ctx.now)
+
+    return perform(runtime, ctx, Action.RESET_STATE, server_id, apply)
+
+
+def change_password(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+    """``changePassword``: PASSWORD while it runs; a lock reads as Nova's generic invalid-state 409."""
+    try:
+        return perform(runtime, ctx, Action.CHANGE_PASSWORD, server_id)
+    except errors.InstanceIsLocked:
+        # Nova's API catches InstanceInvalidState (of which InstanceIsLocked is a subclass) for this action.
+        raise errors.InstanceInvalidStateFor(uuid=server_id, action="changePassword") from None
+
+
+def restore(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+    """``restore``: a soft-deleted server comes back if the project's quota has room for it again (403)."""
+    def apply(server: Server) -> Server:
+        # Nova does not count soft-deleted servers, so restoring one is a new claim on the quota.
+        quotas.check_delta(runtime.store, server.project_id, user_id=server.user_id, instances=1,
+                           cores=server.flavor["vcpus"], ram=server.flavor["ram"])
+        return server
+
+    return perform(runtime, ctx, Action.RESTORE, server_id, apply)
+
+
+def guarded(runtime: Any, ctx: RequestContext, action: Action, server_id: str) -> Server:
+    """Check a guards-only row (consoles, crash dump, network info) and return the server unchanged."""
+    return perform(runtime, ctx, action, server_id)
+
+
+_CONSOLE_LINES = (
+    "[    0.000000] Linux version 5.15.0-71-generic (fakenova) #78-Ubuntu SMP",
+    "[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=LABEL=cirros-rootfs ro console=tty1 console=ttyS0",
+    "[    1.234567] EXT4-fs (vda1): mounted filesystem with ordered data mode.",
+    "Starting network...",
+    "udhcpc: lease obtained, lease time 86400",
+    "checking http://169.254.169.254/2009-04-04/instance-id",
+    "successful after 1/20 tries: up 3.21. iid=i-00000001",
+    "=== system information ===",
+    "Platform: OpenStack Foundation OpenStack Nova",
+    "=== cirros: current=0.6.2 uptime=4.12 ===",
+    "login as 'cirros' user. default password: 'gocubsgo'. use 'sudo' for root.",
+    "{hostname} login: ",
+)
+
+
+def console_output(runtime: Any, ctx: RequestContext, server_id: str, length: Any) -> str:
+    """``os-getConsoleOutput``: the last ``length`` lines of a cirros-like boot log (all for None or -1)."""
+    server = guarded(runtime, ctx, Action.CONSOLE_OUTPUT, server_id)
+    lines = [line.format(hostname=server.hostname or server.name) for line in _CONSOLE_LINES]
+    count = -1 if length is None else int(length)
+    shown = lines if count < 0 else lines[len(lines) - count:] if count else []
+    return "\n".join(shown)
+
+
+def _known_groups(runtime: Any, ctx: RequestContext, server: Server) -> set:
+    stored = {group.get("name") for group in runtime.store.list("security_group", server.project_id)
+              if isinstance(group, dict)}
+    return {"default", *server.security_groups, *stored}
+
+
+def add_security_group(runtime: Any, ctx: RequestContext, server_id: str, name: str) -> Server:
+    """``addSecurityGroup``: 404 for a group that does not exist, 400 if the server already has it."""
+    def apply(server: Server) -> Server:
+        if name not in _known_groups(runtime, ctx, server):
+            raise errors.NotFound(f"Security group {name} not found.")
+        if name in server.security_groups:
+            raise errors.BadRequest(f"Security group {name} is already associated with the instance "
+                                    f"{server.id}")
+        return replace(server, security_groups=(*server.security_groups, name), updated_at=ctx.now)
+
+    return perform(runtime, ctx, Action.ADD_SECURITY_GROUP, server_id, apply)
+
+
+def remove_security_group(runtime: Any, ctx: RequestContext, server_id: str, name: str) -> Server:
+    """``removeSecurityGroup``: 404 for a group that does not exist, 400 if the server does not have it."""
+    def apply(server: Server) -> Server:
+        if name not in _known_groups(runtime, ctx, server):
+            raise errors.NotFound(f"Security group {name} not found.")
+        if name not in server.security_groups:
+            raise errors.BadRequest(f"Security group {name} not associated with the instance {server.id}")
+        kept = tuple(group for group in server.security_groups if group != name)
+        return replace(server, security_groups=kept, updated_at=ctx.now)
+
+    return perform(runtime, ctx, Action.REMOVE_SECURITY_GROUP, server_id, apply)
+
+
+def _floating_ip(runtime: Any, ctx: RequestContext, address: str) -> Any:
+    for fip in floating_ips.visible(runtime.store, ctx):
+        if fip.floating_ip_address == address:
+            return fip
+    raise errors.NotFound(f"Floating IP not found for address {address}.")
+
+
+def add_floating_ip(runtime: Any, ctx: RequestContext, server_id: str, address: str,
+                    fixed_address: Optional[str]) -> None:
+    """``addFloatingIp`` (≤2.43): associate the project's floating IP with the server's first port."""
+    server = perform(runtime, ctx, Action.ADD_FLOATING_IP, server_id)
+    fip = _floating_ip(runtime, ctx, address)
+    nics = [nic for nic in server.nics if fixed_address is None or fixed_address in (ip for _, ip in nic.ips)]
+    if not nics:
+        raise errors.BadRequest("Specified fixed address not assigned to instance" if fixed_address
+                                else "No fixed IPs associated to instance")
+    fixed = fixed_address or next(ip for version, ip in nics[0].ips if version == 4)
+    floating_ips.update(runtime.store, ctx, fip.id, {"port_id": nics[0].port_id, "fixed_ip_address": fixed})
+
+
+def remove_floating_ip(runtime: Any, ctx: RequestContext, server_id: str, address: str) -> None:
+    """``removeFloatingIp`` (≤2.43): disassociate; 409 if the address is not on this server."""
+    server = perform(runtime, ctx, Action.REMOVE_FLOATING_IP, server_id)
+    fip = _floating_ip(runtime, ctx, address)
+    if not any(address in nic.floating_ips for nic in server.nics):
+        raise errors.Conflict(f"Floating IP {address} is not associated with instance {server_id}.")
+    floating_ips.update(runtime.store, ctx, fip.id, {"port_id": None})

@@ -1,0 +1,377 @@
+"""The scenario engine: which loaded rules match a request or an action, and what they decide, with reasons.
+
+Loaded scenarios, hit counts and scenario states live in the store (kinds ``scenario``, ``scenario_hits``,
+``scenario_state``), so two processes sharing a store agree; parsed rules are only a cache, rebuilt when the
+stored revision changes. The engine is Flask-free: the HTTP layer (``http.py``) hands it a :class:`Probe` and
+acts on the :class:`Decision`; the lifecycle hook (``Runtime.chooser``) calls :meth:`ScenarioEngine.choose`.
+Every rule's verdict, fired or not and why, is kept in the request's :class:`Trace` for the journal.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
+
+from ..domain import lifecycle
+from ..domain.models import Fault
+from ..microversions import Version
+from ..settings import Settings
+from . import loader, model
+
+_REVISION = ("config", "scenario_revision")
+_TRACE: contextvars.ContextVar[Optional["Trace"]] = contextvars.ContextVar("fakenova_trace", default=None)
+_SUSPENDED: contextvars.ContextVar[bool] = contextvars.ContextVar("fakenova_suspended", default=False)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The facts of one request that rules can test, as the HTTP layer read them."""
+
+    method: Optional[str] = None
+    path: Optional[str] = None
+    api_path: Optional[str] = None  # the compute path after /compute/v2.1[/<project>], else None
+    service: Optional[model.Service] = None
+    actions: FrozenSet[str] = frozenset()
+    version: Optional[Version] = None
+    project: Tuple[str, ...] = ()  # id and name
+    user: Tuple[str, ...] = ()
+    server_id: Optional[str] = None
+    server_name: Optional[str] = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Trace:
+    """Every rule's verdict for one request: ``{rule key: (fired, reason)}``, in rule order."""
+
+    probe: Probe
+    verdicts: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+
+    def record(self, rule: model.Rule, fired: bool, reason: str) -> None:
+        previous = self.verdicts.get(rule.key)
+        if previous is not None and previous["fired"] and not fired:
+            return  # a multi-server create: one firing is enough to say it fired
+        self.verdicts[rule.key] = {"rule": rule.key, "effect": rule.then.effect.value, "fired": fired,
+                                   "reason": reason}
+
+    def entries(self) -> List[Dict[str, Any]]:
+        """The verdicts for the journal; rules still waiting for an action say none began."""
+        for verdict in self.verdicts.values():
+            if verdict["reason"] == _PENDING:
+                verdict["reason"] = "skipped: no lifecycle action began in this request"
+        return list(self.verdicts.values())
+
+
+_PENDING = "pending: applies when an action begins"
+
+
+@dataclass
+class Decision:
+    """What the rules decided before dispatch."""
+
+    respond: Optional[Tuple[model.Rule, Dict[str, str]]] = None
+    transport: Optional[model.Rule] = None
+    pins: List[Tuple[model.Rule, Dict[str, str]]] = field(default_factory=list)
+    lags: List[model.Rule] = field(default_factory=list)
+
+
+class ScenarioEngine:
+    """Loaded scenarios of one runtime, and the decisions they make.
+
+    :param runtime: the app's :class:`~fakenova.runtime.Runtime` (store, clock, settings).
+    :param real_delays: sleep for ``respond.delay`` and slow bodies (standalone); when False the delay is
+        added to the clock instead, so in-process tests never sleep.
+    """
+
+    def __init__(self, runtime: Any, *, real_delays: bool = False) -> None:
+        self.runtime = runtime
+        self.real_delays = real_delays
+        self._lock = threading.Lock()
+        self._revision: Optional[str] = None
+        self._scenarios: Tuple[model.Scenario, ...] = ()
+
+    # -- loaded scenarios (kept in the store) -------------------------------------------------------------
+    def load(self, scenario: model.Scenario, document: Mapping[str, Any]) -> None:
+        """Load (or replace) a scenario: store it, apply its seed, refresh settings."""
+        from .seeding import apply_seed  # late: seeding pulls in the create use case
+
+        store = self.runtime.store
+        store.put("scenario", scenario.name, {"name": scenario.name, "source": scenario.source,
+                                              "document": dict(document), "loaded_at": self.runtime.clock.now()})
+        for rule in scenario.rules:
+            store.delete("scenario_hits", rule.key)
+        store.delete("scenario_state", scenario.name)
+        self._bump()
+        with self.suspended():  # the seed's servers are not requests: rules must not fire for them
+            apply_seed(self.runtime, scenario)
+
+    def unload(self, name: Optional[str] = None) -> List[str]:
+        """Unload one scenario by name, or all; returns the names unloaded (seeded data stays)."""
+        store = self.runtime.store
+        names = [record["name"] for record in store.list("scenario") if name in (None, record["name"])]
+        for each in names:
+            store.delete("scenario", each)
+            store.delete("scenario_state", each)
+        self._bump()
+        return names
+
+    def _bump(self) -> None:
+        self.runtime.store.put(*_REVISION, uuid.uuid4().hex)  # not the seeded ids: loading must not shift them
+        self.refresh()
+
+    def refresh(self) -> Tuple[model.Scenario, ...]:
+        """The loaded scenarios, re-read from the store when its revision changed (and settings re-derived)."""
+        revision = self.runtime.store.get(*_REVISION)
+        if revision == self._revision:
+            return self._scenarios
+        with self._lock:
+            records = self.runtime.store.list("scenario")
+            self._scenarios = tuple(loader.build(dict(r["document"]), r["source"]) for r in records)
+            self._revision = revision
+            self.runtime.settings = overlay(self.runtime.reset_settings, self._scenarios)
+        return self._scenarios
+
+    def rules(self) -> Tuple[model.Rule, ...]:
+        return tuple(rule for scenario in self.refresh() for rule in scenario.rules)
+
+    def hits(self, rule: model.Rule) -> int:
+        return int(self.runtime.store.get("scenario_hits", rule.key) or 0)
+
+    def state(self, scenario: str) -> str:
+        return self.runtime.store.get("scenario_state", scenario) or model.INITIAL_STATE
+
+    def loaded_at(self, scenario: str) -> float:
+        record = self.runtime.store.get("scenario", scenario)
+        return record["loaded_at"] if record else 0.0
+
+    def describe(self) -> List[Dict[str, Any]]:
+        """Loaded scenarios with their rules, hit counts and states (the control plane's listing)."""
+        return [{"name": s.name, "description": s.description, "source": s.source, "state": self.state(s.name),
+                 "rules": [{"rule": r.key, "effect": r.then.effect.value, "times": str(r.times),
+                            "hits": self.hits(r), "exhausted": r.times.exhausted(self.hits(r))}
+                           for r in s.rules]}
+                for s in self.refresh()]
+
+    # -- per-request tracing ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def suspended(self) -> Iterator[None]:
+        """No rule fires inside this block (seeding, control-plane work)."""
+        token = _SUSPENDED.set(True)
+        try:
+            yield
+        finally:
+            _SUSPENDED.reset(token)
+
+    def start(self, probe: Probe) -> Trace:
+        """Begin tracing a request; the trace stays current in this thread until :meth:`finish`."""
+        trace = Trace(probe)
+        _TRACE.set(trace)
+        return trace
+
+    @staticmethod
+    def current() -> Optional[Trace]:
+        """The trace of the request being served in this thread, if any."""
+        return _TRACE.get()
+
+    def pause(self, seconds: float) -> None:
+        """Let ``seconds`` pass: really for a standalone server, on the clock otherwise (tests never sleep)."""
+        if self.real_delays:
+            time.sleep(seconds)
+        elif hasattr(self.runtime.clock, "advance"):
+            self.runtime.clock.advance(seconds)
+
+    @staticmethod
+    def finish() -> Optional[Trace]:
+        trace = _TRACE.get()
+        _TRACE.set(None)
+        return trace
+
+    # -- matching -----------------------------------------------------------------------------------------
+    def mismatch(self, rule: model.Rule, probe: Probe, *, server_level: bool = True,
+                 states: Optional[Dict[str, str]] = None) -> Optional[str]:
+        """Why ``rule`` does not match ``probe`` (None when it does): the first failing condition.
+
+        :param states: scenario states as the request found them, so a ``sets_state`` takes effect from the
+            next request on (WireMock's semantics); read live when None.
+        """
+        when = rule.when
+        checks = (
+            (when.state is not None, lambda: self._state_reason(rule, states)),
+            (when.method is not None, lambda: None if probe.method == when.method
+             else f"method {probe.method or 'none'} != {when.method}"),
+            (when.service is not None, lambda: None if probe.service is when.service
+             else f"service {probe.service.value if probe.service else 'none'} != {when.service.value}"),
+            (when.path is not None, lambda: None if path_params(when.path, probe) is not None
+             else f"path {probe.path or 'none'} does not match {when.path.text}"),
+            (bool(when.actions), lambda: None if probe.actions & when.actions
+             else f"action {'/'.join(sorted(probe.actions)) or 'none'} is not {'/'.join(sorted(when.actions))}"),
+            (when.versions is not None, lambda: None if probe.version in when.versions
+             else f"microversion {probe.version or 'none'} not in {when.versions}"),
+            (bool(when.projects), lambda: None if set(probe.project) & when.projects
+             else f"project {'/'.join(probe.project) or 'none'} not in {sorted(when.projects)}"),
+            (bool(when.users), lambda: None if set(probe.user) & when.users
+             else f"user {'/'.join(probe.user) or 'none'} not in {sorted(when.users)}"),
+        )
+        for applies, check in checks:
+            reason = check() if applies else None
+            if reason:
+                return "skipped: " + reason
+        return self._server_reason(rule, probe) if server_level else None
+
+    def _state_reason(self, rule: model.Rule, states: Optional[Dict[str, str]]) -> Optional[str]:
+        if states is None:
+            current = self.state(rule.scenario)
+        else:
+            current = states.setdefault(rule.scenario, self.state(rule.scenario))
+        return None if current == rule.when.state else f"scenario state {current!r} != {rule.when.state!r}"
+
+    @staticmethod
+    def _server_reason(rule: model.Rule, probe: Probe) -> Optional[str]:
+        when = rule.when
+        if when.server_name is not None:
+            if probe.server_name is None:
+                return "skipped: no server name in this request"
+            if not when.server_name.search(probe.server_name):
+                return f"skipped: server name {probe.server_name!r} does not match {when.server_name.pattern!r}"
+        for key, value in when.metadata.items():
+            if probe.metadata.get(key) != value:
+                return f"skipped: metadata {key}={probe.metadata.get(key)!r} != {value!r}"
+        return None
+
+    def take(self, rule: model.Rule) -> Optional[str]:
+        """Count one firing of ``rule`` atomically; the reason it may not fire when its times are used up."""
+        taken = []
+
+        def increment(current: Optional[int]) -> Optional[int]:
+            hits = current or 0
+            if rule.times.exhausted(hits):
+                return current
+            taken.append(True)
+            return hits + 1
+
+        self.runtime.store.compute("scenario_hits", rule.key, increment)
+        if not taken:
+            return f"skipped: times {rule.times} already used ({self.hits(rule)} hits)"
+        if rule.sets_state is not None:
+            self.runtime.store.put("scenario_state", rule.scenario, rule.sets_state)
+        return None
+
+    def before_dispatch(self, probe: Probe) -> Decision:
+        """Evaluate every rule against a request that passed auth, routing and version negotiation."""
+        trace = self.start(probe)
+        decision = Decision()
+        if _SUSPENDED.get():
+            return decision
+        states: Dict[str, str] = {}
+        for rule in self.rules():
+            phase = rule.then.phase
+            reason = self.mismatch(rule, probe, server_level=phase is not model.Phase.ACTION_BEGIN, states=states)
+            if reason is None and phase is model.Phase.ACTION_BEGIN:
+                reason = _PENDING if (probe.actions or not rule.when.actions) else "skipped: no action"
+            elif reason is None:
+                reason = self._decide(rule, probe, decision)
+            trace.record(rule, reason is None, reason or "fired")
+        return decision
+
+    def _decide(self, rule: model.Rule, probe: Probe, decision: Decision) -> Optional[str]:
+        effect = rule.then.effect
+        if effect is model.Effect.RESPOND and decision.respond is not None:
+            return f"skipped: rule {decision.respond[0].key} already responded"
+        if effect is model.Effect.TRANSPORT and decision.transport is not None:
+            return f"skipped: rule {decision.transport.key} already chose a transport fault"
+        if effect is model.Effect.LIST_LAG:
+            decision.lags.append(rule)
+            return "pending: hides new servers from this list"
+        reason = self.take(rule)
+        if reason is not None:
+            return reason
+        params = path_params(rule.when.path, probe) or {}
+        if effect is model.Effect.RESPOND:
+            decision.respond = (rule, params)
+        elif effect is model.Effect.TRANSPORT:
+            decision.transport = rule
+        else:
+            decision.pins.append((rule, params))
+        return None
+
+    def choose(self, action: lifecycle.Action, server: Any, ctx: Any) -> lifecycle.Choice:
+        """The lifecycle hook: pace and outcome for ``action`` starting on ``server`` (settings by default)."""
+        choice = lifecycle.Choice(pace=self.runtime.settings.pace_for(action.value))
+        rules = [rule for rule in self.rules() if rule.then.phase is model.Phase.ACTION_BEGIN]
+        if not rules or _SUSPENDED.get():
+            return choice
+        trace = _TRACE.get() or Trace(Probe())
+        probe = _action_probe(trace.probe, action, server, ctx)
+        chosen: Dict[model.Effect, model.Rule] = {}
+        for rule in rules:
+            reason = self.mismatch(rule, probe)
+            if reason is None and rule.then.effect in chosen:
+                reason = f"skipped: rule {chosen[rule.then.effect].key} already chose the {rule.then.effect.value}"
+            reason = reason or self.take(rule)
+            if reason is None:
+                chosen[rule.then.effect] = rule
+            trace.record(rule, reason is None, reason or f"fired for {action.value} of server {server.id}")
+        return _apply_choice(choice, chosen, ctx.now)
+
+    def hidden(self, rule: model.Rule, servers: Mapping[str, float]) -> List[str]:
+        """Which of ``servers`` (id -> created_at) a list-lag rule hides from this list read."""
+        since = self.loaded_at(rule.scenario)
+        hidden = []
+        for server_id, created in servers.items():
+            if created < since:
+                continue
+            reads = self.runtime.store.compute("scenario_lag", f"{rule.key}:{server_id}",
+                                               lambda current: (current or 0) + 1)
+            if reads <= rule.then.list_lag:
+                hidden.append(server_id)
+        return hidden
+
+
+def _action_probe(probe: Probe, action: lifecycle.Action, server: Any, ctx: Any) -> Probe:
+    identity = ctx.identity
+    return Probe(method=probe.method, path=probe.path, api_path=probe.api_path, service=probe.service,
+                 actions=loader.action_names(action), version=ctx.version,
+                 project=(identity.project_id, identity.project_name), user=(identity.user_id, identity.user_name),
+                 server_id=server.id, server_name=server.name, metadata=dict(server.metadata))
+
+
+def _apply_choice(choice: lifecycle.Choice, chosen: Mapping[model.Effect, model.Rule],
+                  now: float) -> lifecycle.Choice:
+    pace, outcome, fault = choice.pace, choice.outcome, choice.fault
+    if model.Effect.PACE in chosen:
+        pace = chosen[model.Effect.PACE].then.pace or pace
+    if model.Effect.OUTCOME in chosen:
+        then = chosen[model.Effect.OUTCOME].then
+        outcome = then.outcome or outcome
+        spec = then.fault or model.FaultSpec()
+        fault = Fault(code=spec.code, message=spec.message, created=now, details=spec.details)
+    return lifecycle.Choice(pace=pace, outcome=outcome, fault=fault)
+
+
+def path_params(template: Optional[model.PathTemplate], probe: Probe) -> Optional[Dict[str, str]]:
+    """The template's ``{names}`` captured from the probe's path; None when it does not match."""
+    if template is None:
+        return {}
+    target = probe.path if template.full else probe.api_path
+    if target is None:
+        return None
+    match = template.pattern.match(target)
+    return match.groupdict() if match else None
+
+
+def overlay(settings: Settings, scenarios: Tuple[model.Scenario, ...]) -> Settings:
+    """``settings`` with each loaded scenario's api range, config and paces applied in load order."""
+    for scenario in scenarios:
+        changes: Dict[str, Any] = dict(scenario.config)
+        if scenario.max_version is not None:
+            changes["max_version"] = scenario.max_version
+        if scenario.min_version is not None:
+            changes["min_version"] = scenario.min_version
+        if scenario.paces:
+            changes["paces"] = {**settings.paces, **scenario.paces}
+        settings = settings.replace(**changes)
+    return settings

@@ -1,0 +1,214 @@
+"""Where the scenario engine meets HTTP: probe a request, act on the engine's decision, damage the transport.
+
+``before_dispatch`` runs at the end of the pipeline's before-request hook (after size, token, route and version
+negotiation, so a canned response carries Nova's headers); ``after_dispatch`` hides servers from lists for
+``list_lag`` rules and hands the rule verdicts to the journal; :class:`TransportMiddleware` wraps the WSGI app
+to drop connections, truncate bodies or send them slowly.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional
+
+from flask import Flask, Response, g, request
+
+from ..domain import errors, lifecycle
+from . import model
+from .engine import Probe, ScenarioEngine
+from .seeding import pin_server
+
+_COMPUTE_PREFIX = "/compute/v2.1"
+_ENVIRON_KEY = "fakenova.transport"
+
+
+class ScriptedError(errors.FakeNovaError):
+    """A canned response from a ``respond`` rule, rendered by the service's fault renderer."""
+
+    def __init__(self, respond: model.Respond, params: Dict[str, str]) -> None:
+        message = respond.message.format_map(_Defaulting(params))
+        super().__init__(message, headers=dict(respond.headers))
+        self.code = respond.status
+        self.fault_name = respond.fault
+
+
+class _Defaulting(dict):
+    """``str.format_map`` leaving unknown ``{names}`` in place instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name.replace("os-", "")).lower()
+
+
+def _actions_named(key: str) -> FrozenSet[str]:
+    """The names a server-action body key answers to: itself, and the lifecycle actions it maps onto."""
+    names = {key, _snake(key)}
+    for action, row in lifecycle.LIFECYCLE.items():
+        if key == row.nova_name or _snake(key) == action.value:
+            names |= {action.value, row.nova_name}
+    return frozenset(names)
+
+
+def _request_actions(api_path: Optional[str], body: Any) -> FrozenSet[str]:
+    if api_path is None:
+        return frozenset()
+    if request.method == "POST" and api_path.rstrip("/") == "/servers":
+        return _actions_named("create")
+    if request.method == "DELETE" and re.fullmatch(r"/servers/[^/]+/?", api_path):
+        return _actions_named("delete") | _actions_named("soft_delete")
+    if request.method == "POST" and re.fullmatch(r"/servers/[^/]+/action/?", api_path) and isinstance(body, dict):
+        return frozenset().union(*(_actions_named(key) for key in body)) if body else frozenset()
+    return frozenset()
+
+
+def _api_path(path: str) -> Optional[str]:
+    if not path.startswith(_COMPUTE_PREFIX + "/"):
+        return None
+    rest = path[len(_COMPUTE_PREFIX):]
+    project = (request.view_args or {}).get("project_id")
+    if project and rest.startswith(f"/{project}/"):
+        rest = rest[len(project) + 1:]
+    return rest
+
+
+def probe_request(runtime: Any) -> Probe:
+    """The facts of the current request that rules can test."""
+    service = getattr(g, "fakenova_service", None)
+    ctx = getattr(g, "fakenova_ctx", None)
+    api_path = _api_path(request.path)
+    body = request.get_json(force=True, silent=True, cache=True) if request.method in ("POST", "PUT") else None
+    server_id = (request.view_args or {}).get("server_id")
+    name, metadata = None, {}
+    if server_id is not None:
+        record = runtime.store.get("server", server_id)
+        if record is not None:
+            name, metadata = record.name, dict(record.metadata)
+    elif isinstance(body, dict) and isinstance(body.get("server"), dict):
+        name = body["server"].get("name")
+        metadata = body["server"].get("metadata") or {}
+    services = {member.value: member for member in model.Service}
+    return Probe(
+        method=request.method, path=request.path.rstrip("/") or "/", api_path=api_path,
+        service=services.get(service.name) if service is not None else None,
+        actions=_request_actions(api_path, body), version=getattr(g, "fakenova_version", None),
+        project=(ctx.identity.project_id, ctx.identity.project_name) if ctx else (),
+        user=(ctx.identity.user_id, ctx.identity.user_name) if ctx else (),
+        server_id=server_id, server_name=name if isinstance(name, str) else None,
+        metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {})
+
+
+def engine_of(runtime: Any) -> Optional[ScenarioEngine]:
+    return getattr(runtime, "engine", None)
+
+
+def before_dispatch(runtime: Any) -> None:
+    """Apply the rules that act before the handler: pins, transport faults, canned responses."""
+    engine = engine_of(runtime)
+    if engine is None or not engine.rules():
+        return
+    probe = probe_request(runtime)
+    decision = engine.before_dispatch(probe)
+    g.fakenova_decision = decision
+    for rule, _ in decision.pins:
+        if probe.server_id is not None and rule.then.pin is not None:
+            pin_server(runtime, probe.server_id, rule.then.pin)
+    if decision.transport is not None:
+        request.environ[_ENVIRON_KEY] = (decision.transport.then.transport, engine.pause)
+    if decision.respond is not None:
+        rule, params = decision.respond
+        respond = rule.then.respond
+        assert respond is not None
+        if respond.delay:
+            engine.pause(respond.delay)
+        raise ScriptedError(respond, {"server_id": probe.server_id or "", **params})
+
+
+def after_dispatch(response: Response) -> Response:
+    """Hide new servers from lists for ``list_lag`` rules; hand the rule verdicts to the journal."""
+    from ..api.http import runtime as current_runtime
+
+    engine = engine_of(current_runtime())
+    if engine is None:
+        return response
+    decision = getattr(g, "fakenova_decision", None)
+    if decision is not None and decision.lags and response.status_code == 200 and response.is_json:
+        _lag(engine, decision.lags, response)
+    trace = engine.finish()
+    if trace is not None and trace.verdicts:
+        g.fakenova_rules = trace.entries()
+    return response
+
+
+def _lag(engine: ScenarioEngine, rules: List[model.Rule], response: Response) -> None:
+    body = response.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("servers"), list):
+        return
+    store = engine.runtime.store
+    listed = {item["id"]: store.get("server", item["id"]) for item in body["servers"] if "id" in item}
+    created = {key: server.created_at for key, server in listed.items() if server is not None}
+    trace = engine.current()
+    for rule in rules:
+        hidden = set(engine.hidden(rule, created))
+        fired = bool(hidden) and engine.take(rule) is None
+        if trace is not None:
+            trace.record(rule, fired, f"fired: hid {len(hidden)} new server(s)" if fired
+                         else "skipped: no new server to hide")
+        body["servers"] = [item for item in body["servers"] if item.get("id") not in hidden]
+    from ..api.http import dumps
+
+    response.set_data(dumps(body))
+
+
+class TransportMiddleware:
+    """Wrap a WSGI app so a ``transport`` rule can drop, truncate or slow the response on the wire.
+
+    :param app: the WSGI app (a Flask app's ``wsgi_app``).
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        held: List[Any] = []
+        body = self.app(environ, lambda status, headers, exc_info=None: held.append((status, headers, exc_info)))
+        fault = environ.get(_ENVIRON_KEY)
+        if fault is None:
+            start_response(*held[0])
+            return body
+        transport, pause = fault
+        data = b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+        if transport.kind is model.Transport.DROP:
+            raise _disconnect()
+        start_response(*held[0])
+        if transport.kind is model.Transport.TRUNCATE:
+            return [data[: len(data) // 2]]
+        return _slowly(data, transport, pause)
+
+
+def _slowly(data: bytes, transport: model.TransportFault, pause: Callable[[float], None]) -> Iterator[bytes]:
+    size = max(1, -(-len(data) // transport.chunks))
+    for start in range(0, len(data), size):
+        if start:
+            pause(transport.delay)
+        yield data[start:start + size]
+
+
+def _disconnect() -> BaseException:
+    """The exception that makes the WSGI server close the socket without answering."""
+    try:
+        from waitress.channel import ClientDisconnected  # waitress closes silently on this one
+    except ImportError:  # pragma: no cover - waitress is a dependency
+        return ConnectionAbortedError("fakenova: scripted dropped connection")
+    return ClientDisconnected("fakenova: scripted dropped connection")
+
+
+def install(app: Flask) -> None:
+    """Hook the engine into ``app``: after-dispatch hook and transport middleware (before-dispatch is called
+    by the pipeline, in its order of precedence)."""
+    app.after_request(after_dispatch)
+    app.wsgi_app = TransportMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+
