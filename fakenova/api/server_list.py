@@ -3,9 +3,10 @@ reused until the server changes.
 
 A stored server is an immutable record, and any change stores a *new* object, so "the cached bytes were made
 from this very object" (an identity check) is a complete freshness test: no invalidation hooks are needed.
-An item is keyed by (table, microversion, role, URLs): everything a rendering depends on, except 2.98+'s
-image properties, which come from another record, so those detail bodies are never cached. The cache is
-bounded (oldest entries go first) and one per app (kept in ``app.extensions``).
+An item is keyed by (table, microversion, role, URLs): everything a rendering depends on. From 2.98 a detail
+item also shows its image's properties, read from the image record, so there the item is tied to that record
+object too (image records are replaced, never changed in place). The cache is bounded (oldest entries go
+first) and one per app (kept in ``app.extensions``).
 """
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from ..microversions import V
 from ..views import servers as views
 from ..views.common import collection_links
 from ..views.fields import FieldTable, ViewContext, render_many
-from .http import dumps
+from .http import dumps, runtime
 
 #: servers whose renderings are kept (a page is at most max_limit 1000; a few busy clients fit)
 CACHE_SERVERS = 20_000
-_UNCACHEABLE_FROM = V("2.98")  # image.properties is read from the image record
+_IMAGE_PROPERTIES_FROM = V("2.98")  # detail items show image.properties, read from the image record
 
 ViewKey = Tuple[int, Any, bool, str, str, str, str]
 
@@ -35,34 +36,39 @@ class RenderCache:
     def __init__(self, size: int = CACHE_SERVERS) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._items: Dict[str, Tuple[Server, Dict[ViewKey, bytes]]] = {}
+        self._items: Dict[str, Tuple[Server, Any, Dict[ViewKey, bytes]]] = {}
 
-    def fragments(self, table: FieldTable, servers: List[Server], ctx: ViewContext) -> List[bytes]:
-        """One JSON fragment per server, rendering (and remembering) only those not seen as they are now."""
+    def fragments(self, table: FieldTable, servers: List[Server], ctx: ViewContext,
+                  images: Optional[List[Any]] = None) -> List[bytes]:
+        """One JSON fragment per server, rendering (and remembering) only those not seen as they are now.
+
+        :param images: for each server, the image record its rendering reads (None when it reads none).
+        """
         key: ViewKey = (id(table), ctx.version, ctx.is_admin, ctx.compute_url, ctx.bookmark_url,
                         ctx.project_prefix, ctx.image_url)
-        found: List[Optional[bytes]] = [self._get(server, key) for server in servers]
+        images = images or [None] * len(servers)
+        found: List[Optional[bytes]] = [self._get(server, image, key) for server, image in zip(servers, images)]
         missing = [server for server, fragment in zip(servers, found) if fragment is None]
         if missing:
             made = iter([dumps(item) for item in render_many(table, missing, ctx)])
             found = [fragment if fragment is not None else next(made) for fragment in found]
             with self._lock:
-                for server, fragment in zip(servers, found):
-                    self._put(server, key, fragment)  # type: ignore[arg-type]
+                for server, image, fragment in zip(servers, images, found):
+                    self._put(server, image, key, fragment)  # type: ignore[arg-type]
         return found  # type: ignore[return-value]
 
-    def _get(self, server: Server, key: ViewKey) -> Optional[bytes]:
+    def _get(self, server: Server, image: Any, key: ViewKey) -> Optional[bytes]:
         entry = self._items.get(server.id)
-        if entry is None or entry[0] is not server:
+        if entry is None or entry[0] is not server or entry[1] is not image:
             return None
-        return entry[1].get(key)
+        return entry[2].get(key)
 
-    def _put(self, server: Server, key: ViewKey, fragment: bytes) -> None:
+    def _put(self, server: Server, image: Any, key: ViewKey, fragment: bytes) -> None:
         entry = self._items.get(server.id)
-        if entry is None or entry[0] is not server:
-            entry = (server, {})
+        if entry is None or entry[0] is not server or entry[1] is not image:
+            entry = (server, image, {})
             self._items[server.id] = entry
-        entry[1][key] = fragment
+        entry[2][key] = fragment
         if len(self._items) > self._size:
             for stale in list(self._items)[:self._size // 10]:
                 del self._items[stale]
@@ -76,10 +82,11 @@ def page_response(page: Page, detail: bool, ctx: ViewContext, query_pairs: Itera
                   max_limit: int) -> Response:
     """The 200 response for one page: ``{"servers": [...]}`` plus ``servers_links`` when the page is full."""
     table = views.DETAIL_FIELDS if detail else views.SUMMARY_FIELDS
-    if detail and ctx.version >= _UNCACHEABLE_FROM:
-        fragments = [dumps(item) for item in render_many(table, page.servers, ctx)]
-    else:
-        fragments = _cache().fragments(table, page.servers, ctx)
+    images = None
+    if detail and ctx.version >= _IMAGE_PROPERTIES_FROM:
+        store = runtime().store
+        images = [store.get("image", server.image_id) if server.image_id else None for server in page.servers]
+    fragments = _cache().fragments(table, page.servers, ctx, images)
     base = f"{ctx.compute_url}{ctx.project_prefix}/servers{'/detail' if detail else ''}"
     links = collection_links(base, query_pairs, [server.id for server in page.servers], page.limit, max_limit)
     tail = b',"servers_links":' + dumps(links) if links else b""

@@ -34,11 +34,23 @@ def _deleted(server: Server) -> bool:
 MARKS = {"busy": busy, "deleted": _deleted}
 
 
+def counted(server: Server) -> Tuple[int, ...]:
+    """What a server adds to its project's quota usage: (instances, cores, ram); soft-deleted and deleted
+    servers count nothing, as in Nova."""
+    if server.deleted or server.vm_state is VmState.SOFT_DELETED:
+        return (0, 0, 0)
+    return (1, server.flavor["vcpus"], server.flavor["ram"])
+
+
+#: running totals the index keeps, so quota checks do not count every server on each create
+SUMS = {"usage": counted}
+
+
 def ensure_index(store: Any) -> bool:
     """Define the server index on stores that can keep one (idempotent); False for stores that cannot."""
     if not isinstance(store, OrderedStore):
         return False
-    store.define_order(SERVER, order, MARKS)
+    store.define_order(SERVER, order, MARKS, SUMS)
     return True
 
 

@@ -67,9 +67,11 @@ class OrderedStore(Protocol):
     """
 
     def define_order(self, kind: str, order: Callable[[Any], Tuple[Any, ...]],
-                     marks: Optional[Mapping[str, Callable[[Any], bool]]] = None) -> None:
+                     marks: Optional[Mapping[str, Callable[[Any], bool]]] = None,
+                     sums: Optional[Mapping[str, Callable[[Any], Tuple[int, ...]]]] = None) -> None:
         """Keep ``kind`` ordered by ``order(record) + (key,)``; each mark tracks the keys its predicate holds
-        for. Idempotent (the first definition wins); records already stored are indexed at once."""
+        for, and each sum a running per-project total of what its function gives per record. Idempotent (the
+        first definition wins); records already stored are indexed at once."""
 
     def walk(self, kind: str, project: Optional[str] = None, *, after: Optional[Tuple[Any, ...]] = None,
              descending: bool = True) -> Iterator[Any]:
@@ -78,3 +80,6 @@ class OrderedStore(Protocol):
 
     def marked(self, kind: str, mark: str) -> List[str]:
         """Keys of ``kind`` for which ``mark`` holds now, in the order they started to hold."""
+
+    def total(self, kind: str, name: str, project: Optional[str] = None) -> Tuple[int, ...]:
+        """The running total of sum ``name`` over one project's records (all projects' for None)."""

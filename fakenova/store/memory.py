@@ -109,11 +109,12 @@ class MemoryStore:
                 self._by_project.pop(kind, None)
 
     def define_order(self, kind: str, order: Callable[[Any], Tuple[Any, ...]],
-                     marks: Optional[Mapping[str, Callable[[Any], bool]]] = None) -> None:
+                     marks: Optional[Mapping[str, Callable[[Any], bool]]] = None,
+                     sums: Optional[Mapping[str, Callable[[Any], Tuple[int, ...]]]] = None) -> None:
         with self._lock:
             if kind in self._orders:
                 return
-            index = OrderedIndex(order, marks)
+            index = OrderedIndex(order, marks, sums)
             projects = self._projects.get(kind, {})
             for key, value in self._records.get(kind, {}).items():
                 index.add(key, value, projects.get(key))
@@ -137,6 +138,10 @@ class MemoryStore:
     def marked(self, kind: str, mark: str) -> List[str]:
         with self._lock:
             return self._orders[kind].marked(mark)
+
+    def total(self, kind: str, name: str, project: Optional[str] = None) -> Tuple[int, ...]:
+        with self._lock:
+            return self._orders[kind].total(name, project)
 
     def journal_append(self, entry: Dict[str, Any]) -> None:
         self._journal.append(entry)

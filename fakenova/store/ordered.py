@@ -15,17 +15,23 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 Entry = Tuple[Any, ...]
 Order = Callable[[Any], Tuple[Any, ...]]
 Mark = Callable[[Any], bool]
+#: a record's contribution to a running total, e.g. (instances, cores, ram) of a live server
+Sum = Callable[[Any], Tuple[int, ...]]
 
 
 class OrderedIndex:
     """Sorted entries per project (``None`` = every project) and marked keys, for one kind."""
 
-    def __init__(self, order: Order, marks: Optional[Mapping[str, Mark]] = None) -> None:
+    def __init__(self, order: Order, marks: Optional[Mapping[str, Mark]] = None,
+                 sums: Optional[Mapping[str, Sum]] = None) -> None:
         self.order = order
         self.marks: Dict[str, Mark] = dict(marks or {})
+        self.sums: Dict[str, Sum] = dict(sums or {})
         self._entries: Dict[str, Tuple[Entry, Optional[str]]] = {}  # key -> (entry, project)
         self._lists: Dict[Optional[str], List[Entry]] = {None: []}
         self._marked: Dict[str, Dict[str, None]] = {name: {} for name in self.marks}
+        self._parts: Dict[str, Dict[str, Tuple[int, ...]]] = {name: {} for name in self.sums}  # key -> part
+        self._totals: Dict[str, Dict[Optional[str], List[int]]] = {name: {} for name in self.sums}
 
     def entry(self, key: str, value: Any) -> Entry:
         """Where ``value`` (stored under ``key``) sits in the order."""
@@ -47,6 +53,21 @@ class OrderedIndex:
                 marked.setdefault(key, None)
             else:
                 marked.pop(key, None)
+        for name, part in self.sums.items():
+            self._count(name, key, project, part(value))
+
+    def _count(self, name: str, key: str, project: Optional[str], part: Optional[Tuple[int, ...]]) -> None:
+        """Replace ``key``'s contribution to the totals of its project and of everyone."""
+        parts = self._parts[name]
+        old = parts.pop(key, None)
+        if part is not None:
+            parts[key] = part
+        if old == part:
+            return
+        for scope in (None, project) if project is not None else (None,):
+            total = self._totals[name].setdefault(scope, [0] * len(part or old or ()))
+            for at, (before, after) in enumerate(zip(old or (0,) * len(total), part or (0,) * len(total))):
+                total[at] += after - before
 
     def remove(self, key: str) -> None:
         """Forget a record that was just deleted."""
@@ -55,6 +76,8 @@ class OrderedIndex:
             self._unlist(previous)
         for marked in self._marked.values():
             marked.pop(key, None)
+        for name in self.sums:
+            self._count(name, key, previous[1] if previous else None, None)
 
     def _unlist(self, previous: Tuple[Entry, Optional[str]]) -> None:
         entry, project = previous
@@ -69,6 +92,8 @@ class OrderedIndex:
         self._entries.clear()
         self._lists = {None: []}
         self._marked = {name: {} for name in self.marks}
+        self._parts = {name: {} for name in self.sums}
+        self._totals = {name: {} for name in self.sums}
 
     def chunk(self, project: Optional[str], after: Optional[Entry], descending: bool, size: int) -> List[Entry]:
         """Up to ``size`` entries strictly beyond ``after`` (from the start when None), in walk order."""
@@ -82,6 +107,10 @@ class OrderedIndex:
     def marked(self, name: str) -> List[str]:
         """Keys for which mark ``name`` holds, oldest first."""
         return list(self._marked[name])
+
+    def total(self, name: str, project: Optional[str]) -> Tuple[int, ...]:
+        """The running total of sum ``name`` over a project's records (everyone's for None); () when none."""
+        return tuple(self._totals[name].get(project, ()))
 
     def count(self, name: str) -> int:
         """How many keys mark ``name`` holds for."""

@@ -9,21 +9,6 @@ from support.nova_reference import needs_shared, schema_errors
 from support.server_api import IMAGE, MISSING, Api, fault, make_app
 
 
-@pytest.fixture
-def app():
-    return make_app()
-
-
-@pytest.fixture
-def demo(app):
-    return Api(app)
-
-
-@pytest.fixture
-def admin(app):
-    return Api(app, "admin", "admin")
-
-
 def act(api: Api, server_id: str, body, version: str = "2.1"):
     return api("POST", f"/servers/{server_id}/action", body, version=version)
 

@@ -6,22 +6,7 @@ import pytest
 from fakenova.clock import ManualClock
 from fakenova.microversions import all_versions
 from support.nova_reference import needs_shared, schema_errors
-from support.server_api import MISSING, Api, fault, make_app
-
-
-@pytest.fixture
-def app():
-    return make_app()
-
-
-@pytest.fixture
-def demo(app):
-    return Api(app)
-
-
-@pytest.fixture
-def admin(app):
-    return Api(app, "admin", "admin")
+from support.server_api import MISSING, Api, fault
 
 
 def actions(api: Api, server_id: str, version: str = "2.1", query: str = ""):

@@ -7,25 +7,10 @@ import pytest
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import V
 from support.nova_reference import needs_shared, schema_errors
-from support.server_api import MISSING, Api, fault, make_app
+from support.server_api import MISSING, fault
 
 STANDARD_DIAGNOSTICS = {"state", "driver", "hypervisor", "hypervisor_os", "uptime", "config_drive", "num_cpus",
                         "num_nics", "num_disks", "memory_details", "cpu_details", "nic_details", "disk_details"}
-
-
-@pytest.fixture
-def app():
-    return make_app()
-
-
-@pytest.fixture
-def demo(app):
-    return Api(app)
-
-
-@pytest.fixture
-def admin(app):
-    return Api(app, "admin", "admin")
 
 
 @pytest.fixture

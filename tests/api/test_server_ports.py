@@ -9,25 +9,10 @@ from fakenova.domain.resource_guards import GUARDS
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import V
 from support.nova_reference import needs_shared, schema_errors
-from support.server_api import MISSING, PRIVATE, Api, fault, make_app
+from support.server_api import MISSING, PRIVATE, fault
 
 PUBLIC = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 INTERFACE_KEYS = {"net_id", "port_id", "mac_addr", "port_state", "fixed_ips"}
-
-
-@pytest.fixture
-def app():
-    return make_app()
-
-
-@pytest.fixture
-def demo(app):
-    return Api(app)
-
-
-@pytest.fixture
-def admin(app):
-    return Api(app, "admin", "admin")
 
 
 @pytest.fixture

@@ -297,3 +297,13 @@ def test_every_body_matches_novas_response_schema(clock, version, user):
     server_id = api.create(version="2.37", networks="auto", metadata={"k": "v"}).json["server"]["id"]
     for method, path, body in _bodies(api, version, server_id):
         assert schema_errors(method, path, version, body) == [], (method, path)
+
+
+def test_cached_detail_items_follow_image_changes_from_2_98(demo):
+    server_id = demo.create().json["server"]["id"]
+    first = demo("GET", "/servers/detail", version="2.98").json["servers"]
+    assert first[0]["id"] == server_id and first[0]["image"]["properties"]["os_distro"] == "cirros"
+    store = demo.app.extensions["fakenova"].store
+    store.compute("image", IMAGE, lambda image: {**image, "properties": {"os_distro": "ubuntu"}})
+    again = demo("GET", "/servers/detail", version="2.98").json["servers"]
+    assert again[0]["image"]["properties"] == {"os_distro": "ubuntu"}

@@ -8,7 +8,7 @@ from fakenova.domain.resource_guards import GUARDS
 from fakenova.domain.states import VmState
 from fakenova.microversions import V
 from support.nova_reference import needs_shared, schema_errors
-from support.server_api import IMAGE, MISSING, Api, fault, make_app
+from support.server_api import IMAGE, MISSING, fault
 
 VOL1, VOL2 = "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e01", "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e02"
 ALT_VOL = "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e11"
@@ -24,21 +24,6 @@ KEYS = [
 
 def keys_at(version: str):
     return [keys for since, keys in KEYS if V(since) <= V(version)][-1]
-
-
-@pytest.fixture
-def app():
-    return make_app()
-
-
-@pytest.fixture
-def demo(app):
-    return Api(app)
-
-
-@pytest.fixture
-def admin(app):
-    return Api(app, "admin", "admin")
 
 
 @pytest.fixture

@@ -19,11 +19,16 @@ def store():
     return MemoryStore()
 
 
+def fake_server(**fields):
+    """Just the fields quota counting and the store's server index read."""
+    defaults = {"created_at": 0.0, "transition": None, "deleted": False, "vm_state": VmState.ACTIVE}
+    return SimpleNamespace(**{**defaults, **fields})
+
+
 def add_servers(store, count, flavor=TINY, project="p", user="u", **fields):
     for _ in range(count):
         key = f"s{store.next_counter('server')}"
-        record = SimpleNamespace(id=key, flavor=flavor, user_id=user, deleted=False, vm_state=VmState.ACTIVE,
-                                 **fields)
+        record = fake_server(id=key, flavor=flavor, user_id=user, project_id=project, **fields)
         store.put("server", key, record, project=project)
 
 
@@ -47,10 +52,10 @@ def test_limits_layer_defaults_class_project_and_user(store):
 def test_usage_skips_deleted_and_soft_deleted_and_filters_by_user(store):
     add_servers(store, 2)
     add_servers(store, 1, flavor=MEDIUM, user="v")
-    store.put("server", "gone", SimpleNamespace(flavor=TINY, user_id="u", deleted=True, vm_state=VmState.DELETED),
+    store.put("server", "gone", fake_server(id="gone", flavor=TINY, user_id="u", deleted=True,
+                                            vm_state=VmState.DELETED), project="p")
+    store.put("server", "soft", fake_server(id="soft", flavor=TINY, user_id="u", vm_state=VmState.SOFT_DELETED),
               project="p")
-    store.put("server", "soft", SimpleNamespace(flavor=TINY, user_id="u", deleted=False,
-                                                vm_state=VmState.SOFT_DELETED), project="p")
     store.put("server_group", "g", {"user_id": "v"}, project="p")
     assert quotas.usage(store, "p") == {"instances": 3, "cores": 4, "ram": 5120, "server_groups": 1}
     assert quotas.usage(store, "p", "u") == {"instances": 2, "cores": 2, "ram": 1024, "server_groups": 0}

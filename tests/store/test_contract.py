@@ -122,3 +122,18 @@ def test_ordered_walk_survives_concurrent_writes(store):
             store.delete("server", f"k{record['t'] + 1:04d}") if record["t"] < 999 else None
     assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen))
     assert all(t < 1000 for t in seen)
+
+
+def test_running_totals_follow_puts_replacements_and_deletes(store):
+    store.define_order("thing", lambda v: (v["at"],), sums={"size": lambda v: (1, v["size"])})
+    store.put("thing", "a", {"at": 1, "size": 5}, project="p1")
+    store.put("thing", "b", {"at": 2, "size": 7}, project="p1")
+    store.put("thing", "c", {"at": 3, "size": 1}, project="p2")
+    assert store.total("thing", "size", "p1") == (2, 12) and store.total("thing", "size") == (3, 13)
+    store.compute("thing", "a", lambda v: {**v, "size": 2})
+    assert store.total("thing", "size", "p1") == (2, 9)
+    store.delete("thing", "b")
+    assert store.total("thing", "size", "p1") == (1, 2) and store.total("thing", "size", "p2") == (1, 1)
+    assert store.total("thing", "size", "nobody") == ()
+    store.clear(["thing"])
+    assert store.total("thing", "size") == ()

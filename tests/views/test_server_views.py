@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
 import json
 import re
 import uuid
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Tuple
 from urllib.parse import parse_qsl, urlsplit
@@ -25,9 +23,7 @@ from fakenova.views import servers as views
 from fakenova.views.common import collection_links, isotime, next_link, usage_time
 from fakenova.views.fields import Field, FieldTable, ViewContext, attr, fields_for, render
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-NOVA_REF = REPO_ROOT.parent / "shared" / "reference" / "nova"
-needs_shared = pytest.mark.skipif(not (NOVA_REF / "generated").is_dir(), reason="../shared is absent")
+from support.nova_reference import NOVA_REF, needs_shared, response_validator
 
 COMPUTE = "http://127.0.0.1:8774/compute"
 PROJECT = "6f70656e737461636b20342065766572"
@@ -168,50 +164,8 @@ def test_summary_and_create_keys(version: str) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # Nova's own response schemas (generated/schemas/servers.json), picked through operations.json.
-def _lenient_format_checker():
-    from jsonschema import FormatChecker
-
-    checker = FormatChecker(formats=())
-    date_time = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?$")
-    mac = re.compile(r"^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$")
-    checks = {
-        "date-time": lambda v: bool(date_time.match(v)),
-        "uuid": lambda v: bool(uuid.UUID(v)),
-        "uri": lambda v: bool(urlsplit(v).scheme and urlsplit(v).netloc),
-        "base64": lambda v: bool(base64.b64decode(v, validate=True) or True),
-        "mac-address": lambda v: bool(mac.match(v)),
-        "ipv4": lambda v: bool(ipaddress.IPv4Address(v)),
-        "ipv6": lambda v: bool(ipaddress.IPv6Address(v)),
-        "cidr": lambda v: bool(ipaddress.ip_network(v, strict=False)),
-        "regex": lambda v: bool(re.compile(v)),
-        "name": lambda v: v.isprintable() and v == v.strip(),
-        "az_name": lambda v: v.isprintable() and v == v.strip(),
-    }
-    for fmt, check in checks.items():
-        checker.checks(fmt, raises=(ValueError, TypeError))(
-            lambda value, check=check: not isinstance(value, str) or check(value))
-    return checker
-
-
-@lru_cache(maxsize=None)
-def _nova_schemas() -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
-    schemas = json.loads((NOVA_REF / "generated" / "schemas" / "servers.json").read_text())
-    operations = json.loads((NOVA_REF / "generated" / "operations.json").read_text())["operations"]
-    return schemas, operations
-
-
-@lru_cache(maxsize=None)
 def _validator(method: str, path: str, version: str):
-    from jsonschema import Draft202012Validator
-
-    schemas, operations = _nova_schemas()
-    (operation,) = [op for op in operations if op.get("method") == method and op.get("path") == path]
-    ver = V(version)
-    names = [row["schema"] for row in operation["response_body_schemas"]
-             if (row["min_version"] is None or V(row["min_version"]) <= ver)
-             and (row["max_version"] is None or ver <= V(row["max_version"]))]
-    assert len(names) == 1, (method, path, version, names)
-    return Draft202012Validator(schemas[names[0]], format_checker=_lenient_format_checker())
+    return response_validator(method, path, version)
 
 
 def _properties(image_id: str) -> Dict[str, Any]:
