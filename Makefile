@@ -37,10 +37,11 @@ run: install
 test: install-test
 	$(PY) -m pytest
 
-bench: install install-bench
-	$(PY) bench/wsgi_choice.py
-	$(PY) bench/plugin_overhead.py
+bench: install-test install-bench
+	$(PY) bench/api_bench.py
 	$(PY) bench/list_servers.py
+	$(PY) bench/plugin_overhead.py
+	$(PY) bench/wsgi_choice.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .coverage
