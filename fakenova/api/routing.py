@@ -7,7 +7,7 @@ outside it, as Nova does) and the project id in the URL before calling the handl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional, Sequence, Tuple
+from typing import Callable, Iterable, Optional, Sequence
 
 from flask import Blueprint, Response, g
 
@@ -75,7 +75,3 @@ def route_of(view: Optional[Callable]) -> Optional[Route]:
     """The route row behind a matched view, if any."""
     return getattr(view, "fakenova_route", None)
 
-
-def table_rows(routes: Sequence[Route]) -> Tuple[Tuple[str, str, str], ...]:
-    """(method, path, versions) rows for listings such as ``fakenova routes``."""
-    return tuple((route.method, route.path, str(route.versions)) for route in routes)

@@ -105,10 +105,6 @@ class Gone(FakeNovaError):
     msg_fmt = "This resource is no longer available."
 
 
-class NotImplementedYet(FakeNovaError):
-    code = 501
-    msg_fmt = "The requested function is not supported by fakenova."
-
 
 class Unauthorized(FakeNovaError):
     """A missing, unknown or expired token: rendered in Keystone's shape, not Nova's."""

@@ -153,8 +153,6 @@ POSITIVE_INTEGER: Schema = {"type": ["integer", "string"], "pattern": "^[0-9]*$"
 NON_NEGATIVE_INTEGER: Schema = {**POSITIVE_INTEGER, "minimum": 0}
 
 NAME: Schema = {"type": "string", "format": "name", "minLength": 1, "maxLength": 255}
-NAME_WITH_LEADING_TRAILING_SPACES: Schema = {**NAME, "format": "name_with_leading_trailing_spaces"}
-AZ_NAME: Schema = {**NAME, "format": "az_name"}
 NAME_OR_NONE: Schema = {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 255}, {"type": "null"}]}
 DESCRIPTION: Schema = {"type": ["string", "null"], "pattern": f"^[{printable_class()}]*$",
                        "minLength": 0, "maxLength": 255}

@@ -14,10 +14,7 @@ from fakenova import create_app
 from fakenova.clock import ManualClock
 from fakenova.settings import Settings
 
-try:  # tests/ is on pytest's pythonpath when configured so; the repo root is when run as ``python -m pytest``
-    from helpers import auth_headers, issue_token
-except ImportError:  # pragma: no cover - depends on how pytest is invoked
-    from tests.helpers import auth_headers, issue_token
+from helpers import auth_headers, issue_token
 
 CIRROS = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 PRIVATE_NET = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6"
@@ -31,31 +28,6 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 @pytest.fixture
 def app():
     return create_app(Settings(seed=3), clock=ManualClock())
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def store(app):
-    return app.extensions["fakenova"].store
-
-
-@pytest.fixture
-def demo(app):
-    return issue_token(app)
-
-
-@pytest.fixture
-def alt(app):
-    return issue_token(app, "alt_demo", "alt_demo")
-
-
-@pytest.fixture
-def admin(app):
-    return issue_token(app, "admin", "admin")
 
 
 def get(client, path: str, token: Optional[str] = None):

@@ -16,11 +16,6 @@ from fakenova.clock import ManualClock
 from fakenova.domain.floating_ips import ROUTER_ID
 from fakenova.settings import Settings
 
-try:  # tests/ is on pytest's pythonpath when configured so; the repo root is when run as ``python -m pytest``
-    from helpers import issue_token
-except ImportError:  # pragma: no cover - depends on how pytest is invoked
-    from tests.helpers import issue_token
-
 CIRROS = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 PRIVATE_NET = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6"
 PRIVATE_SUBNET = "7e3a9b5f-2c4d-4e6f-9a01-b2c3d4e5f607"
@@ -40,31 +35,6 @@ FIP_KEYS = {"id", "tenant_id", "project_id", "floating_ip_address", "floating_ne
 @pytest.fixture
 def app():
     return create_app(Settings(seed=5), clock=ManualClock())
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def store(app):
-    return app.extensions["fakenova"].store
-
-
-@pytest.fixture
-def demo(app):
-    return issue_token(app)
-
-
-@pytest.fixture
-def alt(app):
-    return issue_token(app, "alt_demo", "alt_demo")
-
-
-@pytest.fixture
-def admin(app):
-    return issue_token(app, "admin", "admin")
 
 
 # --- helpers --------------------------------------------------------------------------------------------

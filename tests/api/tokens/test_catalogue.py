@@ -20,12 +20,7 @@ from fakenova.domain import keypairs as keypair_domain
 from fakenova.microversions import V, all_versions
 from fakenova.settings import Settings
 
-try:  # tests/ is on pytest's pythonpath when configured so; the repo root is when run as ``python -m pytest``
-    from helpers import issue_token
-    from support.nova_reference import needs_shared, schema_errors
-except ImportError:  # pragma: no cover - depends on how pytest is invoked
-    from tests.helpers import issue_token
-    from tests.support.nova_reference import needs_shared, schema_errors
+from support.nova_reference import needs_shared, schema_errors
 
 COMPUTE = "/compute/v2.1"
 CIRROS = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
@@ -42,31 +37,6 @@ SAMPLE_FINGERPRINT = "1e:2c:9b:56:79:4b:45:77:f9:ca:7a:98:2c:b0:d5:3c"
 @pytest.fixture
 def app():
     return create_app(Settings(seed=7), clock=ManualClock())
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def store(app):
-    return app.extensions["fakenova"].store
-
-
-@pytest.fixture
-def demo(app):
-    return issue_token(app)
-
-
-@pytest.fixture
-def admin(app):
-    return issue_token(app, "admin", "admin")
-
-
-@pytest.fixture
-def alt(app):
-    return issue_token(app, "alt_demo", "alt_demo")
 
 
 def call(client, method: str, path: str, token: str, version: Optional[str] = None, **kwargs: Any):
