@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 PACKAGING := setup.cfg pyproject.toml
 
-.PHONY: venv install install-test install-bench run test bench clean
+.PHONY: venv install install-test install-bench install-peers run test bench clean
 
 venv: $(PY)
 
@@ -31,14 +31,22 @@ install-test: $(VENV)/.installed-test
 
 install-bench: $(VENV)/.installed-bench
 
+# moto_server (extra "peers"), measured beside fakenova by `make bench PEERS=1`
+$(VENV)/.installed-peers: $(PACKAGING) | $(PY)
+	$(PIP) install -e '.[peers]'
+	touch $@ $(VENV)/.installed
+
+install-peers: $(VENV)/.installed-peers
+
 run: install
 	$(VENV)/bin/fakenova serve --host 127.0.0.1 --port 8774
 
 test: install-test
 	$(PY) -m pytest
 
-bench: install-test install-bench
-	$(PY) bench/api_bench.py
+# `make bench PEERS=1` also runs the API benchmark's rows against moto_server's EC2 API, side by side
+bench: install-test install-bench $(if $(PEERS),install-peers)
+	$(PY) bench/api_bench.py $(if $(PEERS),--peers)
 	$(PY) bench/list_servers.py
 	$(PY) bench/plugin_overhead.py
 	$(PY) bench/wsgi_choice.py

@@ -10,7 +10,10 @@ beyond "a Flask route that returns this JSON".
 Rows: create, show, update, action (reboot), delete, list and list detail at 100, 1 000 and 10 000 servers,
 each at 1 and 8 connections; then resident memory per stored server and time to ready.
 
-Run: ``python bench/api_bench.py [--sizes 100,1000,10000] [--requests 400] [--conns 1,8]``.
+With ``--peers`` (``make bench PEERS=1``) the same rows then run against moto_server's EC2 API
+(``bench/peers.py``, needs ``pip install -e '.[peers]'``), and one more table sets fakenova's req/s beside moto's.
+
+Run: ``python bench/api_bench.py [--sizes 100,1000,10000] [--requests 400] [--conns 1,8] [--peers]``.
 """
 from __future__ import annotations
 
@@ -250,9 +253,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--conns", default="1,8")
     parser.add_argument("--ceiling", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--peers", action="store_true", help="then the same rows against moto_server's EC2 API")
     args = parser.parse_args()
     if args.ceiling:
         return serve_ceiling()
+    if args.peers:
+        import peers  # bench/peers.py: moto_server's EC2 API under the same load
+
+        peers.require_moto()  # now, not after fakenova's rows
     args.conns = [int(c) for c in args.conns.split(",")]
     cpus = (0, 1) if (os.cpu_count() or 1) >= 2 else (None, None)
     if cpus[1] is not None and hasattr(os, "sched_setaffinity"):
@@ -275,6 +283,8 @@ def main() -> None:
     finally:
         fake.stop()
         ceiling.stop()
+    if args.peers:
+        peers.print_side_by_side(rows, peers.measure(args.sizes, args.requests, args.conns, cpus[0]))
 
 
 if __name__ == "__main__":

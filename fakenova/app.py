@@ -11,6 +11,7 @@ from flask import Flask, Response, request
 from .api import pipeline
 from .api.http import json_response
 from .api.routes import blueprints
+from .api.routing import LazyBuildRule
 from .clock import Clock
 from .control import control_blueprint
 from .runtime import Runtime
@@ -29,6 +30,14 @@ def _index() -> Response:
     return json_response({"name": "fakenova", "services": services})
 
 
+class _Flask(Flask):
+    """Flask, minus a check per request: every view and hook here is a plain function, so there is no
+    coroutine to wrap, and Flask's ``ensure_sync`` would otherwise inspect each of them on every call."""
+
+    def ensure_sync(self, func):  # type: ignore[no-untyped-def]
+        return func
+
+
 def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = None,
                clock: Optional[Clock] = None) -> Flask:
     """Build a fakenova WSGI app, seeded with the fixtures.
@@ -42,8 +51,9 @@ def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = 
     runtime = Runtime.build(settings, store=store, clock=clock)
     runtime.engine = ScenarioEngine(runtime)
     runtime.chooser = runtime.engine.choose
-    app = Flask("fakenova")
+    app = _Flask("fakenova")
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_rule_class = LazyBuildRule
     app.extensions["fakenova"] = runtime
     pipeline.install(app)
     scenario_http.install(app)  # after the pipeline: its after-request hook runs before the journal's

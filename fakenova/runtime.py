@@ -43,7 +43,8 @@ class Runtime:
         """Assemble a runtime from settings, opening the store and clock they name unless given."""
         settings = settings or Settings()
         return cls(settings=settings,
-                   store=store if store is not None else open_store(settings.store_url),
+                   store=store if store is not None else open_store(settings.store_url,
+                                                                    journal_limit=settings.journal_limit),
                    clock=clock if clock is not None else OffsetClock(),
                    ids=IdFactory(settings.seed))
 

@@ -14,7 +14,7 @@ import logging
 import signal
 import socket
 import threading
-from typing import Any, Callable, Dict, Optional, Type
+from typing import Any, Callable, Dict, List, Optional, Type
 
 logger = logging.getLogger("fakenova.serving")
 
@@ -22,6 +22,8 @@ logger = logging.getLogger("fakenova.serving")
 DEFAULT_THREADS = 8
 #: the backend used unless one is named
 DEFAULT_BACKEND = "waitress"
+#: seconds between two looks at SIGINT/SIGTERM in run_server (the most a signal waits to be acted on)
+SIGNAL_POLL = 0.05
 
 
 def format_url(host: str, port: int) -> str:
@@ -210,17 +212,24 @@ def run_server(app: Any, host: str = "127.0.0.1", port: int = 8774, threads: int
     .. versionadded:: 0.1
     """
     stop = stop or threading.Event()
+    # A Python signal handler runs in the main thread between two bytecodes, possibly while that thread is
+    # inside stop.wait() holding the event's lock: calling stop.set() there waits for that lock forever (a
+    # SIGTERM just after start-up hung `fakenova serve`). So the handler only records the signal, without a
+    # lock, and the loop below looks at the record every SIGNAL_POLL seconds.
+    received: List[int] = []
     previous: Dict[int, Any] = {}
     if handle_signals and threading.current_thread() is threading.main_thread():
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
-            previous[stop_signal] = signal.signal(stop_signal, lambda number, frame: stop.set())
+            previous[stop_signal] = signal.signal(stop_signal, lambda number, frame: received.append(number))
     server = ServerThread(app, host, port, threads, backend)
     try:
         server.start()
         if ready_callback is not None:
             ready_callback(server.url)
-        while not stop.wait(0.5) and server.error is None:
+        while not received and not stop.wait(SIGNAL_POLL) and server.error is None:
             pass
+        if received:
+            stop.set()
         logger.info("stopping %s", server.url)
     finally:
         try:

@@ -37,6 +37,8 @@ class Settings:
     :param deleted_retention: how many deleted servers are kept for ``changes-since`` listings.
     :param quota: default quota limits by Nova resource name (``{"instances": 20}``; -1 unlimited), over
         Nova's defaults and ``fixtures/quotas.yaml``, like Nova's ``[quota]`` options.
+    :param journal_limit: how many requests the control plane's journal keeps (the oldest go first; entries
+        are ~0.3 KB each).
 
     .. versionadded:: 0.1
     """
@@ -56,11 +58,14 @@ class Settings:
     enable_instance_password: bool = True
     deleted_retention: int = 1000
     quota: Mapping[str, int] = field(default_factory=dict)
+    journal_limit: int = 10_000
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
             raise ValueError(f"versions must satisfy {MIN_VERSION} <= min <= max <= {MAX_VERSION}")
         check_limits(self.quota, "quota setting")
+        if self.journal_limit < 1:
+            raise ValueError("journal_limit must be at least 1")
 
     def pace_for(self, action: str) -> Pace:
         """The pace for a lifecycle action value, falling back to the default pace."""
@@ -89,7 +94,7 @@ class Settings:
 def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
     parsers = {
-        "port": int, "seed": int, "max_limit": int, "deleted_retention": int,
+        "port": int, "seed": int, "max_limit": int, "deleted_retention": int, "journal_limit": int,
         "token_ttl": float, "reclaim_instance_interval": float,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
         "quota": parse_quota,

@@ -6,7 +6,7 @@ order of precedence (415 before 400) everywhere.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from flask import Response, current_app, g, request
 
@@ -35,6 +35,26 @@ def json_response(body: Any, status: int = 200, headers: Optional[Mapping[str, s
     return response
 
 
+_BASE_URLS: Dict[Tuple[Any, ...], str] = {}
+
+
+def base_url() -> str:
+    """``scheme://host[:port]`` as the client reached this server: links in bodies point there.
+
+    werkzeug's ``host_url`` parses and IRI-decodes the URL on every call; the answer depends only on these
+    environ values, which are the same for every request of a client, so it is worked out once per value.
+    """
+    environ = request.environ
+    key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+           environ.get("SERVER_PORT"))
+    url = _BASE_URLS.get(key)
+    if url is None:
+        if len(_BASE_URLS) > 1024:  # bounded: a client could send any Host header
+            _BASE_URLS.clear()
+        url = _BASE_URLS[key] = request.host_url.rstrip("/")
+    return url
+
+
 def runtime() -> Runtime:
     """The app's runtime (settings, store, clock, ids)."""
     return current_app.extensions["fakenova"]
@@ -51,7 +71,8 @@ def read_json(default: Any = _NO_BODY) -> Any:
     No Content-Type or ``text/plain`` is read as JSON; any other non-JSON type is 415. An empty body is
     ``default`` when one is given, else ``None`` (which schemas then reject). Unparsable JSON is 400.
     """
-    content_type = (request.mimetype or "").lower()
+    # the media type alone, as request.mimetype gives it, without parsing the parameters
+    content_type = request.environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
     if content_type and content_type != "text/plain" and content_type not in JSON_TYPES:
         raise errors.UnsupportedMediaType()
     raw = request.get_data(cache=True)

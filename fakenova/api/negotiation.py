@@ -6,13 +6,17 @@ Nova's rules (nova-facts a.1): the last ``compute`` entry of ``OpenStack-API-Ver
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+import functools
+from typing import List, Optional, Tuple
 
 from ..domain import errors
 from ..microversions import InvalidVersion, Version
 
 NEW_HEADER = "OpenStack-API-Version"
 LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
+#: the same headers as WSGI environ keys (a WSGI server joins repeated headers into one value)
+NEW_ENVIRON = "HTTP_OPENSTACK_API_VERSION"
+LEGACY_ENVIRON = "HTTP_X_OPENSTACK_NOVA_API_VERSION"
 
 
 def _entries(values: List[str]) -> List[str]:
@@ -52,7 +56,17 @@ def negotiate(text: Optional[str], low: Version, high: Version) -> Version:
     return version
 
 
-def response_headers(version: Version) -> Dict[str, str]:
+@functools.lru_cache(maxsize=512)
+def negotiate_headers(new_value: Optional[str], legacy_value: Optional[str], low: Version,
+                      high: Version) -> Version:
+    """:func:`negotiate` for the raw header values of one request; clients send the same few, so the
+    answers are remembered (errors are raised afresh each time, never cached)."""
+    return negotiate(requested([new_value] if new_value else [], [legacy_value] if legacy_value else []),
+                     low, high)
+
+
+@functools.lru_cache(maxsize=None)  # one entry per microversion at most
+def response_headers(version: Version) -> Tuple[Tuple[str, str], ...]:
     """The headers every compute response carries for its negotiated version."""
-    return {NEW_HEADER: f"compute {version}", LEGACY_HEADER: str(version),
-            "Vary": f"{NEW_HEADER}, {LEGACY_HEADER}"}
+    return ((NEW_HEADER, f"compute {version}"), (LEGACY_HEADER, str(version)),
+            ("Vary", f"{NEW_HEADER}, {LEGACY_HEADER}"))

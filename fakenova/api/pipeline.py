@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from ..domain import errors
 from ..scenario import http as scenario_http
-from ..domain.context import Identity, RequestContext
+from ..domain.context import RequestContext
 from ..domain.identity import identity_from_token_record, validate_token
 from ..settings import MAX_REQUEST_BODY
 from . import faults, negotiation
-from .http import runtime
+from .http import base_url
 from .routing import route_of
 
 #: services whose requests scenario rules never see (the control plane, the root index)
@@ -38,7 +38,7 @@ class Service:
 
 def identity_url() -> str:
     """The identity endpoint as the client reached this server."""
-    return request.host_url.rstrip("/") + "/identity"
+    return base_url() + "/identity"
 
 
 def _keystone(error: errors.FakeNovaError) -> Response:
@@ -63,76 +63,80 @@ def service_for(path: str) -> Service:
     return SERVICES[-1]
 
 
-def _check_size() -> None:
-    if (request.content_length or 0) > MAX_REQUEST_BODY:
+def _check_size(environ: dict) -> None:
+    length = environ.get("CONTENT_LENGTH")
+    if length and length.isdigit() and int(length) > MAX_REQUEST_BODY:
         raise errors.RequestTooLarge(limit=MAX_REQUEST_BODY)
 
 
-def _authenticate(rt) -> Optional[Identity]:
-    token = request.headers.get("X-Auth-Token")
-    return identity_from_token_record(validate_token(rt.store, token, rt.clock.now()))
-
-
 def before_request() -> None:
-    """Check size, token, route and version, then build the request context."""
-    rt = runtime()
-    g.fakenova_request_id = rt.ids.request_id()
-    service = g.fakenova_service = service_for(request.path)
-    _check_size()
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    route = route_of(view)
+    """Check size, token, route and version, then build the request context.
+
+    Runs on every request, so it reads the WSGI environ and the request-global object directly rather than
+    through Flask's proxies and werkzeug's header views (each proxy access costs a context lookup).
+    """
+    app, req, state = current_app._get_current_object(), request._get_current_object(), g._get_current_object()
+    environ = req.environ
+    rt = app.extensions["fakenova"]
+    request_id = state.fakenova_request_id = rt.ids.request_id()
+    service = state.fakenova_service = service_for(req.path)
+    _check_size(environ)
+    endpoint = req.endpoint
+    route = route_of(app.view_functions.get(endpoint)) if endpoint else None
     identity = None
+    now = rt.clock.now()
     if service.needs_token and not (route and route.public):
-        identity = _authenticate(rt)
-    if request.routing_exception is not None:
-        raise request.routing_exception
+        identity = identity_from_token_record(validate_token(rt.store, environ.get("HTTP_X_AUTH_TOKEN"), now))
+    if req.routing_exception is not None:
+        raise req.routing_exception
     version = None
     if service.negotiates and not (route and not route.negotiates):
-        text = negotiation.requested(request.headers.getlist(negotiation.NEW_HEADER),
-                                     request.headers.getlist(negotiation.LEGACY_HEADER))
-        version = g.fakenova_version = negotiation.negotiate(text, rt.settings.min_version,
-                                                             rt.settings.max_version)
+        version = state.fakenova_version = negotiation.negotiate_headers(
+            environ.get(negotiation.NEW_ENVIRON), environ.get(negotiation.LEGACY_ENVIRON),
+            rt.settings.min_version, rt.settings.max_version)
     if identity is not None:
         kwargs = {"version": version} if version is not None else {}
-        g.fakenova_ctx = RequestContext(identity=identity, now=rt.clock.now(),
-                                        request_id=g.fakenova_request_id, **kwargs)
+        state.fakenova_ctx = RequestContext(identity=identity, now=now, request_id=request_id, **kwargs)
     if service.name not in _UNSCRIPTED:
         scenario_http.before_dispatch(rt)  # canned responses come after Nova's own checks, as in Nova's stack
 
 
 def after_request(response: Response) -> Response:
     """Add the request-id headers everywhere and the version headers on compute responses."""
-    request_id = getattr(g, "fakenova_request_id", None)
-    service = getattr(g, "fakenova_service", None)
+    state = g._get_current_object()
+    request_id = getattr(state, "fakenova_request_id", None)
+    service = getattr(state, "fakenova_service", None)
+    # add(), not item assignment: nothing else sets these headers, and assignment scans the list first
+    headers = response.headers
     if request_id and service is not None and service.name != "root":
-        response.headers["x-openstack-request-id"] = request_id
+        headers.add("x-openstack-request-id", request_id)
         if service.name == "compute":
-            response.headers["x-compute-request-id"] = request_id
-    version = getattr(g, "fakenova_version", None)
+            headers.add("x-compute-request-id", request_id)
+    version = getattr(state, "fakenova_version", None)
     if version is not None:
-        for name, value in negotiation.response_headers(version).items():
-            response.headers[name] = value
-    _journal(response)
+        for name, value in negotiation.response_headers(version):
+            headers.add(name, value)
+    if service is None or service.name != "control":  # the journal records the cloud's traffic, not the test's
+        _journal(state, response)
     return response
 
 
-def _journal(response: Response) -> None:
-    service = getattr(g, "fakenova_service", None)
-    if service is not None and service.name == "control":
-        return  # the journal records the cloud's traffic, not the test driving it
-    ctx = getattr(g, "fakenova_ctx", None)
-    version = getattr(g, "fakenova_version", None)
+def _journal(state: object, response: Response) -> None:
+    req = request._get_current_object()
+    ctx = getattr(state, "fakenova_ctx", None)
+    version = getattr(state, "fakenova_version", None)
     entry = {
-        "request_id": getattr(g, "fakenova_request_id", None), "method": request.method,
-        "path": request.path, "query": request.query_string.decode("latin-1"),
+        "request_id": getattr(state, "fakenova_request_id", None), "method": req.method,
+        "path": req.path, "query": req.environ.get("QUERY_STRING", ""),
         "version": str(version) if version else None,
         "project_id": ctx.project_id if ctx else None, "user_id": ctx.user_id if ctx else None,
         "status": response.status_code,
     }
     for key, name in (("rules", "fakenova_rules"), ("error", "fakenova_error")):
-        if name in g:
-            entry[key] = g.get(name)
-    runtime().store.journal_append(entry)
+        value = getattr(state, name, None)
+        if value is not None:
+            entry[key] = value
+    current_app.extensions["fakenova"].store.journal_append(entry)
 
 
 def handle_error(exc: Exception) -> Response:

@@ -7,9 +7,10 @@ outside it, as Nova does) and the project id in the URL before calling the handl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence, Tuple
 
 from flask import Blueprint, Response, g
+from werkzeug.routing import Rule
 
 from ..domain import errors
 from ..microversions import VersionRange
@@ -69,6 +70,26 @@ def blueprint(name: str, url_prefix: str, routes: Sequence[Route],
             bp.add_url_rule(prefix + route.path, endpoint=endpoint, methods=[route.method],
                             view_func=_view(route, checks_project=checks_project), strict_slashes=False)
     return bp
+
+
+class LazyBuildRule(Rule):
+    """A werkzeug rule that compiles its URL builders (``url_for``) on first use instead of when added.
+
+    werkzeug generates and compiles two Python functions per rule as it is added to the map, which was most
+    of ``create_app()``'s time (~180 rules); fakenova matches URLs on every request but builds almost none.
+    The builders are the ones werkzeug would have made, from the same parsed rule, only later.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., Tuple[str, str]]:
+        attribute = "_build_unknown" if append_unknown else "_build"
+        compile_builder = super()._compile_builder
+
+        def build(rule: Rule, /, **values: object) -> Tuple[str, str]:
+            real = compile_builder(append_unknown).__get__(rule, None)
+            setattr(rule, attribute, real)  # later calls go straight to the compiled builder
+            return real(**values)
+
+        return build
 
 
 def route_of(view: Optional[Callable]) -> Optional[Route]:

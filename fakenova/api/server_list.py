@@ -1,5 +1,5 @@
-"""The body of ``GET /servers`` and ``GET /servers/detail``: items rendered once per server and view, then
-reused until the server changes.
+"""The bodies of ``GET /servers``, ``GET /servers/detail`` and ``GET /servers/{id}``: items rendered once per
+server and view, then reused until the server changes.
 
 A stored server is an immutable record, and any change stores a *new* object, so "the cached bytes were made
 from this very object" (an identity check) is a complete freshness test: no invalidation hooks are needed.
@@ -23,8 +23,9 @@ from ..views.common import collection_links
 from ..views.fields import FieldTable, ViewContext, render_many
 from .http import dumps, runtime
 
-#: servers whose renderings are kept (a page is at most max_limit 1000; a few busy clients fit)
-CACHE_SERVERS = 20_000
+#: servers whose renderings are kept: two full pages at the default max_limit (1 000). A rendering costs
+#: about 0.8 KB, so this bounds the cache near 1.6 MB however many servers the cloud holds.
+CACHE_SERVERS = 2_000
 _IMAGE_PROPERTIES_FROM = V("2.98")  # detail items show image.properties, read from the image record
 
 ViewKey = Tuple[int, Any, bool, str, str, str, str]
@@ -78,15 +79,26 @@ def _cache() -> RenderCache:
     return current_app.extensions.setdefault("fakenova.render_cache", RenderCache())
 
 
+def _images(table: FieldTable, servers: List[Server], ctx: ViewContext) -> Optional[List[Any]]:
+    """The image record each rendering reads, where the table shows image properties at this version."""
+    if table is views.SUMMARY_FIELDS or ctx.version < _IMAGE_PROPERTIES_FROM:
+        return None
+    store = runtime().store
+    return [store.get("image", server.image_id) if server.image_id else None for server in servers]
+
+
+def one_response(wrapper: str, table: FieldTable, server: Server, ctx: ViewContext) -> Response:
+    """``{"<wrapper>": <item>}`` (200) for one server, from the same cache as the list items."""
+    fragment = _cache().fragments(table, [server], ctx, _images(table, [server], ctx))[0]
+    return Response(b'{"' + wrapper.encode() + b'":' + fragment + b"}", status=200,
+                    content_type="application/json")
+
+
 def page_response(page: Page, detail: bool, ctx: ViewContext, query_pairs: Iterable[Tuple[str, str]],
                   max_limit: int) -> Response:
     """The 200 response for one page: ``{"servers": [...]}`` plus ``servers_links`` when the page is full."""
     table = views.DETAIL_FIELDS if detail else views.SUMMARY_FIELDS
-    images = None
-    if detail and ctx.version >= _IMAGE_PROPERTIES_FROM:
-        store = runtime().store
-        images = [store.get("image", server.image_id) if server.image_id else None for server in page.servers]
-    fragments = _cache().fragments(table, page.servers, ctx, images)
+    fragments = _cache().fragments(table, page.servers, ctx, _images(table, page.servers, ctx))
     base = f"{ctx.compute_url}{ctx.project_prefix}/servers{'/detail' if detail else ''}"
     links = collection_links(base, query_pairs, [server.id for server in page.servers], page.limit, max_limit)
     tail = b',"servers_links":' + dumps(links) if links else b""

@@ -1,7 +1,6 @@
 """``/servers``: create, list, list detail, show, update and delete; each handler parses, calls, renders."""
 from __future__ import annotations
 
-import functools
 from typing import Any, Dict, Optional
 
 from flask import Response, g, request
@@ -10,26 +9,37 @@ from ..domain import compute, create, listing
 from ..views import servers as views
 from ..views.fields import ViewContext
 from . import server_list
-from .http import context, json_response, read_json, runtime
+from .http import base_url, context, json_response, read_json, runtime
 from .routing import Route
 from .schemas import servers as schemas
 from .validation import validate_body, validate_query
 
 
+class _ImageProperties:
+    """image id -> its properties, looked up once per image per request, not once per server."""
+
+    __slots__ = ("store", "seen")
+
+    def __init__(self, store: Any) -> None:
+        self.store, self.seen = store, {}
+
+    def __call__(self, image_id: str) -> Optional[Dict[str, Any]]:
+        if image_id not in self.seen:
+            image = self.store.get("image", image_id)
+            self.seen[image_id] = dict(image["properties"]) if image else None
+        return self.seen[image_id]
+
+
 def view_context() -> ViewContext:
     """Where links point and who is looking, for the view functions."""
-    base = request.host_url.rstrip("/")
-    url_project = getattr(g, "fakenova_url_project", None)
-    ctx, store = context(), runtime().store
-
-    @functools.lru_cache(maxsize=None)  # one lookup per image per request, not per server
-    def image_properties(image_id: str) -> Optional[Dict[str, Any]]:
-        image = store.get("image", image_id)
-        return dict(image["properties"]) if image else None
-
+    base = base_url()
+    state = g._get_current_object()
+    url_project = getattr(state, "fakenova_url_project", None)
+    ctx = state.fakenova_ctx
     return ViewContext(version=ctx.version, is_admin=ctx.is_admin, compute_url=f"{base}/compute/v2.1",
                        bookmark_url=f"{base}/compute", project_prefix=f"/{url_project}" if url_project else "",
-                       image_url=f"{base}/image", image_properties=image_properties, now=ctx.now)
+                       image_url=f"{base}/image", image_properties=_ImageProperties(runtime().store),
+                       now=ctx.now)
 
 
 def create_server() -> Response:
@@ -64,7 +74,8 @@ def detail() -> Response:
 
 def show(server_id: str) -> Response:
     server = compute.get_server(runtime(), context(), server_id)
-    return json_response({"server": views.show(server, view_context())})
+    # the show body is a detail item plus server_groups: rendered once per record, then reused
+    return server_list.one_response("server", views.SERVER_FIELDS, server, view_context())
 
 
 def update(server_id: str) -> Response:

@@ -5,12 +5,11 @@ through ``store.compute`` so concurrent readers and writers never lose an update
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Mapping, Optional
 
 from . import errors, finishing, instance_actions, lifecycle
 from .context import RequestContext
-from .models import Server
+from .models import Server, evolve
 from .states import VmState
 
 #: PUT /servers/{id} body key -> Server attribute (schema validation already limits keys per version)
@@ -66,7 +65,7 @@ def update_server(runtime: Any, ctx: RequestContext, server_id: str, changes: Ma
         fields = {UPDATE_FIELDS[key]: value for key, value in changes.items() if key in UPDATE_FIELDS}
         if "pinned_availability_zone" in changes:
             fields["pinned_availability_zone"] = _pin(server, changes["pinned_availability_zone"])
-        return replace(server, updated_at=ctx.now, **fields)
+        return evolve(server, updated_at=ctx.now, **fields)
 
     return runtime.store.compute("server", server_id, apply)
 

@@ -15,12 +15,12 @@ since the Neutron error body's ``type`` is the class name.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Iterator, List, Mapping, Optional, Set, Tuple
 
 from . import errors
 from .context import RequestContext
-from .models import Nic, Server
+from .models import Nic, Server, evolve
 from .network import visible_networks
 
 KIND = "floatingip"
@@ -119,7 +119,7 @@ def binding(store: Any, fip: FloatingIp) -> Optional[Tuple[Server, Nic]]:
 def effective(store: Any, fip: FloatingIp) -> FloatingIp:
     """The record as it reads now: disassociated if its port has vanished with its server."""
     if fip.port_id is not None and binding(store, fip) is None:
-        return replace(fip, port_id=None, fixed_ip_address=None, device_id=None)
+        return evolve(fip, port_id=None, fixed_ip_address=None, device_id=None)
     return fip
 
 
@@ -172,7 +172,7 @@ def update(store: Any, ctx: RequestContext, fip_id: str, changes: Mapping[str, A
             raise BadRequest(msg="fixed_ip_address cannot be specified without a port_id")
         target = _target(store, ctx, current, port_id, changes.get("fixed_ip_address"))
         description = changes.get("description")
-        updated = replace(current, updated_at=ctx.now, revision_number=current.revision_number + 1,
+        updated = evolve(current, updated_at=ctx.now, revision_number=current.revision_number + 1,
                           description=current.description if description is None else description)
         return _save(store, updated, target)
 
@@ -325,9 +325,9 @@ def _save(store: Any, fip: FloatingIp, target: Optional[Target]) -> FloatingIp:
     """Store ``fip`` associated with ``target`` (or with nothing), moving the server-side mirror with it."""
     _mirror(store, fip, target)
     if target is None:
-        fip = replace(fip, port_id=None, fixed_ip_address=None, device_id=None)
+        fip = evolve(fip, port_id=None, fixed_ip_address=None, device_id=None)
     else:
-        fip = replace(fip, port_id=target.nic.port_id, fixed_ip_address=target.fixed_ip,
+        fip = evolve(fip, port_id=target.nic.port_id, fixed_ip_address=target.fixed_ip,
                       device_id=target.server.id)
     store.put(KIND, fip.id, fip, project=fip.project_id)
     return fip
@@ -346,9 +346,9 @@ def _set_on_nic(store: Any, server_id: str, port_id: str, address: str, *, prese
     def apply(server: Optional[Server]) -> Optional[Server]:
         if server is None:
             return None
-        nics = tuple(replace(nic, floating_ips=tuple(a for a in nic.floating_ips if a != address)
+        nics = tuple(evolve(nic, floating_ips=tuple(a for a in nic.floating_ips if a != address)
                              + ((address,) if present else ()))
                      if nic.port_id == port_id else nic for nic in server.nics)
-        return replace(server, nics=nics)
+        return evolve(server, nics=nics)
 
     store.compute("server", server_id, apply)

@@ -6,12 +6,11 @@ Errors are worded as Nova's ``attach_interfaces`` controller and ``nova/exceptio
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, List, Mapping, Optional, Tuple
 
 from . import compute, errors, instance_actions, network, resource_guards
 from .context import RequestContext
-from .models import Nic, Server
+from .models import Nic, Server, evolve
 
 
 class PortNotFound(errors.NotFound):
@@ -96,7 +95,7 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
         net = _network(store, ctx, net_id)
         _check_fixed_ip(store, net, fixed_ip)
         added.extend(network.allocate_nics(store, runtime.ids, [(net, fixed_ip, tag)]))
-        return replace(server, nics=(*server.nics, *added), updated_at=ctx.now)
+        return evolve(server, nics=(*server.nics, *added), updated_at=ctx.now)
 
     with store.atomically():
         server = resource_guards.edit(runtime, ctx, server_id, change)
@@ -117,7 +116,7 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, port_id: str) -> N
         resource_guards.check(server, "detach_interface", ctx)
         kept = tuple(nic for nic in server.nics if nic.port_id != port_id)
         found.append(len(kept) != len(server.nics))
-        return replace(server, nics=kept, updated_at=ctx.now) if found[-1] else server
+        return evolve(server, nics=kept, updated_at=ctx.now) if found[-1] else server
 
     server = resource_guards.edit(runtime, ctx, server_id, change)
     instance_actions.record(runtime.store, ctx, server_id, "detach_interface", host=server.host,

@@ -6,12 +6,12 @@ the end. Both are pure: they return a new :class:`~fakenova.domain.models.Server
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Mapping, Optional
 
 from . import errors
 from .lifecycle_table import LIFECYCLE, NOT_RECORDED, ROWS, Action, Effect, End, Outcome, Row, Step
-from .models import Fault, Server, Transition
+from .models import Fault, Server, Transition, evolve
 from .pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace
 from .states import PowerState, VmState
 
@@ -87,7 +87,7 @@ def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: b
         raise ValueError(f"action {action.value} has no outcome {outcome.value}")
     transition = Transition(action=action.value, outcome=outcome.value, step=0, started=now, polls=0,
                             origin=server.vm_state, pace=pace, fault=fault)
-    return _enter(replace(server, transition=transition, updated_at=now), row, 0)
+    return _enter(evolve(server, transition=transition, updated_at=now), row, 0)
 
 
 def _zone(server: Server, host: Optional[str]) -> str:
@@ -100,13 +100,13 @@ def _enter(server: Server, row: Row, index: int) -> Server:
     host = server.host or (DEFAULT_HOST if step.on_host else None)
     progress = 100 * index // len(row.path)
     assert server.transition is not None
-    return replace(
+    return evolve(
         server,
         vm_state=step.vm_state or server.vm_state,
         task_state=step.task_state,
         power_state=server.power_state if step.power_state is None else step.power_state,
         host=host, node=host, progress=progress, availability_zone=_zone(server, host),
-        transition=replace(server.transition, step=index),
+        transition=evolve(server.transition, step=index),
     )
 
 
@@ -128,24 +128,24 @@ def _end_state(server: Server, end: End, origin: VmState) -> VmState:
 
 
 def _remember_origin(server: Server, origin: VmState) -> Server:
-    return replace(server, previous_vm_state=origin)
+    return evolve(server, previous_vm_state=origin)
 
 
 def _apply_new_flavor(server: Server, origin: VmState) -> Server:
     # A cold migration has no new flavor: the old one is kept for revert all the same.
-    return replace(server, old_flavor=server.flavor, flavor=server.new_flavor or server.flavor, new_flavor=None)
+    return evolve(server, old_flavor=server.flavor, flavor=server.new_flavor or server.flavor, new_flavor=None)
 
 
 def _drop_old_flavor(server: Server, origin: VmState) -> Server:
-    return replace(server, old_flavor=None, previous_vm_state=None)
+    return evolve(server, old_flavor=None, previous_vm_state=None)
 
 
 def _restore_old_flavor(server: Server, origin: VmState) -> Server:
-    return replace(server, flavor=server.old_flavor or server.flavor, old_flavor=None, previous_vm_state=None)
+    return evolve(server, flavor=server.old_flavor or server.flavor, old_flavor=None, previous_vm_state=None)
 
 
 def _clear_deleted_at(server: Server, origin: VmState) -> Server:
-    return replace(server, deleted_at=None)
+    return evolve(server, deleted_at=None)
 
 
 #: one function per :class:`Effect`, applied after the end's states are set
@@ -171,7 +171,7 @@ def _finish(server: Server, row: Row, now: float) -> Server:
     host = None if end.leaves_host else (server.host or DEFAULT_HOST)
     vm_state = _end_state(server, end, transition.origin)
     power = end.power_state if end.power_state is not None else POWER_OF.get(vm_state, server.power_state)
-    finished = replace(
+    finished = evolve(
         server,
         vm_state=vm_state, task_state=None, power_state=power,
         progress=0, fault=fault, host=host, node=host, availability_zone=_zone(server, host),
@@ -213,14 +213,14 @@ def advance(server: Server, now: float, *, observed: bool) -> Server:
     if transition is None:
         return server
     if observed:
-        transition = replace(transition, polls=transition.polls + 1)
-        server = replace(server, transition=transition)
+        transition = evolve(transition, polls=transition.polls + 1)
+        server = evolve(server, transition=transition)
     row = LIFECYCLE[Action(transition.action)]
     target = _target_step(transition, len(row.path), now)
     if target is None:
         return _finish(server, row, now)
     if target != transition.step:
-        return _enter(replace(server, updated_at=now), row, target)
+        return _enter(evolve(server, updated_at=now), row, target)
     return server
 
 
@@ -231,5 +231,5 @@ def step_manually(server: Server, now: float) -> Server:
         return server
     row = LIFECYCLE[Action(transition.action)]
     if transition.step + 1 < len(row.path):
-        return _enter(replace(server, updated_at=now), row, transition.step + 1)
+        return _enter(evolve(server, updated_at=now), row, transition.step + 1)
     return _finish(server, row, now)

@@ -7,13 +7,12 @@ migration without a host "moves" in place; naming that host is refused as Nova r
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Mapping, Optional
 
 from . import errors, finishing, lifecycle, policy, quotas
 from .context import RequestContext
 from .lifecycle_table import Action
-from .models import Server
+from .models import Server, evolve
 from .server_actions import perform
 
 
@@ -35,7 +34,7 @@ def resize(runtime: Any, ctx: RequestContext, server_id: str, flavor_ref: Any,
         quotas.check_delta(runtime.store, server.project_id, user_id=server.user_id,
                            cores=flavor["vcpus"] - server.flavor["vcpus"], ram=flavor["ram"] - server.flavor["ram"])
         finishing.new_migration(runtime, ctx, server, Action.RESIZE, new_flavor=flavor)
-        return replace(server, new_flavor=dict(flavor), disk_config=disk_config or server.disk_config)
+        return evolve(server, new_flavor=dict(flavor), disk_config=disk_config or server.disk_config)
 
     return perform(runtime, ctx, Action.RESIZE, server_id, apply)
 
@@ -71,7 +70,7 @@ def migrate(runtime: Any, ctx: RequestContext, server_id: str, host: Optional[st
         _check_host(ctx, server, host, "os_compute_api:os-migrate-server:migrate:host",
                     "Cannot migrate to the host where the server exists.")
         finishing.new_migration(runtime, ctx, server, Action.MIGRATE)
-        return replace(server, new_flavor=None)
+        return evolve(server, new_flavor=None)
 
     return perform(runtime, ctx, Action.MIGRATE, server_id, apply)
 

@@ -8,7 +8,7 @@ and ``deleted``, so neither settling nor pruning has to scan every server.
 """
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, Dict, Tuple
 
 from ..store.base import REMOVE, OrderedStore
 from .models import Server
@@ -34,12 +34,21 @@ def _deleted(server: Server) -> bool:
 MARKS = {"busy": busy, "deleted": _deleted}
 
 
+#: the distinct usage tuples seen, so the index keeps one shared tuple per flavor size, not one per server
+_USAGES: Dict[Tuple[int, ...], Tuple[int, ...]] = {}
+_USAGES_MAX = 1024
+
+
 def counted(server: Server) -> Tuple[int, ...]:
     """What a server adds to its project's quota usage: (instances, cores, ram); soft-deleted and deleted
     servers count nothing, as in Nova."""
     if server.deleted or server.vm_state is VmState.SOFT_DELETED:
         return (0, 0, 0)
-    return (1, server.flavor["vcpus"], server.flavor["ram"])
+    usage = (1, server.flavor["vcpus"], server.flavor["ram"])
+    shared = _USAGES.get(usage)
+    if shared is None and len(_USAGES) < _USAGES_MAX:
+        shared = _USAGES.setdefault(usage, usage)
+    return shared or usage
 
 
 #: running totals the index keeps, so quota checks do not count every server on each create

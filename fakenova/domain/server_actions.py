@@ -6,13 +6,12 @@ the instance action with this request's id. Bigger use cases live in ``resize.py
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Callable, Mapping, Optional
 
 from . import compute, errors, finishing, floating_ips, instance_actions, lifecycle, policy, quotas
 from .context import RequestContext
 from .lifecycle_table import LIFECYCLE, Action
-from .models import Server
+from .models import Server, evolve
 from .states import VmState
 
 Prepare = Callable[[Server], Server]
@@ -77,7 +76,7 @@ def lock(runtime: Any, ctx: RequestContext, server_id: str, reason: Optional[str
         owner = ctx.project_id == server.project_id
         if server.locked_by is not None and owner:
             return server
-        return replace(server, locked_by="owner" if owner else "admin", locked_reason=reason,
+        return evolve(server, locked_by="owner" if owner else "admin", locked_reason=reason,
                        updated_at=ctx.now)
 
     return perform(runtime, ctx, Action.LOCK, server_id, apply)
@@ -89,7 +88,7 @@ def unlock(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
         owner = ctx.project_id == server.project_id
         if server.locked_by == "admin" and owner and not ctx.is_admin:
             raise errors.Forbidden(rule="os_compute_api:os-lock-server:unlock:unlock_override")
-        return replace(server, locked_by=None, locked_reason=None, updated_at=ctx.now)
+        return evolve(server, locked_by=None, locked_reason=None, updated_at=ctx.now)
 
     return perform(runtime, ctx, Action.UNLOCK, server_id, apply)
 
@@ -97,7 +96,7 @@ def unlock(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
 def reset_state(runtime: Any, ctx: RequestContext, server_id: str, state: str) -> Server:
     """``os-resetState``: set the vm_state, clear the task_state and abandon any action under way."""
     def apply(server: Server) -> Server:
-        return replace(server, vm_state=RESET_STATES[state], task_state=None, transition=None,
+        return evolve(server, vm_state=RESET_STATES[state], task_state=None, transition=None,
                        updated_at=ctx.now)
 
     return perform(runtime, ctx, Action.RESET_STATE, server_id, apply)
@@ -167,7 +166,7 @@ def add_security_group(runtime: Any, ctx: RequestContext, server_id: str, name: 
         if name in server.security_groups:
             raise errors.BadRequest(f"Security group {name} is already associated with the instance "
                                     f"{server.id}")
-        return replace(server, security_groups=(*server.security_groups, name), updated_at=ctx.now)
+        return evolve(server, security_groups=(*server.security_groups, name), updated_at=ctx.now)
 
     return perform(runtime, ctx, Action.ADD_SECURITY_GROUP, server_id, apply)
 
@@ -180,7 +179,7 @@ def remove_security_group(runtime: Any, ctx: RequestContext, server_id: str, nam
         if name not in server.security_groups:
             raise errors.BadRequest(f"Security group {name} not associated with the instance {server.id}")
         kept = tuple(group for group in server.security_groups if group != name)
-        return replace(server, security_groups=kept, updated_at=ctx.now)
+        return evolve(server, security_groups=kept, updated_at=ctx.now)
 
     return perform(runtime, ctx, Action.REMOVE_SECURITY_GROUP, server_id, apply)
 

@@ -7,12 +7,11 @@ filtered), and only a deleted one is ``could not be found``.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from . import compute, errors, quotas, resource_guards
 from .context import RequestContext
-from .models import Server
+from .models import Server, evolve
 
 #: Nova's per-server tag limit (``objects.instance.MAX_TAG_COUNT``)
 MAX_TAGS = 50
@@ -54,7 +53,7 @@ def set_metadata(runtime: Any, ctx: RequestContext, server_id: str, items: Mappi
         metadata = dict(items) if replace_all else {**server.metadata, **items}
         # Nova checks the caller's quota (context project and user), not the server owner's
         quotas.check_metadata_items(runtime.store, ctx.project_id, ctx.user_id, len(metadata))
-        return replace(server, metadata=metadata, updated_at=ctx.now)
+        return evolve(server, metadata=metadata, updated_at=ctx.now)
 
     return dict(resource_guards.edit(runtime, ctx, server_id, change).metadata)
 
@@ -65,7 +64,7 @@ def delete_item(runtime: Any, ctx: RequestContext, server_id: str, key: str) -> 
         if key not in server.metadata:
             raise MetadataItemNotFound()
         resource_guards.check(server, "delete metadata", ctx)
-        return replace(server, metadata={k: v for k, v in server.metadata.items() if k != key},
+        return evolve(server, metadata={k: v for k, v in server.metadata.items() if k != key},
                        updated_at=ctx.now)
 
     resource_guards.edit(runtime, ctx, server_id, change)
@@ -102,7 +101,7 @@ def _write_tags(runtime: Any, ctx: RequestContext, server_id: str, action: str, 
     def apply(server: Server) -> Server:
         resource_guards.check(server, guard, ctx)
         tags = change(server.tags)
-        return server if tags == server.tags else replace(server, tags=tags, updated_at=ctx.now)
+        return server if tags == server.tags else evolve(server, tags=tags, updated_at=ctx.now)
 
     return resource_guards.edit(runtime, ctx, server_id, apply)
 

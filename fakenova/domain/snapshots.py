@@ -5,14 +5,13 @@ until the snapshot path ends (``finishing.py``). Checks follow Nova's compute AP
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ..microversions import V
 from . import errors, lifecycle, policy, quotas
 from .context import RequestContext
 from .lifecycle_table import Action
-from .models import Server
+from .models import Server, evolve
 from .server_actions import perform
 from .states import VmState
 
@@ -119,7 +118,7 @@ def rebuild(runtime: Any, ctx: RequestContext, server_id: str, body: Mapping[str
     def apply(server: Server) -> Server:
         image_id = _rebuild_image(runtime, ctx, server, body["imageRef"])
         changes = _rebuild_changes(runtime, ctx, server, body)
-        return replace(server, image_id=image_id, updated_at=ctx.now, **changes)
+        return evolve(server, image_id=image_id, updated_at=ctx.now, **changes)
 
     server = perform(runtime, ctx, Action.REBUILD, server_id, apply)
     return server, _password(runtime, body.get("adminPass"))
@@ -166,6 +165,6 @@ def unshelve(runtime: Any, ctx: RequestContext, server_id: str, body: Optional[M
         zone = body["availability_zone"]
         if zone is not None and zone != lifecycle.DEFAULT_ZONE:
             raise errors.BadRequest("The requested availability zone is not available")
-        return replace(server, requested_zone=zone, pinned_availability_zone=zone)
+        return evolve(server, requested_zone=zone, pinned_availability_zone=zone)
 
     return perform(runtime, ctx, Action.UNSHELVE, server_id, apply)

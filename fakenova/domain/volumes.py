@@ -10,12 +10,12 @@ A volume whose last holder was deleted with ``delete_on_termination`` is gone, a
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import compute, errors, instance_actions, resource_guards
 from .context import RequestContext
-from .models import Server
+from .models import Server, evolve
 from .states import VmState
 
 KIND = "volume"
@@ -172,7 +172,7 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
         _save_detail(store, volume, server.id, detail)
         made.append(Attachment(volume_id, server.id, device, tag, delete_on_termination,
                                detail["attachment_id"], detail["bdm_uuid"]))
-        return replace(server, volumes_attached=(*server.volumes_attached, (volume_id, delete_on_termination)),
+        return evolve(server, volumes_attached=(*server.volumes_attached, (volume_id, delete_on_termination)),
                        updated_at=ctx.now)
 
     with store.atomically():
@@ -198,7 +198,7 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, *,
         resource_guards.check(server, "detach_volume", ctx)
         _save_detail(store, volume, server.id, None)
         kept = tuple(pair for pair in server.volumes_attached if pair[0] != volume_id)
-        return replace(server, volumes_attached=kept, updated_at=ctx.now)
+        return evolve(server, volumes_attached=kept, updated_at=ctx.now)
 
     with store.atomically():
         server = resource_guards.edit(runtime, ctx, server_id, change)
@@ -241,6 +241,6 @@ def _update_regular(runtime: Any, ctx: RequestContext, server: Server, volume_id
     def change(current: Server) -> Server:
         pairs = tuple((vid, delete_on_termination if vid == volume_id else delete)
                       for vid, delete in current.volumes_attached)
-        return replace(current, volumes_attached=pairs, updated_at=ctx.now)
+        return evolve(current, volumes_attached=pairs, updated_at=ctx.now)
 
     resource_guards.edit(runtime, ctx, server.id, change)

@@ -93,6 +93,7 @@ class ScenarioEngine:
         self._lock = threading.Lock()
         self._revision: Optional[str] = None
         self._scenarios: Tuple[model.Scenario, ...] = ()
+        self._rules: Tuple[model.Rule, ...] = ()
 
     # -- loaded scenarios (kept in the store) -------------------------------------------------------------
     def load(self, scenario: model.Scenario, document: Mapping[str, Any]) -> None:
@@ -131,12 +132,15 @@ class ScenarioEngine:
         with self._lock:
             records = self.runtime.store.list("scenario")
             self._scenarios = tuple(loader.build(dict(r["document"]), r["source"]) for r in records)
+            self._rules = tuple(rule for scenario in self._scenarios for rule in scenario.rules)
             self._revision = revision
             self.runtime.settings = overlay(self.runtime.reset_settings, self._scenarios)
         return self._scenarios
 
     def rules(self) -> Tuple[model.Rule, ...]:
-        return tuple(rule for scenario in self.refresh() for rule in scenario.rules)
+        """Every loaded rule, in load order (asked on every request, so kept with the scenarios)."""
+        self.refresh()
+        return self._rules
 
     def hits(self, rule: model.Rule) -> int:
         return int(self.runtime.store.get("scenario_hits", rule.key) or 0)

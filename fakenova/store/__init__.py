@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from .base import REMOVE, Store
-from .memory import MemoryStore
+from .memory import JOURNAL_LIMIT, MemoryStore
 
 
-def open_store(url: str = "memory://") -> Store:
+def open_store(url: str = "memory://", *, journal_limit: int = JOURNAL_LIMIT) -> Store:
     """Open the store named by ``url``; only ``memory://`` exists today.
 
     :param url: ``memory://``.
+    :param journal_limit: how many request-journal entries the store keeps (the oldest go first).
     """
     if url in ("memory://", "memory"):
-        return MemoryStore()
+        return MemoryStore(journal_limit)
     raise ValueError(f"unsupported store URL {url!r}: only memory:// is available")
 
 
-__all__ = ["REMOVE", "MemoryStore", "Store", "open_store"]
+__all__ = ["JOURNAL_LIMIT", "REMOVE", "MemoryStore", "Store", "open_store"]

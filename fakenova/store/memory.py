@@ -2,11 +2,17 @@
 
 ``compute`` runs the caller's function under the lock, so a read-modify-write can never interleave with
 another; the project index keeps ``list(kind, project)`` proportional to that project's records.
+
+The request journal keeps the newest ``journal_limit`` entries, each stored as one tuple: its key tuple
+(shared by every entry of that shape) and then its values, short strings interned. :meth:`journal` gives
+them back as dicts. A dict per entry costs about three times as much, and the journal fills up under load.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
+from itertools import islice
 from typing import Any, Callable, Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 from contextlib import contextmanager
 
@@ -16,19 +22,29 @@ from .ordered import OrderedIndex
 #: entries copied per lock hold while walking an ordered index (a page of 100 usually takes one)
 WALK_CHUNK = 128
 
+#: default number of journal entries kept (the oldest go first)
 JOURNAL_LIMIT = 10_000
+#: distinct journal entry shapes (key tuples) shared at most; entries of further shapes keep their own keys
+_SHAPES_MAX = 256
+#: journal strings up to this length are interned (method, microversion, short queries: values that repeat);
+#: longer ones (request ids, paths with ids) are mostly unique, and interning those would only cost
+_INTERN_MAX = 16
 
 
 class MemoryStore:
     """Dict-backed :class:`~fakenova.store.base.Store`."""
 
-    def __init__(self) -> None:
+    def __init__(self, journal_limit: int = JOURNAL_LIMIT) -> None:
+        """:param journal_limit: how many journal entries to keep (the oldest go first); at least 1."""
+        if journal_limit < 1:
+            raise ValueError("journal_limit must be at least 1")
         self._lock = threading.RLock()
         self._records: Dict[str, Dict[str, Any]] = {}
         self._projects: Dict[str, Dict[str, str]] = {}  # kind -> key -> project
         self._by_project: Dict[str, Dict[str, Dict[str, None]]] = {}  # kind -> project -> ordered keys
         self._counters: Dict[str, int] = {}
-        self._journal: Deque[Dict[str, Any]] = deque(maxlen=JOURNAL_LIMIT)
+        self._journal: Deque[Tuple[Any, ...]] = deque(maxlen=journal_limit)
+        self._shapes: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
         self._orders: Dict[str, OrderedIndex] = {}  # kind -> ordered index (OrderedStore capability)
 
     def get(self, kind: str, key: str) -> Optional[Any]:
@@ -44,27 +60,31 @@ class MemoryStore:
 
     def put(self, kind: str, key: str, value: Any, project: Optional[str] = None) -> None:
         with self._lock:
-            self._unindex(kind, key)
-            self._records.setdefault(kind, {})[key] = value
+            records = self._records.setdefault(kind, {})
+            previous = records.get(key)
+            previous_project = self._unindex(kind, key)
+            records[key] = value
             if project is not None:
                 self._projects.setdefault(kind, {})[key] = project
                 self._by_project.setdefault(kind, {}).setdefault(project, {})[key] = None
             index = self._orders.get(kind)
             if index is not None:
-                index.add(key, value, project)
+                index.add(key, value, project, previous, previous_project)
 
     def delete(self, kind: str, key: str) -> bool:
         with self._lock:
-            existed = self._records.get(kind, {}).pop(key, None) is not None
-            self._unindex(kind, key)
-            if kind in self._orders:
-                self._orders[kind].remove(key)
-            return existed
+            previous = self._records.get(kind, {}).pop(key, None)
+            previous_project = self._unindex(kind, key)
+            if previous is not None and kind in self._orders:
+                self._orders[kind].remove(key, previous, previous_project)
+            return previous is not None
 
-    def _unindex(self, kind: str, key: str) -> None:
+    def _unindex(self, kind: str, key: str) -> Optional[str]:
+        """Drop ``key`` from the project index; the project it was filed under, if any."""
         project = self._projects.get(kind, {}).pop(key, None)
         if project is not None:
             self._by_project[kind][project].pop(key, None)
+        return project
 
     def compute(self, kind: str, key: str, fn: Callable[[Optional[Any]], Any],
                 project: Optional[str] = None) -> Any:
@@ -144,7 +164,14 @@ class MemoryStore:
             return self._orders[kind].total(name, project)
 
     def journal_append(self, entry: Dict[str, Any]) -> None:
-        self._journal.append(entry)
+        keys = tuple(entry)
+        shape = self._shapes.get(keys)
+        if shape is None:
+            shape = keys
+            if len(self._shapes) < _SHAPES_MAX:
+                shape = self._shapes.setdefault(keys, keys)
+        self._journal.append((shape, *[sys.intern(value) if type(value) is str and len(value) <= _INTERN_MAX
+                                       else value for value in entry.values()]))
 
     def journal_clear(self) -> None:
         with self._lock:
@@ -152,4 +179,5 @@ class MemoryStore:
 
     def journal(self) -> List[Dict[str, Any]]:
         with self._lock:
-            return list(self._journal)
+            stored = list(self._journal)
+        return [dict(zip(entry[0], islice(entry, 1, None))) for entry in stored]

@@ -137,3 +137,39 @@ def test_running_totals_follow_puts_replacements_and_deletes(store):
     assert store.total("thing", "size", "nobody") == ()
     store.clear(["thing"])
     assert store.total("thing", "size") == ()
+
+
+def test_journal_keeps_entries_as_given_and_drops_the_oldest_beyond_its_limit():
+    store = MemoryStore(journal_limit=3)
+    entries = [{"method": "GET", "path": f"/p{i}", "version": "2.96", "status": 200} for i in range(4)]
+    entries[2] = {**entries[2], "rules": [{"rule": "r", "fired": True}], "error": "Traceback ..."}
+    for entry in entries:
+        store.journal_append(dict(entry))
+    assert store.journal() == entries[1:]
+    store.journal()[0]["status"] = 500  # a copy: a caller cannot change the journal
+    assert store.journal()[0]["status"] == 200
+    assert open_store("memory://", journal_limit=1).journal() == []
+    with pytest.raises(ValueError):
+        MemoryStore(journal_limit=0)
+
+
+def test_journal_limit_setting():
+    from fakenova.settings import Settings
+
+    assert Settings().journal_limit == 10_000
+    assert Settings.from_env({"FAKENOVA_JOURNAL_LIMIT": "50"}).journal_limit == 50
+    with pytest.raises(ValueError):
+        Settings(journal_limit=0)
+
+
+def test_ordered_index_follows_a_record_moved_to_another_project(store):
+    store = _ordered(store)
+    store.define_order("thing", lambda v: (v["at"],), sums={"size": lambda v: (1, v["size"])})
+    store.put("thing", "a", {"at": 1, "size": 5}, project="p1")
+    store.put("thing", "a", {"at": 1, "size": 5}, project="p2")
+    assert list(store.walk("thing", "p1")) == [] and list(store.walk("thing", "p2")) == [{"at": 1, "size": 5}]
+    assert store.total("thing", "size", "p1") == (0, 0) and store.total("thing", "size", "p2") == (1, 5)
+    assert store.total("thing", "size") == (1, 5)
+    store.put("thing", "a", {"at": 2, "size": 6})
+    assert list(store.walk("thing", "p2")) == [] and list(store.walk("thing")) == [{"at": 2, "size": 6}]
+    assert store.total("thing", "size", "p2") == (0, 0) and store.total("thing", "size") == (1, 6)
