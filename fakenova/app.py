@@ -4,9 +4,10 @@ Nothing here is module-level state; every call returns an independent app (tests
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from flask import Flask, Response, request
+from flask.sessions import NullSession, SessionInterface
 
 from .api import pipeline
 from .api.http import json_response
@@ -30,9 +31,24 @@ def _index() -> Response:
     return json_response({"name": "fakenova", "services": services})
 
 
+class _NoSessions(SessionInterface):
+    """fakenova keeps no cookie sessions: every request shares one empty, read-only session, instead of
+    Flask building (and then declining to save) a fresh one per request."""
+
+    _shared = NullSession()
+
+    def open_session(self, app: Flask, request: Any) -> NullSession:
+        return self._shared
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        return None
+
+
 class _Flask(Flask):
-    """Flask, minus a check per request: every view and hook here is a plain function, so there is no
-    coroutine to wrap, and Flask's ``ensure_sync`` would otherwise inspect each of them on every call."""
+    """Flask, minus work per request that fakenova never needs: every view and hook is a plain function, so
+    ``ensure_sync`` has no coroutine to wrap (Flask would inspect each one on every call), and no sessions."""
+
+    session_interface = _NoSessions()
 
     def ensure_sync(self, func):  # type: ignore[no-untyped-def]
         return func

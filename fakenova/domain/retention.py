@@ -55,9 +55,17 @@ def counted(server: Server) -> Tuple[int, ...]:
 SUMS = {"usage": counted}
 
 
+#: store class -> whether it offers OrderedStore (isinstance against a runtime Protocol inspects every
+#: method, and this is asked on every create)
+_ORDERED_CLASSES: Dict[type, bool] = {}
+
+
 def ensure_index(store: Any) -> bool:
     """Define the server index on stores that can keep one (idempotent); False for stores that cannot."""
-    if not isinstance(store, OrderedStore):
+    ordered = _ORDERED_CLASSES.get(type(store))
+    if ordered is None:
+        ordered = _ORDERED_CLASSES[type(store)] = isinstance(store, OrderedStore)
+    if not ordered:
         return False
     store.define_order(SERVER, order, MARKS, SUMS)
     return True
