@@ -13,6 +13,7 @@ from typing import Any, Optional, Tuple
 
 import click
 
+from . import allocator
 from .microversions import all_versions
 from .serving import DEFAULT_THREADS, format_url, run_server
 from .settings import Settings, parse_setting
@@ -68,6 +69,9 @@ def main() -> None:
 @click.option("--quota", multiple=True, metavar="NAME=VALUE", callback=_quota,
               help="Default quota limit, e.g. instances=20 or cores=-1 (unlimited); repeatable. "
                    "[env FAKENOVA_QUOTA=instances=20,cores=-1]")
+@click.option("--journal-limit", type=click.IntRange(1),
+              help="Requests the control plane's journal keeps, oldest dropped first. "
+                   "[default: 10000; env FAKENOVA_JOURNAL_LIMIT]")
 @click.option("--threads", type=click.IntRange(1), default=DEFAULT_THREADS, show_default=True,
               envvar="FAKENOVA_THREADS", help="Worker threads serving requests. [env FAKENOVA_THREADS]")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME_OR_PATH",
@@ -87,6 +91,7 @@ def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
     # again once the URL is out, with those objects frozen so later collections skip them.
     collecting = gc.isenabled()
     gc.disable()
+    allocator.tune()  # before the worker threads exist: see fakenova/allocator.py
 
     def ready(url: str) -> None:
         click.echo(url)

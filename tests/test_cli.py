@@ -35,7 +35,7 @@ def test_serve_help_names_every_option() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0, result.output
     for option in ("--host", "--port", "--fixtures", "--seed", "--max-version", "--min-version", "--pace",
-                   "--threads"):
+                   "--journal-limit", "--threads"):
         assert option in result.output
 
 
@@ -51,6 +51,7 @@ def test_microversions_lists_the_range_one_per_line() -> None:
     (["--max-version", "two"], "--max-version"),
     (["--pace", "sometimes"], "invalid pace"),
     (["--min-version", "2.90", "--max-version", "2.60"], "min <= max"),
+    (["--journal-limit", "0"], "--journal-limit"),
 ])
 def test_serve_rejects_bad_settings_before_binding(args: List[str], message: str) -> None:
     result = CliRunner().invoke(main, ["serve", "--port", "0", *args])

@@ -231,6 +231,25 @@ def test_cached_renderings_follow_changes(demo):
     assert demo("GET", "/servers").json["servers"][0]["name"] == "after"
 
 
+def test_show_is_served_fresh_from_the_render_cache(demo):
+    server_id = demo.server(name="before")
+    shown = demo("GET", f"/servers/{server_id}")
+    assert shown.status_code == 200 and shown.headers["Content-Type"] == "application/json"
+    assert shown.json["server"]["name"] == "before"
+    assert demo("GET", f"/servers/{server_id}").json == shown.json  # the cached bytes, unchanged
+    demo("PUT", f"/servers/{server_id}", {"server": {"name": "after"}})
+    assert demo("GET", f"/servers/{server_id}").json["server"]["name"] == "after"
+    assert demo("POST", f"/servers/{server_id}/action", {"os-stop": None}).status_code == 202
+    assert demo("GET", f"/servers/{server_id}").json["server"]["status"] == "SHUTOFF"
+    # one rendering per view: the show body keeps server_groups (2.71+), the detail item does not
+    assert "server_groups" in demo("GET", f"/servers/{server_id}", version="2.71").json["server"]
+    assert "server_groups" not in demo("GET", "/servers/detail", version="2.71").json["servers"][0]
+    # links follow the URL the client used, project id included
+    project = demo("GET", f"/servers/{server_id}").json["server"]["tenant_id"]
+    links = demo("GET", f"/{project}/servers/{server_id}").json["server"]["links"]
+    assert links[0]["href"].endswith(f"/compute/v2.1/{project}/servers/{server_id}")
+
+
 @needs_shared
 @pytest.mark.parametrize("user", ["demo", "admin"])
 @pytest.mark.parametrize("version", [str(v) for v in all_versions()][::7] + ["2.100"])
