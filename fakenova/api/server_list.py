@@ -23,9 +23,10 @@ from ..views.common import collection_links
 from ..views.fields import FieldTable, ViewContext, render_many
 from .http import dumps, runtime
 
-#: servers whose renderings are kept: two full pages at the default max_limit (1 000). A rendering costs
-#: about 0.8 KB, so this bounds the cache near 1.6 MB however many servers the cloud holds.
-CACHE_SERVERS = 2_000
+#: servers whose renderings are kept: a full page at the default max_limit (1 000) with room to spare, the busy
+#: end of a cloud's listing. A server's renderings cost 1-3 KB (summary, detail, show), so this bounds the
+#: cache at a few MB however many servers the cloud holds.
+CACHE_SERVERS = 1_500
 _IMAGE_PROPERTIES_FROM = V("2.98")  # detail items show image.properties, read from the image record
 
 ViewKey = Tuple[int, Any, bool, str, str, str, str]
@@ -68,6 +69,7 @@ class RenderCache:
         entry = self._items.get(server.id)
         if entry is None or entry[0] is not server or entry[1] is not image:
             entry = (server, image, {})
+            self._items.pop(server.id, None)  # a changed server moves to the young end: it is the busy one
             self._items[server.id] = entry
         entry[2][key] = fragment
         if len(self._items) > self._size:

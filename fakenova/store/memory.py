@@ -170,8 +170,10 @@ class MemoryStore:
             shape = keys
             if len(self._shapes) < _SHAPES_MAX:
                 shape = self._shapes.setdefault(keys, keys)
-        self._journal.append((shape, *[sys.intern(value) if type(value) is str and len(value) <= _INTERN_MAX
-                                       else value for value in entry.values()]))
+        stored = (shape, *[sys.intern(value) if type(value) is str and len(value) <= _INTERN_MAX
+                           else value for value in entry.values()])
+        with self._lock:  # journal() copies the deque under the lock; an append mid-copy would break it
+            self._journal.append(stored)
 
     def journal_clear(self) -> None:
         with self._lock:
