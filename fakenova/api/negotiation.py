@@ -66,6 +66,12 @@ def negotiate_headers(new_value: Optional[str], legacy_value: Optional[str], low
 
 
 @functools.lru_cache(maxsize=None)  # one entry per microversion at most
+def version_text(version: Version) -> str:
+    """``str(version)``, worked out once per microversion (the journal records it for every request)."""
+    return str(version)
+
+
+@functools.lru_cache(maxsize=None)  # one entry per microversion at most
 def response_headers(version: Version) -> Tuple[Tuple[str, str], ...]:
     """The headers every compute response carries for its negotiated version."""
     return ((NEW_HEADER, f"compute {version}"), (LEGACY_HEADER, str(version)),

@@ -128,7 +128,7 @@ def _journal(state: object, response: Response) -> None:
     entry = {
         "request_id": getattr(state, "fakenova_request_id", None), "method": req.method,
         "path": req.path, "query": req.environ.get("QUERY_STRING", ""),
-        "version": str(version) if version else None,
+        "version": negotiation.version_text(version) if version else None,
         "project_id": ctx.project_id if ctx else None, "user_id": ctx.user_id if ctx else None,
         "status": response.status_code,
     }

@@ -38,8 +38,9 @@ class Route:
 def _view(route: Route, *, checks_project: bool) -> Handler:
     def view(**kwargs: str) -> Response:
         url_project = kwargs.pop("project_id", None)
-        g.fakenova_url_project = url_project
-        ctx = getattr(g, "fakenova_ctx", None)
+        state = g._get_current_object()  # one context lookup, not one per attribute
+        state.fakenova_url_project = url_project
+        ctx = getattr(state, "fakenova_ctx", None)
         if checks_project and url_project is not None and ctx is not None and url_project != ctx.project_id:
             raise errors.BadRequest(
                 f"Malformed request URL: URL's project_id '{url_project}' doesn't match Context's "

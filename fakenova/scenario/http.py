@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Opt
 
 from flask import Flask, Response, g, request
 
+from ..api.http import dumps, runtime as current_runtime
 from ..domain import errors, lifecycle
 from . import model
 from .engine import Probe, ScenarioEngine
@@ -127,12 +128,10 @@ def before_dispatch(runtime: Any) -> None:
 
 def after_dispatch(response: Response) -> Response:
     """Hide new servers from lists for ``list_lag`` rules; hand the rule verdicts to the journal."""
-    from ..api.http import runtime as current_runtime
-
     engine = engine_of(current_runtime())
     if engine is None:
         return response
-    decision = getattr(g, "fakenova_decision", None)
+    decision = getattr(g._get_current_object(), "fakenova_decision", None)
     if decision is not None and decision.lags and response.status_code == 200 and response.is_json:
         _lag(engine, decision.lags, response)
     trace = engine.finish()
@@ -156,8 +155,6 @@ def _lag(engine: ScenarioEngine, rules: List[model.Rule], response: Response) ->
             trace.record(rule, fired, f"fired: hid {len(hidden)} new server(s)" if fired
                          else "skipped: no new server to hide")
         body["servers"] = [item for item in body["servers"] if item.get("id") not in hidden]
-    from ..api.http import dumps
-
     response.set_data(dumps(body))
 
 
