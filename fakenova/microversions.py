@@ -6,6 +6,8 @@ view fields, routes): it checks at construction that its ranges neither overlap 
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 from typing import Generic, Iterable, Iterator, Optional, Tuple, TypeVar
@@ -44,6 +46,7 @@ class Version:
         return f"{self.major}.{self.minor}"
 
 
+@functools.lru_cache(maxsize=512)  # versions are immutable; code compares against V("2.19") per request
 def V(text: str) -> Version:
     """Shorthand used by the tables: ``V("2.47")``."""
     return Version.parse(text)

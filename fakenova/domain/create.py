@@ -154,7 +154,8 @@ def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
         description = server["name"]  # Nova stored the name as the description before 2.19
     certificates = server.get("trusted_image_certificates")
     return {
-        "flavor": dict(flavor), "image_id": image_id, "key_name": key_name, "chosen": chosen,
+        # the stored flavor record is never changed in place, so it is the snapshot (Server shares it)
+        "flavor": flavor, "image_id": image_id, "key_name": key_name, "chosen": chosen,
         "metadata": dict(server.get("metadata") or {}), "tags": tuple(dict.fromkeys(server.get("tags") or ())),
         "access_ipv4": server.get("accessIPv4", ""), "access_ipv6": server.get("accessIPv6", ""),
         "disk_config": server.get("OS-DCF:diskConfig", "MANUAL"),

@@ -71,6 +71,8 @@ def slotted(cls: "type[R]") -> "type[R]":
 #: equal flavor snapshots, shared by the servers that hold them (bounded: fixtures have a handful)
 _FLAVORS: Dict[Hashable, Mapping[str, Any]] = {}
 _FLAVORS_MAX = 1024
+#: id -> the shared snapshot itself, so a server built from a shared snapshot skips the equality key
+_SHARED: Dict[int, Mapping[str, Any]] = {}
 #: the one empty mapping every server without metadata or scheduler hints holds
 EMPTY: Mapping[str, Any] = {}
 
@@ -86,8 +88,8 @@ def _frozen(value: Any) -> Hashable:
 
 def share(flavor: Optional[Mapping[str, Any]]) -> Optional[Mapping[str, Any]]:
     """The shared copy of a flavor snapshot equal to ``flavor`` (``flavor`` itself the first time)."""
-    if type(flavor) is not dict:
-        return flavor
+    if type(flavor) is not dict or _SHARED.get(id(flavor)) is flavor:
+        return flavor  # not a snapshot, or already the shared one (every create after the first)
     try:
         key = _frozen(flavor)
     except TypeError:  # an unhashable value somewhere: keep the server's own copy
@@ -97,6 +99,7 @@ def share(flavor: Optional[Mapping[str, Any]]) -> Optional[Mapping[str, Any]]:
         if len(_FLAVORS) >= _FLAVORS_MAX:
             return flavor
         shared = _FLAVORS[key] = flavor
+        _SHARED[id(flavor)] = flavor  # kept alive by _FLAVORS, so the id stays this object's
     return shared
 
 
