@@ -106,16 +106,18 @@ def after_request(response: Response) -> Response:
     state = g._get_current_object()
     request_id = getattr(state, "fakenova_request_id", None)
     service = getattr(state, "fakenova_service", None)
-    # add(), not item assignment: nothing else sets these headers, and assignment scans the list first
+    # These headers replace any of the same name (a scripted response may carry its own). A response with only
+    # Content-Type and Content-Length cannot have one, so there they are appended without set()'s scan.
     headers = response.headers
+    put = headers.add if len(headers) <= 2 else headers.set
     if request_id and service is not None and service.name != "root":
-        headers.add("x-openstack-request-id", request_id)
+        put("x-openstack-request-id", request_id)
         if service.name == "compute":
-            headers.add("x-compute-request-id", request_id)
+            put("x-compute-request-id", request_id)
     version = getattr(state, "fakenova_version", None)
     if version is not None:
         for name, value in negotiation.response_headers(version):
-            headers.add(name, value)
+            put(name, value)
     if service is None or service.name != "control":  # the journal records the cloud's traffic, not the test's
         _journal(state, response)
     return response

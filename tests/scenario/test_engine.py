@@ -197,3 +197,16 @@ def test_loading_again_resets_hits_and_state(cloud: Cloud) -> None:
     assert cloud.hits() == {"t/once": 1}
     described = cloud.load(document)
     assert described["state"] == "started" and described["rules"][0]["hits"] == 0
+
+
+def test_a_scripted_response_gets_nova_s_headers_once_even_when_it_names_them(cloud: Cloud) -> None:
+    cloud.load({"rules": [{"name": "own", "when": {"path": "/servers"}, "then": respond(
+        503, headers={"x-openstack-request-id": "req-scripted", "OpenStack-API-Version": "compute 2.99",
+                      "Retry-After": "5"})}]})
+    response = cloud.api("GET", "/servers", "2.60")
+    assert response.status_code == 503
+    assert response.headers.getlist("x-openstack-request-id") == response.headers.getlist("x-compute-request-id")
+    assert len(response.headers.getlist("x-openstack-request-id")) == 1
+    assert response.headers["x-openstack-request-id"] != "req-scripted"
+    assert response.headers.getlist("OpenStack-API-Version") == ["compute 2.60"]
+    assert response.headers["Retry-After"] == "5"
