@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import Flask, Response, request
+from flask import Flask, Response
 from flask.sessions import NullSession, SessionInterface
 
 from .api import pipeline
-from .api.http import json_response
+from .api.http import base_url, json_response
 from .api.routes import blueprints
 from .api.routing import LazyBuildRule
 from .clock import Clock
@@ -24,7 +24,7 @@ from .store import Store
 
 def _index() -> Response:
     """``GET /``: where each service lives on this one port."""
-    base = request.host_url.rstrip("/")
+    base = base_url()
     services = {name: f"{base}{path}" for name, path in (
         ("identity", "/identity/v3"), ("compute", "/compute/v2.1"), ("image", "/image/v2"),
         ("network", "/network/v2.0"), ("control", "/_fakenova"))}

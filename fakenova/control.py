@@ -10,7 +10,7 @@ from typing import Any, Dict
 from flask import Blueprint, Response, request
 
 from . import operations
-from .api.http import json_response, read_json, runtime
+from .api.http import base_url, json_response, read_json, runtime
 from .api.routing import Route, blueprint
 from .domain import errors
 
@@ -24,7 +24,7 @@ def _body() -> Dict[str, Any]:
 
 def describe() -> Response:
     """This list of operations."""
-    base = request.host_url.rstrip("/") + "/_fakenova"
+    base = base_url() + "/_fakenova"
     return json_response({"name": "fakenova control plane", "operations": [
         {"method": route.method, "path": base + route.path, "summary": (route.handler.__doc__ or "").strip()}
         for route in ROUTES]})

@@ -15,7 +15,7 @@ from flask import Response, request
 from ..domain import keystone
 from ..domain.identity import validate_token
 from ..views import keystone as views
-from .http import json_response, runtime
+from .http import base_url, json_response, runtime
 from .routing import Route
 
 Caller = Mapping[str, Any]
@@ -27,12 +27,8 @@ _FALSE = ("0", "f", "false", "off", "n", "no")
 
 # -- request helpers --------------------------------------------------------------------------------------
 
-def _base() -> str:
-    return request.host_url.rstrip("/")
-
-
 def _v3_url() -> str:
-    return _base() + "/identity/v3"
+    return base_url() + "/identity/v3"
 
 
 def _region() -> str:
@@ -110,14 +106,14 @@ def _found(kind: str, key: str) -> Mapping[str, Any]:
 
 def versions() -> Response:
     """``GET /identity``: 300 Multiple Choices listing v3, with ``Location`` at the preferred version."""
-    document = views.version_v3(_base() + "/identity")
+    document = views.version_v3(base_url() + "/identity")
     return json_response({"versions": {"values": [document]}}, 300,
                          {"Location": document["links"][0]["href"]})
 
 
 def version() -> Response:
     """``GET /identity/v3``: the v3 version document."""
-    return json_response({"version": views.version_v3(_base() + "/identity")})
+    return json_response({"version": views.version_v3(base_url() + "/identity")})
 
 
 # -- tokens -----------------------------------------------------------------------------------------------
@@ -125,7 +121,7 @@ def version() -> Response:
 def issue() -> Response:
     """``POST /v3/auth/tokens``: 201, the token in ``X-Subject-Token`` and its body (``?nocatalog``)."""
     record = keystone.authenticate(runtime(), _body().get("auth"))
-    body = views.token(record, _base(), _region(), include_catalog="nocatalog" not in request.args)
+    body = views.token(record, base_url(), _region(), include_catalog="nocatalog" not in request.args)
     return json_response(body, 201, {"X-Subject-Token": record["id"]})
 
 
@@ -135,7 +131,7 @@ def validate() -> Response:
     rt = runtime()
     window = keystone.ALLOW_EXPIRED_WINDOW if _flag("allow_expired") else 0.0
     record = keystone.validate_subject(rt.store, request.headers.get("X-Subject-Token"), rt.clock.now(), window)
-    body = views.token(record, _base(), _region(), include_catalog="nocatalog" not in request.args)
+    body = views.token(record, base_url(), _region(), include_catalog="nocatalog" not in request.args)
     return json_response(body, 200, {"X-Subject-Token": record["id"]})
 
 
@@ -161,7 +157,7 @@ def auth_catalog() -> Response:
     if not caller.get("project_id"):
         # keystone raises Forbidden("A project-scoped token is required…"); security errors hide the text
         raise keystone.forbidden()
-    return json_response({"catalog": views.catalog(_base(), _region()),
+    return json_response({"catalog": views.catalog(base_url(), _region()),
                           "links": {"self": f"{_v3_url()}/auth/catalog"}})
 
 

@@ -19,7 +19,7 @@ from ..domain.context import RequestContext
 from ..microversions import VersionRange
 from ..views.common import collection_links, isotime, link
 from ..views.fields import ViewContext
-from .http import context, json_response, runtime
+from .http import base_url, context, json_response, runtime
 from .routing import Route
 from .schemas import types as t
 from .servers import view_context
@@ -284,7 +284,7 @@ def _glance_limit(args: Mapping[str, List[str]]) -> int:
 
 def glance_versions() -> Response:
     """``GET /image`` (300 Multiple Choices, as Glance answers its root) and ``/image/versions`` (200)."""
-    base = request.host_url.rstrip("/") + "/image/v2/"
+    base = base_url() + "/image/v2/"
     versions = [{"id": f"v{number}", "status": status, "links": [{"rel": "self", "href": base}]}
                 for number, status in GLANCE_VERSIONS]
     return json_response({"versions": versions}, 200 if request.path.endswith("/versions") else 300)

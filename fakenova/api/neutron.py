@@ -21,7 +21,7 @@ from ..domain.floating_ips import NetworkNotFound, PortNotFound
 from ..domain.models import Nic, Server
 from ..domain.network import visible_networks
 from ..views.common import isotime
-from .http import context, json_response, runtime
+from .http import base_url, context, json_response, runtime
 from .routing import Route
 
 Record = Mapping[str, Any]
@@ -215,7 +215,7 @@ def _member(singular: str, lister: Lister, not_found: Callable[[str], errors.Fak
 
 def versions() -> Response:
     """``GET /network``: Neutron's version document (no token needed)."""
-    href = request.host_url.rstrip("/") + "/network/v2.0/"
+    href = base_url() + "/network/v2.0/"
     return json_response({"versions": [{"id": "v2.0", "status": "CURRENT",
                                         "links": [{"rel": "self", "href": href}]}]})
 
@@ -225,7 +225,7 @@ RESOURCES: Tuple[Tuple[str, str], ...] = (("network", "networks"), ("subnet", "s
 
 def resources() -> Response:
     """``GET /network/v2.0``: the resource collections of this API."""
-    base = request.host_url.rstrip("/") + "/network/v2.0"
+    base = base_url() + "/network/v2.0"
     return json_response({"resources": [{"name": name, "collection": plural,
                                          "links": [{"rel": "self", "href": f"{base}/{plural}"}]}
                                         for name, plural in RESOURCES]})

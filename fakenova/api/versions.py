@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from flask import Response, request
+from flask import Response
 
 from ..domain import errors
 from ..microversions import VersionRange
-from .http import json_response, runtime
+from .http import base_url, json_response, runtime
 from .routing import Route
 
 
 def _base() -> str:
-    return request.host_url.rstrip("/") + "/compute"
+    return base_url() + "/compute"
 
 
 def _v21(links_describedby: bool) -> Dict[str, Any]:

@@ -2,16 +2,13 @@
 validation and messages, member versus admin, per-user limits, and Nova's own response schemas."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
-from fakenova import create_app
 from fakenova.api.quota_sets import POLICIES
-from fakenova.clock import ManualClock
 from fakenova.microversions import V, all_versions
-from fakenova.settings import Settings
-from helpers import issue_token
+from support import server_api
 from support.nova_reference import needs_shared, schema_errors
 
 DEMO = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
@@ -24,26 +21,15 @@ PERSONALITY = {"injected_files", "injected_file_content_bytes", "injected_file_p
 NETWORK = {"fixed_ips", "floating_ips", "security_groups", "security_group_rules"}
 
 
-class Api:
-    """The Flask test client with one token and one microversion."""
-
-    def __init__(self, app, user: str = "demo", project: str = "demo", version: str = "2.1"):
-        self.client, self.token, self.version = app.test_client(), issue_token(app, user, project), version
-
-    def __call__(self, method: str, path: str, body: Any = None, version: Optional[str] = None, **kwargs):
-        headers = {"X-Auth-Token": self.token, "OpenStack-API-Version": f"compute {version or self.version}"}
-        return self.client.open(f"/compute/v2.1{path}", method=method, json=body, headers=headers, **kwargs)
+class Api(server_api.Api):
+    """The shared test API, plus a server boot with no network."""
 
     def boot(self, flavor: str = "1", **server: Any):
         body = {"name": "vm", "imageRef": IMAGE, "flavorRef": flavor, "networks": "none", **server}
         return self("POST", "/servers", {"server": body}, version="2.37")
 
 
-@pytest.fixture
-def app():
-    return create_app(Settings(seed=7), clock=ManualClock())
-
-
+# ``app`` is the shared one (tests/api/conftest.py); demo and admin use this module's Api
 @pytest.fixture
 def demo(app):
     return Api(app)
