@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Union
 
-from .domain import errors, lifecycle
+from .domain import errors
+from .domain.lifecycle import engine as lifecycle
 from .domain.models import Server
 from .domain.states import derive_status
 from .settings import parse_setting

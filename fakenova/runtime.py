@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from .clock import Clock, OffsetClock
-from .domain.lifecycle import Action, Choice
+from .domain.lifecycle.engine import Action, Choice
 from .ids import IdFactory
 from .settings import Settings
 from .store import Store, open_store

@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from fakenova.api.routing import LazyBuildRule
-from fakenova.api.schemas import types
+from fakenova.api import schema_types as types
 from fakenova.app import create_app
 
 

@@ -9,10 +9,11 @@ from typing import List
 
 from flask import Blueprint
 
-from . import flavors, identity, images, keypairs, limits, neutron, neutron_floating, servers, versions, zones
-from . import quota_sets
-from . import actions, consoles, instance_actions
-from . import server_extras, server_metadata, server_ports, volume_attachments
+from .compute import (actions, consoles, flavors, images, instance_actions, keypairs, limits, quota_sets,
+                      server_extras, server_metadata, server_ports, servers, versions, volume_attachments, zones)
+from .identity import tokens
+from .image import images as glance
+from .network import floating_ips, networks
 from .routing import Route, blueprint
 
 COMPUTE_ROUTES = (
@@ -29,7 +30,7 @@ COMPUTE_ROUTES = (
     *limits.ROUTES,
     *quota_sets.ROUTES,
     *zones.ROUTES,
-    *images.COMPUTE_ROUTES,
+    *images.ROUTES,
 )
 
 
@@ -39,7 +40,7 @@ def blueprints() -> List[Blueprint]:
     v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
     compute = blueprint("compute", "/compute/v2.1", COMPUTE_ROUTES, ("", "/<project_id>"),
                         checks_project=True)
-    return [blueprint("identity", "/identity", identity.ROUTES),
-            blueprint("image", "/image", images.GLANCE_ROUTES),
-            blueprint("network", "/network", (*neutron.ROUTES, *neutron_floating.ROUTES)),
+    return [blueprint("identity", "/identity", tokens.ROUTES),
+            blueprint("image", "/image", glance.ROUTES),
+            blueprint("network", "/network", (*networks.ROUTES, *floating_ips.ROUTES)),
             compute_root, v21, compute]

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from fakenova.api.schema_check import Check, Compiler, compile_check
-from fakenova.api.schemas.types import Schema, is_printable
+from fakenova.api.schema_types import Schema, is_printable
 from fakenova.domain import errors
 from fakenova.microversions import Version, Versioned
 

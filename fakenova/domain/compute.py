@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from . import errors, finishing, instance_actions, lifecycle
+from . import errors, instance_actions
+from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
 from .models import Server, evolve
 from .states import VmState

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..microversions import V
-from . import compute, errors, instance_actions, lifecycle, network, quotas
+from . import compute, errors, instance_actions, network, quotas
+from .lifecycle import engine as lifecycle
 from .context import RequestContext
 from .models import Server
 

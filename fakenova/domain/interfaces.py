@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional, Tuple
 
-from . import compute, errors, instance_actions, network, resource_guards
+from . import compute, errors, instance_actions, network
+from .lifecycle import guards as resource_guards
 from .context import RequestContext
 from .models import Nic, Server, evolve
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from . import errors, finishing, lifecycle, policy, quotas
+from . import errors, policy, quotas
+from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
-from .lifecycle_table import Action
+from .lifecycle.table import Action
 from .models import Server, evolve
 from .server_actions import perform
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional
 
-from . import compute, errors, finishing, floating_ips, instance_actions, lifecycle, policy, quotas
+from . import compute, errors, floating_ips, instance_actions, policy, quotas
+from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
-from .lifecycle_table import LIFECYCLE, Action
+from .lifecycle.table import LIFECYCLE, Action
 from .models import Server, evolve
 from .states import VmState
 

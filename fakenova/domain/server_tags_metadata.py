@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from . import compute, errors, quotas, resource_guards
+from . import compute, errors, quotas
+from .lifecycle import guards as resource_guards
 from .context import RequestContext
 from .models import Server, evolve
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ..microversions import V
-from . import errors, lifecycle, policy, quotas
+from . import errors, policy, quotas
+from .lifecycle import engine as lifecycle
 from .context import RequestContext
-from .lifecycle_table import Action
+from .lifecycle.table import Action
 from .models import Server, evolve
 from .server_actions import perform
 from .states import VmState

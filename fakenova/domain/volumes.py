@@ -13,7 +13,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from . import compute, errors, instance_actions, resource_guards
+from . import compute, errors, instance_actions
+from .lifecycle import guards as resource_guards
 from .context import RequestContext
 from .models import Server, evolve
 from .states import VmState

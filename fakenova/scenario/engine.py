@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 
-from ..domain import lifecycle
+from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Fault
 from ..microversions import Version
 from ..settings import Settings

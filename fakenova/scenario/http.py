@@ -13,7 +13,8 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Opt
 from flask import Flask, Response, g, request
 
 from ..api.http import dumps, runtime as current_runtime
-from ..domain import errors, lifecycle
+from ..domain import errors
+from ..domain.lifecycle import engine as lifecycle
 from . import model
 from .engine import Probe, ScenarioEngine
 from .seeding import pin_server

@@ -16,7 +16,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set,
 
 import yaml
 
-from ..domain import lifecycle
+from ..domain.lifecycle import engine as lifecycle
 from ..domain.pace import Pace, parse_pace
 from ..domain.states import PowerState, TaskState, VmState
 from ..microversions import MAX_VERSION, MIN_VERSION, InvalidVersion, Version, VersionRange

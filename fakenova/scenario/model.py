@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, FrozenSet, Mapping, Optional, Pattern, Tuple
 
-from ..domain.lifecycle import Outcome
+from ..domain.lifecycle.engine import Outcome
 from ..domain.pace import Pace
 from ..domain.states import PowerState, TaskState, VmState
 from ..microversions import Version, VersionRange

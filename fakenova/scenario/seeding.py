@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Dict, Mapping, Optional
 
-from ..domain import errors, keypairs, lifecycle
+from ..domain import errors, keypairs
+from ..domain.lifecycle import engine as lifecycle
 from ..domain.context import Identity, RequestContext
 from ..domain.models import Fault, Server
 from ..domain.states import PowerState, VmState

@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from fakenova.api.actions import ACTIONS
+from fakenova.api.compute.actions import ACTIONS
 from fakenova.api.validation import first_error
 from fakenova.microversions import MAX_VERSION, MIN_VERSION, V
 from support.nova_reference import NOVA_REF, needs_shared, operation

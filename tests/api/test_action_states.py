@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova.api.actions import ACTIONS
-from fakenova.domain.lifecycle_table import LIFECYCLE, Action
+from fakenova.api.compute.actions import ACTIONS
+from fakenova.domain.lifecycle.table import LIFECYCLE, Action
 from fakenova.domain.pace import AfterPolls
 from fakenova.domain.policy import Policy
 from fakenova.domain.states import VmState

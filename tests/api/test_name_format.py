@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from fakenova.api.schemas.types import is_printable
+from fakenova.api.schema_types import is_printable
 from fakenova.api.validation import _name_ok
 
 ALPHABET = [" ", "a", ":", "\n", "\t", "\x7f", "é", "\u00a0", "\u2028", "Z", "-"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from fakenova.api.quota_sets import POLICIES
+from fakenova.api.compute.quota_sets import POLICIES
 from fakenova.microversions import V, all_versions
 from support import server_api
 from support.nova_reference import needs_shared, schema_errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fakenova.domain.instance_actions import actions_of
-from fakenova.domain.resource_guards import GUARDS
+from fakenova.domain.lifecycle.guards import GUARDS
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import V
 from support.nova_reference import needs_shared, schema_errors

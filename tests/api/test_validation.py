@@ -12,8 +12,8 @@ from typing import Any, Dict, List, Tuple
 import pytest
 from jsonschema import Draft202012Validator
 
-from fakenova.api.schemas import servers
-from fakenova.api.schemas.types import extend
+from fakenova.api.compute.schemas import servers
+from fakenova.api.schema_types import extend
 from fakenova.api.validation import FORMAT_CHECKER, validate_body, validate_query, validator_for
 from fakenova.domain import errors
 from fakenova.microversions import MAX_VERSION, V, Version, Versioned, all_versions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova.domain.resource_guards import GUARDS
+from fakenova.domain.lifecycle.guards import GUARDS
 from fakenova.domain.states import VmState
 from fakenova.microversions import V
 from support.nova_reference import needs_shared, schema_errors

@@ -3,8 +3,9 @@ import dataclasses
 
 import pytest
 
-from fakenova.domain import errors, lifecycle
-from fakenova.domain.lifecycle import LIFECYCLE, Action, Outcome
+from fakenova.domain import errors
+from fakenova.domain.lifecycle import engine as lifecycle
+from fakenova.domain.lifecycle.engine import LIFECYCLE, Action, Outcome
 from fakenova.domain.models import Fault, Server
 from fakenova.domain.pace import AfterPolls, AfterSeconds, Immediate, Manual, parse_pace
 from fakenova.domain.states import PowerState, TaskState, VmState, derive_status

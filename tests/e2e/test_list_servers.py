@@ -14,7 +14,7 @@ from typing import Any, Callable, List
 import pytest
 
 from fakenova import create_app
-from fakenova.domain.lifecycle import Action, advance, begin
+from fakenova.domain.lifecycle.engine import Action, advance, begin
 from fakenova.domain.pace import Immediate
 from fakenova.serving import ServerThread
 from fakenova.settings import Settings

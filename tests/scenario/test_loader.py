@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from fakenova.cli import main
-from fakenova.domain.lifecycle import Outcome
+from fakenova.domain.lifecycle.engine import Outcome
 from fakenova.domain.pace import AfterPolls, Manual
 from fakenova.microversions import V
 from fakenova.scenario import ScenarioError, bundled_names, load

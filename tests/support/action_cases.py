@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from fakenova.domain.lifecycle_table import LIFECYCLE, Action, Effect, Outcome, Row
+from fakenova.domain.lifecycle.table import LIFECYCLE, Action, Effect, Outcome, Row
 from fakenova.domain.states import VmState
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"

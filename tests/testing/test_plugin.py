@@ -89,7 +89,7 @@ def test_xdist_two_workers(pytester: pytest.Pytester) -> None:
 def test_a_server_side_error_fails_the_test_that_caused_it(pytester: pytest.Pytester) -> None:
     result = run(pytester, """
         import requests
-        from fakenova.api import versions
+        from fakenova.api.compute import versions
 
         def test_causes_it(fakenova, monkeypatch):
             monkeypatch.setattr(versions, "_v21", lambda *a, **k: 1 / 0)

@@ -1,0 +1,224 @@
+"""``POST /servers/{id}/action``: exactly one body key, dispatched through the ACTIONS table.
+
+Each entry names the action's request-schema table, the microversions in which the key exists (404
+outside, as Nova answers an action method out of its range) and the function that calls the use case and
+renders Nova's response. The order of checks is Nova's: body shape (400) → key (400) → version (404) →
+schema (400) → then, in the domain, lookup (404) → policy (403) → guards (409) → semantic checks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional
+
+from flask import Response
+
+from ...domain import errors, resize, server_actions, snapshots
+from ...domain.lifecycle.table import LIFECYCLE, Action
+from ...microversions import VersionRange, Versioned
+from ...views import servers as views
+from . import consoles
+from ..http import context, json_response, read_json, runtime
+from ..routing import Route
+from .schemas import actions as schemas
+from ..schema_types import Schema
+from .servers import view_context
+from ..validation import validate_body
+
+Run = Callable[[str, Any], Response]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One action key: how to run it, its request schemas and the versions in which it exists."""
+
+    run: Run
+    schemas: Versioned[Schema]
+    versions: VersionRange = VersionRange()
+
+
+def _row(action: Action, code: int = 202) -> Run:
+    """Run a LIFECYCLE row that needs nothing from the body; answer ``code`` with no body."""
+    def run(server_id: str, payload: Any) -> Response:
+        server_actions.perform(runtime(), context(), action, server_id)
+        return json_response(None, code)
+    return run
+
+
+def _accepted(call: Callable[..., Any]) -> Run:
+    """Run ``call(runtime, ctx, server_id, payload)``; answer 202 with no body."""
+    def run(server_id: str, payload: Any) -> Response:
+        call(runtime(), context(), server_id, payload)
+        return json_response(None, 202)
+    return run
+
+
+def _entry(action: Action, table: Versioned[Schema], run: Optional[Run] = None, code: int = 202) -> Entry:
+    return Entry(run or _row(action, code), table, LIFECYCLE[action].versions)
+
+
+def _given(payload: Any) -> Mapping[str, Any]:
+    return payload if isinstance(payload, dict) else {}
+
+
+# What the body says, by microversion: before these versions Nova ignores the key's value.
+LOCK_REASON: Versioned[Callable[[Any], Optional[str]]] = Versioned(
+    [("2.1", lambda payload: None), ("2.73", lambda payload: _given(payload).get("locked_reason"))],
+    name="lock-reason")
+MIGRATE_HOST: Versioned[Callable[[Any], Optional[str]]] = Versioned(
+    [("2.1", lambda payload: None), ("2.56", lambda payload: _given(payload).get("host"))], name="migrate-host")
+
+
+def _lock(server_id: str, payload: Any) -> Response:
+    reason = LOCK_REASON.get(context().version)(payload)  # type: ignore[misc]
+    server_actions.lock(runtime(), context(), server_id, reason)
+    return json_response(None, 202)
+
+
+def _migrate(server_id: str, payload: Any) -> Response:
+    host = MIGRATE_HOST.get(context().version)(payload)  # type: ignore[misc]
+    resize.migrate(runtime(), context(), server_id, host)
+    return json_response(None, 202)
+
+
+def _rebuild(server_id: str, payload: Any) -> Response:
+    server, admin_pass = snapshots.rebuild(runtime(), context(), server_id, payload)
+    vctx = view_context()
+    return json_response({"server": views.rebuild(server, vctx, admin_pass)}, 202,
+                         {"Location": views.self_url(server.id, vctx)})
+
+
+def _rescue(server_id: str, payload: Any) -> Response:
+    admin_pass = snapshots.rescue(runtime(), context(), server_id, payload)
+    return json_response({"adminPass": admin_pass} if admin_pass is not None else {}, 200)
+
+
+def _image_location(image_id: str) -> Response:
+    return json_response(None, 202, {"Location": f"{view_context().image_url}/images/{image_id}"})
+
+
+#: how a new snapshot is announced: a Location header before 2.45, ``{"image_id"}`` from 2.45
+IMAGE_RESPONSE: Versioned[Callable[[str, bool], Response]] = Versioned([
+    ("2.1", lambda image_id, located: _image_location(image_id) if located else json_response(None, 202)),
+    ("2.45", lambda image_id, located: json_response({"image_id": image_id}, 202)),
+], name="image-response")
+
+
+def _create_image(server_id: str, payload: Any) -> Response:
+    image_id = snapshots.create_image(runtime(), context(), server_id, payload["name"], payload.get("metadata") or {})
+    return IMAGE_RESPONSE.get(context().version)(image_id, True)  # type: ignore[misc]
+
+
+def _create_backup(server_id: str, payload: Any) -> Response:
+    rotation = int(payload["rotation"])
+    image_id = snapshots.create_backup(runtime(), context(), server_id, payload["name"], payload["backup_type"],
+                                       rotation, payload.get("metadata") or {})
+    return IMAGE_RESPONSE.get(context().version)(image_id, rotation > 0)  # type: ignore[misc]
+
+
+def _console_output(server_id: str, payload: Any) -> Response:
+    output = server_actions.console_output(runtime(), context(), server_id, payload.get("length"))
+    return json_response({"output": output}, 200)
+
+
+#: evacuate answers 200: with the admin password before 2.14, with no body from 2.14
+EVACUATE_RESPONSE: Versioned[Callable[[Optional[str]], Response]] = Versioned([
+    ("2.1", lambda admin_pass: json_response({"adminPass": admin_pass}, 200)),
+    ("2.14", lambda admin_pass: json_response(None, 200)),
+], name="evacuate-response")
+
+
+def _evacuate(server_id: str, payload: Any) -> Response:
+    resize.evacuate(runtime(), context(), server_id, payload.get("host"))
+    admin_pass = payload.get("adminPass") or runtime().ids.password()
+    return EVACUATE_RESPONSE.get(context().version)(admin_pass)  # type: ignore[misc]
+
+
+def _confirm_resize(server_id: str, payload: Any) -> Response:
+    resize.confirm_resize(runtime(), context(), server_id)
+    return json_response(None, 204)
+
+
+def _gone(action: Action) -> Run:
+    def run(server_id: str, payload: Any) -> Response:
+        server_actions.lookup(runtime().store.get("server", server_id), context(), server_id, action)
+        raise errors.Gone()
+    return run
+
+
+_A = Action
+ACTIONS: Mapping[str, Entry] = {
+    "reboot": Entry(_accepted(lambda rt, ctx, sid, p: server_actions.reboot(rt, ctx, sid, p["type"])),
+                    schemas.REBOOT),
+    "os-stop": _entry(_A.STOP, schemas.plain("os-stop")),
+    "os-start": _entry(_A.START, schemas.plain("os-start")),
+    "pause": _entry(_A.PAUSE, schemas.plain("pause")),
+    "unpause": _entry(_A.UNPAUSE, schemas.plain("unpause")),
+    "suspend": _entry(_A.SUSPEND, schemas.plain("suspend")),
+    "resume": _entry(_A.RESUME, schemas.plain("resume")),
+    "lock": _entry(_A.LOCK, schemas.LOCK, _lock),
+    "unlock": _entry(_A.UNLOCK, schemas.plain("unlock"),
+                     _accepted(lambda rt, ctx, sid, p: server_actions.unlock(rt, ctx, sid))),
+    "resize": _entry(_A.RESIZE, schemas.RESIZE, _accepted(
+        lambda rt, ctx, sid, p: resize.resize(rt, ctx, sid, p["flavorRef"], p.get("OS-DCF:diskConfig")))),
+    "confirmResize": _entry(_A.CONFIRM_RESIZE, schemas.plain("confirmResize"), _confirm_resize),
+    "revertResize": _entry(_A.REVERT_RESIZE, schemas.plain("revertResize"),
+                           _accepted(lambda rt, ctx, sid, p: resize.revert_resize(rt, ctx, sid))),
+    "rebuild": _entry(_A.REBUILD, schemas.REBUILD, _rebuild),
+    "rescue": _entry(_A.RESCUE, schemas.RESCUE, _rescue),
+    "unrescue": _entry(_A.UNRESCUE, schemas.plain("unrescue")),
+    "shelve": _entry(_A.SHELVE, schemas.plain("shelve")),
+    "shelveOffload": _entry(_A.SHELVE_OFFLOAD, schemas.plain("shelveOffload")),
+    "unshelve": _entry(_A.UNSHELVE, schemas.UNSHELVE, _accepted(snapshots.unshelve)),
+    "createImage": _entry(_A.CREATE_IMAGE, schemas.CREATE_IMAGE, _create_image),
+    "createBackup": _entry(_A.CREATE_BACKUP, schemas.CREATE_BACKUP, _create_backup),
+    "changePassword": _entry(_A.CHANGE_PASSWORD, schemas.CHANGE_PASSWORD,
+                             _accepted(lambda rt, ctx, sid, p: server_actions.change_password(rt, ctx, sid))),
+    "trigger_crash_dump": _entry(_A.TRIGGER_CRASH_DUMP, schemas.TRIGGER_CRASH_DUMP),
+    "restore": _entry(_A.RESTORE, schemas.plain("restore"),
+                      _accepted(lambda rt, ctx, sid, p: server_actions.restore(rt, ctx, sid))),
+    "forceDelete": _entry(_A.FORCE_DELETE, schemas.plain("forceDelete")),
+    "os-resetState": _entry(_A.RESET_STATE, schemas.RESET_STATE,
+                            _accepted(lambda rt, ctx, sid, p: server_actions.reset_state(rt, ctx, sid, p["state"]))),
+    "migrate": _entry(_A.MIGRATE, schemas.MIGRATE, _migrate),
+    "os-migrateLive": _entry(_A.LIVE_MIGRATE, schemas.MIGRATE_LIVE,
+                             _accepted(lambda rt, ctx, sid, p: resize.live_migrate(rt, ctx, sid, p["host"]))),
+    "evacuate": Entry(_evacuate, schemas.EVACUATE),
+    "injectNetworkInfo": _entry(_A.INJECT_NETWORK_INFO, schemas.plain("injectNetworkInfo")),
+    "resetNetwork": _entry(_A.RESET_NETWORK, schemas.REMOVED, _gone(_A.RESET_NETWORK)),
+    "os-getConsoleOutput": _entry(_A.CONSOLE_OUTPUT, schemas.CONSOLE_OUTPUT, _console_output),
+    "os-getVNCConsole": _entry(_A.VNC_CONSOLE, schemas.VNC_CONSOLE, consoles.legacy(_A.VNC_CONSOLE)),
+    "os-getSPICEConsole": _entry(_A.SPICE_CONSOLE, schemas.SPICE_CONSOLE, consoles.legacy(_A.SPICE_CONSOLE)),
+    "os-getSerialConsole": _entry(_A.SERIAL_CONSOLE, schemas.SERIAL_CONSOLE, consoles.legacy(_A.SERIAL_CONSOLE)),
+    "os-getRDPConsole": _entry(_A.RDP_CONSOLE, schemas.REMOVED, _gone(_A.RDP_CONSOLE)),
+    "addSecurityGroup": _entry(_A.ADD_SECURITY_GROUP, schemas.ADD_SECURITY_GROUP, _accepted(
+        lambda rt, ctx, sid, p: server_actions.add_security_group(rt, ctx, sid, p["name"]))),
+    "removeSecurityGroup": _entry(_A.REMOVE_SECURITY_GROUP, schemas.REMOVE_SECURITY_GROUP, _accepted(
+        lambda rt, ctx, sid, p: server_actions.remove_security_group(rt, ctx, sid, p["name"]))),
+    "addFixedIp": _entry(_A.ADD_FIXED_IP, schemas.ADD_FIXED_IP),
+    "removeFixedIp": _entry(_A.REMOVE_FIXED_IP, schemas.REMOVE_FIXED_IP),
+    "addFloatingIp": _entry(_A.ADD_FLOATING_IP, schemas.ADD_FLOATING_IP, _accepted(
+        lambda rt, ctx, sid, p: server_actions.add_floating_ip(rt, ctx, sid, p["address"], p.get("fixed_address")))),
+    "removeFloatingIp": _entry(_A.REMOVE_FLOATING_IP, schemas.REMOVE_FLOATING_IP, _accepted(
+        lambda rt, ctx, sid, p: server_actions.remove_floating_ip(rt, ctx, sid, p["address"]))),
+}
+
+
+def server_action(server_id: str) -> Response:
+    """``POST /servers/{id}/action``."""
+    body = read_json()
+    if not isinstance(body, dict) or len(body) != 1:
+        raise errors.MalformedBody()
+    key = next(iter(body))
+    entry = ACTIONS.get(key)
+    if entry is None:
+        raise errors.BadRequest(f"There is no such action: {key}")
+    ctx = context()
+    if ctx.version not in entry.versions:
+        raise errors.NotFound()
+    validate_body(entry.schemas, ctx.version, body)
+    return entry.run(server_id, body[key])
+
+
+ROUTES = (
+    Route("POST", "/servers/<server_id>/action", server_action),
+)

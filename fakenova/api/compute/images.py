@@ -1,0 +1,82 @@
+"""Nova's image proxy: ``/compute/v2.1/images``, list, detail and show, from 2.1 to 2.35 (404 from 2.36).
+
+It reads the same image records Glance's API shows (:mod:`fakenova.domain.images`), with Nova's query
+schema, Nova's filters and Nova's image view.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from flask import Response, request
+
+from ...domain import errors
+from ...domain.images import after_marker, find_image, listed, ordered, proxy_checks
+from ...microversions import VersionRange
+from ...views.common import collection_links
+from ...views.images import proxy_detail, proxy_summary
+from .. import schema_types as t
+from ..http import context, json_response, runtime
+from ..routing import Route
+from ..validation import validate_query
+from .servers import view_context
+
+#: Nova removed the image proxy at 2.36.
+PROXY_VERSIONS = VersionRange.of("2.1", "2.35")
+
+#: ``GET /images`` and ``/images/detail`` (nova/api/openstack/compute/schemas/images.py): lenient, with
+#: ``property-*`` filters passed through.
+_PAGE_PARAM = t.multi_params({"type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 1, "minLength": 1})
+_PROXY_FILTERS = ("name", "status", "changes-since", "server", "type", "minRam", "minDisk", "marker")
+PROXY_LIST_QUERY = t.evolve("images-index-query", {
+    **t.object_of({**{name: {} for name in _PROXY_FILTERS},
+                   "limit": _PAGE_PARAM, "offset": _PAGE_PARAM, "page_size": _PAGE_PARAM}, additional=True),
+    "patternProperties": {"^property-.*$": {}},
+}, [])
+PROXY_SHOW_QUERY = t.evolve("images-show-query", t.object_of({}, additional=True), [])
+
+
+def _proxy_list(detail: bool) -> Response:
+    ctx, rt = context(), runtime()
+    args = validate_query(PROXY_LIST_QUERY, ctx.version, request.args.to_dict(flat=False))
+    checks = proxy_checks(args)
+    images = ordered(image for image in rt.store.list("image")
+                      if listed(image, ctx) and all(check(image) for check in checks))
+    images = after_marker(images, args["marker"][-1] if "marker" in args else None, rt.store, ctx)
+    limit = int(args["limit"][-1]) if "limit" in args else None
+    images = images[:min(limit, rt.settings.max_limit)] if limit is not None else images
+    vctx = view_context()
+    render = proxy_detail if detail else proxy_summary
+    body: Dict[str, Any] = {"images": [render(image, vctx) for image in images]}
+    path = "/images/detail" if detail else "/images"
+    links = collection_links(f"{vctx.compute_url}{vctx.project_prefix}{path}", request.args.items(multi=True),
+                             [image["id"] for image in images], limit, rt.settings.max_limit)
+    if links:
+        body["images_links"] = links
+    return json_response(body)
+
+
+def proxy_index() -> Response:
+    """``GET /compute/v2.1/images``."""
+    return _proxy_list(detail=False)
+
+
+def proxy_detail_list() -> Response:
+    """``GET /compute/v2.1/images/detail``."""
+    return _proxy_list(detail=True)
+
+
+def proxy_show(image_id: str) -> Response:
+    """``GET /compute/v2.1/images/{id}``; 404 ``Image not found.``"""
+    ctx = context()
+    validate_query(PROXY_SHOW_QUERY, ctx.version, request.args.to_dict(flat=False))
+    image = find_image(runtime().store, ctx, image_id)
+    if image is None:
+        raise errors.NotFound("Image not found.")
+    return json_response({"image": proxy_detail(image, view_context())})
+
+
+ROUTES = (
+    Route("GET", "/images", proxy_index, PROXY_VERSIONS),
+    Route("GET", "/images/detail", proxy_detail_list, PROXY_VERSIONS),
+    Route("GET", "/images/<image_id>", proxy_show, PROXY_VERSIONS),
+)

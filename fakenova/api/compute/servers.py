@@ -1,0 +1,101 @@
+"""``/servers``: create, list, list detail, show, update and delete; each handler parses, calls, renders."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from flask import Response, g, request
+
+from ...domain import compute, create, listing
+from ...views import servers as views
+from ...views.fields import ViewContext
+from . import server_list
+from ..http import base_url, context, json_response, read_json, runtime
+from ..routing import Route
+from .schemas import servers as schemas
+from ..validation import validate_body, validate_query
+
+
+class _ImageProperties:
+    """image id -> its properties, looked up once per image per request, not once per server."""
+
+    __slots__ = ("store", "seen")
+
+    def __init__(self, store: Any) -> None:
+        self.store, self.seen = store, {}
+
+    def __call__(self, image_id: str) -> Optional[Dict[str, Any]]:
+        if image_id not in self.seen:
+            image = self.store.get("image", image_id)
+            self.seen[image_id] = dict(image["properties"]) if image else None
+        return self.seen[image_id]
+
+
+def view_context() -> ViewContext:
+    """Where links point and who is looking, for the view functions."""
+    base = base_url()
+    state = g._get_current_object()
+    url_project = getattr(state, "fakenova_url_project", None)
+    ctx = state.fakenova_ctx
+    return ViewContext(version=ctx.version, is_admin=ctx.is_admin, compute_url=f"{base}/compute/v2.1",
+                       bookmark_url=f"{base}/compute", project_prefix=f"/{url_project}" if url_project else "",
+                       image_url=f"{base}/image", image_properties=_ImageProperties(runtime().store),
+                       now=ctx.now)
+
+
+def create_server() -> Response:
+    body = read_json()
+    ctx = context()
+    validate_body(schemas.CREATE, ctx.version, body)
+    hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
+    made = create.create_servers(runtime(), ctx, body["server"], hints)
+    if body["server"].get("return_reservation_id"):  # Nova tests the raw value's truthiness
+        return json_response({"reservation_id": made.reservation_id}, 202)
+    vctx = view_context()
+    first = made.servers[0]
+    return json_response({"server": views.create_response(first, vctx, made.admin_pass, made.security_groups)},
+                         202, {"Location": views.self_url(first.id, vctx)})
+
+
+def _list(detail: bool) -> Response:
+    ctx = context()
+    args = validate_query(schemas.LIST_QUERY, ctx.version, request.args.to_dict(flat=False))
+    page = listing.list_servers(runtime(), ctx, listing.ListQuery(args=args, detail=detail))
+    return server_list.page_response(page, detail, view_context(), request.args.items(multi=True),
+                                     runtime().settings.max_limit)
+
+
+def index() -> Response:
+    return _list(detail=False)
+
+
+def detail() -> Response:
+    return _list(detail=True)
+
+
+def show(server_id: str) -> Response:
+    server = compute.get_server(runtime(), context(), server_id)
+    # the show body is a detail item plus server_groups: rendered once per record, then reused
+    return server_list.one_response("server", views.SERVER_FIELDS, server, view_context())
+
+
+def update(server_id: str) -> Response:
+    body = read_json()
+    ctx = context()
+    validate_body(schemas.UPDATE, ctx.version, body)
+    server = compute.update_server(runtime(), ctx, server_id, body["server"])
+    return json_response({"server": views.update(server, view_context())})
+
+
+def delete(server_id: str) -> Response:
+    compute.delete_server(runtime(), context(), server_id)
+    return json_response(None, 204)
+
+
+ROUTES = (
+    Route("GET", "/servers", index),
+    Route("GET", "/servers/detail", detail),
+    Route("POST", "/servers", create_server),
+    Route("GET", "/servers/<server_id>", show),
+    Route("PUT", "/servers/<server_id>", update),
+    Route("DELETE", "/servers/<server_id>", delete),
+)

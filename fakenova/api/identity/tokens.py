@@ -1,0 +1,260 @@
+"""The Keystone v3 subset at ``/identity``: version documents, tokens, catalog and read-only lookups.
+
+Handlers parse the request, call :mod:`fakenova.domain.keystone` and render with
+:mod:`fakenova.views.keystone`. The pipeline asks no token for this service, so handlers that Keystone
+protects check ``X-Auth-Token`` themselves. Both ``…/identity/v3/auth/tokens`` (auth URL ``…/identity``)
+and direct ``…/identity/v3`` users land on the same routes; every error is Keystone's ``{"error": …}``.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+
+from flask import Response, request
+
+from ...domain import keystone
+from ...domain.identity import validate_token
+from ...views import keystone as views
+from ..http import base_url, json_response, runtime
+from ..routing import Route
+
+Caller = Mapping[str, Any]
+
+# oslo's strutils.bool_from_string vocabulary, used by keystone for query flags
+_TRUE = ("1", "t", "true", "on", "y", "yes")
+_FALSE = ("0", "f", "false", "off", "n", "no")
+
+
+# -- request helpers --------------------------------------------------------------------------------------
+
+def _v3_url() -> str:
+    return base_url() + "/identity/v3"
+
+
+def _region() -> str:
+    return runtime().store.get("config", "region") or "RegionOne"
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = (request.args.get(name) or "").strip().lower()
+    return True if value in _TRUE else False if value in _FALSE else default
+
+
+def _body() -> Dict[str, Any]:
+    """The JSON body as keystone's ``json_body`` hook reads it: empty is ``{}``, anything else must be JSON."""
+    raw = request.get_data(cache=True)
+    if not raw:
+        return {}
+    if not (request.is_json or not request.headers.get("Content-Type")):
+        raise keystone.expecting("application/json", "Content-Type header")
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise keystone.expecting("valid JSON", "request body")
+    return body
+
+
+def _caller() -> Caller:
+    """The token record of ``X-Auth-Token``, or Keystone's 401."""
+    rt = runtime()
+    return validate_token(rt.store, request.headers.get("X-Auth-Token"), rt.clock.now())
+
+
+# -- policy: which caller may read what (admin everywhere, others only themselves) ------------------------
+
+def _admin(caller: Caller, target: Optional[str]) -> bool:
+    return "admin" in caller.get("roles", ())
+
+
+def _admin_or_own_project(caller: Caller, target: Optional[str]) -> bool:
+    return _admin(caller, target) or target == caller.get("project_id")
+
+
+def _admin_or_self(caller: Caller, target: Optional[str]) -> bool:
+    return _admin(caller, target) or target == caller["user_id"]
+
+
+POLICIES: Mapping[str, Callable[[Caller, Optional[str]], bool]] = {
+    "identity:list_projects": _admin,
+    "identity:get_project": _admin_or_own_project,
+    "identity:get_user": _admin_or_self,
+    "identity:list_user_projects": _admin_or_self,
+    "identity:list_domains": _admin,
+    "identity:get_domain": _admin,
+    "identity:list_roles": _admin,
+    "identity:list_role_assignments": _admin_or_self,
+}
+
+
+def _authorize(action: str, target: Optional[str] = None) -> Caller:
+    caller = _caller()
+    if not POLICIES[action](caller, target):
+        raise keystone.forbidden(action)
+    return caller
+
+
+def _found(kind: str, key: str) -> Mapping[str, Any]:
+    record = runtime().store.get(kind, key)
+    if record is None:
+        raise keystone.not_found(f"Could not find {kind}: {key}.")
+    return record
+
+
+# -- discovery --------------------------------------------------------------------------------------------
+
+def versions() -> Response:
+    """``GET /identity``: 300 Multiple Choices listing v3, with ``Location`` at the preferred version."""
+    document = views.version_v3(base_url() + "/identity")
+    return json_response({"versions": {"values": [document]}}, 300,
+                         {"Location": document["links"][0]["href"]})
+
+
+def version() -> Response:
+    """``GET /identity/v3``: the v3 version document."""
+    return json_response({"version": views.version_v3(base_url() + "/identity")})
+
+
+# -- tokens -----------------------------------------------------------------------------------------------
+
+def issue() -> Response:
+    """``POST /v3/auth/tokens``: 201, the token in ``X-Subject-Token`` and its body (``?nocatalog``)."""
+    record = keystone.authenticate(runtime(), _body().get("auth"))
+    body = views.token(record, base_url(), _region(), include_catalog="nocatalog" not in request.args)
+    return json_response(body, 201, {"X-Subject-Token": record["id"]})
+
+
+def validate() -> Response:
+    """``GET``/``HEAD /v3/auth/tokens``: the subject token's body (``?nocatalog``, ``?allow_expired``)."""
+    _caller()
+    rt = runtime()
+    window = keystone.ALLOW_EXPIRED_WINDOW if _flag("allow_expired") else 0.0
+    record = keystone.validate_subject(rt.store, request.headers.get("X-Subject-Token"), rt.clock.now(), window)
+    body = views.token(record, base_url(), _region(), include_catalog="nocatalog" not in request.args)
+    return json_response(body, 200, {"X-Subject-Token": record["id"]})
+
+
+def revoke() -> Response:
+    """``DELETE /v3/auth/tokens``: revoke the subject token (and its rescoped chain unless ``?cascade=false``)."""
+    _caller()
+    rt = runtime()
+    keystone.revoke(rt.store, request.headers.get("X-Subject-Token"), rt.clock.now(), _flag("cascade", True))
+    return json_response(None, 204)
+
+
+def auth_projects() -> Response:
+    """``GET /v3/auth/projects``: projects the caller may scope to."""
+    caller = _caller()
+    projects = keystone.projects_of(runtime().store, caller["user_id"])
+    return json_response(views.collection("projects", (views.project(p, _v3_url()) for p in projects),
+                                          request.url))
+
+
+def auth_catalog() -> Response:
+    """``GET /v3/auth/catalog``: the catalog of a project-scoped token."""
+    caller = _caller()
+    if not caller.get("project_id"):
+        # keystone raises Forbidden("A project-scoped token is required…"); security errors hide the text
+        raise keystone.forbidden()
+    return json_response({"catalog": views.catalog(base_url(), _region()),
+                          "links": {"self": f"{_v3_url()}/auth/catalog"}})
+
+
+# -- read-only resources ----------------------------------------------------------------------------------
+
+def _filtered(records: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> List[Mapping[str, Any]]:
+    """Records matching every query filter present; ``names`` maps query names to record keys."""
+    wanted = {key: request.args[query] for query, key in names.items() if query in request.args}
+    return [record for record in records if all(str(record.get(k)) == v for k, v in wanted.items())]
+
+
+def list_projects() -> Response:
+    """``GET /v3/projects`` (``?name=``, ``?domain_id=``): admin only, as Keystone's default policy."""
+    _authorize("identity:list_projects")
+    projects = _filtered(runtime().store.list("project"), {"name": "name", "domain_id": "domain_id"})
+    return json_response(views.collection("projects", (views.project(p, _v3_url()) for p in projects),
+                                          request.url))
+
+
+def show_project(project: str) -> Response:
+    """``GET /v3/projects/<id>``: admin, or a token scoped to that project."""
+    _authorize("identity:get_project", project)
+    return json_response({"project": views.project(_found("project", project), _v3_url())})
+
+
+def show_user(user_id: str) -> Response:
+    """``GET /v3/users/<id>``: admin, or the user itself."""
+    _authorize("identity:get_user", user_id)
+    user = _found("user", user_id)
+    default = keystone.default_project_of(runtime().store, user)
+    return json_response({"user": views.user(user, _v3_url(), default["id"] if default else None)})
+
+
+def user_projects(user_id: str) -> Response:
+    """``GET /v3/users/<id>/projects``: projects where the user holds a role."""
+    _authorize("identity:list_user_projects", user_id)
+    _found("user", user_id)
+    projects = keystone.projects_of(runtime().store, user_id)
+    return json_response(views.collection("projects", (views.project(p, _v3_url()) for p in projects),
+                                          request.url))
+
+
+def list_domains() -> Response:
+    """``GET /v3/domains`` (``?name=``): admin only."""
+    _authorize("identity:list_domains")
+    domains = _filtered(runtime().store.list("domain"), {"name": "name"})
+    return json_response(views.collection("domains", (views.domain(d, _v3_url()) for d in domains),
+                                          request.url))
+
+
+def show_domain(domain_id: str) -> Response:
+    """``GET /v3/domains/<id>``: admin only."""
+    _authorize("identity:get_domain", domain_id)
+    return json_response({"domain": views.domain(_found("domain", domain_id), _v3_url())})
+
+
+def list_roles() -> Response:
+    """``GET /v3/roles`` (``?name=``): admin only."""
+    _authorize("identity:list_roles")
+    roles = _filtered(runtime().store.list("role"), {"name": "name"})
+    return json_response(views.collection("roles", (views.role(r, _v3_url()) for r in roles), request.url))
+
+
+#: role assignment query filters -> position in a (user, project, role) triple
+_ASSIGNMENT_FILTERS = (("user.id", 0), ("scope.project.id", 1), ("role.id", 2))
+
+
+def list_role_assignments() -> Response:
+    """``GET /v3/role_assignments`` (``?user.id=``, ``?scope.project.id=``, ``?role.id=``, ``?include_names``).
+
+    Admins see all; others only their own (``?user.id=<self>``).
+    """
+    _authorize("identity:list_role_assignments", request.args.get("user.id"))
+    wanted = [(index, request.args[name]) for name, index in _ASSIGNMENT_FILTERS if name in request.args]
+    triples = [triple for triple in keystone.assignments(runtime().store)
+               if all(triple[index]["id"] == value for index, value in wanted)]
+    names = _flag("include_names")
+    body = (views.role_assignment(user, project, role, _v3_url(), include_names=names)
+            for user, project, role in triples)
+    return json_response(views.collection("role_assignments", body, request.url))
+
+
+ROUTES = (
+    Route("GET", "", versions, public=True),
+    Route("GET", "/v3", version, public=True),
+    Route("POST", "/v3/auth/tokens", issue, public=True),
+    Route("GET", "/v3/auth/tokens", validate),  # HEAD comes with GET and answers without a body
+    Route("DELETE", "/v3/auth/tokens", revoke),
+    Route("GET", "/v3/auth/projects", auth_projects),
+    Route("GET", "/v3/auth/catalog", auth_catalog),
+    Route("GET", "/v3/projects", list_projects),
+    # not <project_id>: routing.py takes that name for compute's URL project prefix
+    Route("GET", "/v3/projects/<project>", show_project),
+    Route("GET", "/v3/users/<user_id>", show_user),
+    Route("GET", "/v3/users/<user_id>/projects", user_projects),
+    Route("GET", "/v3/domains", list_domains),
+    Route("GET", "/v3/domains/<domain_id>", show_domain),
+    Route("GET", "/v3/roles", list_roles),
+    Route("GET", "/v3/role_assignments", list_role_assignments),
+)

@@ -1,0 +1,90 @@
+"""What an action leaves behind outside the server record: snapshot images and migration records.
+
+``started`` runs when an action begins and ``finished`` when its transition ends (``compute.settle``). An
+action at the ``Immediate`` pace is finished as far as anyone can tell as soon as it starts, so its records
+are completed at once: a client polling Glance for a snapshot never has to read the server first.
+Migration records (store kind ``migration``, keyed by uuid) follow Nova's ``migrations`` table.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from .table import Action
+from ..models import Server
+from ..pace import Immediate
+
+#: Nova's migration_type per action, and the status a migration has while running and once finished
+MIGRATION_TYPES: Mapping[Action, str] = {
+    Action.RESIZE: "resize", Action.MIGRATE: "migration", Action.LIVE_MIGRATE: "live-migration",
+    Action.EVACUATE: "evacuation", Action.EVACUATE_STOPPED: "evacuation",
+}
+_RUNNING = {"resize": "migrating", "migration": "migrating", "live-migration": "running",
+            "evacuation": "accepted"}
+_DONE = {"resize": "finished", "migration": "finished", "live-migration": "completed", "evacuation": "done"}
+
+
+def new_migration(runtime: Any, ctx: Any, server: Server, action: Action, *, dest: Optional[str] = None,
+                  new_flavor: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """Store a migration record for ``action`` starting on ``server`` and return it."""
+    kind = MIGRATION_TYPES[action]
+    source = server.host
+    record = {
+        "id": runtime.store.next_counter("migration"), "uuid": runtime.ids.uuid(), "instance_uuid": server.id,
+        "source_compute": source, "dest_compute": dest or source, "source_node": source,
+        "dest_node": dest or source, "dest_host": "127.0.0.1", "status": _RUNNING[kind],
+        "migration_type": kind, "created_at": ctx.now, "updated_at": ctx.now,
+        "project_id": server.project_id, "user_id": ctx.user_id,
+        "old_instance_type_id": server.flavor.get("id"),
+        "new_instance_type_id": (new_flavor or server.flavor).get("id"),
+    }
+    runtime.store.put("migration", record["uuid"], record, project=server.project_id)
+    return record
+
+
+def set_migration_status(runtime: Any, server_id: str, status: str, now: float, *,
+                         only: Optional[str] = None) -> None:
+    """Move the server's latest migration (optionally only one in status ``only``) to ``status``."""
+    found = [m for m in runtime.store.list("migration") if m["instance_uuid"] == server_id
+             and (only is None or m["status"] == only)]
+    if found:
+        latest = max(found, key=lambda m: m["id"])
+        runtime.store.compute("migration", latest["uuid"],
+                              lambda m: {**m, "status": status, "updated_at": now})
+
+
+def _finish_migration(runtime: Any, server: Server, now: float) -> None:
+    for kind, status in _DONE.items():
+        set_migration_status(runtime, server.id, status, now, only=_RUNNING[kind])
+
+
+def _activate_snapshots(runtime: Any, server: Server, now: float) -> None:
+    for image in runtime.store.list("image"):
+        properties = image.get("properties") or {}
+        if properties.get("instance_uuid") == server.id and image.get("status") == "saving":
+            runtime.store.compute("image", image["id"], lambda i: {**i, "status": "active", "updated_at": now})
+
+
+#: action -> what completes its records once it is over
+FINISH: Mapping[Action, Callable[[Any, Server, float], None]] = {
+    Action.CREATE_IMAGE: _activate_snapshots,
+    Action.CREATE_BACKUP: _activate_snapshots,
+    Action.RESIZE: _finish_migration,
+    Action.MIGRATE: _finish_migration,
+    Action.LIVE_MIGRATE: _finish_migration,
+    Action.EVACUATE: _finish_migration,
+    Action.EVACUATE_STOPPED: _finish_migration,
+}
+
+
+def started(runtime: Any, server: Server, now: float) -> None:
+    """Complete the records of an action that has just begun at the Immediate pace."""
+    transition = server.transition
+    if transition is not None and isinstance(transition.pace, Immediate):
+        finished(runtime, server, Action(transition.action), now)
+
+
+def finished(runtime: Any, server: Server, action: Action, now: float) -> None:
+    """Complete the records of ``action``, which has just ended on ``server``."""
+    hook = FINISH.get(action)
+    if hook is not None:
+        hook(runtime, server, now)

@@ -1,0 +1,337 @@
+"""The LIFECYCLE table: one row per server action, with its guards, path, outcomes, policy and versions.
+
+Facts are Nova's (``nova/compute/api.py`` decorators, ``vm_states.ALLOW_*``, the compute manager's task
+states; nova-facts §f). A row with an empty path changes no state through the engine: its guards are
+checked, then its use case does the rest (lock, consoles, security groups …). ``lifecycle.py`` is the
+engine that walks these rows.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import FrozenSet, Mapping, Optional, Tuple
+
+from ...microversions import VersionRange
+from ..policy import Policy
+from ..states import PowerState, TaskState, VmState
+
+
+class Action(str, enum.Enum):
+    CREATE = "create"
+    DELETE = "delete"
+    SOFT_DELETE = "soft_delete"
+    REBOOT_SOFT = "reboot_soft"
+    REBOOT_HARD = "reboot_hard"
+    STOP = "stop"
+    START = "start"
+    PAUSE = "pause"
+    UNPAUSE = "unpause"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    RESIZE = "resize"
+    CONFIRM_RESIZE = "confirm_resize"
+    REVERT_RESIZE = "revert_resize"
+    REBUILD = "rebuild"
+    RESCUE = "rescue"
+    UNRESCUE = "unrescue"
+    SHELVE = "shelve"
+    SHELVE_OFFLOAD = "shelve_offload"
+    UNSHELVE = "unshelve"
+    CREATE_IMAGE = "create_image"
+    CREATE_BACKUP = "create_backup"
+    CHANGE_PASSWORD = "change_password"
+    TRIGGER_CRASH_DUMP = "trigger_crash_dump"
+    RESTORE = "restore"
+    FORCE_DELETE = "force_delete"
+    RESET_STATE = "reset_state"
+    MIGRATE = "migrate"
+    LIVE_MIGRATE = "live_migrate"
+    EVACUATE = "evacuate"
+    EVACUATE_STOPPED = "evacuate_stopped"
+    INJECT_NETWORK_INFO = "inject_network_info"
+    RESET_NETWORK = "reset_network"
+    CONSOLE_OUTPUT = "console_output"
+    VNC_CONSOLE = "vnc_console"
+    SPICE_CONSOLE = "spice_console"
+    SERIAL_CONSOLE = "serial_console"
+    RDP_CONSOLE = "rdp_console"
+    REMOTE_CONSOLE = "remote_console"
+    ADD_SECURITY_GROUP = "add_security_group"
+    REMOVE_SECURITY_GROUP = "remove_security_group"
+    ADD_FIXED_IP = "add_fixed_ip"
+    REMOVE_FIXED_IP = "remove_fixed_ip"
+    ADD_FLOATING_IP = "add_floating_ip"
+    REMOVE_FLOATING_IP = "remove_floating_ip"
+
+
+class Outcome(str, enum.Enum):
+    OK = "ok"
+    ERROR = "error"
+
+
+class Effect(enum.Enum):
+    """What an end does besides setting states (the engine has one function per effect)."""
+
+    REMEMBERS_ORIGIN = "remembers_origin"          # resize/migrate: keep the vm_state to return to
+    APPLIES_NEW_FLAVOR = "applies_new_flavor"      # resize: flavor <- new_flavor, old kept for revert
+    BACK_TO_PREVIOUS = "back_to_previous"          # confirm/revert: end in the remembered vm_state
+    DROPS_OLD_FLAVOR = "drops_old_flavor"          # confirmResize
+    RESTORES_OLD_FLAVOR = "restores_old_flavor"    # revertResize
+    CLEARS_DELETED_AT = "clears_deleted_at"        # restore
+
+
+@dataclass(frozen=True)
+class Step:
+    """One point on a path; ``vm_state=None`` keeps the current one, ``power_state=None`` likewise."""
+
+    vm_state: Optional[VmState]
+    task_state: Optional[TaskState]
+    power_state: Optional[PowerState] = None
+    on_host: bool = False
+
+
+@dataclass(frozen=True)
+class End:
+    """Where an outcome leaves the server.
+
+    ``vm_state=None`` returns to the state the action began in, as does an origin listed in ``keeps``
+    (a stopped server is stopped again after a rebuild). ``power_state=None`` follows the vm_state.
+    """
+
+    vm_state: Optional[VmState]
+    power_state: Optional[PowerState] = None
+    launches: bool = False
+    deletes: bool = False
+    faults: bool = False
+    leaves_host: bool = False
+    keeps: FrozenSet[VmState] = frozenset()
+    effects: FrozenSet[Effect] = frozenset()
+
+
+#: ``records`` value of a row whose action Nova does not write to the instance-action log
+NOT_RECORDED = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One action: its Nova name (as 409 messages quote it), guards, path, outcomes, policy and versions.
+
+    :param allowed: vm_states the action may start from (None: any).
+    :param task_must_be_none: the task_state must be None, or one of ``also_allowed_tasks``.
+    :param needs_host: 409 ``Instance <id> is not ready`` without a host (Nova's ``check_instance_host``).
+    :param needs_launched: 409 ``… while it is in launched_at None`` if it never launched.
+    :param records: the instance-action name (None: ``nova_name``; :data:`NOT_RECORDED`: none).
+    """
+
+    action: Action
+    nova_name: str
+    allowed: Optional[FrozenSet[VmState]]
+    checks_lock: bool
+    task_must_be_none: bool
+    path: Tuple[Step, ...]
+    outcomes: Mapping[Outcome, End] = field(default_factory=dict)
+    also_allowed_tasks: FrozenSet[TaskState] = frozenset()
+    needs_host: bool = False
+    needs_launched: bool = False
+    policy: Policy = Policy.MEMBER
+    rule: str = ""
+    versions: VersionRange = VersionRange()
+    records: Optional[str] = None
+
+    @property
+    def instance_action(self) -> Optional[str]:
+        """The name this action has in ``os-instance-actions``, or None when Nova records none."""
+        return self.nova_name if self.records is None else (self.records or None)
+
+
+_V = VmState
+_T = TaskState
+_ANY = None
+
+# Nova's named sets (nova/compute/vm_states.py and the decorators of nova/compute/api.py)
+ALLOW_SOFT_REBOOT = frozenset({_V.ACTIVE})
+ALLOW_HARD_REBOOT = frozenset({_V.ACTIVE, _V.STOPPED, _V.PAUSED, _V.SUSPENDED, _V.ERROR})
+HARD_REBOOT_TASKS = frozenset({_T.REBOOTING, _T.REBOOT_PENDING, _T.REBOOT_STARTED, _T.RESUMING,
+                               _T.REBOOTING_HARD, _T.UNPAUSING, _T.PAUSING, _T.SUSPENDING})
+ALLOW_STOP = frozenset({_V.ACTIVE, _V.ERROR})
+ALLOW_RESIZE = frozenset({_V.ACTIVE, _V.STOPPED})
+ALLOW_REBUILD = frozenset({_V.ACTIVE, _V.STOPPED, _V.ERROR})
+ALLOW_SNAPSHOT = frozenset({_V.ACTIVE, _V.STOPPED, _V.PAUSED, _V.SUSPENDED})
+ALLOW_SHELVE = ALLOW_SNAPSHOT
+ALLOW_UNSHELVE = frozenset({_V.SHELVED, _V.SHELVED_OFFLOADED})
+ALLOW_TRIGGER_CRASH_DUMP = frozenset({_V.ACTIVE, _V.PAUSED, _V.RESCUED, _V.RESIZED, _V.ERROR})
+ALLOW_LIVE_MIGRATE = frozenset({_V.ACTIVE, _V.PAUSED})
+
+_RESIZE_PATH = (Step(None, _T.RESIZE_PREP), Step(None, _T.RESIZE_MIGRATING), Step(None, _T.RESIZE_MIGRATED),
+                Step(None, _T.RESIZE_FINISH))
+_REBUILD_PATH = (Step(None, _T.REBUILDING), Step(None, _T.REBUILD_BLOCK_DEVICE_MAPPING),
+                 Step(None, _T.REBUILD_SPAWNING))
+_RESIZED = End(_V.RESIZED, effects=frozenset({Effect.REMEMBERS_ORIGIN, Effect.APPLIES_NEW_FLAVOR}))
+
+
+def _ok(end: End) -> Mapping[Outcome, End]:
+    # Every state-changing action may also be told to fail by a scenario (ERROR with a fault).
+    return {Outcome.OK: end, Outcome.ERROR: End(_V.ERROR, faults=True)}
+
+
+def _simple(action: Action, nova_name: str, allowed: FrozenSet[VmState], task: TaskState, end: VmState,
+            rule: str, **extra) -> Row:
+    """A one-step member action with the default guards (lock, task None, launched)."""
+    return Row(action, nova_name, allowed=allowed, checks_lock=True, task_must_be_none=True,
+               path=(Step(None, task),), outcomes=_ok(End(end)), needs_launched=True, rule=rule, **extra)
+
+
+def _guards_only(action: Action, nova_name: str, rule: str, *, allowed=_ANY, lock: bool = False,
+                 **extra) -> Row:
+    """A row whose use case changes no state through the engine (its guards still apply)."""
+    return Row(action, nova_name, allowed=allowed, checks_lock=lock, task_must_be_none=False, path=(),
+               rule=rule, records=extra.pop("records", NOT_RECORDED), **extra)
+
+
+_API = "os_compute_api:"
+_UNTIL_2_43 = VersionRange.of(until="2.43")
+_UNTIL_2_5 = VersionRange.of(until="2.5")
+
+ROWS: Tuple[Row, ...] = (
+    Row(Action.CREATE, "create", allowed=_ANY, checks_lock=False, task_must_be_none=False,
+        path=(Step(_V.BUILDING, _T.SCHEDULING, PowerState.NOSTATE),
+              Step(_V.BUILDING, _T.NETWORKING, on_host=True),
+              Step(_V.BUILDING, _T.SPAWNING, on_host=True)),
+        outcomes={Outcome.OK: End(_V.ACTIVE, PowerState.RUNNING, launches=True),
+                  Outcome.ERROR: End(_V.ERROR, PowerState.NOSTATE, faults=True, leaves_host=True)},
+        rule=_API + "servers:create"),
+    Row(Action.DELETE, "delete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
+        path=(Step(None, _T.DELETING),), outcomes={Outcome.OK: End(_V.DELETED, PowerState.NOSTATE, deletes=True)},
+        rule=_API + "servers:delete"),
+    Row(Action.SOFT_DELETE, "delete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
+        path=(Step(None, _T.SOFT_DELETING),), outcomes={Outcome.OK: End(_V.SOFT_DELETED, PowerState.SHUTDOWN)},
+        rule=_API + "servers:delete", records="delete"),
+    Row(Action.REBOOT_SOFT, "reboot", allowed=ALLOW_SOFT_REBOOT, checks_lock=True, task_must_be_none=True,
+        path=(Step(None, _T.REBOOTING), Step(None, _T.REBOOT_PENDING), Step(None, _T.REBOOT_STARTED)),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot"),
+    Row(Action.REBOOT_HARD, "reboot", allowed=ALLOW_HARD_REBOOT, checks_lock=True, task_must_be_none=True,
+        also_allowed_tasks=HARD_REBOOT_TASKS,
+        path=(Step(None, _T.REBOOTING_HARD), Step(None, _T.REBOOT_PENDING_HARD),
+              Step(None, _T.REBOOT_STARTED_HARD)),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot"),
+    _simple(Action.STOP, "stop", ALLOW_STOP, _T.POWERING_OFF, _V.STOPPED, _API + "servers:stop",
+            needs_host=True),
+    _simple(Action.START, "start", frozenset({_V.STOPPED}), _T.POWERING_ON, _V.ACTIVE, _API + "servers:start",
+            needs_host=True),
+    _simple(Action.PAUSE, "pause", frozenset({_V.ACTIVE}), _T.PAUSING, _V.PAUSED, _API + "os-pause-server:pause"),
+    _simple(Action.UNPAUSE, "unpause", frozenset({_V.PAUSED}), _T.UNPAUSING, _V.ACTIVE,
+            _API + "os-pause-server:unpause"),
+    _simple(Action.SUSPEND, "suspend", frozenset({_V.ACTIVE}), _T.SUSPENDING, _V.SUSPENDED,
+            _API + "os-suspend-server:suspend"),
+    # Nova's resume always ends ACTIVE: suspend is only allowed from ACTIVE, so that is the origin of the pair.
+    _simple(Action.RESUME, "resume", frozenset({_V.SUSPENDED}), _T.RESUMING, _V.ACTIVE,
+            _API + "os-suspend-server:resume"),
+    _guards_only(Action.LOCK, "lock", _API + "os-lock-server:lock", records="lock"),
+    _guards_only(Action.UNLOCK, "unlock", _API + "os-lock-server:unlock", records="unlock"),
+    Row(Action.RESIZE, "resize", allowed=ALLOW_RESIZE, checks_lock=True, task_must_be_none=True,
+        path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, rule=_API + "servers:resize"),
+    Row(Action.CONFIRM_RESIZE, "confirmResize", allowed=frozenset({_V.RESIZED}), checks_lock=True,
+        task_must_be_none=True, path=(Step(None, _T.RESIZE_CONFIRMING),),
+        outcomes=_ok(End(None, effects=frozenset({Effect.BACK_TO_PREVIOUS, Effect.DROPS_OLD_FLAVOR}))),
+        needs_launched=True, rule=_API + "servers:confirm_resize"),
+    Row(Action.REVERT_RESIZE, "revertResize", allowed=frozenset({_V.RESIZED}), checks_lock=True,
+        task_must_be_none=True, path=(Step(None, _T.RESIZE_REVERTING),),
+        outcomes=_ok(End(None, effects=frozenset({Effect.BACK_TO_PREVIOUS, Effect.RESTORES_OLD_FLAVOR}))),
+        needs_launched=True, rule=_API + "servers:revert_resize"),
+    Row(Action.REBUILD, "rebuild", allowed=ALLOW_REBUILD, checks_lock=True, task_must_be_none=True,
+        path=_REBUILD_PATH, outcomes=_ok(End(_V.ACTIVE, keeps=frozenset({_V.STOPPED}))), needs_launched=True,
+        rule=_API + "servers:rebuild"),
+    _simple(Action.RESCUE, "rescue", ALLOW_REBUILD, _T.RESCUING, _V.RESCUED, _API + "os-rescue"),
+    _simple(Action.UNRESCUE, "unrescue", frozenset({_V.RESCUED}), _T.UNRESCUING, _V.ACTIVE,
+            _API + "os-unrescue"),
+    # shelved_offload_time = 0 (Nova's default): shelving goes straight on to offloading, leaving the host.
+    Row(Action.SHELVE, "shelve", allowed=ALLOW_SHELVE, checks_lock=True, task_must_be_none=True,
+        path=(Step(None, _T.SHELVING), Step(None, _T.SHELVING_IMAGE_PENDING_UPLOAD),
+              Step(None, _T.SHELVING_IMAGE_UPLOADING),
+              Step(_V.SHELVED, _T.SHELVING_OFFLOADING, PowerState.SHUTDOWN)),
+        outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True,
+        rule=_API + "os-shelve:shelve"),
+    Row(Action.SHELVE_OFFLOAD, "shelveOffload", allowed=frozenset({_V.SHELVED}), checks_lock=True,
+        task_must_be_none=True, path=(Step(None, _T.SHELVING_OFFLOADING),),
+        outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True, policy=Policy.ADMIN,
+        rule=_API + "os-shelve:shelve_offload"),
+    Row(Action.UNSHELVE, "unshelve", allowed=ALLOW_UNSHELVE, checks_lock=True, task_must_be_none=True,
+        path=(Step(None, _T.UNSHELVING), Step(None, _T.SPAWNING, on_host=True)),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "os-shelve:unshelve"),
+    Row(Action.CREATE_IMAGE, "createImage", allowed=ALLOW_SNAPSHOT, checks_lock=False, task_must_be_none=True,
+        path=(Step(None, _T.IMAGE_SNAPSHOT_PENDING), Step(None, _T.IMAGE_SNAPSHOT),
+              Step(None, _T.IMAGE_PENDING_UPLOAD), Step(None, _T.IMAGE_UPLOADING)),
+        outcomes=_ok(End(None)), needs_launched=True, rule=_API + "servers:create_image"),
+    Row(Action.CREATE_BACKUP, "createBackup", allowed=ALLOW_SNAPSHOT, checks_lock=False,
+        task_must_be_none=True, path=(Step(None, _T.IMAGE_BACKUP),), outcomes=_ok(End(None)),
+        needs_launched=True, rule=_API + "os-create-backup"),
+    _simple(Action.CHANGE_PASSWORD, "changePassword", frozenset({_V.ACTIVE}), _T.UPDATING_PASSWORD, _V.ACTIVE,
+            _API + "os-admin-password"),
+    _guards_only(Action.TRIGGER_CRASH_DUMP, "trigger_crash_dump", _API + "servers:trigger_crash_dump",
+                 allowed=ALLOW_TRIGGER_CRASH_DUMP, lock=True, needs_host=True, needs_launched=True,
+                 versions=VersionRange.of("2.17"), records="trigger_crash_dump"),
+    Row(Action.RESTORE, "restore", allowed=frozenset({_V.SOFT_DELETED}), checks_lock=True,
+        task_must_be_none=True, path=(Step(None, _T.RESTORING),),
+        outcomes=_ok(End(_V.ACTIVE, effects=frozenset({Effect.CLEARS_DELETED_AT}))), needs_launched=True,
+        rule=_API + "os-deferred-delete:restore"),
+    Row(Action.FORCE_DELETE, "forceDelete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
+        path=(Step(None, _T.DELETING),), outcomes={Outcome.OK: End(_V.DELETED, PowerState.NOSTATE, deletes=True)},
+        rule=_API + "os-deferred-delete:force", records="delete"),
+    _guards_only(Action.RESET_STATE, "os-resetState", _API + "os-admin-actions:reset_state",
+                 policy=Policy.ADMIN, records="resetState"),
+    Row(Action.MIGRATE, "migrate", allowed=ALLOW_RESIZE, checks_lock=True, task_must_be_none=True,
+        path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, policy=Policy.MANAGER,
+        rule=_API + "os-migrate-server:migrate"),
+    Row(Action.LIVE_MIGRATE, "os-migrateLive", allowed=ALLOW_LIVE_MIGRATE, checks_lock=True,
+        task_must_be_none=True, path=(Step(None, _T.MIGRATING),), outcomes=_ok(End(None)), needs_launched=True,
+        policy=Policy.MANAGER, rule=_API + "os-migrate-server:migrate_live", records="live-migration"),
+    Row(Action.EVACUATE, "evacuate", allowed=ALLOW_REBUILD, checks_lock=False, task_must_be_none=False,
+        path=_REBUILD_PATH, outcomes=_ok(End(_V.ACTIVE, keeps=frozenset({_V.STOPPED}))), needs_launched=True,
+        policy=Policy.ADMIN, rule=_API + "os-evacuate", versions=VersionRange.of(until="2.94")),
+    # From 2.95 an evacuated server is left stopped, whatever it was.
+    Row(Action.EVACUATE_STOPPED, "evacuate", allowed=ALLOW_REBUILD, checks_lock=False, task_must_be_none=False,
+        path=_REBUILD_PATH, outcomes=_ok(End(_V.STOPPED)), needs_launched=True, policy=Policy.ADMIN,
+        rule=_API + "os-evacuate", versions=VersionRange.of("2.95")),
+    _guards_only(Action.INJECT_NETWORK_INFO, "injectNetworkInfo", _API + "os-admin-actions:inject_network_info",
+                 lock=True, policy=Policy.ADMIN),
+    _guards_only(Action.RESET_NETWORK, "resetNetwork", _API + "os-admin-actions:reset_network",
+                 policy=Policy.ADMIN),
+    _guards_only(Action.CONSOLE_OUTPUT, "os-getConsoleOutput", _API + "os-console-output", needs_host=True),
+    _guards_only(Action.VNC_CONSOLE, "os-getVNCConsole", _API + "os-remote-consoles", needs_host=True,
+                 versions=_UNTIL_2_5),
+    _guards_only(Action.SPICE_CONSOLE, "os-getSPICEConsole", _API + "os-remote-consoles", needs_host=True,
+                 versions=_UNTIL_2_5),
+    _guards_only(Action.SERIAL_CONSOLE, "os-getSerialConsole", _API + "os-remote-consoles", needs_host=True,
+                 versions=_UNTIL_2_5),
+    _guards_only(Action.RDP_CONSOLE, "os-getRDPConsole", _API + "os-remote-consoles", versions=_UNTIL_2_5),
+    _guards_only(Action.REMOTE_CONSOLE, "remote-consoles", _API + "os-remote-consoles", needs_host=True,
+                 versions=VersionRange.of("2.6")),
+    _guards_only(Action.ADD_SECURITY_GROUP, "addSecurityGroup", _API + "os-security-groups:add"),
+    _guards_only(Action.REMOVE_SECURITY_GROUP, "removeSecurityGroup", _API + "os-security-groups:remove"),
+    _guards_only(Action.ADD_FIXED_IP, "addFixedIp", _API + "os-multinic:add", lock=True, versions=_UNTIL_2_43),
+    _guards_only(Action.REMOVE_FIXED_IP, "removeFixedIp", _API + "os-multinic:remove", lock=True,
+                 versions=_UNTIL_2_43),
+    _guards_only(Action.ADD_FLOATING_IP, "addFloatingIp", _API + "os-floating-ips:add", versions=_UNTIL_2_43),
+    _guards_only(Action.REMOVE_FLOATING_IP, "removeFloatingIp", _API + "os-floating-ips:remove",
+                 versions=_UNTIL_2_43),
+)
+
+LIFECYCLE: Mapping[Action, Row] = {row.action: row for row in ROWS}
+
+
+def _check_table() -> None:
+    if len(LIFECYCLE) != len(ROWS):
+        raise AssertionError("LIFECYCLE has two rows for one action")
+    for action in Action:
+        row = LIFECYCLE.get(action)
+        if row is None:
+            raise AssertionError(f"LIFECYCLE has no row for {action}")
+        if bool(row.path) != (Outcome.OK in row.outcomes):
+            raise AssertionError(f"LIFECYCLE row {action}: a path needs an 'ok' outcome, and only a path has one")
+        if not row.rule:
+            raise AssertionError(f"LIFECYCLE row {action} names no policy rule")
+
+
+_check_table()
