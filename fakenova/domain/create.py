@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..microversions import V
+from ..version_history import at
 from . import compute, errors, instance_actions, network, quotas
 from .lifecycle import engine as lifecycle
 from .context import RequestContext
 from .models import Server
 
 _TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
+_SERVER_DESCRIPTION = at("server-description")
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,8 @@ def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
     key_name = _key_name(store, ctx, server.get("key_name"))
     chosen = network.requested_networks(store, ctx, server.get("networks"))
     description = server.get("description")
-    if ctx.version < V("2.19"):
-        description = server["name"]  # Nova stored the name as the description before 2.19
+    if ctx.version < _SERVER_DESCRIPTION:
+        description = server["name"]  # before servers had descriptions, Nova stored the name as one
     certificates = server.get("trusted_image_certificates")
     return {
         # the stored flavor record is never changed in place, so it is the snapshot (Server shares it)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from ..microversions import V
+from ..version_history import at
 from . import errors, retention
 from . import server_filters as filters
 from . import server_sort
@@ -24,7 +24,8 @@ from .states import Status, VmState, status_filter
 
 SERVER = retention.SERVER
 Predicate = Callable[[Server], bool]
-_EMPTY = object()  # an unknown status before 2.38: Nova answers an empty list at once
+_EMPTY = object()  # an unknown status before it is rejected: Nova answers an empty list at once
+_INVALID_STATUS_REJECTED = at("invalid-status-rejected")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _allowed(ctx: RequestContext, args: Mapping[str, Sequence[str]]) -> Dict[str
 
 def _status(ctx: RequestContext, texts: Sequence[str]) -> Any:
     """``(vm_states, task_states or None)`` selected by ``?status=``; None without it; ``_EMPTY`` when none
-    of the values is a status before 2.38 (400 from 2.38)."""
+    of the values is a status (a 400 instead once the version has ``invalid-status-rejected``)."""
     if not texts:
         return None
     vm_states: set = set()
@@ -72,7 +73,7 @@ def _status(ctx: RequestContext, texts: Sequence[str]) -> Any:
         # A status that is some vm_state's default selects by vm_state alone, for every value given.
         by_default = by_default or not chosen["task_states"]
     if not vm_states:
-        if ctx.version >= V("2.38"):
+        if ctx.version >= _INVALID_STATUS_REJECTED:
             raise errors.BadRequest("Invalid status value")
         return _EMPTY
     return frozenset(vm_states), None if by_default else frozenset(task_states)

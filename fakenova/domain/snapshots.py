@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from ..microversions import V
+from ..version_history import at
 from . import errors, policy, quotas
 from .lifecycle import engine as lifecycle
 from .context import RequestContext
@@ -15,6 +15,9 @@ from .lifecycle.table import Action
 from .models import Server, evolve
 from .server_actions import perform
 from .states import VmState
+
+_REBUILD_VOLUME_BACKED = at("rebuild-volume-backed")
+_RESCUE_VOLUME_BACKED = at("rescue-volume-backed")
 
 
 def _check_image_metadata(store: Any, project_id: str, metadata: Mapping[str, Any]) -> None:
@@ -89,8 +92,8 @@ def _rebuild_image(runtime: Any, ctx: RequestContext, server: Server, image_ref:
     image = runtime.store.get("image", image_ref)
     if image is None or image.get("status") != "active":
         raise errors.BadRequest("Cannot find image for rebuild")
-    if not server.image_id and ctx.version < V("2.93"):
-        # A volume-backed server can only be rebuilt with another image from 2.93 (reimage_boot_volume).
+    if not server.image_id and ctx.version < _REBUILD_VOLUME_BACKED:
+        # Nova reimages a boot volume (reimage_boot_volume) only from the version that allows it.
         raise errors.BadRequest(f"Image {image_ref} is unacceptable: Unable to rebuild with a different image "
                                 f"for a volume-backed server.")
     return server.image_id if not server.image_id else image["id"]
@@ -136,7 +139,7 @@ def rescue(runtime: Any, ctx: RequestContext, server_id: str, body: Optional[Map
     body = body or {}
 
     def apply(server: Server) -> Server:
-        if not server.image_id and ctx.version < V("2.87"):
+        if not server.image_id and ctx.version < _RESCUE_VOLUME_BACKED:
             raise errors.BadRequest(f"Instance {server.id} cannot be rescued: Cannot rescue a volume-backed "
                                     f"instance")
         image_ref = body.get("rescue_image_ref")

@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional
 from flask import Response, request
 
 from ...domain import action_log
+from ...version_history import at
 from ...views import instance_actions as views
 from ...views.common import collection_links
 from ..http import context, json_response, runtime
@@ -14,15 +15,16 @@ from .. import schema_types as t
 from .servers import view_context
 from ..validation import validate_query
 
+_PAGING_FROM = at("instance-action-paging")
 _ONE_DATE = {**t.QUERY_DATE_TIME, "maxItems": 1}
 _PAGING = {
     "limit": {**t.QUERY_NON_NEGATIVE_INTEGER, "maxItems": 1},
     "marker": {**t.QUERY_STRING, "maxItems": 1},
     "changes-since": _ONE_DATE,
 }
-#: the list's query per version: anything (ignored) before 2.58, then paging and the changes window
+#: the list's query per version: anything (ignored) until paging exists, then paging and the changes window
 LIST_QUERY = t.evolve("instance-actions-query", t.object_of({}, additional=True), [
-    ("2.58", [t.Edit(add=_PAGING, keywords={"additionalProperties": False})]),
+    (str(_PAGING_FROM), [t.Edit(add=_PAGING, keywords={"additionalProperties": False})]),
     ("2.66", [t.Edit(add={"changes-before": _ONE_DATE})]),
 ])
 
@@ -43,7 +45,7 @@ def index(server_id: str) -> Response:
     actions = action_log.list_actions(rt, ctx, server_id, query)
     vctx = view_context()
     body: Dict[str, Any] = {"instanceActions": [views.summary(action, vctx) for action in actions]}
-    if "marker" in LIST_QUERY.get(ctx.version).get("properties", {}):  # paging exists from 2.58
+    if ctx.version >= _PAGING_FROM:
         base = f"{vctx.compute_url}{vctx.project_prefix}/servers/{server_id}/os-instance-actions"
         links = collection_links(base, request.args.items(multi=True), [a["request_id"] for a in actions],
                                  query.limit, rt.settings.max_limit)
