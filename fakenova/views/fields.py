@@ -5,14 +5,20 @@ record, the microversion range in which the key exists, whether only admins see 
 condition on the record (``progress`` only for some statuses). :func:`render` is the only code that looks at
 those ranges, and it does so once per (table, version, role): the result is cached as a *plan*, so rendering
 a list of a thousand servers walks a short tuple of callables per server and never compares versions.
+
+Rows are the unit of version-dependent behaviour: a render never reads ``ctx.version`` (a behaviour that
+changes with the version is a second row with its own range). So two versions whose plans hold the same rows
+render identically, and a plan's :attr:`Plan.signature` (one number per distinct row sequence) is what a cache of
+renderings keys on: a new row with a new ``since`` changes the signature at that version by construction.
 """
 from __future__ import annotations
 
 import dataclasses
 import functools
 import operator
+import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ..domain.models import Server
 from ..microversions import V, Version, VersionRange
@@ -88,6 +94,8 @@ class Field:
     :param until: last microversion with the key (inclusive), or None for open-ended.
     :param when: ``(server, ctx) -> bool``; the key is present only when it returns true.
     :param admin_only: only admins (by Nova's default policy) see the key.
+    :param reads: records besides the server the render reads (``"image"``), so a cache of renderings knows
+        what else an entry depends on.
 
     .. versionadded:: 0.1
     """
@@ -98,6 +106,7 @@ class Field:
     until: Optional[str] = None
     when: Optional[Condition] = None
     admin_only: bool = False
+    reads: Tuple[str, ...] = ()
     versions: VersionRange = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -175,12 +184,27 @@ class Plan:
 
     ``names``/``getter`` read the plain-attribute keys in one call; ``computed`` are the other
     unconditional ``(name, render)`` pairs; ``conditional`` are ``(name, render, when)`` triples.
+    ``signature`` is the same number for two plans exactly when they hold the same rows in the same order
+    (so they render identically); ``reads`` is the union of the rows' :attr:`Field.reads`.
     """
 
     names: Tuple[str, ...]
     getter: Callable[[Server], Tuple[Any, ...]]
     computed: Tuple[Tuple[str, Render], ...]
     conditional: Tuple[Tuple[str, Render, Condition], ...]
+    signature: int
+    reads: FrozenSet[str]
+
+
+# Rows (in table order, which is key order) -> signature. Rows hash by identity. A lock, because two threads
+# may resolve plans at once and each new row sequence must get a number no other sequence has.
+_SIGNATURES: Dict[Tuple[Field, ...], int] = {}
+_SIGNATURES_LOCK = threading.Lock()
+
+
+def _signature(rows: Iterable[Field]) -> int:
+    with _SIGNATURES_LOCK:
+        return _SIGNATURES.setdefault(tuple(rows), len(_SIGNATURES))
 
 
 def _tuple_getter(attributes: Sequence[str]) -> Callable[[Server], Tuple[Any, ...]]:
@@ -206,7 +230,8 @@ def fields_for(table: FieldTable, version: Version, is_admin: bool) -> Plan:
                 getter=_tuple_getter([row.render.attribute for row in plain]),  # type: ignore[union-attr]
                 computed=tuple((row.name, row.render) for row in rows
                                if row.when is None and not isinstance(row.render, Attr)),
-                conditional=tuple((row.name, row.render, row.when) for row in rows if row.when is not None))
+                conditional=tuple((row.name, row.render, row.when) for row in rows if row.when is not None),
+                signature=_signature(rows), reads=frozenset(read for row in rows for read in row.reads))
 
 
 def _apply(plan: Plan, server: Server, ctx: ViewContext) -> Dict[str, Any]:

@@ -162,7 +162,7 @@ SERVER_FIELDS = FieldTable("server", [
     Field("metadata", lambda s, c: dict(s.metadata)),
     Field("hostId", lambda s, c: _host_id(s.project_id, s.host)),
     Field("image", _image, until="2.97"),
-    Field("image", _image_with_properties, since="2.98"),
+    Field("image", _image_with_properties, since="2.98", reads=("image",)),
     Field("flavor", _flavor_link, until="2.46"),
     Field("flavor", _flavor_embedded, since="2.47"),
     Field("created", lambda s, c: isotime(s.created_at)),

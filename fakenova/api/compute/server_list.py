@@ -3,10 +3,12 @@ server and view, then reused until the server changes.
 
 A stored server is an immutable record, and any change stores a *new* object, so "the cached bytes were made
 from this very object" (an identity check) is a complete freshness test: no invalidation hooks are needed.
-An item is keyed by (table, microversion, role, URLs): everything a rendering depends on. From 2.98 a detail
-item also shows its image's properties, read from the image record, so there the item is tied to that record
-object too (image records are replaced, never changed in place). The cache is bounded (oldest entries go
-first) and one per app (kept in ``app.extensions``).
+An item is keyed by (the view's rows at this version, role, URLs): everything a rendering depends on. The rows
+come from the field table's plan (``Plan.signature``), so versions whose rows are the same share an entry and
+a row added at a new version gets entries of its own; no version is restated here. Where a row reads the
+server's image (``Field.reads``, e.g. 2.98's image properties) the item is tied to that image record object
+too (image records are replaced, never changed in place). The cache is bounded (oldest entries go first) and
+one per app (kept in ``app.extensions``).
 """
 from __future__ import annotations
 
@@ -17,19 +19,24 @@ from flask import Response, current_app
 
 from ...domain.listing import Page
 from ...domain.models import Server
-from ...microversions import V
 from ...views import servers as views
 from ...views.common import collection_links
-from ...views.fields import FieldTable, ViewContext, render_many
+from ...views.fields import FieldTable, ViewContext, fields_for, render_many
 from ..http import dumps, runtime
 
 #: servers whose renderings are kept: a full page at the default max_limit (1 000) with room to spare, the busy
 #: end of a cloud's listing. A server's renderings cost 1-3 KB (summary, detail, show), so this bounds the
 #: cache at a few MB however many servers the cloud holds.
 CACHE_SERVERS = 1_500
-_IMAGE_PROPERTIES_FROM = V("2.98")  # detail items show image.properties, read from the image record
 
-ViewKey = Tuple[int, Any, bool, str, str, str, str]
+#: (plan signature, is_admin, compute URL, bookmark URL, project prefix, image URL)
+ViewKey = Tuple[int, bool, str, str, str, str]
+
+
+def view_key(table: FieldTable, ctx: ViewContext) -> ViewKey:
+    """What a rendering of ``table`` depends on: the rows that apply (not the version itself), role and URLs."""
+    signature = fields_for(table, ctx.version, ctx.is_admin).signature
+    return signature, ctx.is_admin, ctx.compute_url, ctx.bookmark_url, ctx.project_prefix, ctx.image_url
 
 
 class RenderCache:
@@ -46,8 +53,7 @@ class RenderCache:
 
         :param images: for each server, the image record its rendering reads (None when it reads none).
         """
-        key: ViewKey = (id(table), ctx.version, ctx.is_admin, ctx.compute_url, ctx.bookmark_url,
-                        ctx.project_prefix, ctx.image_url)
+        key = view_key(table, ctx)
         images = images or [None] * len(servers)
         found: List[Optional[bytes]] = [self._get(server, image, key) for server, image in zip(servers, images)]
         missing = [server for server, fragment in zip(servers, found) if fragment is None]
@@ -82,8 +88,8 @@ def _cache() -> RenderCache:
 
 
 def _images(table: FieldTable, servers: List[Server], ctx: ViewContext) -> Optional[List[Any]]:
-    """The image record each rendering reads, where the table shows image properties at this version."""
-    if table is views.SUMMARY_FIELDS or ctx.version < _IMAGE_PROPERTIES_FROM:
+    """The image record each rendering reads, where a row of the table reads it at this version."""
+    if "image" not in fields_for(table, ctx.version, ctx.is_admin).reads:
         return None
     store = runtime().store
     return [store.get("image", server.image_id) if server.image_id else None for server in servers]
