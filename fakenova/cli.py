@@ -14,9 +14,9 @@ from typing import Any, Optional, Tuple
 import click
 
 from . import allocator
-from .microversions import all_versions
 from .serving import DEFAULT_THREADS, format_url, run_server
 from .settings import Settings, parse_setting
+from .version_history import HISTORY
 
 #: allocations between young-generation collections while serving (CPython's default is 700)
 GC_YOUNG_THRESHOLD = 20_000
@@ -172,6 +172,7 @@ def scenarios_check(paths: Tuple[str, ...]) -> None:
 
 @main.command()
 def microversions() -> None:
-    """Print the compute microversions fakenova speaks, oldest first, one per line."""
-    for version in all_versions():
-        click.echo(str(version))
+    """Print the compute microversions fakenova speaks, oldest first, one per line with what each changes."""
+    for change in HISTORY:
+        feature = f" feature={change.feature}" if change.feature else ""
+        click.echo(f"{change.version!s:<6} {change.summary} [{', '.join(change.touches)}]{feature}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Mapping, Optional, Tuple
 
-from .microversions import MAX_VERSION, V, Version, all_versions
+from .microversions import MAX_VERSION, MIN_VERSION, V, Version, all_versions
 
 #: the API areas an entry may name in ``touches`` (a closed vocabulary, so a typo fails at import)
 AREAS = frozenset({
@@ -169,26 +169,32 @@ HISTORY: Tuple[Change, ...] = (
 )
 
 
-def _check(history: Tuple[Change, ...]) -> Dict[str, Version]:
-    """Raise unless ``history`` lists every version MIN..MAX once, in order, with known areas; map features."""
+def check(history: Tuple[Change, ...]) -> Dict[str, Version]:
+    """Check a history table and map its feature names to their versions.
+
+    :param history: the entries, oldest first.
+    :raises ValueError: unless every version MIN..MAX is listed once and in order, each entry touches only
+        known :data:`AREAS`, and no feature is named twice.
+    """
     listed = tuple(change.version for change in history)
-    if listed != all_versions(high=MAX_VERSION):
-        missing = sorted(set(all_versions()) - set(listed))
-        raise ValueError(f"version history must list 2.1..{MAX_VERSION} in order; missing {missing or 'none'}")
+    if listed != all_versions():
+        missing = [str(v) for v in all_versions() if v not in listed]
+        raise ValueError(f"history must list {MIN_VERSION}..{MAX_VERSION} once each, in order; "
+                         f"missing: {', '.join(missing) or 'none'}")
     features: Dict[str, Version] = {}
     for change in history:
         unknown = set(change.touches) - AREAS
         if not change.touches or unknown:
-            raise ValueError(f"{change.version}: touches {sorted(unknown) or 'nothing'}; known areas: {sorted(AREAS)}")
+            raise ValueError(f"{change.version}: touches {sorted(unknown) or 'nothing'}; see AREAS")
+        if change.feature in features:
+            raise ValueError(f"{change.version}: feature {change.feature!r} is already {features[change.feature]}")
         if change.feature is not None:
-            if change.feature in features:
-                raise ValueError(f"{change.version}: feature {change.feature!r} already at {features[change.feature]}")
             features[change.feature] = change.version
     return features
 
 
 #: feature name -> the version it starts at (only the entries code relies on)
-FEATURES: Mapping[str, Version] = _check(HISTORY)
+FEATURES: Mapping[str, Version] = check(HISTORY)
 
 
 def at(feature: str) -> Version:
