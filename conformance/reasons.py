@@ -74,7 +74,8 @@ def _shape(path: str) -> str:
 def suggest(test_id: str, failure: str, calls: Dict[Tuple[str, str], List[Tuple[str, str, str]]]) -> str:
     """One test's draft reason."""
     cls, test = test_id.split(".")[-2:]
-    found = gap(calls.get((cls, "setUpClass"), [])) or gap(calls.get((cls, test), []))
+    found = (gap(calls.get((cls, "setUpClass"), [])) or gap(calls.get((cls, "setUp"), []))
+             or gap(calls.get((cls, test), [])))
     if found:
         return found
     last = [line for line in failure.strip().splitlines() if line.strip()][-1:] or ["no traceback"]

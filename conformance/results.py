@@ -49,22 +49,21 @@ def read_stream(data: bytes) -> Dict[str, Tuple[str, str]]:
 
 def classify(listed: Iterable[str], outcomes: Dict[str, Tuple[str, str]]) -> Dict[str, str]:
     """{bare test id: column} for every listed test (plus any failing class fixture, as ``Class.<fixture>``)."""
-    broken: Dict[str, str] = {}  # class path -> fixture that failed
+    by_class: Dict[str, str] = {}  # class path -> column for its tests (setUpClass skipped or failed)
     columns: Dict[str, str] = {}
     for test_id, (status, _) in outcomes.items():
         fixture = _FIXTURE.match(test_id)
-        if fixture and STATUS_COLUMN.get(status) == "failed":
-            if fixture.group(1) == "setUpClass":
-                broken[fixture.group("cls")] = test_id
-            else:  # tearDownClass: its tests ran, but the class left something behind
-                columns[f"{fixture.group('cls')}.tearDownClass"] = "failed"
+        column = STATUS_COLUMN.get(status, "failed")
+        if fixture and fixture.group(1) == "setUpClass" and column != "passed":
+            # a skip_checks() SkipTest skips the class's tests; any other exception errors them
+            by_class[fixture.group("cls")] = "skipped" if column == "skipped" else "class errors"
+        elif fixture and column == "failed":  # tearDownClass: its tests ran, but it left something behind
+            columns[f"{fixture.group('cls')}.tearDownClass"] = "failed"
     for test_id in listed:
         if test_id in outcomes:
             columns[test_id] = STATUS_COLUMN.get(outcomes[test_id][0], "failed")
-        elif test_id.rsplit(".", 1)[0] in broken:
-            columns[test_id] = "class errors"
         else:
-            columns[test_id] = "not run"
+            columns[test_id] = by_class.get(test_id.rsplit(".", 1)[0], "not run")
     return columns
 
 

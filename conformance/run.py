@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -51,7 +52,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         columns = _run(Path(folder), args.fakenova, args.suggest)
     finally:
         if not args.keep:
-            subprocess.run(["rm", "-rf", folder], check=False)
+            shutil.rmtree(folder, ignore_errors=True)
         else:
             print(f"workspace kept: {folder}")
     return _report(columns, results.ExcludeList.read(args.exclude), time.monotonic() - started)

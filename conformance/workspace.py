@@ -36,15 +36,14 @@ ACCOUNTS: Tuple[Account, ...] = (
     Account("demo_manager", "demo", ("manager", "member", "reader"), ("manager",), True),
     # ['admin', 'service'] persona of the server external events tests (Nova's service role)
     Account("nova_service", "service", ("admin", "service"), ("admin", "service"), True),
+    # a second one: the admin persona may be handed the first (tempest picks among admin-role accounts)
+    Account("nova_service_alt", "service", ("admin", "service"), ("admin", "service"), True),
 )
 
 #: tempest's image_ref_alt (rebuild, image list tests): a second public image next to the default cirros
 ALT_IMAGE = {"id": "0c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e", "name": "cirros-alt", "disk_format": "qcow2",
              "container_format": "bare", "size": 21430272, "visibility": "public", "owner": "admin"}
 IMAGE_ID = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"  # the default fixtures' cirros
-#: Nova's default quota (10 instances) is per project and all tempest's primary tests share one project here;
-#: a test that leaks servers would make later, unrelated tests fail on quota. Quota tests set their own limits.
-UNLIMITED = {"instances": -1, "cores": -1, "ram": -1}
 NETWORK = "private"  # the default fixtures' shared network, as devstack's
 
 #: (section, option, value, reason). Values may name {url}, {workspace}, {max_version}, {image}, {image_alt}.
@@ -102,10 +101,12 @@ CONF: Tuple[Tuple[str, str, str, str], ...] = (
     ("compute-feature-enabled", "snapshot", "True", "devstack-like: createImage"),
     ("compute-feature-enabled", "personality", "False", "devstack's default; personality is gone at 2.57"),
     ("compute-feature-enabled", "config_drive", "True", "devstack-like"),
-    ("compute-feature-enabled", "vnc_console", "True", "devstack-like (noVNC)"),
+    ("compute-feature-enabled", "vnc_console", "False",
+     "fakenova answers the console URL, but no noVNC proxy listens behind it (tempest opens a websocket)"),
     ("compute-feature-enabled", "serial_console", "False", "devstack's default"),
     ("compute-feature-enabled", "spice_console", "False", "devstack's default"),
     ("compute-feature-enabled", "attach_encrypted_volume", "False", "needs Cinder"),
+    ("image", "build_timeout", "20", "as compute build_timeout: image waiters fail fast instead of in 300 s"),
     ("validation", "run_validation", "False", "servers are not real: nothing to ssh or ping into"),
     ("network-feature-enabled", "ipv6", "False", "fakenova's networks are IPv4 only"),
     ("enforce_scope", "nova", "True",
@@ -120,7 +121,9 @@ def accounts_yaml() -> List[Dict[str, object]]:
 
 
 def seed_body() -> Dict[str, object]:
-    """The ``POST /_fakenova/seed`` body: the accounts missing from the default fixtures, the alt image, quotas."""
+    """The ``POST /_fakenova/seed`` body: the accounts missing from the default fixtures and the alt image.
+
+    Quotas stay Nova's defaults: test_compare_tenant_quotas_with_default_quotas compares them."""
     seeded = [a for a in ACCOUNTS if a.seeded]
     projects = sorted({a.project for a in seeded} - {"admin", "demo", "alt_demo"})
     return {
@@ -128,7 +131,6 @@ def seed_body() -> Dict[str, object]:
         "users": [{"name": a.user, "password": a.user, "project": a.project, "roles": list(a.roles)}
                   for a in seeded],
         "images": [ALT_IMAGE],
-        "quotas": {project: dict(UNLIMITED) for project in sorted({a.project for a in ACCOUNTS})},
     }
 
 
