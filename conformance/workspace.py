@@ -1,0 +1,168 @@
+"""Write the tempest workspace: tempest.conf (every setting with its reason), accounts.yaml and the seed body.
+
+Both files come from the tables below; the code only formats them. Option names are tempest 47.0.0's
+(``tempest/config.py`` in the tempest venv); anything not set keeps tempest's default.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Dict, List, NamedTuple, Tuple
+
+
+class Account(NamedTuple):
+    """A Keystone user tempest may be handed. ``tempest_roles`` is what accounts.yaml declares, which is how
+    tempest's pre-provisioned credential provider picks a user for a persona; ``roles`` is what fakenova grants.
+    """
+    user: str
+    project: str
+    roles: Tuple[str, ...]
+    tempest_roles: Tuple[str, ...]
+    seeded: bool  # False: already in fakenova's default fixtures (fixtures/identity.yaml)
+
+
+#: Order matters: tempest's "alt" persona takes the first free non-admin account in file order, so alt_demo
+#: follows demo (primary) and comes before the single-role readers and managers.
+ACCOUNTS: Tuple[Account, ...] = (
+    # admin persona and project_admin (scoped role admin)
+    Account("admin", "admin", ("admin", "manager", "member", "reader"), ("admin",), False),
+    # primary persona = project_member; the project with reader and manager users too, so tempest picks it
+    Account("demo", "demo", ("member", "reader"), ("member",), False),
+    # alt persona: a member of a second project (cross-project 404s)
+    Account("alt_demo", "alt_demo", ("member", "reader"), ("member",), False),
+    # project_reader, in primary's project as tempest requires (it reads what primary created)
+    Account("demo_reader", "demo", ("reader",), ("reader",), True),
+    # project_manager, same project
+    Account("demo_manager", "demo", ("manager", "member", "reader"), ("manager",), True),
+    # ['admin', 'service'] persona of the server external events tests (Nova's service role)
+    Account("nova_service", "service", ("admin", "service"), ("admin", "service"), True),
+    # a second one: the admin persona may be handed the first (tempest picks among admin-role accounts)
+    Account("nova_service_alt", "service", ("admin", "service"), ("admin", "service"), True),
+)
+
+#: tempest's image_ref_alt (rebuild, image list tests): a second public image next to the default cirros
+ALT_IMAGE = {"id": "0c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e", "name": "cirros-alt", "disk_format": "qcow2",
+             "container_format": "bare", "size": 21430272, "visibility": "public", "owner": "admin"}
+IMAGE_ID = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"  # the default fixtures' cirros
+NETWORK = "private"  # the default fixtures' shared network, as devstack's
+
+#: (section, option, value, reason). Values may name {url}, {workspace}, {max_version}, {image}, {image_alt}.
+CONF: Tuple[Tuple[str, str, str, str], ...] = (
+    ("DEFAULT", "log_dir", "{workspace}", "tempest.log lands in the temporary workspace, not the repo"),
+    ("DEFAULT", "log_file", "tempest.log", "one log: the harness reads each test's failing request from it"),
+    ("DEFAULT", "debug", "False", "DEBUG logs every body; INFO still logs each request line the harness reads"),
+    ("oslo_concurrency", "lock_path", "{workspace}/locks",
+     "pre-provisioned accounts are locked by files here; a fresh dir each run"),
+    ("auth", "use_dynamic_credentials", "False",
+     "dynamic credentials need Keystone's admin API (users, projects), not built yet (issue 17)"),
+    ("auth", "test_accounts_file", "{workspace}/accounts.yaml", "the pre-provisioned users seeded into fakenova"),
+    ("auth", "default_credentials_domain_name", "Default", "fakenova's (and devstack's) only domain"),
+    ("auth", "create_isolated_networks", "False", "only meaningful with dynamic credentials"),
+    ("identity", "uri_v3", "{url}/identity/v3", "fakenova's Keystone v3, on the same loopback port"),
+    ("identity", "auth_version", "v3", "fakenova serves Keystone v3 only"),
+    ("identity", "region", "RegionOne", "the region of every catalog entry fakenova builds"),
+    ("identity", "v3_endpoint_type", "public", "fakenova's catalog has public, internal and admin endpoints"),
+    ("identity-feature-enabled", "api_v2", "False", "no Keystone v2.0"),
+    ("service_available", "nova", "True", "the service under test"),
+    ("service_available", "glance", "True", "fakenova serves Glance v2 reads (writes: issue 13)"),
+    ("service_available", "neutron", "True", "fakenova serves Neutron reads (writes: issue 13)"),
+    ("service_available", "cinder", "False", "no block storage yet (issue 14): volume tests skip"),
+    ("service_available", "swift", "False", "no object storage in fakenova"),
+    ("service_available", "horizon", "False", "no dashboard in fakenova"),
+    ("compute", "catalog_type", "compute", "the catalog type fakenova advertises"),
+    ("compute", "endpoint_type", "publicURL", "the public endpoint, as devstack's tempest uses"),
+    ("compute", "region", "RegionOne", "fakenova's region"),
+    ("compute", "min_microversion", "2.1", "the lowest microversion fakenova advertises"),
+    ("compute", "max_microversion", "{max_version}",
+     "the highest fakenova advertises (read from its version document), so microversion tests run"),
+    ("compute", "image_ref", "{image}", "the default fixtures' cirros image"),
+    ("compute", "image_ref_alt", "{image_alt}", "a second image seeded by the harness (rebuild tests)"),
+    ("compute", "flavor_ref", "1", "m1.tiny from the default fixtures"),
+    ("compute", "flavor_ref_alt", "2", "m1.small: resize goes to a different flavor"),
+    ("compute", "fixed_network_name", NETWORK, "the shared network every test project boots on"),
+    ("compute", "build_interval", "1",
+     "tempest's default (an integer option); at --pace immediate a waiter's first poll sees the end state"),
+    ("compute", "build_timeout", "20",
+     "nothing takes time at immediate pace; a waiter still waiting is a failure, so fail it fast"),
+    ("compute", "ready_wait", "0", "no guest to wait for"),
+    ("compute", "shelved_offload_time", "0", "Nova's devstack value: shelve offloads at once"),
+    ("compute", "min_compute_nodes", "1",
+     "fakenova has one compute host (`--hosts N` is issue 12); 2 would skip every multi-host test"),
+    ("compute-feature-enabled", "resize", "True", "devstack-like: fakenova implements resize"),
+    ("compute-feature-enabled", "cold_migration", "True", "devstack-like (migrate is issue 12)"),
+    ("compute-feature-enabled", "live_migration", "True", "devstack-like (os-migrateLive is issue 12)"),
+    ("compute-feature-enabled", "shelve", "True", "devstack-like"),
+    ("compute-feature-enabled", "pause", "True", "devstack-like"),
+    ("compute-feature-enabled", "suspend", "True", "devstack-like"),
+    ("compute-feature-enabled", "rescue", "True", "devstack-like"),
+    ("compute-feature-enabled", "interface_attach", "True", "devstack-like"),
+    ("compute-feature-enabled", "console_output", "True", "devstack-like"),
+    ("compute-feature-enabled", "change_password", "True", "devstack-like (libvirt supports it with an agent)"),
+    ("compute-feature-enabled", "snapshot", "True", "devstack-like: createImage"),
+    ("compute-feature-enabled", "personality", "False", "devstack's default; personality is gone at 2.57"),
+    ("compute-feature-enabled", "config_drive", "True", "devstack-like"),
+    ("compute-feature-enabled", "vnc_console", "False",
+     "fakenova answers the console URL, but no noVNC proxy listens behind it (tempest opens a websocket)"),
+    ("compute-feature-enabled", "serial_console", "False", "devstack's default"),
+    ("compute-feature-enabled", "spice_console", "False", "devstack's default"),
+    ("compute-feature-enabled", "attach_encrypted_volume", "False", "needs Cinder"),
+    ("image", "build_timeout", "20", "as compute build_timeout: image waiters fail fast instead of in 300 s"),
+    ("validation", "run_validation", "False", "servers are not real: nothing to ssh or ping into"),
+    ("network-feature-enabled", "ipv6", "False", "fakenova's networks are IPv4 only"),
+    ("enforce_scope", "nova", "True",
+     "fakenova enforces Nova's new defaults (reader/member/manager/admin), so readers get their own client"),
+)
+
+
+def accounts_yaml() -> List[Dict[str, object]]:
+    """accounts.yaml's document (JSON is YAML): one entry per account, each booting on the shared network."""
+    return [{"username": a.user, "password": a.user, "project_name": a.project, "domain_name": "Default",
+             "roles": list(a.tempest_roles), "resources": {"network": NETWORK}} for a in ACCOUNTS]
+
+
+def seed_body() -> Dict[str, object]:
+    """The ``POST /_fakenova/seed`` body: the accounts missing from the default fixtures and the alt image.
+
+    Quotas stay Nova's defaults: test_compare_tenant_quotas_with_default_quotas compares them."""
+    seeded = [a for a in ACCOUNTS if a.seeded]
+    projects = sorted({a.project for a in seeded} - {"admin", "demo", "alt_demo"})
+    return {
+        "projects": [{"name": name} for name in projects],
+        "users": [{"name": a.user, "password": a.user, "project": a.project, "roles": list(a.roles)}
+                  for a in seeded],
+        "images": [ALT_IMAGE],
+    }
+
+
+def tempest_conf(values: Dict[str, str]) -> str:
+    """tempest.conf's text: sections in table order, each option preceded by its reason."""
+    lines = ["# Written by `make conformance` (conformance/workspace.py): every option says why it is set.", ""]
+    section = ""
+    for name, option, value, reason in CONF:
+        if name != section:
+            lines += ["", f"[{name}]"] if section else [f"[{name}]"]
+            section = name
+        lines += [f"# {reason}", f"{option} = {value.format(**values)}"]
+    return "\n".join(lines) + "\n"
+
+
+def unknown_options() -> List[str]:
+    """Options of CONF that the installed tempest does not register (a typo would be silently ignored)."""
+    from tempest import config  # the tempest venv runs this harness
+
+    known = {(group if isinstance(group, str) else group.name, opt.dest)
+             for group, opts in config._opts if group is not None for opt in opts}
+    return [f"[{section}] {option}" for section, option, _, _ in CONF
+            if section not in ("DEFAULT", "oslo_concurrency") and (section, option) not in known]
+
+
+def write(workspace: Path, url: str, max_version: str) -> Path:
+    """Write etc/tempest.conf and accounts.yaml under ``workspace``; returns the tempest.conf path."""
+    values = {"url": url, "workspace": str(workspace), "max_version": max_version,
+              "image": IMAGE_ID, "image_alt": ALT_IMAGE["id"]}
+    (workspace / "etc").mkdir(parents=True, exist_ok=True)
+    (workspace / "locks").mkdir(exist_ok=True)
+    (workspace / "accounts.yaml").write_text(json.dumps(accounts_yaml(), indent=1) + "\n")
+    conf = workspace / "etc" / "tempest.conf"
+    conf.write_text(tempest_conf(values))
+    return conf
