@@ -144,11 +144,12 @@ def volumes(store: Any) -> List[Dict[str, Any]]:
     return sorted(store.list("volume"), key=lambda volume: str(volume.get("name") or ""))
 
 
-def ports(rows: Sequence[Server]) -> List[Dict[str, str]]:
-    """Every server's ports (a port lives on its server's record as a NIC)."""
+def ports(store: Any, rows: Sequence[ServerRow]) -> List[Dict[str, str]]:
+    """The ports of the servers listed (a port lives on its server's record as a NIC)."""
+    servers = [store.get("server", row.id) for row in rows]
     return [{"id": nic.port_id, "server": server.name, "server_id": server.id, "network": nic.network_name,
              "mac": nic.mac, "ips": ", ".join(ip for _, ip in nic.ips)}
-            for server in rows if not server.deleted for nic in server.nics]
+            for server in servers if server is not None for nic in server.nics]
 
 
 @dataclass(frozen=True)

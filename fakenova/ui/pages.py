@@ -54,12 +54,13 @@ def cloud_page() -> Response:
     """Cloud: every project's servers (filtered, sorted), then images, flavors, ports and volumes."""
     rt = runtime()
     projects = cloud.project_names(rt.store)
-    rows = cloud.select(cloud.server_rows(rt), _args())
+    every = cloud.server_rows(rt)
+    rows = cloud.select(every, _args())
     return _page("fakenova_ui/cloud.html", "fakenova_ui/_servers.html",
                  groups=cloud.by_project(rows, projects), count=len(rows), projects=sorted(projects.values()),
-                 statuses=sorted({row.status for row in cloud.server_rows(rt)}), sorts=list(cloud.SORTS),
+                 statuses=sorted({row.status for row in every}), sorts=list(cloud.SORTS),
                  images=cloud.images(rt.store), flavors=cloud.flavors(rt.store), volumes=cloud.volumes(rt.store),
-                 ports=cloud.ports(rt.store.list("server")))
+                 ports=cloud.ports(rt.store, rows))
 
 
 def server_page(server_id: str) -> Response:
