@@ -121,9 +121,10 @@ def select(rows: Sequence[ServerRow], args: Mapping[str, str]) -> List[ServerRow
     return sorted(chosen, key=key, reverse=args.get("dir") == "desc")
 
 
-def by_project(rows: Sequence[ServerRow], projects: Mapping[str, str]) -> List[Tuple[str, List[ServerRow]]]:
-    """Rows grouped under every project's name (empty projects too, so the page lists every project)."""
-    groups: Dict[str, List[ServerRow]] = {name: [] for name in sorted(projects.values())}
+def by_project(rows: Sequence[ServerRow], projects: Mapping[str, str],
+               every: bool = True) -> List[Tuple[str, List[ServerRow]]]:
+    """Rows grouped under their project's name; with ``every``, empty projects are listed too."""
+    groups: Dict[str, List[ServerRow]] = {name: [] for name in sorted(projects.values())} if every else {}
     for row in rows:
         groups.setdefault(row.project, []).append(row)
     return list(groups.items())

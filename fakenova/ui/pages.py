@@ -57,7 +57,7 @@ def cloud_page() -> Response:
     every = cloud.server_rows(rt)
     rows = cloud.select(every, _args())
     return _page("fakenova_ui/cloud.html", "fakenova_ui/_servers.html",
-                 groups=cloud.by_project(rows, projects), count=len(rows), projects=sorted(projects.values()),
+                 groups=cloud.by_project(rows, projects, every=not _args().get("project")), count=len(rows), projects=sorted(projects.values()),
                  statuses=sorted({row.status for row in every}), sorts=list(cloud.SORTS),
                  images=cloud.images(rt.store), flavors=cloud.flavors(rt.store), volumes=cloud.volumes(rt.store),
                  ports=cloud.ports(rt.store, rows))

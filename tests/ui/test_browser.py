@@ -3,14 +3,20 @@ appear building, a paced build finishes when the Controls page advances the cloc
 shown firing on a request, and a reset empties the cloud. Each step leaves a screenshot in the test's folder."""
 from __future__ import annotations
 
-import requests
+import os
+
 import pytest
+import requests
 
 openstack = pytest.importorskip("openstack")
-pytest.importorskip("selenium")
-
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+try:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError:  # only CI insists (see conftest.py): there the test extra installs selenium
+    if os.environ.get("CI", "").lower() == "true":
+        raise
+    pytest.skip("the dashboard's browser tests need selenium (the test extra) and apt-get install chromium "
+                "chromium-driver", allow_module_level=True)
 
 WAIT = 15  # seconds a page may take to show what the test waits for (polling runs every 1.5 s)
 PACE = 600  # seconds a create takes: far longer than the test, so only the advanced clock finishes it
