@@ -54,10 +54,11 @@ def cloud_page() -> Response:
     """Cloud: every project's servers (filtered, sorted), then images, flavors, ports and volumes."""
     rt = runtime()
     projects = cloud.project_names(rt.store)
-    every = cloud.server_rows(rt)
-    rows = cloud.select(every, _args())
+    every, args = cloud.server_rows(rt), _args()
+    rows = cloud.select(every, args)
     return _page("fakenova_ui/cloud.html", "fakenova_ui/_servers.html",
-                 groups=cloud.by_project(rows, projects, every=not _args().get("project")), count=len(rows), projects=sorted(projects.values()),
+                 groups=cloud.by_project(rows, projects, every=not args.get("project")), count=len(rows),
+                 projects=sorted(projects.values()),
                  statuses=sorted({row.status for row in every}), sorts=list(cloud.SORTS),
                  images=cloud.images(rt.store), flavors=cloud.flavors(rt.store), volumes=cloud.volumes(rt.store),
                  ports=cloud.ports(rt.store, rows))
