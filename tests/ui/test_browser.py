@@ -77,6 +77,16 @@ def test_servers_build_finish_fire_a_rule_and_go_on_reset(browser, cloud, shots)
     wait_for(driver, lambda d: statuses(d) == {"web-1": "ACTIVE", "db-1": "ACTIVE"}, "build did not finish")
     shots(driver, "cloud-active")
 
+    driver.find_element(By.LINK_TEXT, "db-1").click()  # the server page sets state through the control plane
+    form = "form[aria-label=\"Set a server's state\"]"
+    for name, value in (("vm_state", "stopped"), ("task_state", "none"), ("power_state", "shutdown"),
+                        ("locked", "locked")):
+        Select(driver.find_element(By.CSS_SELECTOR, f"{form} select[name={name}]")).select_by_visible_text(value)
+    submit(driver, form)
+    facts = driver.find_element(By.CSS_SELECTOR, "#server-state").text
+    assert "SHUTOFF" in facts and "SHUTDOWN" in facts and "locked by admin" in facts
+    shots(driver, "server-stopped")
+
     driver.get(base + "/_fakenova/ui/scenarios")
     Select(driver.find_element(By.ID, "scenario-name")).select_by_visible_text("flaky-503")
     submit(driver, "form[data-path='/_fakenova/scenarios']")
