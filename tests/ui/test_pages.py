@@ -180,3 +180,10 @@ def test_the_page_script_and_styles_are_local(client) -> None:
     assert "http://" not in html.split("<body>")[0] and "https://" not in html
     script = client.get("/_fakenova/ui/static/dashboard.js")
     assert script.status_code == 200 and "X-Fakenova-Control-Token" in script.get_data(as_text=True)
+
+
+def test_pages_allow_only_their_own_scripts_and_no_framing(client) -> None:
+    for path in ("/_fakenova/ui/", "/_fakenova/ui/static/dashboard.js", "/_fakenova/ui/servers/missing"):
+        headers = client.get(path).headers
+        assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" not in client.get("/_fakenova/health").headers
