@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import Flask, Response
+from flask import Flask, Response, redirect, request
 from flask.sessions import NullSession, SessionInterface
 
 from .api import pipeline
@@ -20,15 +20,21 @@ from .scenario import http as scenario_http
 from .scenario.engine import ScenarioEngine
 from .settings import Settings
 from .store import Store
+from .ui import HOME, ui_blueprint, wants_html
 
 
 def _index() -> Response:
-    """``GET /``: where each service lives on this one port."""
-    base = base_url()
-    services = {name: f"{base}{path}" for name, path in (
-        ("identity", "/identity/v3"), ("compute", "/compute/v2.1"), ("image", "/image/v2"),
-        ("network", "/network/v2.0"), ("control", "/_fakenova"))}
-    return json_response({"name": "fakenova", "services": services})
+    """``GET /``: where each service lives on this one port; a browser is sent to the dashboard."""
+    if wants_html(request):
+        response: Response = redirect(HOME, 303)  # type: ignore[assignment]
+    else:
+        base = base_url()
+        services = {name: f"{base}{path}" for name, path in (
+            ("identity", "/identity/v3"), ("compute", "/compute/v2.1"), ("image", "/image/v2"),
+            ("network", "/network/v2.0"), ("control", "/_fakenova"))}
+        response = json_response({"name": "fakenova", "services": services})
+    response.vary.add("Accept")  # the answer depends on it: a browser gets the dashboard
+    return response
 
 
 class _NoSessions(SessionInterface):
@@ -77,5 +83,6 @@ def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = 
     for bp in blueprints():
         app.register_blueprint(bp)
     app.register_blueprint(control_blueprint())
+    app.register_blueprint(ui_blueprint())
     runtime.reset()
     return app
