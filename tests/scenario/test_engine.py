@@ -8,7 +8,7 @@ import pytest
 
 from fakenova import create_app
 from fakenova.clock import ManualClock
-from helpers import auth_headers
+from support.tokens import auth_headers
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 
