@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+
+from support.apps import fresh_app
 from click.testing import CliRunner
 
-from fakenova import create_app
 from fakenova.cli import main
-from fakenova.clock import ManualClock
 from fakenova.seed import bundled_dir
 from fakenova.settings import Settings
 from support.tokens import issue_token
@@ -44,7 +44,7 @@ class Api:
 
 
 def make(**settings):
-    return create_app(Settings(seed=3, **settings), clock=ManualClock())
+    return fresh_app(**{"seed": 3, **settings})
 
 
 @pytest.fixture

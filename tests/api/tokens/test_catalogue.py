@@ -14,11 +14,10 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
+from support.apps import fresh_app
+
 from fakenova.domain import keypairs as keypair_domain
 from fakenova.microversions import V, all_versions
-from fakenova.settings import Settings
 
 from support.nova_reference import needs_shared, schema_errors
 
@@ -36,7 +35,7 @@ SAMPLE_FINGERPRINT = "1e:2c:9b:56:79:4b:45:77:f9:ca:7a:98:2c:b0:d5:3c"
 
 @pytest.fixture
 def app():
-    return create_app(Settings(seed=7), clock=ManualClock())
+    return fresh_app(seed=7)
 
 
 def call(client, method: str, path: str, token: str, version: Optional[str] = None, **kwargs: Any):

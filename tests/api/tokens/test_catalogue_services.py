@@ -10,9 +10,8 @@ from typing import Any, Optional
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
-from fakenova.settings import Settings
+from support.apps import fresh_app
+
 
 from support.tokens import auth_headers, issue_token
 
@@ -27,7 +26,7 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 @pytest.fixture
 def app():
-    return create_app(Settings(seed=3), clock=ManualClock())
+    return fresh_app(seed=3)
 
 
 def get(client, path: str, token: Optional[str] = None):
