@@ -24,7 +24,7 @@ PACES = {row.action.value: AfterPolls(len(row.path)) for row in LIFECYCLE.values
          if row.path and row.action is not Action.CREATE}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def app():
     app = make_app(paces=PACES)
     app.extensions["fakenova"].store.put("security_group", "sg-web", {"id": "sg-web", "name": "web"},
@@ -32,17 +32,15 @@ def app():
     return app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def apis(app):
     return {"demo": Api(app), "admin": Api(app, "admin", "admin")}
 
 
 @pytest.fixture
-def server(app, apis):
-    """A fresh ACTIVE server of demo's, removed afterwards so the module's app stays within quota."""
-    server_id = apis["demo"].server()
-    yield server_id
-    app.extensions["fakenova"].store.delete("server", server_id)
+def server(apis):
+    """A fresh ACTIVE server of demo's (the next test's reset removes it)."""
+    return apis["demo"].server()
 
 
 def _post(api: Api, server_id: str, case, version=None):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova.clock import ManualClock
 from fakenova.microversions import all_versions
+from support.apps import control
 from support.nova_reference import needs_shared, schema_errors
-from support.server_api import MISSING, Api, fault
+from support.server_api import MISSING, Api, fault, make_app
 
 
 def actions(api: Api, server_id: str, version: str = "2.1", query: str = ""):
@@ -75,10 +75,8 @@ def test_paging_with_limit_marker_and_links_from_2_58(demo):
 
 
 def test_changes_since_and_before():
-    clock = ManualClock()
-    from fakenova import create_app
-    from fakenova.settings import Settings
-    demo = Api(create_app(Settings(seed=7), clock=clock))
+    demo = Api(make_app())
+    clock = control(demo.app).clock
     server_id = demo.server()
     clock.advance(600)
     demo("POST", f"/servers/{server_id}/action", {"pause": None})

@@ -11,6 +11,7 @@ import pytest
 from fakenova.domain.pace import AfterPolls
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import all_versions
+from support.apps import control
 from support.nova_reference import needs_shared, schema_errors
 from support.server_api import Api, fault, make_app
 
@@ -40,7 +41,7 @@ def ids(response):
 
 def made(api: Api, count: int, **server):
     """``count`` servers one second apart (the injected clock), newest last."""
-    clock = api.app.extensions["fakenova"].clock
+    clock = control(api.app).clock
     found = []
     for index in range(count):
         found.append(api.server(name=f"s{index}", **server))
@@ -176,7 +177,7 @@ def test_listing_advances_servers_under_way_once_per_list():
 # --- sorting and paging ------------------------------------------------------------------------------------
 
 def test_default_order_is_created_at_desc_then_uuid_desc(demo):
-    clock = demo.app.extensions["fakenova"].clock
+    clock = control(demo.app).clock
     older = demo.server()
     clock.advance(1)
     twins = sorted([demo.server(), demo.server()], reverse=True)  # same created_at

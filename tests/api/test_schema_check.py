@@ -15,8 +15,8 @@ import pytest
 
 from fakenova.api import schema_check
 from fakenova.api.validation import _CHECK_COMPILER, validator_for
-from fakenova.app import create_app
 from fakenova.microversions import Versioned
+from support.apps import shared_app
 
 UUID = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 ODD_VALUES: List[Any] = [
@@ -32,7 +32,7 @@ FORMAT_EXAMPLES = {"uuid": UUID, "base64": "aGVsbG8=", "ipv4": "10.0.0.1", "ipv6
 
 def all_schemas() -> List[Tuple[str, Dict[str, Any]]]:
     """Every request schema of every versioned table (the app is built so every table module is loaded)."""
-    create_app()
+    shared_app()
     found: Dict[str, Tuple[str, Dict[str, Any]]] = {}
     for table in (o for o in gc.get_objects() if isinstance(o, Versioned)):
         for versions, schema in table.ranges():

@@ -11,13 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
 from fakenova.domain.pace import AfterPolls, AfterSeconds
 from fakenova.microversions import all_versions
-from fakenova.settings import Settings
-from helpers import issue_token
+from support.apps import control, fresh_app
 from support.nova_reference import needs_shared, schema_errors
+from support.tokens import issue_token
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 PRIVATE = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6"
@@ -43,17 +41,19 @@ class Api:
 
 
 @pytest.fixture
-def clock():
-    return ManualClock()
-
-
-def make(clock, **settings) -> Any:
-    return create_app(Settings(seed=7, **settings), clock=clock)
+def app():
+    return fresh_app(seed=7)
 
 
 @pytest.fixture
-def app(clock):
-    return make(clock)
+def clock(app):
+    """The apps' clock, moved through the control operation (every shared app keeps the same one)."""
+    return control(app).clock
+
+
+def make(clock, **settings) -> Any:
+    """The shared app reset with ``settings`` (``clock`` keeps moving it: a reset rewinds it to 2026)."""
+    return fresh_app(**{"seed": 7, **settings})
 
 
 @pytest.fixture

@@ -5,16 +5,17 @@ from typing import Any, Dict
 
 import pytest
 
-from fakenova import create_app
+from support.apps import fresh_app
+
 from fakenova.control import ROUTES
-from helpers import auth_headers
+from support.tokens import auth_headers
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 
 
 @pytest.fixture
 def app():
-    return create_app()
+    return fresh_app(system_clock=True)
 
 
 @pytest.fixture

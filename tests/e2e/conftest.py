@@ -1,23 +1,15 @@
-"""A live fakenova on 127.0.0.1 and an ephemeral port for the real-client tests, reset before each test."""
+"""The live fakenova for the real-client tests (``tests/conftest.py``), reset before each test."""
 from __future__ import annotations
 
 import pytest
 
-from fakenova import create_app
-from fakenova.serving import ServerThread
-
-
-@pytest.fixture(scope="session")
-def live_server():
-    app = create_app()
-    with ServerThread(app) as server:
-        yield server
+from support.apps import control
 
 
 @pytest.fixture
 def cloud(live_server):
     """The live server, with its state reset to the seed data."""
-    live_server.app.extensions["fakenova"].reset()
+    control(live_server.app).reset()
     return live_server
 
 

@@ -13,11 +13,9 @@ from typing import Any, Callable, List
 
 import pytest
 
-from fakenova import create_app
 from fakenova.domain.lifecycle.engine import Action, advance, begin
 from fakenova.domain.pace import Immediate
-from fakenova.serving import ServerThread
-from fakenova.settings import Settings
+from support.apps import control
 
 openstack = pytest.importorskip("openstack")
 novaclient_client = pytest.importorskip("novaclient.client")
@@ -28,17 +26,17 @@ IMAGE_ID = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 STABLE = 23
 
 
-@pytest.fixture(scope="module")
-def paged_server():
-    with ServerThread(create_app(Settings(max_limit=5))) as server:
-        yield server
+@pytest.fixture
+def paged_server(live_server):
+    """The session's live server, reset with ``max_limit=5``."""
+    control(live_server.app).reset(max_limit=5)
+    return live_server
 
 
 @pytest.fixture
 def world(paged_server):
     """Stable ``pg-`` servers plus a pool that a writer deletes; returns (url, store, stable ids, template)."""
     runtime = paged_server.app.extensions["fakenova"]
-    runtime.reset()
     conn = _sdk(f"{paged_server.url}/identity")
     template = conn.compute.create_server(name="template", image_id=IMAGE_ID, flavor_id="1", networks="none")
     conn.compute.wait_for_server(template, wait=30, interval=0)

@@ -10,8 +10,8 @@ from typing import Any, Dict, Iterator, Optional
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
+from support.apps import control, fresh_app
+
 
 DEMO_ID = "0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c"
 DEMO_PROJECT = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
@@ -33,13 +33,14 @@ def auth(user: Dict[str, Any], scope: Any = None, **extra: Any) -> Dict[str, Any
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
+def app():
+    return fresh_app()
 
 
 @pytest.fixture
-def app(clock: ManualClock):
-    return create_app(clock=clock)
+def clock(app):
+    """The app's clock (at 2026-01-01 after the reset), moved through the control operation."""
+    return control(app).clock
 
 
 @pytest.fixture

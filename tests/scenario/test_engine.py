@@ -6,9 +6,9 @@ from typing import Any, Dict, List
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
-from helpers import auth_headers
+from support.apps import control, fresh_app
+
+from support.tokens import auth_headers
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 
@@ -17,8 +17,8 @@ class Cloud:
     """A test client, the demo user's headers and the control plane."""
 
     def __init__(self) -> None:
-        self.clock = ManualClock()
-        self.app = create_app(clock=self.clock)
+        self.app = fresh_app()
+        self.clock = control(self.app).clock
         self.client = self.app.test_client()
         self.headers = auth_headers(self.app)
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 import pytest
 import requests
 
-from fakenova import create_app
-from fakenova.serving import ServerThread
+from support.apps import control
 
 
-@pytest.fixture(scope="module")
-def server():
-    with ServerThread(create_app()) as live:
-        yield live
+@pytest.fixture
+def server(live_server):
+    return live_server
 
 
 def script(server, fault: dict) -> None:
-    server.app.extensions["fakenova"].reset()
+    control(server.app).reset()
     answer = requests.post(server.url + "/_fakenova/scenarios", json={"scenario": {"name": "wire", "rules": [
         {"name": "fault", "when": {"path": "/compute/v2.1"}, "then": {"transport": fault}, "times": "once"}]}})
     assert answer.status_code == 201, answer.text

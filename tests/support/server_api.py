@@ -1,18 +1,17 @@
 """A small client for the server sub-resource tests: one token, one microversion, servers made ACTIVE.
 
 Servers are created through the API with the immediate pace (the default), then put in other states
-straight through the store's atomic ``compute``, the way the control plane sets a state.
+through the store's atomic ``compute`` (the fields the tests set go beyond what the control plane's
+``set_server_state`` can force). Apps come from :func:`support.apps.fresh_app`: shared, reset per test.
 """
 from __future__ import annotations
 
 import dataclasses
 from typing import Any, Optional
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
 from fakenova.domain.states import TaskState, VmState
-from fakenova.settings import Settings
-from helpers import issue_token
+from support.apps import fresh_app
+from support.tokens import issue_token
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 PRIVATE = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6"
@@ -20,7 +19,8 @@ MISSING = "00000000-0000-4000-8000-000000000000"
 
 
 def make_app(**settings: Any):
-    return create_app(Settings(seed=7, **settings), clock=ManualClock())
+    """A shared app reset to the seed data with ``seed=7`` and ``settings``, its clock at 2026-01-01."""
+    return fresh_app(**{"seed": 7, **settings})
 
 
 class Api:

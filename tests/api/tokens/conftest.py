@@ -5,7 +5,7 @@ take precedence over ``tests/api/conftest.py``, whose ``demo``/``admin`` are req
 """
 import pytest
 
-from helpers import issue_token
+from support.tokens import issue_token
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
+from support.apps import control, fresh_app
+
 from fakenova.domain import keypairs as keypair_domain
 from fakenova.microversions import V, all_versions
-from fakenova.settings import Settings
 
 from support.nova_reference import needs_shared, schema_errors
 
@@ -36,7 +35,7 @@ SAMPLE_FINGERPRINT = "1e:2c:9b:56:79:4b:45:77:f9:ca:7a:98:2c:b0:d5:3c"
 
 @pytest.fixture
 def app():
-    return create_app(Settings(seed=7), clock=ManualClock())
+    return fresh_app(seed=7)
 
 
 def call(client, method: str, path: str, token: str, version: Optional[str] = None, **kwargs: Any):
@@ -307,8 +306,8 @@ def test_duplicate_keypair_is_409(client, demo, alt):
     assert create_keypair(client, alt, name="k1", public_key=SAMPLE_KEY).status_code == 200  # per user
 
 
-def test_keypair_quota_is_403(client, store, demo):
-    store.put("quota", DEMO_PROJECT, {"key_pairs": 1})
+def test_keypair_quota_is_403(client, demo):
+    control(client.application).seed({"quotas": {"demo": {"key_pairs": 1}}})
     assert create_keypair(client, demo, name="one", public_key=SAMPLE_KEY).status_code == 200
     response = create_keypair(client, demo, name="two", public_key="garbage")
     assert fault(response) == {"forbidden": {"code": 403, "message": "Quota exceeded, too many key pairs."}}
@@ -443,9 +442,9 @@ def boot(client, token: str, flavor: str = "2") -> str:
     return response.get_json()["server"]["id"]
 
 
-def test_limits_count_usage_and_follow_quotas(client, store, demo, admin):
+def test_limits_count_usage_and_follow_quotas(client, demo, admin):
     boot(client, demo)
-    store.put("quota", DEMO_PROJECT, {"instances": 3})
+    control(client.application).seed({"quotas": {"demo": {"instances": 3}}})
     absolute = call(client, "GET", "/limits", demo, "2.57").get_json()["limits"]["absolute"]
     assert (absolute["totalInstancesUsed"], absolute["totalCoresUsed"], absolute["totalRAMUsed"]) == (1, 1, 2048)
     assert absolute["maxTotalInstances"] == 3

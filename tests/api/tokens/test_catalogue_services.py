@@ -10,11 +10,10 @@ from typing import Any, Optional
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
-from fakenova.settings import Settings
+from support.apps import fresh_app
 
-from helpers import auth_headers, issue_token
+
+from support.tokens import auth_headers, issue_token
 
 CIRROS = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 PRIVATE_NET = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6"
@@ -27,7 +26,7 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 @pytest.fixture
 def app():
-    return create_app(Settings(seed=3), clock=ManualClock())
+    return fresh_app(seed=3)
 
 
 def get(client, path: str, token: Optional[str] = None):

@@ -11,10 +11,9 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
+from support.apps import fresh_app
+
 from fakenova.domain.floating_ips import ROUTER_ID
-from fakenova.settings import Settings
 
 CIRROS = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 PRIVATE_NET = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6"
@@ -34,7 +33,7 @@ FIP_KEYS = {"id", "tenant_id", "project_id", "floating_ip_address", "floating_ne
 
 @pytest.fixture
 def app():
-    return create_app(Settings(seed=5), clock=ManualClock())
+    return fresh_app(seed=5)
 
 
 # --- helpers --------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Test helpers shared across the suite: tokens without a Keystone round trip, and request headers.
+"""Tokens without a Keystone round trip, and request headers for them.
 
 ``issue_token`` writes a token record straight into the app's store, following the contract of
 ``fakenova/domain/identity.py`` (``user_id``, ``user_name``, ``project_id``, ``project_name``, ``roles``,
