@@ -5,11 +5,9 @@ from typing import Any, Dict
 
 import pytest
 
-from fakenova import create_app
-from fakenova.clock import ManualClock
-from fakenova.settings import Settings
 from fakenova.ui import ROUTES
-from helpers import auth_headers
+from support.apps import fresh_app
+from support.tokens import auth_headers
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 HOSTILE = '<script>alert("x")</script>&<img src=x onerror=alert(1)>'
@@ -18,7 +16,7 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 
 @pytest.fixture
 def app():
-    return create_app(Settings(seed=3), clock=ManualClock())
+    return fresh_app(seed=3)
 
 
 @pytest.fixture
