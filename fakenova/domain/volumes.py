@@ -81,7 +81,8 @@ def _holders(runtime: Any, now: float, volume_id: str) -> List[Tuple[Server, boo
     for server in runtime.store.list("server"):
         if any(held == volume_id for held, _ in server.volumes_attached):
             server = runtime.store.compute("server", server.id,
-                                           lambda s: compute.settle(runtime, s, now, observed=False))
+                                           lambda s: compute.settle(runtime, s, now, observed=False),
+                                           touches=compute.SETTLE_WRITES)
             found.extend((server, delete) for held, delete in server.volumes_attached if held == volume_id)
     return found
 

@@ -82,4 +82,4 @@ def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Se
             raise errors.InstanceNotFound(uuid=server_id)
         return change(compute.settle(runtime, current, ctx.now, observed=False))  # type: ignore[arg-type]
 
-    return runtime.store.compute("server", server_id, apply)
+    return runtime.store.compute("server", server_id, apply, touches=compute.SETTLE_WRITES)
