@@ -75,7 +75,7 @@ def before_request() -> None:
     Runs on every request, so it reads the WSGI environ and the request-global object directly rather than
     through Flask's proxies and werkzeug's header views (each proxy access costs a context lookup).
     """
-    app, req, state = current_app._get_current_object(), request._get_current_object(), g._get_current_object()
+    app, req, state = current_app._get_current_object(), request._get_current_object(), g._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
     environ = req.environ
     rt = app.extensions["fakenova"]
     request_id = state.fakenova_request_id = rt.ids.request_id()
@@ -124,7 +124,7 @@ def after_request(response: Response) -> Response:
 
 
 def _journal(state: object, response: Response) -> None:
-    req = request._get_current_object()
+    req = request._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
     ctx = getattr(state, "fakenova_ctx", None)
     version = getattr(state, "fakenova_version", None)
     entry = {

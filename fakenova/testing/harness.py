@@ -45,7 +45,7 @@ class _Remote:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
-            fault = next(iter(json.loads(exc.read() or b"{}").values()), {})
+            fault: Dict[str, Any] = next(iter(json.loads(exc.read() or b"{}").values()), {})
             error = FakeNovaError(fault.get("message", str(exc)))
             error.code = exc.code
             raise error from None
@@ -163,7 +163,8 @@ class Journal:
     def verdicts(self, rule: str) -> List[Dict[str, Any]]:
         """Every journalled verdict for ``rule`` (``scenario/rule`` or just the rule's name), oldest first."""
         return [dict(verdict, method=entry["method"], path=entry["path"]) for entry in self.entries()
-                for verdict in entry.get("rules", ()) if verdict["rule"] == rule or verdict["rule"].endswith("/" + rule)]
+                for verdict in entry.get("rules", ())
+                if verdict["rule"] == rule or verdict["rule"].endswith("/" + rule)]
 
     def errors(self) -> List[Dict[str, Any]]:
         """Requests that ended in an unexpected server error (with its traceback)."""
