@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
@@ -20,6 +20,9 @@ from ..settings import MAX_REQUEST_BODY
 from . import faults, negotiation
 from .http import base_url
 from .routing import route_of
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 #: services whose requests scenario rules never see (the control plane, the root index)
 _UNSCRIPTED = ("control", "root")
@@ -77,7 +80,7 @@ def before_request() -> None:
     """
     app, req, state = current_app._get_current_object(), request._get_current_object(), g._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
     environ = req.environ
-    rt = app.extensions["fakenova"]
+    rt: Runtime = app.extensions["fakenova"]
     request_id = state.fakenova_request_id = rt.ids.request_id()
     service = state.fakenova_service = service_for(req.path)
     _check_size(environ)

@@ -178,7 +178,7 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
                        updated_at=ctx.now)
 
     with store.atomically():
-        server = resource_guards.edit(runtime, ctx, server_id, change)
+        server = resource_guards.edit(runtime, ctx, server_id, change, touches=(KIND,))
     offloaded = server.vm_state is VmState.SHELVED_OFFLOADED
     instance_actions.record(store, ctx, server_id, "attach_volume", host=server.host,
                             events=["api_attach_volume" if offloaded else "compute_attach_volume"])
@@ -203,7 +203,7 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, *,
         return evolve(server, volumes_attached=kept, updated_at=ctx.now)
 
     with store.atomically():
-        server = resource_guards.edit(runtime, ctx, server_id, change)
+        server = resource_guards.edit(runtime, ctx, server_id, change, touches=(KIND,))
     event = "api_detach_volume" if server.vm_state is VmState.SHELVED_OFFLOADED else "compute_detach_volume"
     instance_actions.record(store, ctx, server_id, "detach_volume", host=server.host, events=[event])
 
