@@ -16,6 +16,7 @@ from .settings import Settings
 from .store import Store, open_store
 
 if TYPE_CHECKING:
+    from .domain import ports
     from .scenario.engine import ScenarioEngine
 
 
@@ -75,3 +76,8 @@ class Runtime:
             self.clock.reset()
         self.ids.reseed(self.settings.seed)
         load_seed(self)
+
+
+if TYPE_CHECKING:  # mypy proves the concrete runtime is what the domain's port asks for
+    def _is_a_port(runtime: Runtime) -> ports.Runtime:
+        return runtime
