@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 PACKAGING := setup.cfg pyproject.toml
 
-.PHONY: venv install install-test install-bench install-peers install-tempest run test bench conformance clean
+.PHONY: venv install install-test install-bench install-peers install-lint install-tempest run test lint typecheck bench \
+	conformance clean
 
 venv: $(PY)
 
@@ -38,11 +39,24 @@ $(VENV)/.installed-peers: $(PACKAGING) | $(PY)
 
 install-peers: $(VENV)/.installed-peers
 
+# ruff and mypy (extra "lint"); their settings live in pyproject.toml ([tool.ruff]) and setup.cfg ([mypy])
+$(VENV)/.installed-lint: $(PACKAGING) | $(PY)
+	$(PIP) install -e '.[lint]'
+	touch $@ $(VENV)/.installed
+
+install-lint: $(VENV)/.installed-lint
+
 run: install
 	$(VENV)/bin/fakenova serve --host 127.0.0.1 --port 8774
 
 test: install-test
 	$(PY) -m pytest
+
+lint: install-lint
+	$(VENV)/bin/ruff check fakenova tests bench
+
+typecheck: install-lint
+	$(VENV)/bin/mypy
 
 # `make bench PEERS=1` also runs the API benchmark's rows against moto_server's EC2 API, side by side
 bench: install-test install-bench $(if $(PEERS),install-peers)

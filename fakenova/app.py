@@ -4,7 +4,7 @@ Nothing here is module-level state; every call returns an independent app (tests
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from flask import Flask, Response, redirect, request
 from flask.sessions import NullSession, SessionInterface
@@ -17,7 +17,6 @@ from .clock import Clock
 from .control import control_blueprint
 from .runtime import Runtime
 from .scenario import http as scenario_http
-from .scenario.engine import ScenarioEngine
 from .settings import Settings
 from .store import Store
 from .ui import HOME, ui_blueprint, wants_html
@@ -56,7 +55,7 @@ class _Flask(Flask):
 
     session_interface = _NoSessions()
 
-    def ensure_sync(self, func):  # type: ignore[no-untyped-def]
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         return func
 
 
@@ -71,8 +70,6 @@ def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = 
     .. versionadded:: 0.1
     """
     runtime = Runtime.build(settings, store=store, clock=clock)
-    runtime.engine = ScenarioEngine(runtime)
-    runtime.chooser = runtime.engine.choose
     app = _Flask("fakenova")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_rule_class = LazyBuildRule

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import sys
-from typing import Any, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Optional, Tuple
 
 import click
 
@@ -17,6 +17,9 @@ from . import allocator
 from .serving import DEFAULT_THREADS, format_url, run_server
 from .settings import Settings, parse_setting
 from .version_history import HISTORY
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 #: allocations between young-generation collections while serving (CPython's default is 700)
 GC_YOUNG_THRESHOLD = 20_000
@@ -121,7 +124,7 @@ def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
     logger.info("stopped")
 
 
-def _load_scenarios(app: Any, scenarios: Tuple[str, ...]) -> None:
+def _load_scenarios(app: Flask, scenarios: Tuple[str, ...]) -> None:
     """Load ``--scenario`` values into a new app; delays in canned responses really wait when serving."""
     from . import operations
     from .domain.errors import FakeNovaError

@@ -7,13 +7,29 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Optional, Protocol
+from typing import Optional, Protocol, runtime_checkable
 
 
 class Clock(Protocol):
     """Anything with ``now()`` returning seconds since the epoch (UTC)."""
 
     def now(self) -> float: ...
+
+
+@runtime_checkable
+class AdvancingClock(Clock, Protocol):
+    """A clock the control plane can move forward (``ManualClock``, ``OffsetClock``)."""
+
+    def advance(self, seconds: float) -> float: ...
+
+
+@runtime_checkable
+class FreezingClock(Clock, Protocol):
+    """A clock the control plane can stop and restart (``OffsetClock``)."""
+
+    def freeze(self) -> None: ...
+
+    def unfreeze(self) -> None: ...
 
 
 class SystemClock:

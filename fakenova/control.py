@@ -113,7 +113,7 @@ def clear_journal() -> Response:
     return json_response(operations.clear_journal(runtime()))
 
 
-_OPEN = dict(public=True, negotiates=False)
+_OPEN: Dict[str, Any] = dict(public=True, negotiates=False)
 
 ROUTES = (
     Route("GET", "", describe, **_OPEN),

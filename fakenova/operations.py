@@ -6,21 +6,26 @@ JSON-shaped, so the two paths cannot drift apart. Invalid input raises the decla
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, TypeVar, Union
 
+from .clock import AdvancingClock, FreezingClock
 from .domain import errors
 from .domain.lifecycle import engine as lifecycle
 from .domain.models import Server
 from .domain.states import derive_status
+from .runtime import Runtime
 from .settings import parse_setting
 from .views.common import isotime
+
+if TYPE_CHECKING:
+    from .scenario.engine import ScenarioEngine
 
 #: settings a reset may override for the next test (the pytest marker's keys)
 RESET_SETTINGS = ("min_version", "max_version", "pace", "seed", "reclaim_instance_interval",
                   "enable_instance_password", "token_ttl", "max_limit")
 
 
-def _engine(runtime: Any) -> Any:
+def _engine(runtime: Runtime) -> ScenarioEngine:
     return runtime.engine
 
 
@@ -35,7 +40,8 @@ def _typed(name: str, value: Any) -> Any:
         raise errors.BadRequest(f"Invalid value for setting {name}: {exc}") from None
 
 
-def reset(runtime: Any, project: Optional[str] = None, settings: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+def reset(runtime: Runtime, project: Optional[str] = None,
+          settings: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Back to the seed data with no scenario loaded, the clock at system time and the journal empty.
 
     :param project: reset only this project (id or name): its servers and quota overrides go, the rest stays.
@@ -52,7 +58,7 @@ def reset(runtime: Any, project: Optional[str] = None, settings: Optional[Mappin
     return {"reset": "all", "settings": {name: str(value) for name, value in overrides.items()}}
 
 
-def _reset_project(runtime: Any, project: str) -> Dict[str, Any]:
+def _reset_project(runtime: Runtime, project: str) -> Dict[str, Any]:
     store = runtime.store
     record = next((p for p in store.list("project") if project in (p["id"], p["name"])), None)
     if record is None:
@@ -65,7 +71,7 @@ def _reset_project(runtime: Any, project: str) -> Dict[str, Any]:
     return {"reset": record["id"], "servers_removed": len(servers)}
 
 
-def seed(runtime: Any, data: Mapping[str, Any]) -> Dict[str, Any]:
+def seed(runtime: Runtime, data: Mapping[str, Any]) -> Dict[str, Any]:
     """Add seed data (the ``seed`` section of a scenario file) without loading a scenario."""
     from .scenario import loader
     from .scenario.seeding import apply_seed
@@ -76,7 +82,10 @@ def seed(runtime: Any, data: Mapping[str, Any]) -> Dict[str, Any]:
     return {"seeded": sorted(data)}
 
 
-def _checked(build: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def _checked(build: Callable[[], _T]) -> _T:
     from .scenario.loader import ScenarioError
 
     try:
@@ -85,7 +94,7 @@ def _checked(build: Any) -> Any:
         raise errors.BadRequest(str(exc)) from None
 
 
-def load_scenario(runtime: Any, source: Union[str, Mapping[str, Any]]) -> Dict[str, Any]:
+def load_scenario(runtime: Runtime, source: Union[str, Mapping[str, Any]]) -> Dict[str, Any]:
     """Load a bundled scenario by name, a file by path, or an inline document; returns its description."""
     from .scenario import loader
 
@@ -99,7 +108,7 @@ def load_scenario(runtime: Any, source: Union[str, Mapping[str, Any]]) -> Dict[s
     return next(item for item in scenarios(runtime) if item["name"] == scenario.name)
 
 
-def unload_scenario(runtime: Any, name: Optional[str] = None) -> Dict[str, Any]:
+def unload_scenario(runtime: Runtime, name: Optional[str] = None) -> Dict[str, Any]:
     """Unload one scenario (404 when it is not loaded), or all of them when ``name`` is None."""
     unloaded = _engine(runtime).unload(name)
     if name is not None and not unloaded:
@@ -107,30 +116,32 @@ def unload_scenario(runtime: Any, name: Optional[str] = None) -> Dict[str, Any]:
     return {"unloaded": unloaded}
 
 
-def scenarios(runtime: Any) -> List[Dict[str, Any]]:
+def scenarios(runtime: Runtime) -> List[Dict[str, Any]]:
     """Loaded scenarios with each rule's effect, times and hit count."""
     return _engine(runtime).describe()
 
 
-def clock(runtime: Any) -> Dict[str, Any]:
+def clock(runtime: Runtime) -> Dict[str, Any]:
     """The fake cloud's time, and whether it is frozen."""
     now = runtime.clock.now()
     return {"now": isotime(now), "epoch": now, "frozen": bool(getattr(runtime.clock, "frozen", True))}
 
 
-def advance_clock(runtime: Any, seconds: Any) -> Dict[str, Any]:
+def advance_clock(runtime: Runtime, seconds: Any) -> Dict[str, Any]:
     """Move time forward by ``seconds`` (tokens expire, paces move, soft-deleted servers are reclaimed)."""
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
         raise errors.BadRequest("advance must be a number of seconds >= 0")
+    if not isinstance(runtime.clock, AdvancingClock):
+        raise errors.Conflict("This clock cannot be advanced.")
     runtime.clock.advance(float(seconds))
     return clock(runtime)
 
 
-def freeze_clock(runtime: Any, frozen: bool) -> Dict[str, Any]:
+def freeze_clock(runtime: Runtime, frozen: bool) -> Dict[str, Any]:
     """Stop (or restart) the clock; a ManualClock is always frozen."""
     if not isinstance(frozen, bool):
         raise errors.BadRequest("freeze must be true or false")
-    if hasattr(runtime.clock, "freeze"):
+    if isinstance(runtime.clock, FreezingClock):
         runtime.clock.freeze() if frozen else runtime.clock.unfreeze()
     elif not frozen:
         raise errors.Conflict("This clock only moves when advanced.")
@@ -148,13 +159,13 @@ def summary(server: Server) -> Dict[str, Any]:
             "fault": {"code": fault.code, "message": fault.message, "details": fault.details} if fault else None}
 
 
-def servers(runtime: Any, project: Optional[str] = None) -> List[Dict[str, Any]]:
+def servers(runtime: Runtime, project: Optional[str] = None) -> List[Dict[str, Any]]:
     """Every server that is not deleted (of one project id when given), oldest first."""
     found = runtime.store.list("server", project) if project else runtime.store.list("server")
     return [summary(server) for server in found if not server.deleted]
 
 
-def set_server_state(runtime: Any, server_id: str, data: Mapping[str, Any]) -> Dict[str, Any]:
+def set_server_state(runtime: Runtime, server_id: str, data: Mapping[str, Any]) -> Dict[str, Any]:
     """Force a server's vm_state, task_state, power_state, fault and lock (checked like a scenario's)."""
     from .scenario.loader import Resolver
     from .scenario.seeding import pin_server
@@ -170,7 +181,7 @@ def set_server_state(runtime: Any, server_id: str, data: Mapping[str, Any]) -> D
     return summary(pin_server(runtime, server_id, pin, locked=bool(locked) if locked is not None else None))
 
 
-def step_server(runtime: Any, server_id: str) -> Dict[str, Any]:
+def step_server(runtime: Runtime, server_id: str) -> Dict[str, Any]:
     """Move a server one step along its action (how a ``manual`` pace advances)."""
     now = runtime.clock.now()
 
@@ -182,17 +193,17 @@ def step_server(runtime: Any, server_id: str) -> Dict[str, Any]:
     return summary(runtime.store.compute("server", server_id, step))
 
 
-def journal(runtime: Any) -> List[Dict[str, Any]]:
+def journal(runtime: Runtime) -> List[Dict[str, Any]]:
     """Every API request since the last reset or clear, oldest first, with the rule verdicts."""
     return list(runtime.store.journal())
 
 
-def clear_journal(runtime: Any) -> Dict[str, Any]:
+def clear_journal(runtime: Runtime) -> Dict[str, Any]:
     runtime.store.journal_clear()
     return {"cleared": True}
 
 
-def health(runtime: Any) -> Dict[str, Any]:
+def health(runtime: Runtime) -> Dict[str, Any]:
     """Liveness, what is advertised, and how many requests ended in an unexpected server error."""
     settings = runtime.settings
     return {"status": "ok", "min_version": str(settings.min_version), "max_version": str(settings.max_version),

@@ -5,48 +5,61 @@ There is exactly one Runtime per app (kept in ``app.extensions["fakenova"]``); n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .clock import Clock, OffsetClock
+from .domain.context import RequestContext
 from .domain.lifecycle.engine import Action, Choice
+from .domain.models import Server
 from .ids import IdFactory
 from .settings import Settings
 from .store import Store, open_store
 
+if TYPE_CHECKING:
+    from .domain import ports
+    from .scenario.engine import ScenarioEngine
+
 
 @dataclass
 class Runtime:
-    """Everything a request handler or control operation needs besides the request itself."""
+    """Everything a request handler or control operation needs besides the request itself.
+
+    It is the one implementation of the domain's :class:`~fakenova.domain.ports.Runtime`; build it with
+    :meth:`build`, which also builds its scenario engine.
+    """
 
     settings: Settings
     store: Store
     clock: Clock
     ids: IdFactory
-    #: decides pace and outcome when an action starts; scenarios replace it, the default follows settings
-    chooser: Optional[Callable[[Action, Any, Any], Choice]] = field(default=None)
-    #: the scenario engine (``fakenova.scenario.engine.ScenarioEngine``), installed by ``create_app``
-    engine: Any = field(default=None)
+    #: the loaded scenarios; the :class:`~fakenova.domain.ports.Chooser` of every action's pace and outcome
+    #: (it follows the settings' paces until a scenario says otherwise). Built by :meth:`build`, which hands
+    #: it this runtime: the engine keeps its hit counts in the store and overlays scenario settings here.
+    engine: ScenarioEngine = field(init=False, repr=False)
     #: the settings the app was built with, and those the last reset chose (they plus its overrides);
     #: loaded scenarios layer their api range, config and paces on top of ``reset_settings``
     initial_settings: Optional[Settings] = field(default=None)
     reset_settings: Optional[Settings] = field(default=None)
 
-    def choose(self, action: Action, server: Any, ctx: Any) -> Choice:
+    def choose(self, action: Action, server: Server, ctx: RequestContext) -> Choice:
         """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""
-        if self.chooser is not None:
-            return self.chooser(action, server, ctx)
-        return Choice(pace=self.settings.pace_for(action.value))
+        return self.engine.choose(action, server, ctx)
 
     @classmethod
     def build(cls, settings: Optional[Settings] = None, *, store: Optional[Store] = None,
               clock: Optional[Clock] = None) -> "Runtime":
-        """Assemble a runtime from settings, opening the store and clock they name unless given."""
+        """Assemble a runtime from settings, opening the store and clock they name unless given, and its
+        scenario engine."""
+        from .scenario.engine import ScenarioEngine  # late: scenarios read YAML, the runtime's users need not
+
         settings = settings or Settings()
-        return cls(settings=settings,
-                   store=store if store is not None else open_store(settings.store_url,
-                                                                    journal_limit=settings.journal_limit),
-                   clock=clock if clock is not None else OffsetClock(),
-                   ids=IdFactory(settings.seed))
+        runtime = cls(settings=settings,
+                      store=store if store is not None else open_store(settings.store_url,
+                                                                       journal_limit=settings.journal_limit),
+                      clock=clock if clock is not None else OffsetClock(),
+                      ids=IdFactory(settings.seed))
+        runtime.engine = ScenarioEngine(runtime)
+        return runtime
 
     def reset(self, **overrides: Any) -> None:
         """Forget all state, restart the id sequence and load the seed data again.
@@ -63,3 +76,8 @@ class Runtime:
             self.clock.reset()
         self.ids.reseed(self.settings.seed)
         load_seed(self)
+
+
+if TYPE_CHECKING:  # mypy proves the concrete runtime is what the domain's port asks for
+    def _is_a_port(runtime: Runtime) -> ports.Runtime:
+        return runtime

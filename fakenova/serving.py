@@ -14,7 +14,11 @@ import logging
 import signal
 import socket
 import threading
-from typing import Any, Callable, Dict, List, Optional, Type
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Type
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+    from flask import Flask
 
 logger = logging.getLogger("fakenova.serving")
 
@@ -55,7 +59,7 @@ def _bind(host: str, port: int) -> socket.socket:
 class _Waitress:
     """waitress: one asyncore loop for all sockets plus a pool of worker threads."""
 
-    def __init__(self, app: Any, host: str, port: int, threads: int) -> None:
+    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int) -> None:
         from waitress.server import create_server
 
         # Our own socket: waitress would open one per address of a name like "localhost", each with its own
@@ -82,7 +86,7 @@ class _Waitress:
 class _Cheroot:
     """cheroot (CherryPy's server): a selector-based connection manager plus a pool of worker threads."""
 
-    def __init__(self, app: Any, host: str, port: int, threads: int) -> None:
+    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int) -> None:
         from cheroot.wsgi import Server
 
         self._server = Server((host, port), app, numthreads=threads, shutdown_timeout=5)
@@ -102,7 +106,7 @@ class _Cheroot:
 class _Werkzeug:
     """werkzeug's development server, threaded (Flask's own): a thread per connection, no keep-alive."""
 
-    def __init__(self, app: Any, host: str, port: int, threads: int) -> None:
+    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int) -> None:
         from werkzeug.serving import WSGIRequestHandler, make_server
 
         class QuietHandler(WSGIRequestHandler):
@@ -141,7 +145,7 @@ class ServerThread:
     .. versionadded:: 0.1
     """
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS,
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS,
                  backend: str = DEFAULT_BACKEND) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown server backend {backend!r}; choose from {', '.join(BACKENDS)}")
@@ -199,7 +203,7 @@ class ServerThread:
         self.shutdown()
 
 
-def run_server(app: Any, host: str = "127.0.0.1", port: int = 8774, threads: int = DEFAULT_THREADS,
+def run_server(app: Flask, host: str = "127.0.0.1", port: int = 8774, threads: int = DEFAULT_THREADS,
                ready_callback: Optional[Callable[[str], None]] = None, *, backend: str = DEFAULT_BACKEND,
                stop: Optional[threading.Event] = None, handle_signals: bool = True) -> None:
     """Serve ``app`` until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly and return.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from .domain.pace import Immediate, Pace, parse_pace
 from .domain.quotas import check_limits, parse_quota
@@ -93,7 +93,7 @@ class Settings:
 
 def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
-    parsers = {
+    parsers: Dict[str, Callable[[str], Any]] = {
         "port": int, "seed": int, "max_limit": int, "deleted_retention": int, "journal_limit": int,
         "token_ttl": float, "reclaim_instance_interval": float,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,

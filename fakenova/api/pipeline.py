@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
@@ -20,6 +20,9 @@ from ..settings import MAX_REQUEST_BODY
 from . import faults, negotiation
 from .http import base_url
 from .routing import route_of
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 #: services whose requests scenario rules never see (the control plane, the root index)
 _UNSCRIPTED = ("control", "root")
@@ -75,9 +78,9 @@ def before_request() -> None:
     Runs on every request, so it reads the WSGI environ and the request-global object directly rather than
     through Flask's proxies and werkzeug's header views (each proxy access costs a context lookup).
     """
-    app, req, state = current_app._get_current_object(), request._get_current_object(), g._get_current_object()
+    app, req, state = current_app._get_current_object(), request._get_current_object(), g._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
     environ = req.environ
-    rt = app.extensions["fakenova"]
+    rt: Runtime = app.extensions["fakenova"]
     request_id = state.fakenova_request_id = rt.ids.request_id()
     service = state.fakenova_service = service_for(req.path)
     _check_size(environ)
@@ -124,7 +127,7 @@ def after_request(response: Response) -> Response:
 
 
 def _journal(state: object, response: Response) -> None:
-    req = request._get_current_object()
+    req = request._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
     ctx = getattr(state, "fakenova_ctx", None)
     version = getattr(state, "fakenova_version", None)
     entry = {

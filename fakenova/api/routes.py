@@ -9,8 +9,23 @@ from typing import List
 
 from flask import Blueprint
 
-from .compute import (actions, consoles, flavors, images, instance_actions, keypairs, limits, quota_sets,
-                      server_extras, server_metadata, server_ports, servers, versions, volume_attachments, zones)
+from .compute import (
+    actions,
+    consoles,
+    flavors,
+    images,
+    instance_actions,
+    keypairs,
+    limits,
+    quota_sets,
+    server_extras,
+    server_metadata,
+    server_ports,
+    servers,
+    versions,
+    volume_attachments,
+    zones,
+)
 from .identity import tokens
 from .image import images as glance
 from .network import floating_ips, networks
@@ -36,7 +51,8 @@ COMPUTE_ROUTES = (
 
 def blueprints() -> List[Blueprint]:
     """All blueprints of the app, compute last so its catch-all project prefix cannot shadow others."""
-    compute_root = blueprint("compute_root", "/compute", (Route("GET", "/", versions.root, public=True, negotiates=False),))
+    compute_root = blueprint("compute_root", "/compute",
+                             (Route("GET", "/", versions.root, public=True, negotiates=False),))
     v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
     compute = blueprint("compute", "/compute/v2.1", COMPUTE_ROUTES, ("", "/<project_id>"),
                         checks_project=True)

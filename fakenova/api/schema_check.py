@@ -15,7 +15,7 @@ every table's schemas to the same verdicts as jsonschema over a corpus of valid 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Sized, Tuple, Type
 
 Check = Callable[[Any], bool]
 Schema = Mapping[str, Any]
@@ -158,7 +158,7 @@ def _items(compiler: Compiler, argument: Any, schema: Schema) -> Check:
     return lambda value: not isinstance(value, list) or all(each(item) for item in value)
 
 
-def _sized(kind: type, compare: Callable[[int, int], bool]) -> Callable[[Compiler, Any, Schema], Check]:
+def _sized(kind: Type[Sized], compare: Callable[[int, int], bool]) -> Callable[[Compiler, Any, Schema], Check]:
     def build(compiler: Compiler, argument: Any, schema: Schema) -> Check:
         return lambda value: not isinstance(value, kind) or compare(len(value), argument)
     return build

@@ -30,7 +30,7 @@ def _server(runtime: Any, ctx: RequestContext, server_id: str) -> Any:
         return current if current is None or current.deleted else compute.settle(runtime, current, ctx.now,
                                                                                   observed=False)
 
-    server = runtime.store.compute("server", server_id, look)
+    server = runtime.store.compute("server", server_id, look, touches=compute.SETTLE_WRITES)
     deleted_ok = ctx.version >= V("2.21")
     if server is None or (server.deleted and not deleted_ok) or not (
             ctx.is_admin or server.project_id == ctx.project_id):

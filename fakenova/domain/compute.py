@@ -11,6 +11,7 @@ from . import errors, instance_actions
 from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
 from .models import Server, evolve
+from .ports import CHOOSER_WRITES
 from .states import VmState
 
 #: PUT /servers/{id} body key -> Server attribute (schema validation already limits keys per version)
@@ -18,6 +19,11 @@ UPDATE_FIELDS: Mapping[str, str] = {
     "name": "name", "description": "description", "accessIPv4": "access_ipv4",
     "accessIPv6": "access_ipv6", "OS-DCF:diskConfig": "disk_config", "hostname": "hostname",
 }
+
+#: what a compute function calling :func:`settle` may write besides its server, and one calling
+#: :func:`begin_action` (the chooser counts scenario hits); see ``Store.compute``'s ``touches``
+SETTLE_WRITES = finishing.WRITES
+ACTION_WRITES = finishing.WRITES + CHOOSER_WRITES
 
 
 def _visible(server: Optional[Server], ctx: RequestContext) -> bool:
@@ -46,7 +52,7 @@ def observe(runtime: Any, ctx: RequestContext, server_id: str, *, observed: bool
             return current
         return settle(runtime, current, ctx.now, observed=observed)  # type: ignore[arg-type]
 
-    server = runtime.store.compute("server", server_id, look)
+    server = runtime.store.compute("server", server_id, look, touches=SETTLE_WRITES)
     if not _visible(server, ctx) or server.deleted:
         raise errors.InstanceNotFound(uuid=server_id)
     return server
@@ -68,7 +74,7 @@ def update_server(runtime: Any, ctx: RequestContext, server_id: str, changes: Ma
             fields["pinned_availability_zone"] = _pin(server, changes["pinned_availability_zone"])
         return evolve(server, updated_at=ctx.now, **fields)
 
-    return runtime.store.compute("server", server_id, apply)
+    return runtime.store.compute("server", server_id, apply, touches=SETTLE_WRITES)
 
 
 def _pin(server: Server, requested: Optional[str]) -> Optional[str]:
@@ -100,5 +106,5 @@ def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
         action = lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
         return begin_action(runtime, ctx, server, action)
 
-    server = runtime.store.compute("server", server_id, start)
+    server = runtime.store.compute("server", server_id, start, touches=ACTION_WRITES)
     instance_actions.record(runtime.store, ctx, server_id, "delete", host=server.host)

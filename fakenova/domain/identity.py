@@ -8,6 +8,7 @@ from typing import Any, Mapping, Optional
 
 from . import errors
 from .context import Identity
+from .ports import Store
 
 
 def identity_from_token_record(record: Mapping[str, Any]) -> Identity:
@@ -18,7 +19,7 @@ def identity_from_token_record(record: Mapping[str, Any]) -> Identity:
                     roles=tuple(record.get("roles", ())), domain_id=record.get("domain_id", "default"))
 
 
-def validate_token(store: Any, token: Optional[str], now: float) -> Mapping[str, Any]:
+def validate_token(store: Store, token: Optional[str], now: float) -> Mapping[str, Any]:
     """The stored record of a live token; raise :class:`errors.Unauthorized` when missing or expired.
 
     :param store: the runtime's store (tokens are kind ``token``).

@@ -19,6 +19,7 @@ import textwrap
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from . import errors
+from .ports import Store
 
 KIND = "keypair"
 RandomBytes = Callable[[int], bytes]
@@ -211,7 +212,7 @@ def generate(key_type: str, random_bytes: RandomBytes, common_name: str, now: fl
 # --- use cases --------------------------------------------------------------------------------------
 
 
-def list_keypairs(store: Any, user_id: str, limit: Optional[int] = None,
+def list_keypairs(store: Store, user_id: str, limit: Optional[int] = None,
                   marker: Optional[str] = None) -> List[Keypair]:
     """One user's key pairs ordered by name; after ``marker`` (a name) and at most ``limit`` when given."""
     pairs = sorted(store.list(KIND, user_id), key=lambda pair: pair["name"])
@@ -222,7 +223,7 @@ def list_keypairs(store: Any, user_id: str, limit: Optional[int] = None,
     return pairs if limit is None else pairs[:limit]
 
 
-def get_keypair(store: Any, user_id: str, name: str) -> Keypair:
+def get_keypair(store: Store, user_id: str, name: str) -> Keypair:
     """One key pair, or 404 ``Keypair <name> not found for user <user_id>``."""
     pair = store.get(KIND, record_key(user_id, name))
     if pair is None:
@@ -230,13 +231,13 @@ def get_keypair(store: Any, user_id: str, name: str) -> Keypair:
     return pair
 
 
-def delete_keypair(store: Any, user_id: str, name: str) -> None:
+def delete_keypair(store: Store, user_id: str, name: str) -> None:
     """Remove a key pair, or 404."""
     if not store.delete(KIND, record_key(user_id, name)):
         raise KeypairNotFound(name=name, user_id=user_id)
 
 
-def create_keypair(store: Any, *, user_id: str, name: str, key_type: str, public_key: Optional[str],
+def create_keypair(store: Store, *, user_id: str, name: str, key_type: str, public_key: Optional[str],
                    quota: int, now: float,
                    make: Callable[[], Tuple[str, str, str]]) -> Tuple[Keypair, Optional[str]]:
     """Import ``public_key`` or generate a pair with ``make``; return (record, private key or None).

@@ -17,7 +17,7 @@ from ..version_history import at
 from . import errors, retention
 from . import server_filters as filters
 from . import server_sort
-from .compute import settle
+from .compute import SETTLE_WRITES, settle
 from .context import RequestContext
 from .models import Server
 from .states import Status, VmState, status_filter
@@ -172,7 +172,7 @@ def _settle_busy(runtime: Any, ctx: RequestContext, project: Optional[str]) -> N
         if server.transition is None and not reclaims:
             continue  # soft-deleted, but nothing will ever reclaim it
         store.compute(SERVER, server.id, lambda current: current if current is None
-                      else settle(runtime, current, ctx.now, observed=True))
+                      else settle(runtime, current, ctx.now, observed=True), touches=SETTLE_WRITES)
 
 
 def _busy(store: Any, project: Optional[str]) -> Iterable[Server]:

@@ -10,6 +10,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from . import errors, quotas
 from .context import RequestContext
+from .ports import Store
 
 #: Nova shows no usage for these in a detailed quota set, although it enforces them (per user, per group).
 _UNCOUNTED_IN_DETAIL = frozenset({"key_pairs", "server_group_members"})
@@ -33,7 +34,7 @@ class InvalidClassName(errors.BadRequest):
     msg_fmt = "Invalid input received: quota_class_name has more than 255 characters."
 
 
-def verify_project(store: Any, ctx: RequestContext, project_id: str) -> None:
+def verify_project(store: Store, ctx: RequestContext, project_id: str) -> None:
     """Nova asks Keystone, with the caller's token, whether the project exists.
 
     Keystone answers 404 only to someone allowed to see any project (an admin); for anyone else it answers
@@ -43,7 +44,7 @@ def verify_project(store: Any, ctx: RequestContext, project_id: str) -> None:
         raise InvalidProject(project_id=project_id)
 
 
-def detail(store: Any, project_id: str, user_id: Optional[str] = None) -> Dict[str, Dict[str, int]]:
+def detail(store: Store, project_id: str, user_id: Optional[str] = None) -> Dict[str, Dict[str, int]]:
     """``{resource: {"in_use", "limit", "reserved"}}``; reservations no longer exist, so reserved is 0."""
     limits = quotas.quotas_for(store, project_id, user_id)
     used = quotas.usage(store, project_id, user_id)
@@ -64,7 +65,7 @@ def _subtract(first: int, second: int) -> int:
     return UNLIMITED if _unlimited(first) or _unlimited(second) else first - second
 
 
-def settable(store: Any, project_id: str, user_id: Optional[str] = None) -> Dict[str, Dict[str, int]]:
+def settable(store: Store, project_id: str, user_id: Optional[str] = None) -> Dict[str, Dict[str, int]]:
     """``{resource: {"minimum", "maximum"}}`` an update may set (Nova's ``get_settable_quotas``).
 
     A project's limit must cover its usage and the limits already handed out to its users; a user's limit
@@ -98,7 +99,7 @@ def _check_range(resource: str, limit: int, bounds: Mapping[str, int]) -> None:
         raise LimitAboveMaximum(limit=limit, resource=resource, maximum=bounds["maximum"])
 
 
-def update(store: Any, project_id: str, values: Mapping[str, Any], *, user_id: Optional[str] = None,
+def update(store: Store, project_id: str, values: Mapping[str, Any], *, user_id: Optional[str] = None,
            force: bool = False) -> None:
     """Set a project's (or a user's) limits from a schema-valid ``quota_set`` without ``force``.
 
@@ -114,7 +115,7 @@ def update(store: Any, project_id: str, values: Mapping[str, Any], *, user_id: O
         _write(store, project_id, user_id, wanted)
 
 
-def _write(store: Any, project_id: str, user_id: Optional[str], wanted: Mapping[str, int]) -> None:
+def _write(store: Store, project_id: str, user_id: Optional[str], wanted: Mapping[str, int]) -> None:
     if not user_id:
         store.put(quotas.PROJECT, project_id, {**(store.get(quotas.PROJECT, project_id) or {}), **wanted})
         return
@@ -123,7 +124,7 @@ def _write(store: Any, project_id: str, user_id: Optional[str], wanted: Mapping[
               project=project_id)
 
 
-def delete(store: Any, project_id: str, user_id: Optional[str] = None) -> None:
+def delete(store: Store, project_id: str, user_id: Optional[str] = None) -> None:
     """Drop a user's limits, or the project's together with all its users' (Nova's ``destroy_all_by_*``)."""
     with store.atomically():
         everyone = [record["user_id"] for record in quotas.users_with_limits(store, project_id)]
@@ -133,7 +134,7 @@ def delete(store: Any, project_id: str, user_id: Optional[str] = None) -> None:
             store.delete(quotas.PROJECT, project_id)
 
 
-def update_class(store: Any, name: str, values: Mapping[str, Any]) -> Dict[str, int]:
+def update_class(store: Store, name: str, values: Mapping[str, Any]) -> Dict[str, int]:
     """Set a quota class's limits (no usage check, as in Nova) and return the class's limits."""
     if len(name) > 255:
         raise InvalidClassName()

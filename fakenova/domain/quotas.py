@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import compute, errors, retention
+from .ports import Runtime, Store
 from .states import VmState
 
 #: Nova's quota resources in ``nova.quota.QUOTAS`` order (the order of a quota set body), with the
@@ -69,16 +70,16 @@ def parse_quota(text: str) -> Dict[str, int]:
     return check_limits(values)
 
 
-def _stored(store: Any, kind: str, key: str) -> Dict[str, int]:
+def _stored(store: Store, kind: str, key: str) -> Dict[str, int]:
     return dict(store.get(kind, key) or {})
 
 
-def class_quotas(store: Any, name: str) -> Dict[str, int]:
+def class_quotas(store: Store, name: str) -> Dict[str, int]:
     """A quota class's limits over the configured defaults (Nova's ``get_class_quotas``)."""
     return {**DEFAULT_QUOTAS, **_stored(store, *DEFAULTS_KEY), **_stored(store, CLASS, name)}
 
 
-def defaults(store: Any) -> Dict[str, int]:
+def defaults(store: Store) -> Dict[str, int]:
     """What a project without limits of its own gets: the ``default`` class over the configured defaults."""
     return class_quotas(store, DEFAULT_CLASS)
 
@@ -87,18 +88,18 @@ def user_key(project_id: str, user_id: str) -> str:
     return f"{project_id}/{user_id}"
 
 
-def own_user_limits(store: Any, project_id: str, user_id: str) -> Dict[str, int]:
+def own_user_limits(store: Store, project_id: str, user_id: str) -> Dict[str, int]:
     """The limits set for one user of a project (``PUT /os-quota-sets/{project}?user_id=``), possibly none."""
     record = store.get(USER, user_key(project_id, user_id))
     return dict(record["limits"]) if record else {}
 
 
-def users_with_limits(store: Any, project_id: str) -> List[Mapping[str, Any]]:
+def users_with_limits(store: Store, project_id: str) -> List[Mapping[str, Any]]:
     """Every ``{"user_id", "limits"}`` record of a project's per-user limits."""
     return list(store.list(USER, project_id))
 
 
-def quotas_for(store: Any, project_id: str, user_id: Optional[str] = None) -> Dict[str, int]:
+def quotas_for(store: Store, project_id: str, user_id: Optional[str] = None) -> Dict[str, int]:
     """The limits that apply to a project, or to one user in it when ``user_id`` is given."""
     limits = {**defaults(store), **_stored(store, PROJECT, project_id)}
     if user_id:
@@ -110,15 +111,16 @@ def _field(record: Any, name: str) -> Any:
     return record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
 
 
-def usage(store: Any, project_id: str, user_id: Optional[str] = None) -> Dict[str, int]:
+def usage(store: Store, project_id: str, user_id: Optional[str] = None) -> Dict[str, int]:
     """instances, cores, ram and server_groups in use by the project (or by one user in it).
 
     Soft-deleted servers do not count, as in Nova (they are counted again by ``restore``'s check).
     """
     used = dict.fromkeys(COUNTED, 0)
-    if user_id is None and retention.ensure_index(store):
+    index = retention.server_index(store) if user_id is None else None
+    if index is not None:
         # the index keeps the project's running total: a create costs the same at 10 000 servers as at 10
-        totals = store.total(retention.SERVER, "usage", project_id) or (0, 0, 0)
+        totals = index.total(retention.SERVER, "usage", project_id) or (0, 0, 0)
         used["instances"], used["cores"], used["ram"] = totals
     else:
         for server in store.list("server", project_id):
@@ -132,7 +134,7 @@ def usage(store: Any, project_id: str, user_id: Optional[str] = None) -> Dict[st
     return used
 
 
-def settle(runtime: Any, project_id: str, now: float) -> None:
+def settle(runtime: Runtime, project_id: str, now: float) -> None:
     """Advance the project's busy servers as far as their paces allow, before their usage is counted.
 
     Without this a server deleted at the ``immediate`` pace would still count until someone read it. It is
@@ -140,18 +142,20 @@ def settle(runtime: Any, project_id: str, now: float) -> None:
     """
     reclaims = runtime.settings.reclaim_instance_interval > 0
     store = runtime.store
-    if retention.ensure_index(store):  # only the busy servers, not the whole project
-        candidates = [store.get(retention.SERVER, key) for key in store.marked(retention.SERVER, "busy")]
+    index = retention.server_index(store)
+    if index is not None:  # only the busy servers, not the whole project
+        candidates = [store.get(retention.SERVER, key) for key in index.marked(retention.SERVER, "busy")]
         servers = [server for server in candidates if server is not None and server.project_id == project_id]
     else:
         servers = store.list("server", project_id)
     for server in servers:
         if server.transition is not None or (reclaims and server.vm_state == VmState.SOFT_DELETED):
             runtime.store.compute("server", server.id, lambda current: current if current is None
-                                  else compute.settle(runtime, current, now, observed=False))
+                                  else compute.settle(runtime, current, now, observed=False),
+                                  touches=compute.SETTLE_WRITES)
 
 
-def check_metadata_items(store: Any, project_id: str, user_id: Optional[str], count: int) -> None:
+def check_metadata_items(store: Store, project_id: str, user_id: Optional[str], count: int) -> None:
     """403 ``Maximum number of metadata items exceeds <n>`` when ``count`` items are over the quota."""
     allowed = quotas_for(store, project_id, user_id)["metadata_items"]
     if 0 <= allowed < count:
@@ -163,7 +167,7 @@ def check_metadata_items(store: Any, project_id: str, user_id: Optional[str], co
 Scope = Tuple[Dict[str, int], Dict[str, int]]  # (limits, usage)
 
 
-def _scopes(store: Any, project_id: str, user_id: Optional[str]) -> List[Scope]:
+def _scopes(store: Store, project_id: str, user_id: Optional[str]) -> List[Scope]:
     """The project's (limits, usage), then the user's when the user has instance/cores/ram limits of its own.
 
     Nova skips counting per user otherwise: a user's limits default to the project's, and a user cannot use
@@ -200,7 +204,7 @@ def _too_many(overs: List[str], scope: Scope, requested: Mapping[str, str]) -> e
         used=", ".join(str(used[name]) for name in overs), allowed=", ".join(str(limits[name]) for name in overs))
 
 
-def allowed_count(store: Any, project_id: str, flavor: Mapping[str, Any], min_count: int, max_count: int,
+def allowed_count(store: Store, project_id: str, flavor: Mapping[str, Any], min_count: int, max_count: int,
                   *, user_id: Optional[str] = None) -> int:
     """How many servers of ``flavor`` fit, between min and max; 403 with Nova's message if not even min.
 
@@ -224,7 +228,7 @@ def allowed_count(store: Any, project_id: str, flavor: Mapping[str, Any], min_co
     raise _too_many(overs, scope, requested)
 
 
-def check_delta(store: Any, project_id: str, *, user_id: Optional[str] = None, instances: int = 0,
+def check_delta(store: Store, project_id: str, *, user_id: Optional[str] = None, instances: int = 0,
                 cores: int = 0, ram: int = 0) -> None:
     """403 with Nova's message if adding these amounts would exceed a limit (resize, restore, unshelve).
 

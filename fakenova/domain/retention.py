@@ -8,10 +8,11 @@ and ``deleted``, so neither settling nor pruning has to scan every server.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple, cast
 
 from ..store.base import REMOVE, OrderedStore
 from .models import Server
+from .ports import Runtime, Store
 from .states import VmState
 
 SERVER = "server"
@@ -60,22 +61,29 @@ SUMS = {"usage": counted}
 _ORDERED_CLASSES: Dict[type, bool] = {}
 
 
-def ensure_index(store: Any) -> bool:
+def ensure_index(store: Store) -> bool:
     """Define the server index on stores that can keep one (idempotent); False for stores that cannot."""
     ordered = _ORDERED_CLASSES.get(type(store))
     if ordered is None:
         ordered = _ORDERED_CLASSES[type(store)] = isinstance(store, OrderedStore)
     if not ordered:
         return False
-    store.define_order(SERVER, order, MARKS, SUMS)
+    store.define_order(SERVER, order, MARKS, SUMS)  # type: ignore[attr-defined]  # isinstance above, cached
     return True
 
 
-def prune_deleted(runtime: Any) -> int:
+def server_index(store: Store) -> Optional[OrderedStore]:
+    """The store, typed as the :class:`OrderedStore` it is, with the server index defined; None when the
+    store cannot keep one (callers then scan)."""
+    return cast(OrderedStore, store) if ensure_index(store) else None
+
+
+def prune_deleted(runtime: Runtime) -> int:
     """Drop the oldest-deleted servers beyond ``deleted_retention``; returns how many were dropped."""
     store, keep = runtime.store, max(0, runtime.settings.deleted_retention)
-    if ensure_index(store):
-        keys = store.marked(SERVER, "deleted")
+    index = server_index(store)
+    if index is not None:
+        keys = index.marked(SERVER, "deleted")
     else:
         gone = sorted((s for s in store.list(SERVER) if s.deleted), key=lambda s: (s.deleted_at or 0, s.id))
         keys = [server.id for server in gone]

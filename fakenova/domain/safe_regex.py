@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import time
 from typing import Any, Callable, Optional
 
-try:  # Python 3.11 moved the parser; the module is the one re itself uses
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_parse  # type: ignore[no-redef]
+if sys.version_info >= (3, 11):  # Python 3.11 moved the parser; the module is the one re itself uses
+    from re import _parser as sre_parse  # type: ignore[attr-defined]  # not in typeshed
+else:  # pragma: no cover - Python < 3.11
+    import sre_parse
 
 from . import errors
 

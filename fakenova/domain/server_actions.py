@@ -59,7 +59,7 @@ def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,
         return server
 
     with runtime.store.atomically():
-        server = runtime.store.compute("server", server_id, start)
+        server = runtime.store.compute("server", server_id, start, touches=compute.ACTION_WRITES)
     if row.instance_action:
         instance_actions.record(runtime.store, ctx, server_id, row.instance_action, host=server.host)
     return server

@@ -81,7 +81,8 @@ def _holders(runtime: Any, now: float, volume_id: str) -> List[Tuple[Server, boo
     for server in runtime.store.list("server"):
         if any(held == volume_id for held, _ in server.volumes_attached):
             server = runtime.store.compute("server", server.id,
-                                           lambda s: compute.settle(runtime, s, now, observed=False))
+                                           lambda s: compute.settle(runtime, s, now, observed=False),
+                                           touches=compute.SETTLE_WRITES)
             found.extend((server, delete) for held, delete in server.volumes_attached if held == volume_id)
     return found
 
@@ -177,7 +178,7 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
                        updated_at=ctx.now)
 
     with store.atomically():
-        server = resource_guards.edit(runtime, ctx, server_id, change)
+        server = resource_guards.edit(runtime, ctx, server_id, change, touches=(KIND,))
     offloaded = server.vm_state is VmState.SHELVED_OFFLOADED
     instance_actions.record(store, ctx, server_id, "attach_volume", host=server.host,
                             events=["api_attach_volume" if offloaded else "compute_attach_volume"])
@@ -202,7 +203,7 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, *,
         return evolve(server, volumes_attached=kept, updated_at=ctx.now)
 
     with store.atomically():
-        server = resource_guards.edit(runtime, ctx, server_id, change)
+        server = resource_guards.edit(runtime, ctx, server_id, change, touches=(KIND,))
     event = "api_detach_volume" if server.vm_state is VmState.SHELVED_OFFLOADED else "compute_detach_volume"
     instance_actions.record(store, ctx, server_id, "detach_volume", host=server.host, events=[event])
 

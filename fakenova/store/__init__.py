@@ -1,7 +1,7 @@
 """Stores: where fakenova keeps its state. ``open_store(url)`` picks the implementation."""
 from __future__ import annotations
 
-from .base import REMOVE, Store
+from .base import REMOVE, Store, UndeclaredWrite
 from .memory import JOURNAL_LIMIT, MemoryStore
 
 
@@ -16,4 +16,4 @@ def open_store(url: str = "memory://", *, journal_limit: int = JOURNAL_LIMIT) ->
     raise ValueError(f"unsupported store URL {url!r}: only memory:// is available")
 
 
-__all__ = ["JOURNAL_LIMIT", "REMOVE", "MemoryStore", "Store", "open_store"]
+__all__ = ["JOURNAL_LIMIT", "REMOVE", "MemoryStore", "Store", "UndeclaredWrite", "open_store"]

@@ -1,13 +1,13 @@
-"""The narrow interface through which all of fakenova's state passes.
+"""The narrow interface through which all of fakenova's state passes, and its optional capabilities.
 
-Records are plain values produced by the domain codecs. The only way to change one record is
-:meth:`Store.compute`, an atomic read-modify-write; :meth:`Store.atomically` groups several for checks that
-span records (quota across a project's servers).
+The :class:`Store` protocol is defined in the domain (``fakenova.domain.ports``, the seam the use cases call)
+and re-exported here for store implementations.
 """
 from __future__ import annotations
 
-from typing import (Any, Callable, ContextManager, Dict, Iterable, Iterator, List, Mapping, Optional, Protocol,
-                    Tuple, runtime_checkable)
+from typing import Any, Callable, Iterator, List, Mapping, Optional, Protocol, Tuple, runtime_checkable
+
+from ..domain.ports import Store
 
 
 class _Remove:
@@ -20,42 +20,8 @@ class _Remove:
 REMOVE: Any = _Remove()
 
 
-class Store(Protocol):
-    """What every store implementation offers (see ``tests/store/test_contract.py``)."""
-
-    def get(self, kind: str, key: str) -> Optional[Any]:
-        """The record, or None."""
-
-    def list(self, kind: str, project: Optional[str] = None) -> List[Any]:
-        """All records of ``kind`` (of one project when given), in insertion order."""
-
-    def put(self, kind: str, key: str, value: Any, project: Optional[str] = None) -> None:
-        """Insert or replace a record; ``project`` files it under that project for :meth:`list`."""
-
-    def delete(self, kind: str, key: str) -> bool:
-        """Remove a record; True if it existed."""
-
-    def compute(self, kind: str, key: str, fn: Callable[[Optional[Any]], Any],
-                project: Optional[str] = None) -> Any:
-        """Atomically replace the record with ``fn(current)``; ``REMOVE`` deletes it. Returns the result."""
-
-    def atomically(self) -> ContextManager[None]:
-        """Hold the store's lock across several operations."""
-
-    def next_counter(self, name: str) -> int:
-        """1, 2, 3, ... per name; reset by :meth:`clear`."""
-
-    def clear(self, kinds: Optional[Iterable[str]] = None) -> None:
-        """Forget every record (or only those of ``kinds``), counters and the journal."""
-
-    def journal_append(self, entry: Dict[str, Any]) -> None:
-        """Record one request in the journal (bounded)."""
-
-    def journal(self) -> List[Dict[str, Any]]:
-        """The journal, oldest first."""
-
-    def journal_clear(self) -> None:
-        """Empty the journal (records stay)."""
+class UndeclaredWrite(RuntimeError):
+    """A ``compute`` function wrote a record it neither computes on nor declared in ``touches``."""
 
 
 @runtime_checkable
@@ -83,3 +49,6 @@ class OrderedStore(Protocol):
 
     def total(self, kind: str, name: str, project: Optional[str] = None) -> Tuple[int, ...]:
         """The running total of sum ``name`` over one project's records (all projects' for None)."""
+
+
+__all__ = ["REMOVE", "OrderedStore", "Store", "UndeclaredWrite"]

@@ -1,7 +1,10 @@
 """MemoryStore: the in-process store, dicts guarded by one re-entrant lock.
 
 ``compute`` runs the caller's function under the lock, so a read-modify-write can never interleave with
-another; the project index keeps ``list(kind, project)`` proportional to that project's records.
+another. The lock must not be what makes a function correct, though: in strict mode (the default) a write
+from inside a ``compute`` function to a record it neither computes on nor declared in ``touches`` raises
+:class:`~fakenova.store.base.UndeclaredWrite`, as a store without a re-entrant lock could not run it. The
+project index keeps ``list(kind, project)`` proportional to that project's records.
 
 The request journal keeps the newest ``journal_limit`` entries, each stored as one tuple: its key tuple
 (shared by every entry of that shape) and then its values, short strings interned. :meth:`journal` gives
@@ -12,11 +15,11 @@ from __future__ import annotations
 import sys
 import threading
 from collections import deque
-from itertools import islice
-from typing import Any, Callable, Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 from contextlib import contextmanager
+from itertools import islice
+from typing import Any, Callable, Collection, Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
-from .base import REMOVE
+from .base import REMOVE, UndeclaredWrite
 from .ordered import OrderedIndex
 
 #: entries copied per lock hold while walking an ordered index (a page of 100 usually takes one)
@@ -34,11 +37,16 @@ _INTERN_MAX = 16
 class MemoryStore:
     """Dict-backed :class:`~fakenova.store.base.Store`."""
 
-    def __init__(self, journal_limit: int = JOURNAL_LIMIT) -> None:
-        """:param journal_limit: how many journal entries to keep (the oldest go first); at least 1."""
+    def __init__(self, journal_limit: int = JOURNAL_LIMIT, *, strict: bool = True) -> None:
+        """:param journal_limit: how many journal entries to keep (the oldest go first); at least 1.
+        :param strict: raise :class:`UndeclaredWrite` when a ``compute`` function writes a kind it did not
+            declare in ``touches`` (off only to measure the check's cost).
+        """
         if journal_limit < 1:
             raise ValueError("journal_limit must be at least 1")
         self._lock = threading.RLock()
+        self._strict = strict
+        self._computing = threading.local()  # .frames: the (kind, key, touches) of the computes running
         self._records: Dict[str, Dict[str, Any]] = {}
         self._projects: Dict[str, Dict[str, str]] = {}  # kind -> key -> project
         self._by_project: Dict[str, Dict[str, Dict[str, None]]] = {}  # kind -> project -> ordered keys
@@ -59,6 +67,7 @@ class MemoryStore:
             return [records[key] for key in keys]
 
     def put(self, kind: str, key: str, value: Any, project: Optional[str] = None) -> None:
+        self._check_declared(kind, key)
         with self._lock:
             records = self._records.setdefault(kind, {})
             previous = records.get(key)
@@ -72,6 +81,7 @@ class MemoryStore:
                 index.add(key, value, project, previous, previous_project)
 
     def delete(self, kind: str, key: str) -> bool:
+        self._check_declared(kind, key)
         with self._lock:
             previous = self._records.get(kind, {}).pop(key, None)
             previous_project = self._unindex(kind, key)
@@ -86,11 +96,11 @@ class MemoryStore:
             self._by_project[kind][project].pop(key, None)
         return project
 
-    def compute(self, kind: str, key: str, fn: Callable[[Optional[Any]], Any],
-                project: Optional[str] = None) -> Any:
+    def compute(self, kind: str, key: str, fn: Callable[[Optional[Any]], Any], project: Optional[str] = None,
+                *, touches: Collection[str] = ()) -> Any:
         with self._lock:
             current = self.get(kind, key)
-            result = fn(current)
+            result = self._run(kind, key, touches, fn, current) if self._strict else fn(current)
             if result is REMOVE:
                 self.delete(kind, key)
             elif result is not current:
@@ -98,6 +108,29 @@ class MemoryStore:
                     project = self._projects.get(kind, {}).get(key)
                 self.put(kind, key, result, project)
             return result
+
+    def _run(self, kind: str, key: str, touches: Collection[str], fn: Callable[[Optional[Any]], Any],
+             current: Optional[Any]) -> Any:
+        """``fn(current)`` with its declaration on this thread's stack, where writes are checked."""
+        frames = self._frames()
+        frames.append((kind, key, frozenset(touches)))
+        try:
+            return fn(current)
+        finally:
+            frames.pop()
+
+    def _frames(self) -> List[Tuple[str, str, frozenset]]:
+        frames: Optional[List[Tuple[str, str, frozenset]]] = getattr(self._computing, "frames", None)
+        if frames is None:
+            frames = self._computing.frames = []
+        return frames
+
+    def _check_declared(self, kind: str, key: str) -> None:
+        """Every ``compute`` running on this thread must allow a write to ``(kind, key)``."""
+        for outer_kind, outer_key, touches in getattr(self._computing, "frames", ()):
+            if kind not in touches and (kind, key) != (outer_kind, outer_key):
+                raise UndeclaredWrite(f"a compute on {outer_kind} {outer_key!r} wrote {kind} {key!r}; "
+                                      f"declare touches=({kind!r},) or write after compute returns")
 
     @contextmanager
     def atomically(self) -> Iterator[None]:

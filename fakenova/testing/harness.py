@@ -11,10 +11,15 @@ import json
 import re
 import urllib.error
 import urllib.request
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Union
 
 from .. import operations
 from ..domain.errors import FakeNovaError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from ..runtime import Runtime
 
 ScenarioSource = Union[str, Mapping[str, Any]]
 _COMPUTE_PATH = re.compile(r"^/compute/v2\.1(?:/[0-9a-f]{32})?(?P<rest>/.*)$")
@@ -23,9 +28,9 @@ _COMPUTE_PATH = re.compile(r"^/compute/v2\.1(?:/[0-9a-f]{32})?(?P<rest>/.*)$")
 class _Local:
     """Operations on an app's runtime, called directly."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Flask) -> None:
         self.app = app
-        self.runtime = app.extensions["fakenova"]
+        self.runtime: Runtime = app.extensions["fakenova"]
 
     def __call__(self, name: str, *args: Any) -> Any:
         return getattr(operations, name)(self.runtime, *args)
@@ -45,7 +50,7 @@ class _Remote:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
-            fault = next(iter(json.loads(exc.read() or b"{}").values()), {})
+            fault: Dict[str, Any] = next(iter(json.loads(exc.read() or b"{}").values()), {})
             error = FakeNovaError(fault.get("message", str(exc)))
             error.code = exc.code
             raise error from None
@@ -163,7 +168,8 @@ class Journal:
     def verdicts(self, rule: str) -> List[Dict[str, Any]]:
         """Every journalled verdict for ``rule`` (``scenario/rule`` or just the rule's name), oldest first."""
         return [dict(verdict, method=entry["method"], path=entry["path"]) for entry in self.entries()
-                for verdict in entry.get("rules", ()) if verdict["rule"] == rule or verdict["rule"].endswith("/" + rule)]
+                for verdict in entry.get("rules", ())
+                if verdict["rule"] == rule or verdict["rule"].endswith("/" + rule)]
 
     def errors(self) -> List[Dict[str, Any]]:
         """Requests that ended in an unexpected server error (with its traceback)."""
@@ -192,7 +198,7 @@ class FakeNova:
     .. versionadded:: 0.1
     """
 
-    def __init__(self, url: Optional[str] = None, app: Any = None) -> None:
+    def __init__(self, url: Optional[str] = None, app: Optional[Flask] = None) -> None:
         if url is None and app is None:
             raise ValueError("FakeNova needs a url, an app, or both")
         self._url = url.rstrip("/") if url else None

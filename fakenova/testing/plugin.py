@@ -11,9 +11,17 @@ pace=..., seed=..., strict=False)``. With ``FAKENOVA_URL`` set, ``fakenova`` dri
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Tuple, Union
 
 import pytest
+
+if TYPE_CHECKING:  # annotations only: importing the plugin loads pytest and nothing else
+    from flask import Flask
+    from flask.testing import FlaskClient
+
+    from fakenova.serving import ServerThread
+    from fakenova.settings import Settings
+    from fakenova.testing.harness import FakeNova
 
 _HANDLE = pytest.StashKey[Any]()
 _STRICT = pytest.StashKey[bool]()
@@ -29,13 +37,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def fakenova_settings() -> Any:
+def fakenova_settings() -> Union[Settings, Dict[str, Any]]:
     """Settings for the session's app: a ``fakenova.Settings`` or a dict of its fields (override me)."""
     return {}
 
 
 @pytest.fixture(scope="session")
-def fakenova_app(fakenova_settings: Any) -> Any:
+def fakenova_app(fakenova_settings: Union[Settings, Dict[str, Any]]) -> Flask:
     """The session's fakenova WSGI app (one per xdist worker)."""
     from fakenova.app import create_app
     from fakenova.settings import Settings
@@ -47,7 +55,7 @@ def fakenova_app(fakenova_settings: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def fakenova_server(fakenova_app: Any) -> Iterator[Any]:
+def fakenova_server(fakenova_app: Flask) -> Iterator[ServerThread]:
     """The app served on 127.0.0.1 and an ephemeral port, from a thread, for the whole session."""
     from fakenova.serving import ServerThread
 
@@ -69,7 +77,7 @@ def _marker_options(node: Any) -> Tuple[List[Any], Dict[str, Any], bool]:
     return scenarios, settings, strict
 
 
-def _prepare(request: pytest.FixtureRequest, handle: Any) -> Any:
+def _prepare(request: pytest.FixtureRequest, handle: FakeNova) -> FakeNova:
     scenarios, settings, strict = _marker_options(request.node)
     handle.reset(**settings)
     for scenario in scenarios:
@@ -80,7 +88,7 @@ def _prepare(request: pytest.FixtureRequest, handle: Any) -> Any:
 
 
 @pytest.fixture
-def fakenova(request: pytest.FixtureRequest) -> Any:
+def fakenova(request: pytest.FixtureRequest) -> FakeNova:
     """A :class:`~fakenova.testing.harness.FakeNova` on the live server, reset and set up by the marker."""
     from fakenova.testing.harness import FakeNova
 
@@ -94,7 +102,7 @@ def fakenova(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture
-def fakenova_client(request: pytest.FixtureRequest, fakenova_app: Any) -> Any:
+def fakenova_client(request: pytest.FixtureRequest, fakenova_app: Flask) -> FlaskClient:
     """A Flask test client on the session's app (no socket), reset and set up by the marker."""
     from fakenova.testing.harness import FakeNova
 

@@ -10,6 +10,10 @@ Rows are the unit of version-dependent behaviour: a render never reads ``ctx.ver
 changes with the version is a second row with its own range). So two versions whose plans hold the same rows
 render identically, and a plan's :attr:`Plan.signature` (one number per distinct row sequence) is what a cache of
 renderings keys on: a new row with a new ``since`` changes the signature at that version by construction.
+
+Rows, tables and plans are generic over the record type ``R`` they render: ``FieldTable[Server]`` for
+server bodies, ``FieldTable[Flavor]`` (a mapping) for flavors, so a render given the wrong record is a type
+error rather than an ``AttributeError`` at one microversion.
 """
 from __future__ import annotations
 
@@ -18,9 +22,8 @@ import functools
 import operator
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Generic, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
-from ..domain.models import Server
 from ..microversions import V, Version, VersionRange
 
 
@@ -55,8 +58,11 @@ class ViewContext:
     now: float = 0.0
 
 
-Render = Callable[[Server, ViewContext], Any]
-Condition = Callable[[Server, ViewContext], bool]
+#: the record type a view renders (``Server``, a flavor mapping, a keypair mapping, ...)
+R = TypeVar("R")
+
+Render = Callable[[R, ViewContext], Any]
+Condition = Callable[[R, ViewContext], bool]
 
 
 class Attr:
@@ -71,28 +77,28 @@ class Attr:
     def __init__(self, attribute: str) -> None:
         self.attribute = attribute
 
-    def __call__(self, server: Server, ctx: "ViewContext") -> Any:
-        return getattr(server, self.attribute)
+    def __call__(self, record: object, ctx: "ViewContext") -> Any:
+        return getattr(record, self.attribute)
 
     def __repr__(self) -> str:
         return f"attr({self.attribute!r})"
 
 
 def attr(attribute: str) -> Attr:
-    """A render returning ``server.<attribute>`` unchanged (see :class:`Attr`)."""
+    """A render returning ``record.<attribute>`` unchanged (see :class:`Attr`); fits any ``Field[R]``."""
     return Attr(attribute)
 
 
 # eq=False: rows and tables hash by identity, which keeps the plan cache lookup O(1) and cheap.
 @dataclass(frozen=True, eq=False)
-class Field:
-    """One key of a view.
+class Field(Generic[R]):
+    """One key of a view of records of type ``R``.
 
     :param name: the JSON key.
-    :param render: ``(server, ctx) -> value``.
+    :param render: ``(record, ctx) -> value``.
     :param since: first microversion with the key.
     :param until: last microversion with the key (inclusive), or None for open-ended.
-    :param when: ``(server, ctx) -> bool``; the key is present only when it returns true.
+    :param when: ``(record, ctx) -> bool``; the key is present only when it returns true.
     :param admin_only: only admins (by Nova's default policy) see the key.
     :param reads: records besides the server the render reads (``"image"``), so a cache of renderings knows
         what else an entry depends on.
@@ -101,10 +107,10 @@ class Field:
     """
 
     name: str
-    render: Render
+    render: Render[R]
     since: str = "2.1"
     until: Optional[str] = None
-    when: Optional[Condition] = None
+    when: Optional[Condition[R]] = None
     admin_only: bool = False
     reads: Tuple[str, ...] = ()
     versions: VersionRange = dataclasses.field(init=False, repr=False)
@@ -115,7 +121,7 @@ class Field:
             raise ValueError(f"field {self.name!r}: until {self.until} is before since {self.since}")
         object.__setattr__(self, "versions", versions)
 
-    def within(self, since: Optional[str] = None, until: Optional[str] = None) -> Optional["Field"]:
+    def within(self, since: Optional[str] = None, until: Optional[str] = None) -> Optional["Field[R]"]:
         """This row narrowed to ``[since, until]``, or None when no version is left.
 
         Used to compose tables (PUT's view is a reduced view up to 2.74, then the full one).
@@ -128,7 +134,7 @@ class Field:
         return dataclasses.replace(self, since=str(low), until=str(high) if high else None)
 
 
-class FieldTable:
+class FieldTable(Generic[R]):
     """An ordered, checked sequence of :class:`Field` rows forming one view.
 
     Rows sharing a name must have disjoint version ranges (e.g. ``flavor`` as a link until 2.46, embedded
@@ -140,9 +146,9 @@ class FieldTable:
     .. versionadded:: 0.1
     """
 
-    def __init__(self, name: str, rows: Iterable[Optional[Field]]) -> None:
+    def __init__(self, name: str, rows: Iterable[Optional[Field[R]]]) -> None:
         self.name = name
-        self.rows: Tuple[Field, ...] = tuple(row for row in rows if row is not None)
+        self.rows: Tuple[Field[R], ...] = tuple(row for row in rows if row is not None)
         self._check()
 
     def _check(self) -> None:
@@ -152,7 +158,7 @@ class FieldTable:
                     raise ValueError(f"{self.name}: rows for {row.name!r} overlap ({row.versions} / "
                                      f"{other.versions})")
 
-    def __iter__(self) -> Iterator[Field]:
+    def __iter__(self) -> Iterator[Field[R]]:
         return iter(self.rows)
 
     def __len__(self) -> int:
@@ -161,7 +167,7 @@ class FieldTable:
     def __repr__(self) -> str:
         return f"FieldTable({self.name!r}, {len(self.rows)} rows)"
 
-    def without(self, name: str, *more: str) -> "FieldTable":
+    def without(self, name: str, *more: str) -> "FieldTable[R]":
         """A new table with every row for the given key names removed."""
         dropped = {name, *more}
         return FieldTable(f"{self.name}-without-{'-'.join(sorted(dropped))}",
@@ -179,7 +185,7 @@ def _overlap(first: VersionRange, second: VersionRange) -> bool:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(Generic[R]):
     """A table resolved for one (version, role): what :func:`render` walks per record.
 
     ``names``/``getter`` read the plain-attribute keys in one call; ``computed`` are the other
@@ -189,35 +195,35 @@ class Plan:
     """
 
     names: Tuple[str, ...]
-    getter: Callable[[Server], Tuple[Any, ...]]
-    computed: Tuple[Tuple[str, Render], ...]
-    conditional: Tuple[Tuple[str, Render, Condition], ...]
+    getter: Callable[[R], Tuple[Any, ...]]
+    computed: Tuple[Tuple[str, Render[R]], ...]
+    conditional: Tuple[Tuple[str, Render[R], Condition[R]], ...]
     signature: int
     reads: FrozenSet[str]
 
 
 # Rows (in table order, which is key order) -> signature. Rows hash by identity. A lock, because two threads
 # may resolve plans at once and each new row sequence must get a number no other sequence has.
-_SIGNATURES: Dict[Tuple[Field, ...], int] = {}
+_SIGNATURES: Dict[Tuple[Field[Any], ...], int] = {}
 _SIGNATURES_LOCK = threading.Lock()
 
 
-def _signature(rows: Iterable[Field]) -> int:
+def _signature(rows: Iterable[Field[Any]]) -> int:
     with _SIGNATURES_LOCK:
         return _SIGNATURES.setdefault(tuple(rows), len(_SIGNATURES))
 
 
-def _tuple_getter(attributes: Sequence[str]) -> Callable[[Server], Tuple[Any, ...]]:
+def _tuple_getter(attributes: Sequence[str]) -> Callable[[Any], Tuple[Any, ...]]:
     if not attributes:
-        return lambda server: ()
+        return lambda record: ()
     if len(attributes) == 1:
         single = operator.attrgetter(attributes[0])
-        return lambda server: (single(server),)  # attrgetter of one name returns the bare value
+        return lambda record: (single(record),)  # attrgetter of one name returns the bare value
     return operator.attrgetter(*attributes)
 
 
 @functools.lru_cache(maxsize=2048)
-def fields_for(table: FieldTable, version: Version, is_admin: bool) -> Plan:
+def fields_for(table: FieldTable[R], version: Version, is_admin: bool) -> Plan[R]:
     """The rows of ``table`` that apply at ``version`` for this role, resolved once and cached.
 
     :param table: the view's table.
@@ -225,41 +231,41 @@ def fields_for(table: FieldTable, version: Version, is_admin: bool) -> Plan:
     :param is_admin: whether admin-only rows apply.
     """
     rows = [row for row in table.rows if version in row.versions and (is_admin or not row.admin_only)]
-    plain = [row for row in rows if row.when is None and isinstance(row.render, Attr)]
-    return Plan(names=tuple(row.name for row in plain),
-                getter=_tuple_getter([row.render.attribute for row in plain]),  # type: ignore[union-attr]
+    plain = [(row.name, row.render) for row in rows if row.when is None and isinstance(row.render, Attr)]
+    return Plan(names=tuple(name for name, _ in plain),
+                getter=_tuple_getter([render.attribute for _, render in plain if isinstance(render, Attr)]),
                 computed=tuple((row.name, row.render) for row in rows
                                if row.when is None and not isinstance(row.render, Attr)),
                 conditional=tuple((row.name, row.render, row.when) for row in rows if row.when is not None),
                 signature=_signature(rows), reads=frozenset(read for row in rows for read in row.reads))
 
 
-def _apply(plan: Plan, server: Server, ctx: ViewContext) -> Dict[str, Any]:
-    body = dict(zip(plan.names, plan.getter(server)))
+def _apply(plan: Plan[R], record: R, ctx: ViewContext) -> Dict[str, Any]:
+    body = dict(zip(plan.names, plan.getter(record)))
     for name, compute in plan.computed:
-        body[name] = compute(server, ctx)
+        body[name] = compute(record, ctx)
     for name, compute, when in plan.conditional:
-        if when(server, ctx):
-            body[name] = compute(server, ctx)
+        if when(record, ctx):
+            body[name] = compute(record, ctx)
     return body
 
 
-def render(fields: FieldTable, server: Server, ctx: ViewContext) -> Dict[str, Any]:
+def render(fields: FieldTable[R], record: R, ctx: ViewContext) -> Dict[str, Any]:
     """Render one record with a field table at the context's version and role.
 
     :param fields: the view's table.
-    :param server: the stored record.
+    :param record: the stored record.
     :param ctx: the request's view context.
 
     .. versionadded:: 0.1
     """
-    return _apply(fields_for(fields, ctx.version, ctx.is_admin), server, ctx)
+    return _apply(fields_for(fields, ctx.version, ctx.is_admin), record, ctx)
 
 
-def render_many(fields: FieldTable, servers: Sequence[Server], ctx: ViewContext) -> List[Dict[str, Any]]:
+def render_many(fields: FieldTable[R], records: Sequence[R], ctx: ViewContext) -> List[Dict[str, Any]]:
     """Render many records with one table; the plan is resolved once for the whole list.
 
     .. versionadded:: 0.1
     """
     plan = fields_for(fields, ctx.version, ctx.is_admin)
-    return [_apply(plan, server, ctx) for server in servers]
+    return [_apply(plan, record, ctx) for record in records]

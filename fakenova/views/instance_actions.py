@@ -11,7 +11,7 @@ from ..ids import host_id
 from .common import usage_time
 from .fields import Field, FieldTable, ViewContext, render
 
-ACTION_FIELDS = FieldTable("instance-action", [
+ACTION_FIELDS: FieldTable[Mapping[str, Any]] = FieldTable("instance-action", [
     Field("action", lambda a, c: a["action"]),
     Field("instance_uuid", lambda a, c: a["instance_uuid"]),
     Field("request_id", lambda a, c: a["request_id"]),
@@ -22,7 +22,7 @@ ACTION_FIELDS = FieldTable("instance-action", [
     Field("updated_at", lambda a, c: usage_time(a["updated_at"]), since="2.58"),
 ])
 
-EVENT_FIELDS = FieldTable("instance-action-event", [
+EVENT_FIELDS: FieldTable[Mapping[str, Any]] = FieldTable("instance-action-event", [
     Field("event", lambda e, c: e["event"]),
     Field("start_time", lambda e, c: usage_time(e["start_time"])),
     Field("finish_time", lambda e, c: usage_time(e["finish_time"])),
@@ -36,12 +36,12 @@ EVENT_FIELDS = FieldTable("instance-action-event", [
 
 def events(action: Mapping[str, Any], ctx: ViewContext) -> List[Dict[str, Any]]:
     """The action's events, each carrying the action's project for ``hostId``."""
-    return [render(EVENT_FIELDS, {**event, "project_id": action["project_id"]}, ctx)  # type: ignore[arg-type]
+    return [render(EVENT_FIELDS, {**event, "project_id": action["project_id"]}, ctx)
             for event in action["events"]]
 
 
 #: the ``instanceAction`` object: events for admins always, for members from 2.51
-DETAIL_FIELDS = FieldTable("instance-action-detail", [
+DETAIL_FIELDS: FieldTable[Mapping[str, Any]] = FieldTable("instance-action-detail", [
     *ACTION_FIELDS,
     Field("events", events, until="2.50", admin_only=True),
     Field("events", events, since="2.51"),
@@ -53,7 +53,7 @@ def summary(action: Mapping[str, Any], ctx: ViewContext) -> Dict[str, Any]:
 
     .. versionadded:: 0.2
     """
-    return render(ACTION_FIELDS, action, ctx)  # type: ignore[arg-type]
+    return render(ACTION_FIELDS, action, ctx)
 
 
 def detail(action: Mapping[str, Any], ctx: ViewContext) -> Dict[str, Any]:
@@ -61,4 +61,4 @@ def detail(action: Mapping[str, Any], ctx: ViewContext) -> Dict[str, Any]:
 
     .. versionadded:: 0.2
     """
-    return render(DETAIL_FIELDS, action, ctx)  # type: ignore[arg-type]
+    return render(DETAIL_FIELDS, action, ctx)

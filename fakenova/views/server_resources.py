@@ -14,7 +14,7 @@ from ..domain.states import PowerState, VmState
 from ..domain.volumes import Attachment
 from ..microversions import Versioned
 from .common import isotime
-from .fields import Field, FieldTable, ViewContext, attr, render, render_many
+from .fields import Field, FieldTable, Render, ViewContext, attr, render, render_many
 
 # --- ips ----------------------------------------------------------------------------------------------
 
@@ -34,7 +34,7 @@ def addresses(server: Server) -> Dict[str, List[Dict[str, Any]]]:
 # --- os-interface -------------------------------------------------------------------------------------
 
 #: ``interfaceAttachment``: ``tag`` from 2.70 (the NIC's tag, given at attach from 2.49 or at create).
-INTERFACE_FIELDS = FieldTable("interfaceAttachment", [
+INTERFACE_FIELDS: FieldTable[Nic] = FieldTable("interfaceAttachment", [
     Field("net_id", attr("network_id")),
     Field("port_id", attr("port_id")),
     Field("mac_addr", attr("mac")),
@@ -46,11 +46,11 @@ INTERFACE_FIELDS = FieldTable("interfaceAttachment", [
 
 
 def interface(nic: Nic, ctx: ViewContext) -> Dict[str, Any]:
-    return render(INTERFACE_FIELDS, nic, ctx)  # type: ignore[arg-type]
+    return render(INTERFACE_FIELDS, nic, ctx)
 
 
 def interfaces(nics: Tuple[Nic, ...], ctx: ViewContext) -> List[Dict[str, Any]]:
-    return render_many(INTERFACE_FIELDS, nics, ctx)  # type: ignore[arg-type]
+    return render_many(INTERFACE_FIELDS, nics, ctx)
 
 
 # --- os-volume_attachments ----------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def _has_device(att: Attachment, ctx: ViewContext) -> bool:
 
 
 #: show/list ``volumeAttachment``: 2.89 drops ``id`` and adds the attachment and bdm ids.
-ATTACHMENT_FIELDS = FieldTable("volumeAttachment", [
+ATTACHMENT_FIELDS: FieldTable[Attachment] = FieldTable("volumeAttachment", [
     Field("id", attr("volume_id"), until="2.88"),
     Field("volumeId", attr("volume_id")),
     Field("serverId", attr("server_id")),
@@ -73,7 +73,7 @@ ATTACHMENT_FIELDS = FieldTable("volumeAttachment", [
 ])
 
 #: the attach response (until 2.100; 2.101 has no body): Nova forgot 2.89 here and always shows ``device``.
-CREATED_ATTACHMENT_FIELDS = FieldTable("volumeAttachment-created", [
+CREATED_ATTACHMENT_FIELDS: FieldTable[Attachment] = FieldTable("volumeAttachment-created", [
     Field("id", attr("volume_id")),
     Field("serverId", attr("server_id")),
     Field("volumeId", attr("volume_id")),
@@ -84,16 +84,16 @@ CREATED_ATTACHMENT_FIELDS = FieldTable("volumeAttachment-created", [
 
 
 def attachment(att: Attachment, ctx: ViewContext) -> Dict[str, Any]:
-    return render(ATTACHMENT_FIELDS, att, ctx)  # type: ignore[arg-type]
+    return render(ATTACHMENT_FIELDS, att, ctx)
 
 
 def attachments(atts: List[Attachment], ctx: ViewContext) -> List[Dict[str, Any]]:
-    return render_many(ATTACHMENT_FIELDS, atts, ctx)  # type: ignore[arg-type]
+    return render_many(ATTACHMENT_FIELDS, atts, ctx)
 
 
 def created_attachment(att: Attachment, ctx: ViewContext, delete_on_termination: Any) -> Dict[str, Any]:
     """The attach response; ``delete_on_termination`` echoes the request's raw value, as Nova does."""
-    body = render(CREATED_ATTACHMENT_FIELDS, att, ctx)  # type: ignore[arg-type]
+    body = render(CREATED_ATTACHMENT_FIELDS, att, ctx)
     if "delete_on_termination" in body:
         body["delete_on_termination"] = delete_on_termination
     return body
@@ -180,13 +180,18 @@ _DISK_COUNTERS = ("errors_count", "read_bytes", "read_requests", "write_bytes", 
 # --- server migrations --------------------------------------------------------------------------------
 
 
+def _optional(key: str) -> Render[Mapping[str, Any]]:
+    """A render of ``record.get(key)`` (a key the record may lack)."""
+    return lambda record, ctx: record.get(key)
+
+
 #: one in-progress live migration of ``GET /servers/{id}/migrations[/{id}]`` (records are dicts).
-MIGRATION_FIELDS = FieldTable("migration", [
+MIGRATION_FIELDS: FieldTable[Mapping[str, Any]] = FieldTable("migration", [
     Field("created_at", lambda m, c: isotime(m["created_at"])),
     Field("dest_compute", lambda m, c: m.get("dest_compute")),
     Field("dest_host", lambda m, c: m.get("dest_host")),
     Field("dest_node", lambda m, c: m.get("dest_node")),
-    *(Field(f"{part}_{kind}_bytes", lambda m, c, key=f"{part}_{kind}": m.get(key))
+    *(Field(f"{part}_{kind}_bytes", _optional(f"{part}_{kind}"))
       for part in ("disk", "memory") for kind in ("processed", "remaining", "total")),
     Field("id", lambda m, c: m["id"]),
     Field("server_uuid", lambda m, c: m["instance_uuid"]),
@@ -201,4 +206,4 @@ MIGRATION_FIELDS = FieldTable("migration", [
 
 
 def migration(record: Mapping[str, Any], ctx: ViewContext) -> Dict[str, Any]:
-    return render(MIGRATION_FIELDS, record, ctx)  # type: ignore[arg-type]
+    return render(MIGRATION_FIELDS, record, ctx)

@@ -153,7 +153,7 @@ def _host_status(server: Server, ctx: ViewContext) -> str:
     return "UP" if server.host else ""
 
 
-SERVER_FIELDS = FieldTable("server", [
+SERVER_FIELDS: FieldTable[Server] = FieldTable("server", [
     Field("id", attr("id")),
     Field("name", attr("name")),
     Field("status", lambda s, c: _STATUS_VALUES[status_of(s)]),
@@ -215,7 +215,7 @@ SERVER_FIELDS = FieldTable("server", [
 DETAIL_FIELDS = SERVER_FIELDS.without("server_groups")
 
 #: ``/servers`` items (down-cell entries of 2.69 are not modelled).
-SUMMARY_FIELDS = FieldTable("summary", [
+SUMMARY_FIELDS: FieldTable[Server] = FieldTable("summary", [
     Field("id", attr("id")),
     Field("links", lambda s, c: links(s.id, c)),
     Field("name", attr("name")),
@@ -229,7 +229,7 @@ _REDUCED_KEYS = frozenset({
 })
 
 #: ``PUT /servers/{id}``: the reduced view up to 2.74, the full show body from 2.75.
-UPDATE_FIELDS = FieldTable("update", [
+UPDATE_FIELDS: FieldTable[Server] = FieldTable("update", [
     *(row.within(until="2.74") for row in SERVER_FIELDS if row.name in _REDUCED_KEYS),
     Field("addresses", _plain_addresses, until="2.74"),
     *(row.within(since="2.75") for row in SERVER_FIELDS),
@@ -237,7 +237,7 @@ UPDATE_FIELDS = FieldTable("update", [
 
 #: rebuild's 202 body: PUT's split (reduced before 2.75) without the admin ``user_data`` attribute, plus
 #: ``key_name`` from 2.54 and ``user_data`` from 2.57 at every version; the handler adds ``adminPass``.
-REBUILD_FIELDS = FieldTable("rebuild", [
+REBUILD_FIELDS: FieldTable[Server] = FieldTable("rebuild", [
     *UPDATE_FIELDS.without("OS-EXT-SRV-ATTR:user_data"),
     Field("key_name", attr("key_name"), since="2.54", until="2.74"),
     Field("user_data", attr("user_data"), since="2.57"),

@@ -4,7 +4,7 @@ import threading
 import pytest
 
 from fakenova.store import REMOVE, MemoryStore, open_store
-from fakenova.store.base import OrderedStore
+from fakenova.store.base import OrderedStore, UndeclaredWrite
 
 IMPLEMENTATIONS = [MemoryStore]
 
@@ -52,6 +52,57 @@ def test_compute_is_atomic_under_threads(store):
     for thread in threads:
         thread.join()
     assert store.get("counter", "x") == 4000
+
+
+def _writing(store, kind, key, *, delete=False):
+    """A compute function that also writes (or deletes) another record, then keeps its own."""
+    def fn(current):
+        store.delete(kind, key) if delete else store.put(kind, key, "written")
+        return current
+    return fn
+
+
+def test_compute_writing_an_undeclared_record_raises_and_writes_nothing(store):
+    store.put("server", "a", 1)
+    store.put("server", "b", 2)
+    store.put("image", "i", 3)
+    for kind, key, delete in (("migration", "m", False), ("server", "b", False), ("image", "i", True)):
+        with pytest.raises(UndeclaredWrite, match=f"wrote {kind} '{key}'"):
+            store.compute("server", "a", _writing(store, kind, key, delete=delete))
+    assert store.get("migration", "m") is None and store.get("server", "b") == 2 and store.get("image", "i") == 3
+
+
+def test_compute_may_write_the_kinds_it_declares(store):
+    store.put("server", "a", 1)
+    store.compute("server", "a", _writing(store, "migration", "m"), touches=("migration",))
+    store.compute("server", "a", _writing(store, "server", "b"), touches=("server",))
+    store.compute("server", "a", lambda v: v + store.next_counter("n"))  # counters need no declaration
+    assert store.get("migration", "m") == "written" and store.get("server", "b") == "written"
+    assert store.get("server", "a") == 2
+    store.put("image", "i", 0)  # once the compute has returned, writes are free again
+    assert store.get("image", "i") == 0
+
+
+def test_nested_compute_needs_every_enclosing_declaration(store):
+    store.put("server", "a", 1)
+    store.put("image", "i", 1)
+
+    def inner(declared):
+        return lambda v: store.compute("image", "i", _writing(store, "migration", "m"), touches=declared)
+
+    with pytest.raises(UndeclaredWrite):  # the server compute did not declare migration
+        store.compute("server", "a", inner(("migration",)), touches=("image",))
+    with pytest.raises(UndeclaredWrite):  # the image compute did not declare migration
+        store.compute("server", "a", inner(()), touches=("image", "migration"))
+    store.compute("server", "a", inner(("migration",)), touches=("image", "migration"))
+    assert store.get("migration", "m") == "written"
+
+
+def test_memory_store_checks_declarations_only_when_strict():
+    store = MemoryStore(strict=False)
+    store.put("server", "a", 1)
+    store.compute("server", "a", _writing(store, "migration", "m"))
+    assert store.get("migration", "m") == "written"
 
 
 def test_counters_journal_and_clear(store):

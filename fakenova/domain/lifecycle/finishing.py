@@ -7,7 +7,7 @@ Migration records (store kind ``migration``, keyed by uuid) follow Nova's ``migr
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from .table import Action
 from ..models import Server
@@ -74,6 +74,11 @@ FINISH: Mapping[Action, Callable[[Any, Server, float], None]] = {
     Action.EVACUATE: _finish_migration,
     Action.EVACUATE_STOPPED: _finish_migration,
 }
+
+
+#: the kinds the FINISH hooks (and ``new_migration``) write: a ``store.compute`` whose function may start or
+#: finish an action (``compute.settle``, ``started``) declares them in ``touches``
+WRITES: Tuple[str, ...] = ("migration", "image")
 
 
 def started(runtime: Any, server: Server, now: float) -> None:

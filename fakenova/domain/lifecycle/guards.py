@@ -8,7 +8,7 @@ vm_states, whether the lock and a null task_state are required and whether the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, FrozenSet, Mapping, Optional
+from typing import Any, Callable, Collection, FrozenSet, Mapping, Optional
 
 from .. import compute, errors
 from ..context import RequestContext
@@ -72,14 +72,16 @@ def visible(server: Optional[Server], ctx: RequestContext) -> bool:
             and (ctx.is_admin or server.project_id == ctx.project_id))
 
 
-def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Server], Server]) -> Server:
+def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Server], Server], *,
+         touches: Collection[str] = ()) -> Server:
     """Atomically settle the caller's server and apply ``change`` to it; 404 when it is not theirs.
 
-    :param change: a pure function of the settled server; it raises to refuse (guards, quotas).
+    :param change: a function of the settled server; it raises to refuse (guards, quotas).
+    :param touches: the kinds ``change`` writes besides the server (``Store.compute``'s declaration).
     """
     def apply(current: Optional[Server]) -> Server:
         if not visible(current, ctx):
             raise errors.InstanceNotFound(uuid=server_id)
         return change(compute.settle(runtime, current, ctx.now, observed=False))  # type: ignore[arg-type]
 
-    return runtime.store.compute("server", server_id, apply)
+    return runtime.store.compute("server", server_id, apply, touches=(*compute.SETTLE_WRITES, *touches))
