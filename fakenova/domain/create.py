@@ -13,10 +13,8 @@ from ..microversions import V
 from . import compute, errors, instance_actions, network, quotas
 from .lifecycle import engine as lifecycle
 from .context import RequestContext
+from .strings import bool_from_string
 from .models import Server
-
-_TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
-
 
 @dataclass(frozen=True)
 class Created:
@@ -26,13 +24,6 @@ class Created:
     admin_pass: Optional[str]
     security_groups: Optional[List[Dict[str, str]]]
     reservation_id: str
-
-
-def bool_from_string(value: Any) -> bool:
-    """oslo's ``bool_from_string``: true-ish strings and True are true, anything else false."""
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in _TRUE
 
 
 def sanitize_hostname(name: str, default: str) -> str:

@@ -16,6 +16,7 @@ from flask import Response, request
 
 from ...domain import errors
 from ...domain.context import RequestContext
+from ...domain.strings import parse_bool
 from ...views.common import collection_links, link
 from ...views.fields import Field, FieldTable, ViewContext, render, render_many
 from ..http import context, json_response, runtime
@@ -113,9 +114,6 @@ _SORT_ATTRS: Mapping[str, Optional[str]] = {
     "id": None, "created_at": None, "updated_at": None, "vcpu_weight": None,
 }
 
-_TRUE = ("1", "t", "true", "on", "y", "yes")
-_FALSE = ("0", "f", "false", "off", "n", "no")
-
 
 def last(args: Args, name: str) -> Optional[str]:
     """The value webob's ``req.params[name]`` gives: the last one, or None when absent."""
@@ -141,9 +139,9 @@ def _parse_is_public(value: Optional[str]) -> Optional[bool]:
         return True
     if value.lower() == "none":
         return None
-    text = value.strip().lower()
-    if text in _TRUE or text in _FALSE:
-        return text in _TRUE
+    parsed = parse_bool(value)
+    if parsed is not None:
+        return parsed
     raise errors.BadRequest(f"Invalid is_public filter [{value}]")
 
 

@@ -14,16 +14,12 @@ from flask import Response, request
 
 from ...domain import keystone
 from ...domain.identity import validate_token
+from ...domain.strings import bool_from_string
 from ...views import keystone as views
 from ..http import base_url, json_response, runtime
 from ..routing import Route
 
 Caller = Mapping[str, Any]
-
-# oslo's strutils.bool_from_string vocabulary, used by keystone for query flags
-_TRUE = ("1", "t", "true", "on", "y", "yes")
-_FALSE = ("0", "f", "false", "off", "n", "no")
-
 
 # -- request helpers --------------------------------------------------------------------------------------
 
@@ -36,8 +32,7 @@ def _region() -> str:
 
 
 def _flag(name: str, default: bool = False) -> bool:
-    value = (request.args.get(name) or "").strip().lower()
-    return True if value in _TRUE else False if value in _FALSE else default
+    return bool_from_string(request.args.get(name) or "", default)
 
 
 def _body() -> Dict[str, Any]:

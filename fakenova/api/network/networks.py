@@ -17,6 +17,7 @@ from flask import Response, request
 
 from ...domain import errors
 from ...domain.context import RequestContext
+from ...domain.strings import parse_bool
 from ...domain.floating_ips import NetworkNotFound, PortNotFound
 from ...domain.models import Nic, Server
 from ...domain.network import visible_networks
@@ -148,7 +149,6 @@ _COMMON = frozenset({"id", "name", "project_id", "tenant_id", "status", "descrip
                      "updated_at", "revision_number", "admin_state_up", "network_id", "device_id",
                      "device_owner", "mac_address", "fixed_ips", "shared", "router:external", "cidr",
                      "ip_version", "gateway_ip", "subnets", "mtu", "enable_dhcp"})
-_BOOLEANS = {"true": True, "1": True, "t": True, "yes": True, "false": False, "0": False, "f": False, "no": False}
 
 
 def _matches(item: Mapping[str, Any], name: str, wanted: Sequence[str]) -> bool:
@@ -157,7 +157,7 @@ def _matches(item: Mapping[str, Any], name: str, wanted: Sequence[str]) -> bool:
         pairs = [tuple(value.split("=", 1)) for value in wanted if "=" in value]
         return any(ip.get(key) == val for key, val in pairs for ip in actual)
     if isinstance(actual, bool):
-        return any(_BOOLEANS.get(value.lower()) is actual for value in wanted)
+        return any(parse_bool(value) is actual for value in wanted)
     if isinstance(actual, list):
         return any(value in actual for value in wanted)
     return any(str(actual) == value for value in wanted)
