@@ -7,12 +7,12 @@ from 2.21, as Nova reads them with ``read_deleted='yes'``) and applies 2.58's ``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
 from ..microversions import V
 from . import compute, errors, instance_actions
 from .context import RequestContext
+from .strings import changes_window
 
 
 @dataclass(frozen=True)
@@ -38,23 +38,11 @@ def _server(runtime: Any, ctx: RequestContext, server_id: str) -> Any:
     return server
 
 
-def _when(name: str, text: Optional[str]) -> Optional[float]:
-    if text is None:
-        return None
-    try:
-        when = datetime.fromisoformat(text.strip().replace("z", "Z"))
-    except ValueError:
-        raise errors.BadRequest(f"Invalid filter field: {name}.") from None
-    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
-
-
 def list_actions(runtime: Any, ctx: RequestContext, server_id: str, query: LogQuery) -> List[Dict[str, Any]]:
     """The server's actions, newest first, after the marker and within the changes window, up to the limit."""
     _server(runtime, ctx, server_id)
     actions = instance_actions.actions_of(runtime.store, server_id)
-    since, before = _when("changes-since", query.changes_since), _when("changes-before", query.changes_before)
-    if since is not None and before is not None and before < since:
-        raise errors.BadRequest("The value of changes-since must be less than or equal to changes-before.")
+    since, before = changes_window(query.changes_since, query.changes_before)
     actions = [a for a in actions if (since is None or a["updated_at"] >= since)
                and (before is None or a["updated_at"] <= before)]
     if query.marker is not None:
