@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..microversions import V
-from . import compute, errors, instance_actions, network, quotas
+from . import compute, errors, flavors, instance_actions, network, quotas
 from .lifecycle import engine as lifecycle
 from .context import RequestContext
 from .strings import bool_from_string
@@ -32,14 +32,6 @@ def sanitize_hostname(name: str, default: str) -> str:
     hostname = re.sub(r"[ _.]", "-", hostname)
     hostname = re.sub(r"[^\w.-]+", "", hostname).lower().strip(".-")[:63].rstrip(".-")
     return hostname or default
-
-
-def _flavor(store: Any, flavor_ref: Any) -> Mapping[str, Any]:
-    flavor_id = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]
-    flavor = store.get("flavor", flavor_id)
-    if flavor is None or flavor.get("disabled"):
-        raise errors.BadRequest(f"Flavor {flavor_id} could not be found.")
-    return flavor
 
 
 def _image_id(store: Any, server: Mapping[str, Any]) -> str:
@@ -134,7 +126,7 @@ def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
               hints: Mapping[str, Any]) -> Dict[str, Any]:
     """Everything the new servers share, after every semantic check has passed."""
     store = runtime.store
-    flavor = _flavor(store, server["flavorRef"])
+    flavor = flavors.for_server(store, server["flavorRef"])
     image_id = _image_id(store, server)
     zone = _zone(ctx, server.get("availability_zone"))
     _check_destination(ctx, server)

@@ -16,6 +16,7 @@ from flask import Response, request
 
 from ...domain import errors
 from ...domain.context import RequestContext
+from ...domain.flavors import get_flavor, visible
 from ...domain.strings import parse_bool
 from ...views.common import collection_links, link
 from ...views.fields import Field, FieldTable, ViewContext, render, render_many
@@ -119,19 +120,6 @@ def last(args: Args, name: str) -> Optional[str]:
     """The value webob's ``req.params[name]`` gives: the last one, or None when absent."""
     values = args.get(name)
     return values[-1] if values else None
-
-
-def visible(flavor: Flavor, ctx: RequestContext) -> bool:
-    """Nova's base flavor query: admins see all; others public flavors and those shared with them."""
-    return ctx.is_admin or flavor["is_public"] or ctx.project_id in flavor.get("projects", ())
-
-
-def get_flavor(store: Any, ctx: RequestContext, flavor_id: str) -> Flavor:
-    """A visible flavor by id; 404 ``Flavor <id> could not be found.`` otherwise (also for disabled ones)."""
-    flavor = store.get("flavor", flavor_id)
-    if flavor is None or not visible(flavor, ctx):
-        raise errors.FlavorNotFound(flavor_id=flavor_id)
-    return flavor
 
 
 def _parse_is_public(value: Optional[str]) -> Optional[bool]:
