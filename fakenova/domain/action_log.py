@@ -31,11 +31,7 @@ def _server(runtime: Any, ctx: RequestContext, server_id: str) -> Any:
                                                                                   observed=False)
 
     server = runtime.store.compute("server", server_id, look)
-    deleted_ok = ctx.version >= V("2.21")
-    if server is None or (server.deleted and not deleted_ok) or not (
-            ctx.is_admin or server.project_id == ctx.project_id):
-        raise errors.InstanceNotFound(uuid=server_id)
-    return server
+    return compute.callers_server(server, ctx, server_id, deleted_ok=ctx.version >= V("2.21"))
 
 
 def list_actions(runtime: Any, ctx: RequestContext, server_id: str, query: LogQuery) -> List[Dict[str, Any]]:

@@ -65,6 +65,12 @@ class InstanceNotFound(NotFound):
     msg_fmt = "Instance {uuid} could not be found."
 
 
+class InstanceMappingNotFound(NotFound):
+    """A server unknown to the API database, for the controllers that look its cell up first."""
+
+    msg_fmt = "Instance {uuid} has no mapping to a cell."
+
+
 class FlavorNotFound(NotFound):
     msg_fmt = "Flavor {flavor_id} could not be found."
 
