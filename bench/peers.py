@@ -2,7 +2,7 @@
 
 Its one job: the peer rows beside fakenova's. ``python -m moto.server -p0`` (moto[server], the AWS fake, run
 as its users run it: werkzeug's threaded server, access log on) is pinned to the core fakenova's server used
-and driven by ``api_bench.drive``: ``http.client`` connections POSTing form-encoded
+and driven by ``load.drive`` (the load generator api_bench uses): ``http.client`` connections POSTing form-encoded
 ``Action=...&Version=2016-11-15`` bodies to ``/``, with a SigV4-shaped Authorization header for us-east-1 whose
 signature is zeros (moto reads the region from it and verifies no signature). werkzeug answers
 ``Connection: close``, so http.client reconnects for every request, as any client of moto_server does. The
@@ -45,7 +45,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api_bench import Child, Client, Request, _pinned, drive  # noqa: E402
+from load import Child, Client, Request, drive, pinned  # noqa: E402
 
 ROW_SECONDS = 3.0
 SINGLE_UP_TO = 1000  # fill one instance per reservation up to this many, so a 1000-reservation page is 1000
@@ -70,7 +70,7 @@ class MotoServer(Child):
     def __init__(self, cpu: Optional[int], timeout: float = 60.0) -> None:
         started = time.perf_counter()
         self.log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: the access log must never block
-        self.proc = subprocess.Popen(_pinned([sys.executable, "-m", "moto.server", "-p0"], cpu),
+        self.proc = subprocess.Popen(pinned([sys.executable, "-m", "moto.server", "-p0"], cpu),
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.log)
         self.url = self._wait_for_url(started + timeout)
         self.ready_ms = (time.perf_counter() - started) * 1000

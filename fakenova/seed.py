@@ -10,14 +10,24 @@ import copy
 import functools
 import ipaddress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Set
+from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 import yaml
 
+from .clock import Clock
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
+from .settings import Settings
+from .store import Store
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .runtime import Runtime
+
+class SeedTarget(Protocol):
+    """What seeding needs of a runtime (``fakenova.runtime.Runtime`` is one), stated here so that this module
+    does not import the runtime, which imports this one to reset."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +59,7 @@ def _parsed(path: str, mtime_ns: int, size: int) -> Dict[str, Any]:
     return data
 
 
-def load_seed(runtime: "Runtime") -> None:
+def load_seed(runtime: SeedTarget) -> None:
     """Put the fixtures' records into the runtime's store (after a reset)."""
     folder = Path(runtime.settings.fixtures_dir) if runtime.settings.fixtures_dir else bundled_dir("fixtures")
     now = runtime.clock.now()
@@ -71,7 +81,7 @@ def load_seed(runtime: "Runtime") -> None:
         runtime.store.put("volume", record["id"], record, project=project)
 
 
-def _seed_quotas(runtime: "Runtime", data: Dict[str, Any], projects: Dict[str, str], where: str) -> None:
+def _seed_quotas(runtime: SeedTarget, data: Dict[str, Any], projects: Dict[str, str], where: str) -> None:
     """The fixtures' default limits (under the ``--quota`` settings) and per-project limits (name or id)."""
     configured = {**check_limits(data.get("defaults") or {}, where), **runtime.settings.quota}
     runtime.store.put(*DEFAULTS_KEY, configured)
@@ -84,7 +94,7 @@ def _by_name(items: Iterable[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
     return {item["name"]: item for item in items}
 
 
-def _seed_identity(runtime: "Runtime", data: Dict[str, Any]) -> Dict[str, str]:
+def _seed_identity(runtime: SeedTarget, data: Dict[str, Any]) -> Dict[str, str]:
     """Store domains, roles, projects, users and role assignments; return project name -> id."""
     store = runtime.store
     store.put("config", "region", data.get("region", "RegionOne"))
@@ -115,7 +125,7 @@ def normalise_image(image: Dict[str, Any], now: float, projects: Dict[str, str])
             "owner": projects.get(owner, owner)}
 
 
-def _seed_network(runtime: "Runtime", network: Dict[str, Any], projects: Dict[str, str]) -> None:
+def _seed_network(runtime: SeedTarget, network: Dict[str, Any], projects: Dict[str, str]) -> None:
     project = projects.get(network.get("project", ""), network.get("project", ""))
     subnets: List[Dict[str, Any]] = []
     for subnet in network.get("subnets", []):
@@ -145,6 +155,6 @@ def fixture_names(fixtures_dir: Optional[str] = None) -> Dict[str, Set[str]]:
             for kind, items in sources.items()}
 
 
-def seed_network(runtime: "Runtime", network: Dict[str, Any], projects: Dict[str, str]) -> None:
+def seed_network(runtime: SeedTarget, network: Dict[str, Any], projects: Dict[str, str]) -> None:
     """Store one network (and its subnets) given in the fixtures' shape; ``project`` may name a project."""
     _seed_network(runtime, network, projects)

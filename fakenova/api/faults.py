@@ -13,13 +13,6 @@ from werkzeug.exceptions import HTTPException
 from ..domain import errors
 from .http import json_response
 
-#: Nova's ``wsgi.Fault._fault_names``; anything else is computeFault.
-FAULT_NAMES: Mapping[int, str] = {
-    400: "badRequest", 401: "unauthorized", 403: "forbidden", 404: "itemNotFound", 405: "badMethod",
-    409: "conflictingRequest", 413: "overLimit", 415: "badMediaType", 429: "overLimit",
-    501: "notImplemented", 503: "serviceUnavailable",
-}
-
 KEYSTONE_TITLES: Mapping[int, str] = {
     400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
     409: "Conflict", 413: "Request Entity Too Large", 415: "Unsupported Media Type", 500: "Internal Server Error",
@@ -46,7 +39,7 @@ def from_http_exception(exc: HTTPException) -> errors.FakeNovaError:
 
 def nova_fault(error: errors.FakeNovaError) -> Response:
     """``{"<faultName>": {"code", "message"}}``; overLimit also carries ``retryAfter`` when set."""
-    name = getattr(error, "fault_name", None) or FAULT_NAMES.get(error.code, "computeFault")  # scripted ones
+    name = getattr(error, "fault_name", None) or errors.fault_name(error.code)  # scripted ones
     fault: Dict[str, object] = {"code": error.code, "message": error.message}
     if name == "overLimit" and "Retry-After" in error.headers:
         fault["retryAfter"] = error.headers["Retry-After"]

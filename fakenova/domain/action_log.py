@@ -7,12 +7,14 @@ from 2.21, as Nova reads them with ``read_deleted='yes'``) and applies 2.58's ``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
-from ..microversions import V
+from ..version_history import at
 from . import compute, errors, instance_actions
 from .context import RequestContext
+from .strings import changes_window
+
+_DELETED_SERVER_ACTIONS = at("deleted-server-actions")
 
 
 @dataclass(frozen=True)
@@ -31,30 +33,14 @@ def _server(runtime: Any, ctx: RequestContext, server_id: str) -> Any:
                                                                                   observed=False)
 
     server = runtime.store.compute("server", server_id, look, touches=compute.SETTLE_WRITES)
-    deleted_ok = ctx.version >= V("2.21")
-    if server is None or (server.deleted and not deleted_ok) or not (
-            ctx.is_admin or server.project_id == ctx.project_id):
-        raise errors.InstanceNotFound(uuid=server_id)
-    return server
-
-
-def _when(name: str, text: Optional[str]) -> Optional[float]:
-    if text is None:
-        return None
-    try:
-        when = datetime.fromisoformat(text.strip().replace("z", "Z"))
-    except ValueError:
-        raise errors.BadRequest(f"Invalid filter field: {name}.") from None
-    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
+    return compute.callers_server(server, ctx, server_id, deleted_ok=ctx.version >= _DELETED_SERVER_ACTIONS)
 
 
 def list_actions(runtime: Any, ctx: RequestContext, server_id: str, query: LogQuery) -> List[Dict[str, Any]]:
     """The server's actions, newest first, after the marker and within the changes window, up to the limit."""
     _server(runtime, ctx, server_id)
     actions = instance_actions.actions_of(runtime.store, server_id)
-    since, before = _when("changes-since", query.changes_since), _when("changes-before", query.changes_before)
-    if since is not None and before is not None and before < since:
-        raise errors.BadRequest("The value of changes-since must be less than or equal to changes-before.")
+    since, before = changes_window(query.changes_since, query.changes_before)
     actions = [a for a in actions if (since is None or a["updated_at"] >= since)
                and (before is None or a["updated_at"] <= before)]
     if query.marker is not None:

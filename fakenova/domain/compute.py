@@ -26,8 +26,25 @@ SETTLE_WRITES = finishing.WRITES
 ACTION_WRITES = finishing.WRITES + CHOOSER_WRITES
 
 
-def _visible(server: Optional[Server], ctx: RequestContext) -> bool:
-    return server is not None and (ctx.is_admin or server.project_id == ctx.project_id)
+def visible(server: Optional[Server], ctx: RequestContext) -> bool:
+    """Whether the caller may see ``server``: it exists, is not deleted, and is theirs (or they are admin)."""
+    return (server is not None and not server.deleted
+            and (ctx.is_admin or server.project_id == ctx.project_id))
+
+
+def callers_server(server: Optional[Server], ctx: RequestContext, server_id: str, *, deleted_ok: bool = False,
+                   unmapped: bool = False) -> Server:
+    """``server`` when the caller may act on it, else Nova's 404 (another project's is as missing as none).
+
+    :param deleted_ok: a deleted server is found (instance actions from 2.21, read with ``read_deleted``).
+    :param unmapped: a missing server is ``has no mapping to a cell`` (controllers that look the cell up).
+    """
+    if server is None and unmapped:
+        raise errors.InstanceMappingNotFound(uuid=server_id)
+    if server is None or (server.deleted and not deleted_ok) or not (
+            ctx.is_admin or server.project_id == ctx.project_id):
+        raise errors.InstanceNotFound(uuid=server_id)
+    return server
 
 
 def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Server:
@@ -48,14 +65,11 @@ def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Serve
 def observe(runtime: Any, ctx: RequestContext, server_id: str, *, observed: bool = True) -> Server:
     """The server as the caller sees it now, advanced; 404 when missing, deleted or not theirs."""
     def look(current: Optional[Server]) -> Optional[Server]:
-        if not _visible(current, ctx) or current.deleted:  # type: ignore[union-attr]
+        if not visible(current, ctx):
             return current
         return settle(runtime, current, ctx.now, observed=observed)  # type: ignore[arg-type]
 
-    server = runtime.store.compute("server", server_id, look, touches=SETTLE_WRITES)
-    if not _visible(server, ctx) or server.deleted:
-        raise errors.InstanceNotFound(uuid=server_id)
-    return server
+    return callers_server(runtime.store.compute("server", server_id, look, touches=SETTLE_WRITES), ctx, server_id)
 
 
 def get_server(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
@@ -66,9 +80,7 @@ def get_server(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
 def update_server(runtime: Any, ctx: RequestContext, server_id: str, changes: Mapping[str, Any]) -> Server:
     """``PUT /servers/{id}``: no lock or state check, as in Nova; 2.104 may (un)pin the zone."""
     def apply(current: Optional[Server]) -> Optional[Server]:
-        if not _visible(current, ctx) or current.deleted:  # type: ignore[union-attr]
-            raise errors.InstanceNotFound(uuid=server_id)
-        server = settle(runtime, current, ctx.now, observed=False)  # type: ignore[arg-type]
+        server = settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False)
         fields = {UPDATE_FIELDS[key]: value for key, value in changes.items() if key in UPDATE_FIELDS}
         if "pinned_availability_zone" in changes:
             fields["pinned_availability_zone"] = _pin(server, changes["pinned_availability_zone"])
@@ -99,9 +111,7 @@ def begin_action(runtime: Any, ctx: RequestContext, server: Server, action: life
 def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
     """``DELETE /servers/{id}``: lock-checked; soft delete when reclaim is on and the server launched."""
     def start(current: Optional[Server]) -> Server:
-        if not _visible(current, ctx) or current.deleted:  # type: ignore[union-attr]
-            raise errors.InstanceNotFound(uuid=server_id)
-        server = settle(runtime, current, ctx.now, observed=False)  # type: ignore[arg-type]
+        server = settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False)
         soft = runtime.settings.reclaim_instance_interval > 0 and server.launched_at is not None
         action = lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
         return begin_action(runtime, ctx, server, action)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
-from . import compute, errors, instance_actions, network, quotas
+from . import compute, errors, flavors, instance_actions, network, quotas
 from .lifecycle import engine as lifecycle
 from .context import RequestContext
+from .strings import bool_from_string
 from .models import Server
 
-_TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
 _SERVER_DESCRIPTION = at("server-description")
 
 
@@ -29,27 +29,12 @@ class Created:
     reservation_id: str
 
 
-def bool_from_string(value: Any) -> bool:
-    """oslo's ``bool_from_string``: true-ish strings and True are true, anything else false."""
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in _TRUE
-
-
 def sanitize_hostname(name: str, default: str) -> str:
     """Nova's ``sanitize_hostname``: lower case, separators to ``-``, other symbols dropped, 63 chars."""
     hostname = name.encode("latin-1", "ignore").decode("latin-1")
     hostname = re.sub(r"[ _.]", "-", hostname)
     hostname = re.sub(r"[^\w.-]+", "", hostname).lower().strip(".-")[:63].rstrip(".-")
     return hostname or default
-
-
-def _flavor(store: Any, flavor_ref: Any) -> Mapping[str, Any]:
-    flavor_id = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]
-    flavor = store.get("flavor", flavor_id)
-    if flavor is None or flavor.get("disabled"):
-        raise errors.BadRequest(f"Flavor {flavor_id} could not be found.")
-    return flavor
 
 
 def _image_id(store: Any, server: Mapping[str, Any]) -> str:
@@ -144,7 +129,7 @@ def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
               hints: Mapping[str, Any]) -> Dict[str, Any]:
     """Everything the new servers share, after every semantic check has passed."""
     store = runtime.store
-    flavor = _flavor(store, server["flavorRef"])
+    flavor = flavors.for_server(store, server["flavorRef"])
     image_id = _image_id(store, server)
     zone = _zone(ctx, server.get("availability_zone"))
     _check_destination(ctx, server)

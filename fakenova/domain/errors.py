@@ -5,7 +5,19 @@ The HTTP layer renders these (``api/faults.py``); the domain only raises them. M
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
+
+#: Nova's ``wsgi.Fault._fault_names``: the key of the fault body for each status; anything else is computeFault.
+FAULT_NAMES: Mapping[int, str] = {
+    400: "badRequest", 401: "unauthorized", 403: "forbidden", 404: "itemNotFound", 405: "badMethod",
+    409: "conflictingRequest", 413: "overLimit", 415: "badMediaType", 429: "overLimit",
+    501: "notImplemented", 503: "serviceUnavailable",
+}
+
+
+def fault_name(status: int) -> str:
+    """The fault key Nova renders for ``status`` (``computeFault`` for anything unnamed)."""
+    return FAULT_NAMES.get(status, "computeFault")
 
 
 class FakeNovaError(Exception):
@@ -51,6 +63,12 @@ class NotFound(FakeNovaError):
 
 class InstanceNotFound(NotFound):
     msg_fmt = "Instance {uuid} could not be found."
+
+
+class InstanceMappingNotFound(NotFound):
+    """A server unknown to the API database, for the controllers that look its cell up first."""
+
+    msg_fmt = "Instance {uuid} has no mapping to a cell."
 
 
 class FlavorNotFound(NotFound):

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, List, Mapping, Optional
 
 from . import errors
 from .context import RequestContext
+from .strings import bool_from_string
 
 Image = Mapping[str, Any]
 Check = Callable[[Image], bool]
@@ -63,7 +64,6 @@ def _in(value: str) -> Callable[[Any], bool]:
     return lambda actual: str(actual) in wanted
 
 
-_TRUE = ("1", "t", "true", "on", "y", "yes")
 #: Glance's core attributes (every other key of a record's body is a custom property)
 CORE = ("name", "disk_format", "container_format", "visibility", "size", "virtual_size", "status",
          "checksum", "protected", "min_ram", "min_disk", "owner", "os_hidden", "os_hash_algo", "os_hash_value")
@@ -116,7 +116,7 @@ def glance_checks(ctx: RequestContext, args: Mapping[str, List[str]]) -> List[Ch
         checks: List[Check] = [lambda image: listed(image, ctx) or visibility == "all"]
     else:
         checks = [lambda image: image["visibility"] == visibility]
-    hidden = args.get("os_hidden", ["false"])[-1].lower() in _TRUE
+    hidden = bool_from_string(args.get("os_hidden", ["false"])[-1])
     checks.append(lambda image: bool(image.get("os_hidden", False)) == hidden)
     checks.extend(_tagged(tag) for tag in args.get("tag", ()))
     checks.extend(_field_is(key, values[-1]) for key, values in args.items() if key not in _CONTROL)

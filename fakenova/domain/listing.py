@@ -10,7 +10,6 @@ index from the marker, filtering as it goes, until the page is full; other sort 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..version_history import at
@@ -19,6 +18,7 @@ from . import server_filters as filters
 from . import server_sort
 from .compute import SETTLE_WRITES, settle
 from .context import RequestContext
+from .strings import changes_window
 from .models import Server
 from .states import Status, VmState, status_filter
 
@@ -79,20 +79,8 @@ def _status(ctx: RequestContext, texts: Sequence[str]) -> Any:
     return frozenset(vm_states), None if by_default else frozenset(task_states)
 
 
-def _parse_time(param: str, text: str) -> float:
-    try:
-        when = datetime.fromisoformat(text.strip().replace("z", "Z"))
-    except ValueError:
-        raise errors.BadRequest(f"Invalid filter field: {param}.") from None
-    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
-
-
 def _window(values: Mapping[str, str]) -> Tuple[Optional[float], Optional[float]]:
-    since, before = (_parse_time(name, values[name]) if name in values else None
-                     for name in ("changes-since", "changes-before"))
-    if since is not None and before is not None and before < since:
-        raise errors.BadRequest("The value of changes-since must be less than or equal to changes-before.")
-    return since, before
+    return changes_window(values.get("changes-since"), values.get("changes-before"))
 
 
 def _deleted_rule(ctx: RequestContext, values: Mapping[str, str], status: Any) -> Predicate:

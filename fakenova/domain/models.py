@@ -1,8 +1,9 @@
 """The records fakenova keeps: servers and their parts, as frozen dataclasses with ``__slots__``.
 
 A record is never mutated, nor are the mappings it holds; use cases build a new one with :func:`evolve` inside
-``store.compute``. Catalogue data (flavors, images, networks, keypairs, identities) is kept as plain dicts
-loaded from fixtures, since nothing derives from it.
+``store.compute`` (its fast copier lives in :mod:`fakenova.fastcopy` and is re-exported here). Catalogue data
+(flavors, images, networks, keypairs, identities) is kept as plain dicts loaded from fixtures, since nothing
+derives from it.
 
 Memory (a store holds tens of thousands of servers): records have slots, not an instance dict (a 50-field
 dict alone is ~1.6 KB), and a new :class:`Server` shares its flavor snapshot with every equal one and its
@@ -11,62 +12,14 @@ a record's mappings in place.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import Any, Callable, Dict, FrozenSet, Hashable, Mapping, Optional, Tuple, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Dict, Hashable, Mapping, Optional, Tuple
 
+from ..fastcopy import evolve, slotted
 from .pace import Immediate, Pace
 from .states import PowerState, TaskState, VmState
 
-R = TypeVar("R")
-_FIELD_NAMES: Dict[type, FrozenSet[str]] = {}
-#: per slotted record class, the function :func:`evolve` copies it with
-_BUILDERS: Dict[type, Callable[[Any, Dict[str, Any]], Any]] = {}
-
-
-def _getstate(self: Any) -> Tuple[Any, ...]:
-    return tuple(getattr(self, name) for name in self.__slots__)
-
-
-def _setstate(self: Any, state: Tuple[Any, ...]) -> None:
-    for name, value in zip(self.__slots__, state):
-        object.__setattr__(self, name, value)
-
-
-def slotted(cls: "type[R]") -> "type[R]":
-    """A frozen dataclass rebuilt with ``__slots__`` for its fields, as ``dataclass(slots=True)`` does on
-    Python 3.10+ (this runs on 3.9 too), with pickling support and a fast copier for :func:`evolve`.
-
-    The copier fills a mutable twin class of the same layout with plain attribute stores (specialised to slot
-    writes, unlike ``object.__setattr__``), then switches the copy's ``__class__`` to the frozen class.
-    """
-    names = tuple(item.name for item in fields(cls))  # type: ignore[arg-type]
-    namespace = {key: value for key, value in cls.__dict__.items()
-                 if key not in names and key not in ("__dict__", "__weakref__")}
-    namespace["__slots__"] = names
-    namespace.setdefault("__getstate__", _getstate)
-    namespace.setdefault("__setstate__", _setstate)
-    frozen = type(cls)(cls.__name__, cls.__bases__, namespace)
-    frozen.__qualname__ = cls.__qualname__
-    twin = type(f"_{cls.__name__}Copy", cls.__bases__, {"__slots__": names, "__module__": cls.__module__})
-    source = "\n".join([
-        "def copy(record, changes):",
-        "    new = make(twin)",
-        *(f"    new.{name} = record.{name}" for name in names),
-        "    if changes:",
-        "        try:",
-        "            for name, value in changes.items():",
-        "                setattr(new, name, value)",
-        "        except AttributeError:",
-        "            raise TypeError(f'{frozen.__name__} has no field(s) {sorted(set(changes) - set(names))}')"
-        " from None",
-        "    new.__class__ = frozen",
-        "    return new",
-    ])
-    scope: Dict[str, Any] = {"make": object.__new__, "twin": twin, "frozen": frozen, "names": names}
-    exec(source, scope)  # noqa: S102 - generated from the dataclass's own field names
-    _BUILDERS[frozen] = scope["copy"]
-    return frozen
-
+__all__ = ["Fault", "Nic", "Transition", "Server", "evolve", "share", "EMPTY"]
 
 #: equal flavor snapshots, shared by the servers that hold them (bounded: fixtures have a handful)
 _FLAVORS: Dict[Hashable, Mapping[str, Any]] = {}
@@ -221,27 +174,3 @@ class Server:
             setattr_(self, "scheduler_hints", EMPTY)
         if self.hostname == self.name:
             setattr_(self, "hostname", self.name)
-
-
-def evolve(record: R, **changes: Any) -> R:
-    """A copy of the dataclass ``record`` with ``changes`` applied, like :func:`dataclasses.replace`.
-
-    ``replace`` calls ``__init__`` again, which for Server's 50 fields was the largest single cost of an
-    action. Records have no ``__post_init__`` that derives a field (Server's only shares equal values), so a
-    field-by-field copy is equivalent: :func:`slotted` records use their generated copier, other dataclasses
-    a copy of their instance dict.
-    """
-    cls = type(record)
-    build = _BUILDERS.get(cls)
-    if build is not None:
-        return build(record, changes)  # type: ignore[no-any-return]
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
-    if not names.issuperset(changes):
-        raise TypeError(f"{cls.__name__} has no field(s) {sorted(set(changes) - names)}")
-    state = record.__dict__.copy()
-    state.update(changes)
-    copy = object.__new__(cls)
-    object.__setattr__(copy, "__dict__", state)
-    return copy

@@ -7,9 +7,9 @@ migration without a host "moves" in place; naming that host is refused as Nova r
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
-from . import errors, policy, quotas
+from . import errors, flavors, policy, quotas
 from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
 from .lifecycle.table import Action
@@ -17,19 +17,11 @@ from .models import Server, evolve
 from .server_actions import perform
 
 
-def _flavor(store: Any, flavor_ref: Any) -> Mapping[str, Any]:
-    flavor_id = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]
-    flavor = store.get("flavor", flavor_id)
-    if flavor is None or flavor.get("disabled"):
-        raise errors.BadRequest(f"Flavor {flavor_id} could not be found.")
-    return flavor
-
-
 def resize(runtime: Any, ctx: RequestContext, server_id: str, flavor_ref: Any,
            disk_config: Optional[str] = None) -> Server:
     """``resize``: a different flavor within quota; ends VERIFY_RESIZE with it applied, the old one kept."""
     def apply(server: Server) -> Server:
-        flavor = _flavor(runtime.store, flavor_ref)
+        flavor = flavors.for_server(runtime.store, flavor_ref)
         if str(flavor["id"]) == str(server.flavor.get("id")):
             raise errors.BadRequest("When resizing, instances must change flavor!")
         quotas.check_delta(runtime.store, server.project_id, user_id=server.user_id,

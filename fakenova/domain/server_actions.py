@@ -29,13 +29,7 @@ RESET_STATES: Mapping[str, VmState] = {"active": VmState.ACTIVE, "error": VmStat
 
 def lookup(current: Optional[Server], ctx: RequestContext, server_id: str, action: Action) -> Server:
     """The caller's server, or Nova's 404 (another project's server is as missing as a missing one)."""
-    if current is None or current.deleted:
-        if action in _CELL_LOOKUP and current is None:
-            raise errors.NotFound(f"Instance {server_id} has no mapping to a cell.")
-        raise errors.InstanceNotFound(uuid=server_id)
-    if not (ctx.is_admin or current.project_id == ctx.project_id):
-        raise errors.InstanceNotFound(uuid=server_id)
-    return current
+    return compute.callers_server(current, ctx, server_id, unmapped=action in _CELL_LOOKUP)
 
 
 def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,

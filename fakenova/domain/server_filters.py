@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Tuple
 from ..microversions import V, Version
 from . import errors, safe_regex
 from .models import Server
+from .strings import ACCEPTABLE, bool_from_string, parse_bool
 
 Predicate = Callable[[Server], bool]
 Subject = Callable[[Server], Optional[str]]
@@ -116,9 +117,6 @@ PAGING = frozenset({"limit", "marker", "sort_key", "sort_dir"})
 JOINED = frozenset({"block_device_mapping", "services", "metadata", "system_metadata", "info_cache",
                     "security_groups", "pci_devices"})
 
-_TRUE = frozenset({"1", "t", "true", "on", "y", "yes"})
-_FALSE = frozenset({"0", "f", "false", "off", "n", "no"})
-ACCEPTABLE = "'0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"
 
 
 def member_may_use(param: str, version: Version) -> bool:
@@ -131,16 +129,16 @@ def member_may_use(param: str, version: Version) -> bool:
 
 def strict_bool(text: str) -> bool:
     """oslo's ``bool_from_string(strict=True)``; 400 worded as Nova's ``InvalidInput`` otherwise."""
-    value = text.strip().lower()
-    if value in _TRUE or value in _FALSE:
-        return value in _TRUE
+    value = parse_bool(text)
+    if value is not None:
+        return value
     raise errors.BadRequest(f"Invalid input received: Unrecognized value '{text}', acceptable values are: "
                             f"{ACCEPTABLE}")
 
 
 def loose_bool(text: str) -> bool:
     """oslo's ``bool_from_string(default=False)``: anything unknown is False."""
-    return text.strip().lower() in _TRUE
+    return bool_from_string(text)
 
 
 def _fixed_ips(server: Server) -> List[str]:

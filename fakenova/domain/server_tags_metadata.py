@@ -23,10 +23,6 @@ class MetadataItemNotFound(errors.NotFound):
     msg_fmt = "Metadata item was not found"
 
 
-class InstanceMappingNotFound(errors.NotFound):
-    msg_fmt = "Instance {uuid} has no mapping to a cell."
-
-
 # --- metadata ---------------------------------------------------------------------------------------
 
 
@@ -78,7 +74,7 @@ def _mapped(runtime: Any, ctx: RequestContext, server_id: str, action: str) -> S
     """The server as the tags controller finds it: mapping (404), policy (403), then the row (404)."""
     server: Optional[Server] = runtime.store.get("server", server_id)
     if server is None:
-        raise InstanceMappingNotFound(uuid=server_id)
+        raise errors.InstanceMappingNotFound(uuid=server_id)
     if not ctx.is_admin and server.project_id != ctx.project_id:
         raise errors.Forbidden(rule=_TAG_POLICY.format(action))
     return compute.observe(runtime, ctx, server_id, observed=False)  # settled; a deleted one is a 404

@@ -103,6 +103,24 @@ class Status(str, enum.Enum):
     VERIFY_RESIZE = "VERIFY_RESIZE"
 
 
+#: the power state a server settles in when an action leaves it in one of these vm_states (nova-facts §c).
+#: The others are left out on purpose: a stopped server resized stays off, a failed one keeps its power.
+POWER_OF: Mapping[VmState, PowerState] = {
+    VmState.ACTIVE: PowerState.RUNNING, VmState.STOPPED: PowerState.SHUTDOWN, VmState.PAUSED: PowerState.PAUSED,
+    VmState.SUSPENDED: PowerState.SUSPENDED, VmState.RESCUED: PowerState.RUNNING,
+    VmState.SHELVED: PowerState.SHUTDOWN, VmState.SHELVED_OFFLOADED: PowerState.SHUTDOWN,
+    VmState.SOFT_DELETED: PowerState.SHUTDOWN,
+}
+
+#: a vm_state's usual power state, for a state that is pinned (seed, scenario, control plane) without one
+USUAL_POWER: Mapping[VmState, PowerState] = {
+    **POWER_OF, VmState.RESIZED: PowerState.RUNNING,
+    VmState.BUILDING: PowerState.NOSTATE, VmState.ERROR: PowerState.NOSTATE, VmState.DELETED: PowerState.NOSTATE,
+}
+
+if set(USUAL_POWER) != set(VmState):
+    raise AssertionError("USUAL_POWER must have a row for every VmState")
+
 _T = TaskState
 _REBOOT = {_T.REBOOTING: Status.REBOOT, _T.REBOOT_PENDING: Status.REBOOT, _T.REBOOT_STARTED: Status.REBOOT}
 _HARD_REBOOT = {_T.REBOOTING_HARD: Status.HARD_REBOOT, _T.REBOOT_PENDING_HARD: Status.HARD_REBOOT,

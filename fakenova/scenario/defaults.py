@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Mapping
 
-#: Nova's ``wsgi.Fault._fault_names`` (the renderer in ``api/faults.py`` uses the same table)
-FAULT_NAMES: Mapping[int, str] = {
-    400: "badRequest", 401: "unauthorized", 403: "forbidden", 404: "itemNotFound", 405: "badMethod",
-    409: "conflictingRequest", 413: "overLimit", 415: "badMediaType", 429: "overLimit",
-    501: "notImplemented", 503: "serviceUnavailable",
-}
+from ..domain.errors import fault_name
+
+__all__ = ["DEFAULT_MESSAGES", "default_message", "fault_name"]
 
 #: the message Nova (or the WSGI stack in front of it) gives for a status when nothing more specific applies
 DEFAULT_MESSAGES: Mapping[int, str] = {
@@ -24,11 +21,6 @@ DEFAULT_MESSAGES: Mapping[int, str] = {
     503: "The server is currently unavailable. Please try again at a later time.",
     504: "Gateway Timeout",
 }
-
-
-def fault_name(status: int) -> str:
-    """The fault key Nova renders for ``status`` (``computeFault`` for anything unnamed)."""
-    return FAULT_NAMES.get(status, "computeFault")
 
 
 def default_message(status: int) -> str:

@@ -12,27 +12,17 @@ from ..domain import errors, keypairs
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.context import Identity, RequestContext
 from ..domain.models import Fault, Server
-from ..domain.states import PowerState, VmState
+from ..domain.states import USUAL_POWER, VmState
 from ..microversions import MAX_VERSION
 from ..seed import normalise_flavor, normalise_image, seed_network
 from . import model
-
-#: a pinned vm_state's usual power state, when the pin does not say (nova-facts §c)
-_POWER: Mapping[VmState, PowerState] = {
-    VmState.ACTIVE: PowerState.RUNNING, VmState.RESCUED: PowerState.RUNNING, VmState.RESIZED: PowerState.RUNNING,
-    VmState.PAUSED: PowerState.PAUSED, VmState.SUSPENDED: PowerState.SUSPENDED,
-    VmState.STOPPED: PowerState.SHUTDOWN, VmState.SHELVED: PowerState.SHUTDOWN,
-    VmState.SHELVED_OFFLOADED: PowerState.SHUTDOWN, VmState.SOFT_DELETED: PowerState.SHUTDOWN,
-    VmState.BUILDING: PowerState.NOSTATE, VmState.ERROR: PowerState.NOSTATE, VmState.DELETED: PowerState.NOSTATE,
-}
-
 
 def pinned(server: Server, pin: model.StatePin, now: float, locked: Optional[bool] = None) -> Server:
     """``server`` with the pin's states (any action under way is dropped: a pinned state stays put)."""
     vm_state = pin.vm_state or server.vm_state
     task_state = pin.task_state if pin.sets_task_state else server.task_state
     power = pin.power_state if pin.power_state is not None else (
-        _POWER[vm_state] if pin.vm_state is not None else server.power_state)
+        USUAL_POWER[vm_state] if pin.vm_state is not None else server.power_state)
     fault = server.fault
     if pin.fault is not None:
         fault = Fault(code=pin.fault.code, message=pin.fault.message, created=now, details=pin.fault.details)

@@ -5,13 +5,13 @@ import hashlib
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..domain.images import CORE, Image
+from ..domain.strings import bool_from_string
 from .common import isotime, link
 from .fields import ViewContext
 
 _NOVA_STATUS = {"active": "ACTIVE", "queued": "SAVING", "saving": "SAVING", "deleted": "DELETED",
                 "pending_delete": "DELETED", "killed": "ERROR"}
 _NOVA_PROGRESS = {"queued": 25, "saving": 50, "active": 100}
-_TRUE = ("1", "t", "true", "on", "y", "yes")
 
 
 def proxy_links(image_id: str, ctx: ViewContext) -> List[Dict[str, str]]:
@@ -40,7 +40,7 @@ def proxy_detail(image: Image, ctx: ViewContext) -> Dict[str, Any]:
     if properties.get("instance_uuid"):
         body["server"] = _server_ref(properties["instance_uuid"], ctx)
     if "auto_disk_config" in properties:
-        body["OS-DCF:diskConfig"] = "AUTO" if str(properties["auto_disk_config"]).lower() in _TRUE else "MANUAL"
+        body["OS-DCF:diskConfig"] = "AUTO" if bool_from_string(properties["auto_disk_config"]) else "MANUAL"
     return body
 
 

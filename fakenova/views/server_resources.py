@@ -10,25 +10,18 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 from ..domain.interfaces import Nic
 from ..domain.models import Server
-from ..domain.states import PowerState, VmState
+from ..domain.states import PowerState
 from ..domain.volumes import Attachment
 from ..microversions import Versioned
+from . import servers as server_views
 from .common import isotime
 from .fields import Field, FieldTable, Render, ViewContext, attr, render, render_many
 
 # --- ips ----------------------------------------------------------------------------------------------
 
 
-def addresses(server: Server) -> Dict[str, List[Dict[str, Any]]]:
-    """``/ips``: ``{label: [{"version", "addr"}]}``, fixed then floating per port; ``{}`` while building."""
-    if server.vm_state is VmState.BUILDING:
-        return {}  # same source as the server body's addresses, which Nova hides while building
-    found: Dict[str, List[Dict[str, Any]]] = {}
-    for nic in server.nics:
-        entries = found.setdefault(nic.network_name, [])
-        entries.extend({"version": version, "addr": addr} for version, addr in nic.ips)
-        entries.extend({"version": 4, "addr": addr} for addr in nic.floating_ips)
-    return found
+#: ``/ips``: the server body's ``addresses`` without the extended keys (one renderer for both)
+addresses = server_views.addresses
 
 
 # --- os-interface -------------------------------------------------------------------------------------

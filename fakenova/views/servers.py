@@ -111,30 +111,35 @@ def _flavor_embedded(server: Server, ctx: ViewContext) -> Dict[str, Any]:
             "original_name": flavor["name"], "extra_specs": dict(flavor.get("extra_specs") or {})}
 
 
-def _addresses(server: Server, ctx: ViewContext) -> Dict[str, List[Dict[str, Any]]]:
-    if server.vm_state is VmState.BUILDING:
-        return {}  # Nova hides addresses while building
-    found: Dict[str, List[Dict[str, Any]]] = {}
-    for nic in server.nics:
-        entries = found.setdefault(nic.network_name, [])
-        entries.extend({"version": version, "addr": addr, "OS-EXT-IPS:type": "fixed",
-                        "OS-EXT-IPS-MAC:mac_addr": nic.mac} for version, addr in nic.ips)
-        # Neutron floating IPs are IPv4 only; Nova lists them after the port's fixed addresses.
-        entries.extend({"version": 4, "addr": addr, "OS-EXT-IPS:type": "floating",
-                        "OS-EXT-IPS-MAC:mac_addr": nic.mac} for addr in nic.floating_ips)
-    return found
+def addresses(server: Server, *, extended: bool = False) -> Dict[str, List[Dict[str, Any]]]:
+    """Nova's ``addresses``: ``{network label: [{"version", "addr"}]}``, each port's fixed then floating ones.
 
-
-def _plain_addresses(server: Server, ctx: ViewContext) -> Dict[str, List[Dict[str, Any]]]:
-    """PUT's reduced view before 2.75 (and ``/ips``): only ``version`` and ``addr``."""
+    ``{}`` while building (Nova hides them). ``extended`` adds ``OS-EXT-IPS:type`` and
+    ``OS-EXT-IPS-MAC:mac_addr`` (the server body); without it this is ``/ips`` and PUT's view before 2.75.
+    """
     if server.vm_state is VmState.BUILDING:
         return {}
     found: Dict[str, List[Dict[str, Any]]] = {}
     for nic in server.nics:
+        # Neutron floating IPs are IPv4 only; Nova lists them after the port's fixed addresses.
+        kinds = [(version, addr, "fixed") for version, addr in nic.ips]
+        kinds += [(4, addr, "floating") for addr in nic.floating_ips]
         entries = found.setdefault(nic.network_name, [])
-        entries.extend({"version": version, "addr": addr} for version, addr in nic.ips)
-        entries.extend({"version": 4, "addr": addr} for addr in nic.floating_ips)
+        for version, addr, kind in kinds:
+            entry: Dict[str, Any] = {"version": version, "addr": addr}
+            if extended:
+                entry["OS-EXT-IPS:type"], entry["OS-EXT-IPS-MAC:mac_addr"] = kind, nic.mac
+            entries.append(entry)
     return found
+
+
+def _addresses(server: Server, ctx: ViewContext) -> Dict[str, List[Dict[str, Any]]]:
+    return addresses(server, extended=True)
+
+
+def _plain_addresses(server: Server, ctx: ViewContext) -> Dict[str, List[Dict[str, Any]]]:
+    """PUT's reduced view before 2.75: only ``version`` and ``addr``."""
+    return addresses(server)
 
 
 def _security_groups(server: Server, ctx: ViewContext) -> List[Dict[str, str]]:

@@ -13,7 +13,7 @@ from flask import Response, request
 
 from ...domain import errors, quota_sets, quotas
 from ...domain.context import RequestContext
-from ...domain.create import bool_from_string
+from ...domain.strings import bool_from_string
 from ...views.fields import Field, FieldTable, render
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route

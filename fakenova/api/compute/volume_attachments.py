@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from ...domain import volumes
-from ...domain.create import bool_from_string
+from ...domain.strings import bool_from_string
 from ...microversions import VersionRange
 from ...views import server_resources as views
 from ..http import context, json_response, read_json, runtime

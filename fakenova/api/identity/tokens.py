@@ -8,22 +8,19 @@ and direct ``…/identity/v3`` users land on the same routes; every error is Key
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional
 
 from flask import Response, request
 
 from ...domain import keystone
+from ...domain import keystone_reads as reads
 from ...domain.identity import validate_token
+from ...domain.strings import bool_from_string
 from ...views import keystone as views
 from ..http import base_url, json_response, runtime
 from ..routing import Route
 
 Caller = Mapping[str, Any]
-
-# oslo's strutils.bool_from_string vocabulary, used by keystone for query flags
-_TRUE = ("1", "t", "true", "on", "y", "yes")
-_FALSE = ("0", "f", "false", "off", "n", "no")
-
 
 # -- request helpers --------------------------------------------------------------------------------------
 
@@ -32,12 +29,11 @@ def _v3_url() -> str:
 
 
 def _region() -> str:
-    return runtime().store.get("config", "region") or "RegionOne"
+    return reads.region(runtime().store)
 
 
 def _flag(name: str, default: bool = False) -> bool:
-    value = (request.args.get(name) or "").strip().lower()
-    return True if value in _TRUE else False if value in _FALSE else default
+    return bool_from_string(request.args.get(name) or "", default)
 
 
 def _body() -> Dict[str, Any]:
@@ -62,44 +58,14 @@ def _caller() -> Caller:
     return validate_token(rt.store, request.headers.get("X-Auth-Token"), rt.clock.now())
 
 
-# -- policy: which caller may read what (admin everywhere, others only themselves) ------------------------
-
-def _admin(caller: Caller, target: Optional[str]) -> bool:
-    return "admin" in caller.get("roles", ())
-
-
-def _admin_or_own_project(caller: Caller, target: Optional[str]) -> bool:
-    return _admin(caller, target) or target == caller.get("project_id")
-
-
-def _admin_or_self(caller: Caller, target: Optional[str]) -> bool:
-    return _admin(caller, target) or target == caller["user_id"]
-
-
-POLICIES: Mapping[str, Callable[[Caller, Optional[str]], bool]] = {
-    "identity:list_projects": _admin,
-    "identity:get_project": _admin_or_own_project,
-    "identity:get_user": _admin_or_self,
-    "identity:list_user_projects": _admin_or_self,
-    "identity:list_domains": _admin,
-    "identity:get_domain": _admin,
-    "identity:list_roles": _admin,
-    "identity:list_role_assignments": _admin_or_self,
-}
-
-
 def _authorize(action: str, target: Optional[str] = None) -> Caller:
     caller = _caller()
-    if not POLICIES[action](caller, target):
-        raise keystone.forbidden(action)
+    reads.authorize(caller, action, target)
     return caller
 
 
 def _found(kind: str, key: str) -> Mapping[str, Any]:
-    record = runtime().store.get(kind, key)
-    if record is None:
-        raise keystone.not_found(f"Could not find {kind}: {key}.")
-    return record
+    return reads.found(runtime().store, kind, key)
 
 
 # -- discovery --------------------------------------------------------------------------------------------
@@ -163,16 +129,14 @@ def auth_catalog() -> Response:
 
 # -- read-only resources ----------------------------------------------------------------------------------
 
-def _filtered(records: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> List[Mapping[str, Any]]:
-    """Records matching every query filter present; ``names`` maps query names to record keys."""
-    wanted = {key: request.args[query] for query, key in names.items() if query in request.args}
-    return [record for record in records if all(str(record.get(k)) == v for k, v in wanted.items())]
+def _filtered(kind: str, names: Mapping[str, str]) -> List[Mapping[str, Any]]:
+    return reads.filtered(runtime().store.list(kind), request.args, names)
 
 
 def list_projects() -> Response:
     """``GET /v3/projects`` (``?name=``, ``?domain_id=``): admin only, as Keystone's default policy."""
     _authorize("identity:list_projects")
-    projects = _filtered(runtime().store.list("project"), {"name": "name", "domain_id": "domain_id"})
+    projects = _filtered("project", {"name": "name", "domain_id": "domain_id"})
     return json_response(views.collection("projects", (views.project(p, _v3_url()) for p in projects),
                                           request.url))
 
@@ -203,7 +167,7 @@ def user_projects(user_id: str) -> Response:
 def list_domains() -> Response:
     """``GET /v3/domains`` (``?name=``): admin only."""
     _authorize("identity:list_domains")
-    domains = _filtered(runtime().store.list("domain"), {"name": "name"})
+    domains = _filtered("domain", {"name": "name"})
     return json_response(views.collection("domains", (views.domain(d, _v3_url()) for d in domains),
                                           request.url))
 
@@ -217,12 +181,8 @@ def show_domain(domain_id: str) -> Response:
 def list_roles() -> Response:
     """``GET /v3/roles`` (``?name=``): admin only."""
     _authorize("identity:list_roles")
-    roles = _filtered(runtime().store.list("role"), {"name": "name"})
+    roles = _filtered("role", {"name": "name"})
     return json_response(views.collection("roles", (views.role(r, _v3_url()) for r in roles), request.url))
-
-
-#: role assignment query filters -> position in a (user, project, role) triple
-_ASSIGNMENT_FILTERS = (("user.id", 0), ("scope.project.id", 1), ("role.id", 2))
 
 
 def list_role_assignments() -> Response:
@@ -231,9 +191,7 @@ def list_role_assignments() -> Response:
     Admins see all; others only their own (``?user.id=<self>``).
     """
     _authorize("identity:list_role_assignments", request.args.get("user.id"))
-    wanted = [(index, request.args[name]) for name, index in _ASSIGNMENT_FILTERS if name in request.args]
-    triples = [triple for triple in keystone.assignments(runtime().store)
-               if all(triple[index]["id"] == value for index, value in wanted)]
+    triples = reads.role_assignments(runtime().store, request.args)
     names = _flag("include_names")
     body = (views.role_assignment(user, project, role, _v3_url(), include_names=names)
             for user, project, role in triples)

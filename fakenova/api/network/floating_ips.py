@@ -17,39 +17,12 @@ from flask import Response, request
 from ...domain import errors, floating_ips
 from ...domain.context import RequestContext
 from ...domain.floating_ips import FloatingIp
-from ...views.common import isotime
+from ...domain.neutron import HTTPBadRequest, picked, select
+from ...views.network import floatingip_body
 from ..http import context, json_response, read_json, runtime
-from .networks import HTTPBadRequest, port_body, select
 from ..routing import Route
 
 RESOURCE = "floatingip"
-
-#: The port attributes a floating IP repeats as ``port_details``.
-PORT_DETAILS = ("name", "network_id", "mac_address", "admin_state_up", "status", "device_id", "device_owner")
-
-
-# --- the body -------------------------------------------------------------------------------------------
-
-
-def floatingip_body(store: Any, fip: FloatingIp) -> Dict[str, Any]:
-    """A floating IP as ``GET /v2.0/floatingips/{id}`` shows it; association fields come from the live port."""
-    bound = floating_ips.binding(store, fip)
-    details = None
-    if bound is not None:
-        port = port_body(bound[0], bound[1], is_admin=False)
-        details = {key: port[key] for key in PORT_DETAILS}
-    return {
-        "id": fip.id, "tenant_id": fip.project_id, "project_id": fip.project_id,
-        "floating_ip_address": fip.floating_ip_address, "floating_network_id": fip.floating_network_id,
-        "router_id": floating_ips.ROUTER_ID if bound else None,
-        "port_id": fip.port_id if bound else None,
-        "fixed_ip_address": fip.fixed_ip_address if bound else None,
-        "status": "ACTIVE" if bound else "DOWN", "description": fip.description,
-        "dns_domain": "", "dns_name": "", "port_details": details, "qos_policy_id": None, "tags": [],
-        "created_at": isotime(fip.created_at), "updated_at": isotime(fip.updated_at),
-        "revision_number": fip.revision_number,
-    }
-
 
 #: What a list may be filtered on: every attribute of the body (even when the list is empty).
 FILTERS = frozenset({
@@ -187,20 +160,24 @@ def parse(ctx: RequestContext, *, creating: bool) -> Dict[str, Any]:
 # --- handlers -------------------------------------------------------------------------------------------
 
 
+def _body(store: Any, fip: FloatingIp) -> Dict[str, Any]:
+    return floatingip_body(fip, floating_ips.binding(store, fip))
+
+
 def _answer(fip: FloatingIp, status: int = 200) -> Response:
-    return json_response({RESOURCE: floatingip_body(runtime().store, fip)}, status)
+    return json_response({RESOURCE: _body(runtime().store, fip)}, status)
 
 
 def list_floatingips() -> Response:
     store = runtime().store
-    items = [floatingip_body(store, fip) for fip in floating_ips.visible(store, context())]
+    items = [_body(store, fip) for fip in floating_ips.visible(store, context())]
     return json_response({"floatingips": select(items, request.args.to_dict(flat=False), FILTERS)})
 
 
 def show_floatingip(fip_id: str) -> Response:
-    body = floatingip_body(runtime().store, floating_ips.get(runtime().store, context(), fip_id))
-    fields = [name for name in request.args.getlist("fields") if name]
-    return json_response({RESOURCE: {k: v for k, v in body.items() if not fields or k in fields}})
+    store = runtime().store
+    body = _body(store, floating_ips.get(store, context(), fip_id))
+    return json_response({RESOURCE: picked(body, request.args.getlist("fields"))})
 
 
 def create_floatingip() -> Response:

@@ -13,7 +13,7 @@ from .. import errors
 from .table import LIFECYCLE, NOT_RECORDED, ROWS, Action, Effect, End, Outcome, Row, Step
 from ..models import Fault, Server, Transition, evolve
 from ..pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace
-from ..states import PowerState, VmState
+from ..states import POWER_OF, VmState
 
 __all__ = ["LIFECYCLE", "ROWS", "NOT_RECORDED", "Action", "Effect", "End", "Outcome", "Row", "Step", "Choice",
            "Immediate", "check_guards", "begin", "advance", "step_manually", "DEFAULT_HOST", "DEFAULT_ZONE"]
@@ -108,15 +108,6 @@ def _enter(server: Server, row: Row, index: int) -> Server:
         host=host, node=host, progress=progress, availability_zone=_zone(server, host),
         transition=evolve(server.transition, step=index),
     )
-
-
-#: the power state a server settles in for each vm_state an action can end in (others keep theirs)
-POWER_OF: Mapping[VmState, PowerState] = {
-    VmState.ACTIVE: PowerState.RUNNING, VmState.STOPPED: PowerState.SHUTDOWN, VmState.PAUSED: PowerState.PAUSED,
-    VmState.SUSPENDED: PowerState.SUSPENDED, VmState.RESCUED: PowerState.RUNNING,
-    VmState.SHELVED: PowerState.SHUTDOWN, VmState.SHELVED_OFFLOADED: PowerState.SHUTDOWN,
-    VmState.SOFT_DELETED: PowerState.SHUTDOWN,
-}
 
 
 def _end_state(server: Server, end: End, origin: VmState) -> VmState:

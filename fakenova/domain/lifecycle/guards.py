@@ -66,10 +66,8 @@ def check(server: Server, name: str, ctx: RequestContext) -> None:
         raise errors.InstanceInvalidState(action=name, uuid=server.id, attr="launched_at", state="None")
 
 
-def visible(server: Optional[Server], ctx: RequestContext) -> bool:
-    """Whether the caller may see ``server``: it exists, is not deleted, and is theirs (or they are admin)."""
-    return (server is not None and not server.deleted
-            and (ctx.is_admin or server.project_id == ctx.project_id))
+#: whether the caller may see a server (one definition, in the server use cases)
+visible = compute.visible
 
 
 def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Server], Server], *,
@@ -80,8 +78,7 @@ def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Se
     :param touches: the kinds ``change`` writes besides the server (``Store.compute``'s declaration).
     """
     def apply(current: Optional[Server]) -> Server:
-        if not visible(current, ctx):
-            raise errors.InstanceNotFound(uuid=server_id)
-        return change(compute.settle(runtime, current, ctx.now, observed=False))  # type: ignore[arg-type]
+        return change(compute.settle(runtime, compute.callers_server(current, ctx, server_id), ctx.now,
+                                     observed=False))
 
     return runtime.store.compute("server", server_id, apply, touches=(*compute.SETTLE_WRITES, *touches))
