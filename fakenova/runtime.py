@@ -35,7 +35,7 @@ class Runtime:
         """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""
         if self.chooser is not None:
             return self.chooser(action, server, ctx)
-        return Choice(pace=self.settings.pace_for(action.value))
+        return Choice(pace=self.settings.pace_for(action))
 
     @classmethod
     def build(cls, settings: Optional[Settings] = None, *, store: Optional[Store] = None,

@@ -90,15 +90,27 @@ def begin_action(runtime: Any, ctx: RequestContext, server: Server, action: life
                            outcome=choice.outcome, fault=choice.fault)
 
 
+def _delete_action(runtime: Any, server: Server) -> lifecycle.Action:
+    soft = runtime.settings.reclaim_instance_interval > 0 and server.launched_at is not None
+    return lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
+
+
+def delete_action(runtime: Any, ctx: RequestContext, server_id: str) -> lifecycle.Action:
+    """What ``DELETE /servers/{id}`` would run now (soft delete when reclaim is on and the server launched),
+    read without changing anything: the server is advanced as :func:`settle` would, but not stored."""
+    current = runtime.store.get("server", server_id)
+    if current is None:
+        return lifecycle.Action.DELETE
+    return _delete_action(runtime, lifecycle.advance(current, ctx.now, observed=False))
+
+
 def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
     """``DELETE /servers/{id}``: lock-checked; soft delete when reclaim is on and the server launched."""
     def start(current: Optional[Server]) -> Server:
         if not _visible(current, ctx) or current.deleted:  # type: ignore[union-attr]
             raise errors.InstanceNotFound(uuid=server_id)
         server = settle(runtime, current, ctx.now, observed=False)  # type: ignore[arg-type]
-        soft = runtime.settings.reclaim_instance_interval > 0 and server.launched_at is not None
-        action = lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
-        return begin_action(runtime, ctx, server, action)
+        return begin_action(runtime, ctx, server, _delete_action(runtime, server))
 
     server = runtime.store.compute("server", server_id, start)
     instance_actions.record(runtime.store, ctx, server_id, "delete", host=server.host)

@@ -20,9 +20,6 @@ Prepare = Callable[[Server], Server]
 # os-start, os-stop and trigger_crash_dump look the instance's cell up first (nova-facts §e.2).
 _CELL_LOOKUP = frozenset({Action.START, Action.STOP, Action.TRIGGER_CRASH_DUMP})
 
-#: body ``type`` of ``reboot`` (any case Nova accepts) -> row
-REBOOT_TYPES: Mapping[str, Action] = {"SOFT": Action.REBOOT_SOFT, "HARD": Action.REBOOT_HARD}
-
 #: ``os-resetState`` body ``state`` -> vm_state
 RESET_STATES: Mapping[str, VmState] = {"active": VmState.ACTIVE, "error": VmState.ERROR}
 
@@ -63,11 +60,6 @@ def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,
     if row.instance_action:
         instance_actions.record(runtime.store, ctx, server_id, row.instance_action, host=server.host)
     return server
-
-
-def reboot(runtime: Any, ctx: RequestContext, server_id: str, reboot_type: str) -> Server:
-    """``reboot``: SOFT and HARD are two rows with different guards."""
-    return perform(runtime, ctx, REBOOT_TYPES[reboot_type.upper()], server_id)
 
 
 def lock(runtime: Any, ctx: RequestContext, server_id: str, reason: Optional[str]) -> Server:
