@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from . import errors, instance_actions
+from . import errors, history
 from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
 from .models import Server, evolve
@@ -29,7 +29,7 @@ def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Serve
     before = server.transition
     server = lifecycle.advance(server, now, observed=observed)
     if before is not None and server.transition is None:
-        finishing.finished(runtime, server, lifecycle.Action(before.action), now)
+        finishing.finished(runtime, server, before.action, now)
     interval = runtime.settings.reclaim_instance_interval
     if (server.vm_state is VmState.SOFT_DELETED and server.transition is None and not server.deleted
             and interval > 0 and server.deleted_at is not None and now - server.deleted_at >= interval):
@@ -113,4 +113,5 @@ def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
         return begin_action(runtime, ctx, server, _delete_action(runtime, server))
 
     server = runtime.store.compute("server", server_id, start)
-    instance_actions.record(runtime.store, ctx, server_id, "delete", host=server.host)
+    assert server.transition is not None  # just begun: delete or soft delete
+    history.record_row(runtime.store, ctx, server_id, server.transition.action, host=server.host)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional, Tuple
 
-from . import compute, errors, instance_actions, network
+from . import compute, errors, history, network
 from .lifecycle import guards as resource_guards
 from .context import RequestContext
 from .models import Nic, Server, evolve
@@ -100,8 +100,8 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
 
     with store.atomically():
         server = resource_guards.edit(runtime, ctx, server_id, change)
-    instance_actions.record(store, ctx, server_id, "attach_interface", host=server.host,
-                            events=["compute_attach_interface"])
+    history.record(store, ctx, server_id, "attach_interface", host=server.host,
+                    events=["compute_attach_interface"])
     return added[0]
 
 
@@ -120,5 +120,5 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, port_id: str) -> N
         return evolve(server, nics=kept, updated_at=ctx.now) if found[-1] else server
 
     server = resource_guards.edit(runtime, ctx, server_id, change)
-    instance_actions.record(runtime.store, ctx, server_id, "detach_interface", host=server.host,
-                            events=["compute_detach_interface"], result="Success" if found[-1] else "Error")
+    history.record(runtime.store, ctx, server_id, "detach_interface", host=server.host,
+                    events=["compute_detach_interface"], result="Success" if found[-1] else "Error")

@@ -12,10 +12,13 @@ a record's mappings in place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable, Dict, FrozenSet, Hashable, Mapping, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Hashable, Mapping, Optional, Tuple, TypeVar
 
 from .pace import Immediate, Pace
 from .states import PowerState, TaskState, VmState
+
+if TYPE_CHECKING:  # the lifecycle table imports this module's neighbours; only the type is needed here
+    from .lifecycle.table import Action
 
 R = TypeVar("R")
 _FIELD_NAMES: Dict[type, FrozenSet[str]] = {}
@@ -141,7 +144,7 @@ class Transition:
     ``origin`` is the vm_state the action started from, for ends that return to it (resume, revert).
     """
 
-    action: str
+    action: Action
     outcome: str
     step: int
     started: float

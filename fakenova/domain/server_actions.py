@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional
 
-from . import compute, errors, floating_ips, instance_actions, policy, quotas
+from . import compute, errors, floating_ips, history, policy, quotas
 from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
 from .lifecycle.table import LIFECYCLE, Action
@@ -17,9 +17,6 @@ from .states import VmState
 
 Prepare = Callable[[Server], Server]
 
-# os-start, os-stop and trigger_crash_dump look the instance's cell up first (nova-facts §e.2).
-_CELL_LOOKUP = frozenset({Action.START, Action.STOP, Action.TRIGGER_CRASH_DUMP})
-
 #: ``os-resetState`` body ``state`` -> vm_state
 RESET_STATES: Mapping[str, VmState] = {"active": VmState.ACTIVE, "error": VmState.ERROR}
 
@@ -27,7 +24,7 @@ RESET_STATES: Mapping[str, VmState] = {"active": VmState.ACTIVE, "error": VmStat
 def lookup(current: Optional[Server], ctx: RequestContext, server_id: str, action: Action) -> Server:
     """The caller's server, or Nova's 404 (another project's server is as missing as a missing one)."""
     if current is None or current.deleted:
-        if action in _CELL_LOOKUP and current is None:
+        if LIFECYCLE[action].cell_lookup and current is None:
             raise errors.NotFound(f"Instance {server_id} has no mapping to a cell.")
         raise errors.InstanceNotFound(uuid=server_id)
     if not (ctx.is_admin or current.project_id == ctx.project_id):
@@ -57,8 +54,7 @@ def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,
 
     with runtime.store.atomically():
         server = runtime.store.compute("server", server_id, start)
-    if row.instance_action:
-        instance_actions.record(runtime.store, ctx, server_id, row.instance_action, host=server.host)
+    history.record_row(runtime.store, ctx, server_id, action, host=server.host)
     return server
 
 

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from . import compute, errors, instance_actions
+from . import compute, errors, history
 from .lifecycle import guards as resource_guards
 from .context import RequestContext
 from .models import Server, evolve
@@ -179,8 +179,8 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
     with store.atomically():
         server = resource_guards.edit(runtime, ctx, server_id, change)
     offloaded = server.vm_state is VmState.SHELVED_OFFLOADED
-    instance_actions.record(store, ctx, server_id, "attach_volume", host=server.host,
-                            events=["api_attach_volume" if offloaded else "compute_attach_volume"])
+    history.record(store, ctx, server_id, "attach_volume", host=server.host,
+                    events=["api_attach_volume" if offloaded else "compute_attach_volume"])
     return made[0]
 
 
@@ -204,7 +204,7 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, *,
     with store.atomically():
         server = resource_guards.edit(runtime, ctx, server_id, change)
     event = "api_detach_volume" if server.vm_state is VmState.SHELVED_OFFLOADED else "compute_detach_volume"
-    instance_actions.record(store, ctx, server_id, "detach_volume", host=server.host, events=[event])
+    history.record(store, ctx, server_id, "detach_volume", host=server.host, events=[event])
 
 
 def update(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, request: Mapping[str, Any], *,

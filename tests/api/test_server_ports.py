@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova.domain.instance_actions import actions_of
+from fakenova.domain.history import actions_of
 from fakenova.domain.lifecycle.guards import GUARDS
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import V

@@ -85,7 +85,7 @@ def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: b
         raise ValueError(f"action {action.value} changes no state through the lifecycle")
     if outcome not in row.outcomes:
         raise ValueError(f"action {action.value} has no outcome {outcome.value}")
-    transition = Transition(action=action.value, outcome=outcome.value, step=0, started=now, polls=0,
+    transition = Transition(action=action, outcome=outcome.value, step=0, started=now, polls=0,
                             origin=server.vm_state, pace=pace, fault=fault)
     return _enter(evolve(server, transition=transition, updated_at=now), row, 0)
 
@@ -215,7 +215,7 @@ def advance(server: Server, now: float, *, observed: bool) -> Server:
     if observed:
         transition = evolve(transition, polls=transition.polls + 1)
         server = evolve(server, transition=transition)
-    row = LIFECYCLE[Action(transition.action)]
+    row = LIFECYCLE[transition.action]
     target = _target_step(transition, len(row.path), now)
     if target is None:
         return _finish(server, row, now)
@@ -229,7 +229,7 @@ def step_manually(server: Server, now: float) -> Server:
     transition = server.transition
     if transition is None:
         return server
-    row = LIFECYCLE[Action(transition.action)]
+    row = LIFECYCLE[transition.action]
     if transition.step + 1 < len(row.path):
         return _enter(evolve(server, updated_at=now), row, transition.step + 1)
     return _finish(server, row, now)

@@ -82,6 +82,13 @@ class Effect(enum.Enum):
     CLEARS_DELETED_AT = "clears_deleted_at"        # restore
 
 
+class Finish(enum.Enum):
+    """What completes an action's records outside the server once its path ends (``finishing.py``)."""
+
+    ACTIVATES_SNAPSHOTS = "activates_snapshots"    # createImage/createBackup: the image becomes active
+    ENDS_MIGRATION = "ends_migration"              # resize/migrations/evacuate: the migration record ends
+
+
 @dataclass(frozen=True)
 class Step:
     """One point on a path; ``vm_state=None`` keeps the current one, ``power_state=None`` likewise."""
@@ -123,6 +130,11 @@ class Row:
     :param needs_host: 409 ``Instance <id> is not ready`` without a host (Nova's ``check_instance_host``).
     :param needs_launched: 409 ``… while it is in launched_at None`` if it never launched.
     :param records: the instance-action name (None: ``nova_name``; :data:`NOT_RECORDED`: none).
+    :param events: the compute manager's event names Nova records under that instance action.
+    :param cell_lookup: Nova looks the instance's cell up first, so a missing server is 404 ``Instance <id> has
+        no mapping to a cell.`` (os-start, os-stop, trigger_crash_dump; nova-facts §e.2).
+    :param migration_type: Nova's ``migration_type`` of the migration record the action writes.
+    :param finishes: what completes the action's records once its path ends.
     """
 
     action: Action
@@ -139,6 +151,10 @@ class Row:
     rule: str = ""
     versions: VersionRange = VersionRange()
     records: Optional[str] = None
+    events: Tuple[str, ...] = ()
+    cell_lookup: bool = False
+    migration_type: Optional[str] = None
+    finishes: Optional[Finish] = None
 
     @property
     def instance_action(self) -> Optional[str]:
@@ -168,6 +184,9 @@ _RESIZE_PATH = (Step(None, _T.RESIZE_PREP), Step(None, _T.RESIZE_MIGRATING), Ste
                 Step(None, _T.RESIZE_FINISH))
 _REBUILD_PATH = (Step(None, _T.REBUILDING), Step(None, _T.REBUILD_BLOCK_DEVICE_MAPPING),
                  Step(None, _T.REBUILD_SPAWNING))
+_RESIZE_EVENTS = ("compute_prep_resize", "compute_resize_instance", "compute_finish_resize")
+_REBUILD_EVENTS = ("compute_rebuild_instance",)
+_TERMINATE = ("compute_terminate_instance",)
 _RESIZED = End(_V.RESIZED, effects=frozenset({Effect.REMEMBERS_ORIGIN, Effect.APPLIES_NEW_FLAVOR}))
 
 
@@ -201,99 +220,113 @@ ROWS: Tuple[Row, ...] = (
               Step(_V.BUILDING, _T.SPAWNING, on_host=True)),
         outcomes={Outcome.OK: End(_V.ACTIVE, PowerState.RUNNING, launches=True),
                   Outcome.ERROR: End(_V.ERROR, PowerState.NOSTATE, faults=True, leaves_host=True)},
-        rule=_API + "servers:create"),
+        rule=_API + "servers:create", events=("compute__do_build_and_run_instance",)),
     Row(Action.DELETE, "delete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
         path=(Step(None, _T.DELETING),), outcomes={Outcome.OK: End(_V.DELETED, PowerState.NOSTATE, deletes=True)},
-        rule=_API + "servers:delete"),
+        rule=_API + "servers:delete", events=_TERMINATE),
     Row(Action.SOFT_DELETE, "delete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
         path=(Step(None, _T.SOFT_DELETING),), outcomes={Outcome.OK: End(_V.SOFT_DELETED, PowerState.SHUTDOWN)},
-        rule=_API + "servers:delete", records="delete"),
+        rule=_API + "servers:delete", records="delete", events=_TERMINATE),
     Row(Action.REBOOT_SOFT, "reboot", allowed=ALLOW_SOFT_REBOOT, checks_lock=True, task_must_be_none=True,
         path=(Step(None, _T.REBOOTING), Step(None, _T.REBOOT_PENDING), Step(None, _T.REBOOT_STARTED)),
-        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot"),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot",
+        events=("compute_reboot_instance",)),
     Row(Action.REBOOT_HARD, "reboot", allowed=ALLOW_HARD_REBOOT, checks_lock=True, task_must_be_none=True,
         also_allowed_tasks=HARD_REBOOT_TASKS,
         path=(Step(None, _T.REBOOTING_HARD), Step(None, _T.REBOOT_PENDING_HARD),
               Step(None, _T.REBOOT_STARTED_HARD)),
-        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot"),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot",
+        events=("compute_reboot_instance",)),
     _simple(Action.STOP, "stop", ALLOW_STOP, _T.POWERING_OFF, _V.STOPPED, _API + "servers:stop",
-            needs_host=True),
+            needs_host=True, events=("compute_stop_instance",), cell_lookup=True),
     _simple(Action.START, "start", frozenset({_V.STOPPED}), _T.POWERING_ON, _V.ACTIVE, _API + "servers:start",
-            needs_host=True),
-    _simple(Action.PAUSE, "pause", frozenset({_V.ACTIVE}), _T.PAUSING, _V.PAUSED, _API + "os-pause-server:pause"),
+            needs_host=True, events=("compute_start_instance",), cell_lookup=True),
+    _simple(Action.PAUSE, "pause", frozenset({_V.ACTIVE}), _T.PAUSING, _V.PAUSED, _API + "os-pause-server:pause",
+            events=("compute_pause_instance",)),
     _simple(Action.UNPAUSE, "unpause", frozenset({_V.PAUSED}), _T.UNPAUSING, _V.ACTIVE,
-            _API + "os-pause-server:unpause"),
+            _API + "os-pause-server:unpause", events=("compute_unpause_instance",)),
     _simple(Action.SUSPEND, "suspend", frozenset({_V.ACTIVE}), _T.SUSPENDING, _V.SUSPENDED,
-            _API + "os-suspend-server:suspend"),
+            _API + "os-suspend-server:suspend", events=("compute_suspend_instance",)),
     # Nova's resume always ends ACTIVE: suspend is only allowed from ACTIVE, so that is the origin of the pair.
     _simple(Action.RESUME, "resume", frozenset({_V.SUSPENDED}), _T.RESUMING, _V.ACTIVE,
-            _API + "os-suspend-server:resume"),
+            _API + "os-suspend-server:resume", events=("compute_resume_instance",)),
     _guards_only(Action.LOCK, "lock", _API + "os-lock-server:lock", records="lock"),
     _guards_only(Action.UNLOCK, "unlock", _API + "os-lock-server:unlock", records="unlock"),
     Row(Action.RESIZE, "resize", allowed=ALLOW_RESIZE, checks_lock=True, task_must_be_none=True,
-        path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, rule=_API + "servers:resize"),
+        path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, rule=_API + "servers:resize",
+        events=_RESIZE_EVENTS, migration_type="resize", finishes=Finish.ENDS_MIGRATION),
     Row(Action.CONFIRM_RESIZE, "confirmResize", allowed=frozenset({_V.RESIZED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.RESIZE_CONFIRMING),),
         outcomes=_ok(End(None, effects=frozenset({Effect.BACK_TO_PREVIOUS, Effect.DROPS_OLD_FLAVOR}))),
-        needs_launched=True, rule=_API + "servers:confirm_resize"),
+        needs_launched=True, rule=_API + "servers:confirm_resize", events=("compute_confirm_resize",)),
     Row(Action.REVERT_RESIZE, "revertResize", allowed=frozenset({_V.RESIZED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.RESIZE_REVERTING),),
         outcomes=_ok(End(None, effects=frozenset({Effect.BACK_TO_PREVIOUS, Effect.RESTORES_OLD_FLAVOR}))),
-        needs_launched=True, rule=_API + "servers:revert_resize"),
+        needs_launched=True, rule=_API + "servers:revert_resize",
+        events=("compute_revert_resize", "compute_finish_revert_resize")),
     Row(Action.REBUILD, "rebuild", allowed=ALLOW_REBUILD, checks_lock=True, task_must_be_none=True,
         path=_REBUILD_PATH, outcomes=_ok(End(_V.ACTIVE, keeps=frozenset({_V.STOPPED}))), needs_launched=True,
-        rule=_API + "servers:rebuild"),
-    _simple(Action.RESCUE, "rescue", ALLOW_REBUILD, _T.RESCUING, _V.RESCUED, _API + "os-rescue"),
+        rule=_API + "servers:rebuild", events=_REBUILD_EVENTS),
+    _simple(Action.RESCUE, "rescue", ALLOW_REBUILD, _T.RESCUING, _V.RESCUED, _API + "os-rescue",
+            events=("compute_rescue_instance",)),
     _simple(Action.UNRESCUE, "unrescue", frozenset({_V.RESCUED}), _T.UNRESCUING, _V.ACTIVE,
-            _API + "os-unrescue"),
+            _API + "os-unrescue", events=("compute_unrescue_instance",)),
     # shelved_offload_time = 0 (Nova's default): shelving goes straight on to offloading, leaving the host.
     Row(Action.SHELVE, "shelve", allowed=ALLOW_SHELVE, checks_lock=True, task_must_be_none=True,
         path=(Step(None, _T.SHELVING), Step(None, _T.SHELVING_IMAGE_PENDING_UPLOAD),
               Step(None, _T.SHELVING_IMAGE_UPLOADING),
               Step(_V.SHELVED, _T.SHELVING_OFFLOADING, PowerState.SHUTDOWN)),
         outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True,
-        rule=_API + "os-shelve:shelve"),
+        rule=_API + "os-shelve:shelve", events=("compute_shelve_instance",)),
     Row(Action.SHELVE_OFFLOAD, "shelveOffload", allowed=frozenset({_V.SHELVED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.SHELVING_OFFLOADING),),
         outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True, policy=Policy.ADMIN,
-        rule=_API + "os-shelve:shelve_offload"),
+        rule=_API + "os-shelve:shelve_offload", events=("compute_shelve_offload_instance",)),
     Row(Action.UNSHELVE, "unshelve", allowed=ALLOW_UNSHELVE, checks_lock=True, task_must_be_none=True,
         path=(Step(None, _T.UNSHELVING), Step(None, _T.SPAWNING, on_host=True)),
-        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "os-shelve:unshelve"),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "os-shelve:unshelve",
+        events=("compute_unshelve_instance",)),
     Row(Action.CREATE_IMAGE, "createImage", allowed=ALLOW_SNAPSHOT, checks_lock=False, task_must_be_none=True,
         path=(Step(None, _T.IMAGE_SNAPSHOT_PENDING), Step(None, _T.IMAGE_SNAPSHOT),
               Step(None, _T.IMAGE_PENDING_UPLOAD), Step(None, _T.IMAGE_UPLOADING)),
-        outcomes=_ok(End(None)), needs_launched=True, rule=_API + "servers:create_image"),
+        outcomes=_ok(End(None)), needs_launched=True, rule=_API + "servers:create_image",
+        events=("compute_snapshot_instance",), finishes=Finish.ACTIVATES_SNAPSHOTS),
     Row(Action.CREATE_BACKUP, "createBackup", allowed=ALLOW_SNAPSHOT, checks_lock=False,
         task_must_be_none=True, path=(Step(None, _T.IMAGE_BACKUP),), outcomes=_ok(End(None)),
-        needs_launched=True, rule=_API + "os-create-backup"),
+        needs_launched=True, rule=_API + "os-create-backup",
+        events=("compute_backup_instance",), finishes=Finish.ACTIVATES_SNAPSHOTS),
     _simple(Action.CHANGE_PASSWORD, "changePassword", frozenset({_V.ACTIVE}), _T.UPDATING_PASSWORD, _V.ACTIVE,
-            _API + "os-admin-password"),
+            _API + "os-admin-password", events=("compute_set_admin_password",)),
     _guards_only(Action.TRIGGER_CRASH_DUMP, "trigger_crash_dump", _API + "servers:trigger_crash_dump",
                  allowed=ALLOW_TRIGGER_CRASH_DUMP, lock=True, needs_host=True, needs_launched=True,
-                 versions=VersionRange.of("2.17"), records="trigger_crash_dump"),
+                 versions=VersionRange.of("2.17"), records="trigger_crash_dump",
+                 events=("compute_trigger_crash_dump",), cell_lookup=True),
     Row(Action.RESTORE, "restore", allowed=frozenset({_V.SOFT_DELETED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.RESTORING),),
         outcomes=_ok(End(_V.ACTIVE, effects=frozenset({Effect.CLEARS_DELETED_AT}))), needs_launched=True,
-        rule=_API + "os-deferred-delete:restore"),
+        rule=_API + "os-deferred-delete:restore", events=("compute_restore_instance",)),
     Row(Action.FORCE_DELETE, "forceDelete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
         path=(Step(None, _T.DELETING),), outcomes={Outcome.OK: End(_V.DELETED, PowerState.NOSTATE, deletes=True)},
-        rule=_API + "os-deferred-delete:force", records="delete"),
+        rule=_API + "os-deferred-delete:force", records="delete", events=_TERMINATE),
     _guards_only(Action.RESET_STATE, "os-resetState", _API + "os-admin-actions:reset_state",
                  policy=Policy.ADMIN, records="resetState"),
     Row(Action.MIGRATE, "migrate", allowed=ALLOW_RESIZE, checks_lock=True, task_must_be_none=True,
         path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, policy=Policy.MANAGER,
-        rule=_API + "os-migrate-server:migrate"),
+        rule=_API + "os-migrate-server:migrate",
+        events=_RESIZE_EVENTS, migration_type="migration", finishes=Finish.ENDS_MIGRATION),
     Row(Action.LIVE_MIGRATE, "os-migrateLive", allowed=ALLOW_LIVE_MIGRATE, checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.MIGRATING),), outcomes=_ok(End(None)), needs_launched=True,
-        policy=Policy.MANAGER, rule=_API + "os-migrate-server:migrate_live", records="live-migration"),
+        policy=Policy.MANAGER, rule=_API + "os-migrate-server:migrate_live", records="live-migration",
+        events=("compute_live_migration",), migration_type="live-migration", finishes=Finish.ENDS_MIGRATION),
     Row(Action.EVACUATE, "evacuate", allowed=ALLOW_REBUILD, checks_lock=False, task_must_be_none=False,
         path=_REBUILD_PATH, outcomes=_ok(End(_V.ACTIVE, keeps=frozenset({_V.STOPPED}))), needs_launched=True,
-        policy=Policy.ADMIN, rule=_API + "os-evacuate", versions=VersionRange.of(until="2.94")),
+        policy=Policy.ADMIN, rule=_API + "os-evacuate", versions=VersionRange.of(until="2.94"),
+        events=_REBUILD_EVENTS, migration_type="evacuation", finishes=Finish.ENDS_MIGRATION),
     # From 2.95 an evacuated server is left stopped, whatever it was.
     Row(Action.EVACUATE_STOPPED, "evacuate", allowed=ALLOW_REBUILD, checks_lock=False, task_must_be_none=False,
         path=_REBUILD_PATH, outcomes=_ok(End(_V.STOPPED)), needs_launched=True, policy=Policy.ADMIN,
-        rule=_API + "os-evacuate", versions=VersionRange.of("2.95")),
+        rule=_API + "os-evacuate", versions=VersionRange.of("2.95"),
+        events=_REBUILD_EVENTS, migration_type="evacuation", finishes=Finish.ENDS_MIGRATION),
     _guards_only(Action.INJECT_NETWORK_INFO, "injectNetworkInfo", _API + "os-admin-actions:inject_network_info",
                  lock=True, policy=Policy.ADMIN),
     _guards_only(Action.RESET_NETWORK, "resetNetwork", _API + "os-admin-actions:reset_network",
@@ -332,6 +365,8 @@ def _check_table() -> None:
             raise AssertionError(f"LIFECYCLE row {action}: a path needs an 'ok' outcome, and only a path has one")
         if not row.rule:
             raise AssertionError(f"LIFECYCLE row {action} names no policy rule")
+        if (row.migration_type is not None) != (row.finishes is Finish.ENDS_MIGRATION):
+            raise AssertionError(f"LIFECYCLE row {action}: a migration type goes with ending the migration")
 
 
 _check_table()
