@@ -5,7 +5,7 @@ through ``store.compute`` so concurrent readers and writers never lose an update
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from . import errors, history
 from .lifecycle import finishing, engine as lifecycle
@@ -22,6 +22,24 @@ UPDATE_FIELDS: Mapping[str, str] = {
 
 def _visible(server: Optional[Server], ctx: RequestContext) -> bool:
     return server is not None and (ctx.is_admin or server.project_id == ctx.project_id)
+
+
+def visible(server: Optional[Server], ctx: RequestContext) -> bool:
+    """Whether the caller may see ``server``: it exists, is not deleted, and is theirs (or they are admin)."""
+    return server is not None and not server.deleted and _visible(server, ctx)
+
+
+def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Server], Server]) -> Server:
+    """Atomically settle the caller's server and apply ``change`` to it; 404 when it is not theirs.
+
+    :param change: a pure function of the settled server; it raises to refuse (guards, quotas).
+    """
+    def apply(current: Optional[Server]) -> Server:
+        if not visible(current, ctx):
+            raise errors.InstanceNotFound(uuid=server_id)
+        return change(settle(runtime, current, ctx.now, observed=False))  # type: ignore[arg-type]
+
+    return runtime.store.compute("server", server_id, apply)
 
 
 def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Server:

@@ -1,4 +1,4 @@
-"""The lifecycle engine over the LIFECYCLE table (``lifecycle_table.py``): guards, paths and outcomes.
+"""The lifecycle engine over the LIFECYCLE table (``table.py``): guards, paths and outcomes.
 
 ``begin`` checks a row's guards in Nova's order (lock, host, vm_state, task_state, launched) and enters the first
 step; ``advance`` moves an action along its path at the transition's pace and applies the chosen outcome at
@@ -16,7 +16,7 @@ from ..pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace
 from ..states import PowerState, VmState
 
 __all__ = ["LIFECYCLE", "ROWS", "NOT_RECORDED", "Action", "Effect", "End", "Outcome", "Row", "Step", "Choice",
-           "Immediate", "check_guards", "begin", "advance", "step_manually", "DEFAULT_HOST", "DEFAULT_ZONE"]
+           "Immediate", "check_guards", "guard", "begin", "advance", "step_manually", "DEFAULT_HOST", "DEFAULT_ZONE"]
 
 #: the one compute host of the fake cloud (its availability zone is ``nova``)
 DEFAULT_HOST = "fakenova-compute"
@@ -69,6 +69,11 @@ def check_guards(server: Server, row: Row, *, is_admin: bool) -> None:
     """Raise Nova's 409 if ``row`` may not start on ``server``, checking :data:`GUARDS` in order."""
     for guard in GUARDS:
         guard(server, row, is_admin)
+
+
+def guard(server: Server, action: Action, *, is_admin: bool) -> None:
+    """:func:`check_guards` for ``action``'s row (the sub-resource writes call this; admins bypass locks)."""
+    check_guards(server, LIFECYCLE[action], is_admin=is_admin)
 
 
 def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: bool,

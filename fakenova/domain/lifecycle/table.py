@@ -1,166 +1,23 @@
 """The LIFECYCLE table: one row per server action, with its guards, path, outcomes, policy and versions.
 
+The writes to a server's sub-resources (metadata, tags, interfaces, volume attachments) are guards-only rows
+too, so one ``check_guards`` serves every 409 Nova words as ``Cannot '<name>' instance …``.
+
 Facts are Nova's (``nova/compute/api.py`` decorators, ``vm_states.ALLOW_*``, the compute manager's task
 states; nova-facts §f). A row with an empty path changes no state through the engine: its guards are
-checked, then its use case does the rest (lock, consoles, security groups …). ``lifecycle.py`` is the
-engine that walks these rows.
+checked, then its use case does the rest (lock, consoles, security groups …). ``engine.py`` is the
+engine that walks these rows; ``vocabulary.py`` defines the types.
 """
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, field
-from typing import FrozenSet, Mapping, Optional, Tuple
+from typing import FrozenSet, Mapping, Tuple
 
 from ...microversions import VersionRange
 from ..policy import Policy
 from ..states import PowerState, TaskState, VmState
+from .vocabulary import NOT_RECORDED, Action, Effect, End, Finish, Outcome, Row, Step
 
-
-class Action(str, enum.Enum):
-    CREATE = "create"
-    DELETE = "delete"
-    SOFT_DELETE = "soft_delete"
-    REBOOT_SOFT = "reboot_soft"
-    REBOOT_HARD = "reboot_hard"
-    STOP = "stop"
-    START = "start"
-    PAUSE = "pause"
-    UNPAUSE = "unpause"
-    SUSPEND = "suspend"
-    RESUME = "resume"
-    LOCK = "lock"
-    UNLOCK = "unlock"
-    RESIZE = "resize"
-    CONFIRM_RESIZE = "confirm_resize"
-    REVERT_RESIZE = "revert_resize"
-    REBUILD = "rebuild"
-    RESCUE = "rescue"
-    UNRESCUE = "unrescue"
-    SHELVE = "shelve"
-    SHELVE_OFFLOAD = "shelve_offload"
-    UNSHELVE = "unshelve"
-    CREATE_IMAGE = "create_image"
-    CREATE_BACKUP = "create_backup"
-    CHANGE_PASSWORD = "change_password"
-    TRIGGER_CRASH_DUMP = "trigger_crash_dump"
-    RESTORE = "restore"
-    FORCE_DELETE = "force_delete"
-    RESET_STATE = "reset_state"
-    MIGRATE = "migrate"
-    LIVE_MIGRATE = "live_migrate"
-    EVACUATE = "evacuate"
-    EVACUATE_STOPPED = "evacuate_stopped"
-    INJECT_NETWORK_INFO = "inject_network_info"
-    RESET_NETWORK = "reset_network"
-    CONSOLE_OUTPUT = "console_output"
-    VNC_CONSOLE = "vnc_console"
-    SPICE_CONSOLE = "spice_console"
-    SERIAL_CONSOLE = "serial_console"
-    RDP_CONSOLE = "rdp_console"
-    REMOTE_CONSOLE = "remote_console"
-    ADD_SECURITY_GROUP = "add_security_group"
-    REMOVE_SECURITY_GROUP = "remove_security_group"
-    ADD_FIXED_IP = "add_fixed_ip"
-    REMOVE_FIXED_IP = "remove_fixed_ip"
-    ADD_FLOATING_IP = "add_floating_ip"
-    REMOVE_FLOATING_IP = "remove_floating_ip"
-
-
-class Outcome(str, enum.Enum):
-    OK = "ok"
-    ERROR = "error"
-
-
-class Effect(enum.Enum):
-    """What an end does besides setting states (the engine has one function per effect)."""
-
-    REMEMBERS_ORIGIN = "remembers_origin"          # resize/migrate: keep the vm_state to return to
-    APPLIES_NEW_FLAVOR = "applies_new_flavor"      # resize: flavor <- new_flavor, old kept for revert
-    BACK_TO_PREVIOUS = "back_to_previous"          # confirm/revert: end in the remembered vm_state
-    DROPS_OLD_FLAVOR = "drops_old_flavor"          # confirmResize
-    RESTORES_OLD_FLAVOR = "restores_old_flavor"    # revertResize
-    CLEARS_DELETED_AT = "clears_deleted_at"        # restore
-
-
-class Finish(enum.Enum):
-    """What completes an action's records outside the server once its path ends (``finishing.py``)."""
-
-    ACTIVATES_SNAPSHOTS = "activates_snapshots"    # createImage/createBackup: the image becomes active
-    ENDS_MIGRATION = "ends_migration"              # resize/migrations/evacuate: the migration record ends
-
-
-@dataclass(frozen=True)
-class Step:
-    """One point on a path; ``vm_state=None`` keeps the current one, ``power_state=None`` likewise."""
-
-    vm_state: Optional[VmState]
-    task_state: Optional[TaskState]
-    power_state: Optional[PowerState] = None
-    on_host: bool = False
-
-
-@dataclass(frozen=True)
-class End:
-    """Where an outcome leaves the server.
-
-    ``vm_state=None`` returns to the state the action began in, as does an origin listed in ``keeps``
-    (a stopped server is stopped again after a rebuild). ``power_state=None`` follows the vm_state.
-    """
-
-    vm_state: Optional[VmState]
-    power_state: Optional[PowerState] = None
-    launches: bool = False
-    deletes: bool = False
-    faults: bool = False
-    leaves_host: bool = False
-    keeps: FrozenSet[VmState] = frozenset()
-    effects: FrozenSet[Effect] = frozenset()
-
-
-#: ``records`` value of a row whose action Nova does not write to the instance-action log
-NOT_RECORDED = ""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One action: its Nova name (as 409 messages quote it), guards, path, outcomes, policy and versions.
-
-    :param allowed: vm_states the action may start from (None: any).
-    :param task_must_be_none: the task_state must be None, or one of ``also_allowed_tasks``.
-    :param needs_host: 409 ``Instance <id> is not ready`` without a host (Nova's ``check_instance_host``).
-    :param needs_launched: 409 ``… while it is in launched_at None`` if it never launched.
-    :param records: the instance-action name (None: ``nova_name``; :data:`NOT_RECORDED`: none).
-    :param events: the compute manager's event names Nova records under that instance action.
-    :param cell_lookup: Nova looks the instance's cell up first, so a missing server is 404 ``Instance <id> has
-        no mapping to a cell.`` (os-start, os-stop, trigger_crash_dump; nova-facts §e.2).
-    :param migration_type: Nova's ``migration_type`` of the migration record the action writes.
-    :param finishes: what completes the action's records once its path ends.
-    """
-
-    action: Action
-    nova_name: str
-    allowed: Optional[FrozenSet[VmState]]
-    checks_lock: bool
-    task_must_be_none: bool
-    path: Tuple[Step, ...]
-    outcomes: Mapping[Outcome, End] = field(default_factory=dict)
-    also_allowed_tasks: FrozenSet[TaskState] = frozenset()
-    needs_host: bool = False
-    needs_launched: bool = False
-    policy: Policy = Policy.MEMBER
-    rule: str = ""
-    versions: VersionRange = VersionRange()
-    records: Optional[str] = None
-    events: Tuple[str, ...] = ()
-    cell_lookup: bool = False
-    migration_type: Optional[str] = None
-    finishes: Optional[Finish] = None
-
-    @property
-    def instance_action(self) -> Optional[str]:
-        """The name this action has in ``os-instance-actions``, or None when Nova records none."""
-        return self.nova_name if self.records is None else (self.records or None)
-
+__all__ = ["LIFECYCLE", "ROWS", "NOT_RECORDED", "Action", "Effect", "End", "Finish", "Outcome", "Row", "Step"]
 
 _V = VmState
 _T = TaskState
@@ -179,6 +36,11 @@ ALLOW_SHELVE = ALLOW_SNAPSHOT
 ALLOW_UNSHELVE = frozenset({_V.SHELVED, _V.SHELVED_OFFLOADED})
 ALLOW_TRIGGER_CRASH_DUMP = frozenset({_V.ACTIVE, _V.PAUSED, _V.RESCUED, _V.RESIZED, _V.ERROR})
 ALLOW_LIVE_MIGRATE = frozenset({_V.ACTIVE, _V.PAUSED})
+ALLOW_METADATA = frozenset({_V.ACTIVE, _V.PAUSED, _V.SUSPENDED, _V.STOPPED})
+ALLOW_INTERFACE = frozenset({_V.ACTIVE, _V.PAUSED, _V.STOPPED})
+ALLOW_VOLUME = frozenset({_V.ACTIVE, _V.PAUSED, _V.STOPPED, _V.RESIZED, _V.SOFT_DELETED, _V.SHELVED,
+                          _V.SHELVED_OFFLOADED})
+ALLOW_SWAP_VOLUME = frozenset({_V.ACTIVE, _V.PAUSED, _V.RESIZED})
 
 _RESIZE_PATH = (Step(None, _T.RESIZE_PREP), Step(None, _T.RESIZE_MIGRATING), Step(None, _T.RESIZE_MIGRATED),
                 Step(None, _T.RESIZE_FINISH))
@@ -203,10 +65,25 @@ def _simple(action: Action, nova_name: str, allowed: FrozenSet[VmState], task: T
 
 
 def _guards_only(action: Action, nova_name: str, rule: str, *, allowed=_ANY, lock: bool = False,
-                 **extra) -> Row:
+                 task_none: bool = False, **extra) -> Row:
     """A row whose use case changes no state through the engine (its guards still apply)."""
-    return Row(action, nova_name, allowed=allowed, checks_lock=lock, task_must_be_none=False, path=(),
+    return Row(action, nova_name, allowed=allowed, checks_lock=lock, task_must_be_none=task_none, path=(),
                rule=rule, records=extra.pop("records", NOT_RECORDED), **extra)
+
+
+def _metadata(action: Action, nova_name: str, rule: str) -> Row:
+    # Nova's decorator allows any task_state (``task_state=None``) but wants a launched server.
+    return _guards_only(action, nova_name, _API + rule, allowed=ALLOW_METADATA, lock=True, needs_launched=True)
+
+
+def _tags(action: Action, nova_name: str, rule: str) -> Row:
+    # The tags controller checks the vm_state only: no lock, no task_state, no launched_at.
+    return _guards_only(action, nova_name, _API + rule, allowed=ALLOW_METADATA)
+
+
+def _attachment(action: Action, nova_name: str, allowed: FrozenSet[VmState], rule: str) -> Row:
+    return _guards_only(action, nova_name, _API + rule, allowed=allowed, lock=True, task_none=True,
+                        needs_launched=True)
 
 
 _API = "os_compute_api:"
@@ -349,6 +226,17 @@ ROWS: Tuple[Row, ...] = (
     _guards_only(Action.ADD_FLOATING_IP, "addFloatingIp", _API + "os-floating-ips:add", versions=_UNTIL_2_43),
     _guards_only(Action.REMOVE_FLOATING_IP, "removeFloatingIp", _API + "os-floating-ips:remove",
                  versions=_UNTIL_2_43),
+    _metadata(Action.UPDATE_METADATA, "update metadata", "server-metadata:update"),
+    _metadata(Action.DELETE_METADATA, "delete metadata", "server-metadata:delete"),
+    _tags(Action.UPDATE_TAG, "update tag", "os-server-tags:update"),
+    _tags(Action.UPDATE_TAGS, "update tags", "os-server-tags:update_all"),
+    _tags(Action.DELETE_TAG, "delete tag", "os-server-tags:delete"),
+    _tags(Action.DELETE_TAGS, "delete tags", "os-server-tags:delete_all"),
+    _attachment(Action.ATTACH_INTERFACE, "attach_interface", ALLOW_INTERFACE, "os-attach-interfaces:create"),
+    _attachment(Action.DETACH_INTERFACE, "detach_interface", ALLOW_INTERFACE, "os-attach-interfaces:delete"),
+    _attachment(Action.ATTACH_VOLUME, "attach_volume", ALLOW_VOLUME, "os-volumes-attachments:create"),
+    _attachment(Action.DETACH_VOLUME, "detach_volume", ALLOW_VOLUME, "os-volumes-attachments:delete"),
+    _attachment(Action.SWAP_VOLUME, "swap_volume", ALLOW_SWAP_VOLUME, "os-volumes-attachments:swap"),
 )
 
 LIFECYCLE: Mapping[Action, Row] = {row.action: row for row in ROWS}
