@@ -8,6 +8,7 @@ schema (400) → then, in the domain, lookup (404) → policy (403) → guards (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Mapping, Optional, Tuple
 
 from flask import Response
@@ -42,19 +43,20 @@ class Entry:
     run: Run
     pick: Optional[Callable[[Any], Optional[Action]]] = None
 
-    @property
+    @cached_property
     def versions(self) -> VersionRange:
         """The microversions in which the key exists (404 outside): those of its rows together."""
         ranges = [LIFECYCLE[action].versions for action in self.actions]
-        untils = [r.until for r in ranges]
-        return VersionRange(min(r.since for r in ranges), None if None in untils else max(untils))  # type: ignore
+        ends = [r.until for r in ranges if r.until is not None]
+        return VersionRange(min(r.since for r in ranges), max(ends) if len(ends) == len(ranges) else None)
 
     def action_for(self, payload: Any, version: Version) -> Optional[Action]:
         """The one row this request runs; None when the key does not exist then or the body names none."""
-        live = [action for action in self.actions if version in LIFECYCLE[action].versions]
-        if self.pick is not None and live:
+        if version not in self.versions:
+            return None
+        if self.pick is not None:
             return self.pick(payload)
-        return live[0] if live else None
+        return next(action for action in self.actions if version in LIFECYCLE[action].versions)
 
 
 def _row(code: int = 202) -> Run:
