@@ -70,6 +70,7 @@ CASES = (
     Case(_A.RESET_STATE, "os-resetState", {"state": "active"}),
     Case(_A.MIGRATE, "migrate", None),
     Case(_A.LIVE_MIGRATE, "os-migrateLive", {"block_migration": "auto", "host": None}, version="2.25"),
+    Case(_A.INJECT_NETWORK_INFO, "injectNetworkInfo", None),
     Case(_A.CONSOLE_OUTPUT, "os-getConsoleOutput", {"length": 5}, code=200),
     Case(_A.VNC_CONSOLE, "os-getVNCConsole", {"type": "novnc"}, code=200),
     Case(_A.SPICE_CONSOLE, "os-getSPICEConsole", {"type": "spice-html5"}, code=200),

@@ -211,6 +211,7 @@ ACTIONS: Mapping[str, Entry] = {
     "os-migrateLive": _entry(_A.LIVE_MIGRATE, schemas.MIGRATE_LIVE,
                              _accepted(lambda rt, ctx, sid, p: resize.live_migrate(rt, ctx, sid, p["host"]))),
     "evacuate": Entry((_A.EVACUATE, _A.EVACUATE_STOPPED), schemas.EVACUATE, _evacuate),
+    "injectNetworkInfo": _entry(_A.INJECT_NETWORK_INFO, schemas.plain("injectNetworkInfo")),
     "resetNetwork": _entry(_A.RESET_NETWORK, schemas.REMOVED, _gone),
     "os-getConsoleOutput": _entry(_A.CONSOLE_OUTPUT, schemas.CONSOLE_OUTPUT, _console_output),
     "os-getVNCConsole": _entry(_A.VNC_CONSOLE, schemas.VNC_CONSOLE, consoles.legacy),

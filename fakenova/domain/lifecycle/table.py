@@ -204,6 +204,8 @@ ROWS: Tuple[Row, ...] = (
         path=_REBUILD_PATH, outcomes=_ok(End(_V.STOPPED)), needs_launched=True, policy=Policy.ADMIN,
         rule=_API + "os-evacuate", versions=VersionRange.of("2.95"),
         events=_REBUILD_EVENTS, migration_type="evacuation", finishes=Finish.ENDS_MIGRATION),
+    _guards_only(Action.INJECT_NETWORK_INFO, "injectNetworkInfo", _API + "os-admin-actions:inject_network_info",
+                 lock=True, policy=Policy.ADMIN),
     _guards_only(Action.RESET_NETWORK, "resetNetwork", _API + "os-admin-actions:reset_network",
                  policy=Policy.ADMIN),
     _guards_only(Action.CONSOLE_OUTPUT, "os-getConsoleOutput", _API + "os-console-output", needs_host=True),

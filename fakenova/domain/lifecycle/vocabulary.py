@@ -47,6 +47,7 @@ class Action(str, enum.Enum):
     LIVE_MIGRATE = "live_migrate"
     EVACUATE = "evacuate"
     EVACUATE_STOPPED = "evacuate_stopped"
+    INJECT_NETWORK_INFO = "inject_network_info"
     RESET_NETWORK = "reset_network"
     CONSOLE_OUTPUT = "console_output"
     VNC_CONSOLE = "vnc_console"
