@@ -329,3 +329,7 @@ def actions_named(name: str) -> FrozenSet[lifecycle.Action]:
     """What ``when.action: name`` matches: the action of that value, else all rows of that Nova name."""
     exact = frozenset(action for action in lifecycle.LIFECYCLE if action.value == name)
     return exact or frozenset(row.action for row in lifecycle.LIFECYCLE.values() if row.nova_name == name)
+
+
+#: the public name (``fakenova.load_scenario``) of :func:`load`
+load_scenario = load
