@@ -7,15 +7,18 @@ outside it, as Nova does) and the project id in the URL before calling the handl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Tuple
 
 from flask import Blueprint, Response, g
 from werkzeug.routing import Rule
 
 from ..domain import errors
+from ..domain.lifecycle.table import Action
 from ..microversions import VersionRange
 
 Handler = Callable[..., Response]
+#: the lifecycle action a request asks for, read as its handler will read it: (URL args, JSON body) -> action
+ActionOf = Callable[[Mapping[str, str], Any], Optional[Action]]
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Route:
     :param versions: the compute microversions in which the route exists (404 outside).
     :param public: True for version documents, which need no token.
     :param negotiates: False where Nova answers outside microversion control (the ``/compute/`` root).
+    :param action_of: which lifecycle action the request runs, for scenario rules' ``when.action``.
     """
 
     method: str
@@ -33,6 +37,7 @@ class Route:
     versions: VersionRange = VersionRange()
     public: bool = False
     negotiates: bool = True
+    action_of: Optional[ActionOf] = None
 
 
 def _view(route: Route, *, checks_project: bool) -> Handler:

@@ -5,9 +5,9 @@ through ``store.compute`` so concurrent readers and writers never lose an update
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Collection, Mapping, Optional
 
-from . import errors, instance_actions
+from . import errors, history
 from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
 from .models import Server, evolve
@@ -47,12 +47,25 @@ def callers_server(server: Optional[Server], ctx: RequestContext, server_id: str
     return server
 
 
+def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Server], Server], *,
+         touches: Collection[str] = ()) -> Server:
+    """Atomically settle the caller's server and apply ``change`` to it; 404 when it is not theirs.
+
+    :param change: a function of the settled server; it raises to refuse (guards, quotas).
+    :param touches: the kinds ``change`` writes besides the server (``Store.compute``'s declaration).
+    """
+    def apply(current: Optional[Server]) -> Server:
+        return change(settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False))
+
+    return runtime.store.compute("server", server_id, apply, touches=(*SETTLE_WRITES, *touches))
+
+
 def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Server:
     """Advance a server's action at its pace, then reclaim it if it has been soft-deleted long enough."""
     before = server.transition
     server = lifecycle.advance(server, now, observed=observed)
     if before is not None and server.transition is None:
-        finishing.finished(runtime, server, lifecycle.Action(before.action), now)
+        finishing.finished(runtime, server, before.action, now)
     interval = runtime.settings.reclaim_instance_interval
     if (server.vm_state is VmState.SOFT_DELETED and server.transition is None and not server.deleted
             and interval > 0 and server.deleted_at is not None and now - server.deleted_at >= interval):
@@ -108,13 +121,26 @@ def begin_action(runtime: Any, ctx: RequestContext, server: Server, action: life
                            outcome=choice.outcome, fault=choice.fault)
 
 
+def _delete_action(runtime: Any, server: Server) -> lifecycle.Action:
+    soft = runtime.settings.reclaim_instance_interval > 0 and server.launched_at is not None
+    return lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
+
+
+def delete_action(runtime: Any, ctx: RequestContext, server_id: str) -> lifecycle.Action:
+    """What ``DELETE /servers/{id}`` would run now (soft delete when reclaim is on and the server launched),
+    read without changing anything: the server is advanced as :func:`settle` would, but not stored."""
+    current = runtime.store.get("server", server_id)
+    if current is None:
+        return lifecycle.Action.DELETE
+    return _delete_action(runtime, lifecycle.advance(current, ctx.now, observed=False))
+
+
 def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
     """``DELETE /servers/{id}``: lock-checked; soft delete when reclaim is on and the server launched."""
     def start(current: Optional[Server]) -> Server:
         server = settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False)
-        soft = runtime.settings.reclaim_instance_interval > 0 and server.launched_at is not None
-        action = lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
-        return begin_action(runtime, ctx, server, action)
+        return begin_action(runtime, ctx, server, _delete_action(runtime, server))
 
     server = runtime.store.compute("server", server_id, start, touches=ACTION_WRITES)
-    instance_actions.record(runtime.store, ctx, server_id, "delete", host=server.host)
+    assert server.transition is not None  # just begun: delete or soft delete
+    history.record_row(runtime.store, ctx, server_id, server.transition.action, host=server.host)

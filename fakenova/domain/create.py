@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
-from . import compute, errors, flavors, instance_actions, network, quotas
+from . import compute, errors, flavors, history, network, quotas
 from .lifecycle import engine as lifecycle
 from .context import RequestContext
 from .strings import bool_from_string
@@ -198,7 +198,7 @@ def create_servers(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
                      for index in range(count))
         for record in made:
             runtime.store.put("server", record.id, record, project=record.project_id)
-            instance_actions.record(runtime.store, ctx, record.id, "create", host=lifecycle.DEFAULT_HOST)
+            history.record_row(runtime.store, ctx, record.id, lifecycle.Action.CREATE, host=lifecycle.DEFAULT_HOST)
     admin_pass = None
     if runtime.settings.enable_instance_password:
         admin_pass = server.get("adminPass") or runtime.ids.password()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional, Tuple
 
-from . import compute, errors, instance_actions, network
-from .lifecycle import guards as resource_guards
+from . import compute, errors, history, network
+from .lifecycle import engine as lifecycle
+from .lifecycle.table import Action
 from .context import RequestContext
 from .models import Nic, Server, evolve
 
@@ -37,7 +38,7 @@ def show_interface(runtime: Any, ctx: RequestContext, server_id: str, port_id: s
     """``GET /servers/{id}/os-interface/{port_id}``: Neutron's lookup first, then the owner check."""
     server = compute.observe(runtime, ctx, server_id, observed=False)
     owner = _port_owner(runtime.store, port_id)
-    if owner is None or not resource_guards.visible(owner[0], ctx):
+    if owner is None or not compute.visible(owner[0], ctx):
         raise PortNotFound(port_id=port_id)
     if owner[0].id != server_id:
         raise errors.NotFound(f"Instance {server_id} does not have a port with id {port_id}")
@@ -87,7 +88,7 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
     store, added = runtime.store, []
 
     def change(server: Server) -> Server:
-        resource_guards.check(server, "attach_interface", ctx)
+        lifecycle.guard(server, Action.ATTACH_INTERFACE, is_admin=ctx.is_admin)
         if port_id:
             # fakenova has no free-standing ports: every port belongs to a server, so it is in use.
             if _port_owner(store, port_id) is None:
@@ -99,9 +100,9 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
         return evolve(server, nics=(*server.nics, *added), updated_at=ctx.now)
 
     with store.atomically():
-        server = resource_guards.edit(runtime, ctx, server_id, change)
-    instance_actions.record(store, ctx, server_id, "attach_interface", host=server.host,
-                            events=["compute_attach_interface"])
+        server = compute.edit(runtime, ctx, server_id, change)
+    history.record(store, ctx, server_id, "attach_interface", host=server.host,
+                    events=["compute_attach_interface"])
     return added[0]
 
 
@@ -114,11 +115,11 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, port_id: str) -> N
     found = []
 
     def change(server: Server) -> Server:
-        resource_guards.check(server, "detach_interface", ctx)
+        lifecycle.guard(server, Action.DETACH_INTERFACE, is_admin=ctx.is_admin)
         kept = tuple(nic for nic in server.nics if nic.port_id != port_id)
         found.append(len(kept) != len(server.nics))
         return evolve(server, nics=kept, updated_at=ctx.now) if found[-1] else server
 
-    server = resource_guards.edit(runtime, ctx, server_id, change)
-    instance_actions.record(runtime.store, ctx, server_id, "detach_interface", host=server.host,
-                            events=["compute_detach_interface"], result="Success" if found[-1] else "Error")
+    server = compute.edit(runtime, ctx, server_id, change)
+    history.record(runtime.store, ctx, server_id, "detach_interface", host=server.host,
+                    events=["compute_detach_interface"], result="Success" if found[-1] else "Error")

@@ -13,13 +13,16 @@ a record's mappings in place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Hashable, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Hashable, Mapping, Optional, Tuple
 
 from ..fastcopy import evolve, slotted
 from .pace import Immediate, Pace
 from .states import PowerState, TaskState, VmState
 
 __all__ = ["Fault", "Nic", "Transition", "Server", "evolve", "share", "EMPTY"]
+
+if TYPE_CHECKING:  # the lifecycle table imports this module's neighbours; only the type is needed here
+    from .lifecycle.table import Action
 
 #: equal flavor snapshots, shared by the servers that hold them (bounded: fixtures have a handful)
 _FLAVORS: Dict[Hashable, Mapping[str, Any]] = {}
@@ -94,7 +97,7 @@ class Transition:
     ``origin`` is the vm_state the action started from, for ends that return to it (resume, revert).
     """
 
-    action: str
+    action: Action
     outcome: str
     step: int
     started: float

@@ -79,13 +79,11 @@ def live_migrate(runtime: Any, ctx: RequestContext, server_id: str, host: Option
     return perform(runtime, ctx, Action.LIVE_MIGRATE, server_id, apply)
 
 
-#: the evacuate row at each microversion range (2.95 leaves the server stopped)
-EVACUATE_ROWS = (Action.EVACUATE, Action.EVACUATE_STOPPED)
+def evacuate(runtime: Any, ctx: RequestContext, server_id: str, host: Optional[str], action: Action) -> Server:
+    """``evacuate``: only from a host whose compute service is down, and fakenova's one host never is.
 
-
-def evacuate(runtime: Any, ctx: RequestContext, server_id: str, host: Optional[str]) -> Server:
-    """``evacuate``: only from a host whose compute service is down, and fakenova's one host never is."""
-    action = next(a for a in EVACUATE_ROWS if ctx.version in lifecycle.LIFECYCLE[a].versions)
+    :param action: EVACUATE or EVACUATE_STOPPED, as the request's microversion chose.
+    """
 
     def apply(server: Server) -> Server:
         if host is not None and host != lifecycle.DEFAULT_HOST:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional
 
-from . import compute, errors, floating_ips, instance_actions, policy, quotas
+from . import compute, errors, floating_ips, history, policy, quotas
 from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
 from .lifecycle.table import LIFECYCLE, Action
@@ -17,19 +17,13 @@ from .states import VmState
 
 Prepare = Callable[[Server], Server]
 
-# os-start, os-stop and trigger_crash_dump look the instance's cell up first (nova-facts §e.2).
-_CELL_LOOKUP = frozenset({Action.START, Action.STOP, Action.TRIGGER_CRASH_DUMP})
-
-#: body ``type`` of ``reboot`` (any case Nova accepts) -> row
-REBOOT_TYPES: Mapping[str, Action] = {"SOFT": Action.REBOOT_SOFT, "HARD": Action.REBOOT_HARD}
-
 #: ``os-resetState`` body ``state`` -> vm_state
 RESET_STATES: Mapping[str, VmState] = {"active": VmState.ACTIVE, "error": VmState.ERROR}
 
 
 def lookup(current: Optional[Server], ctx: RequestContext, server_id: str, action: Action) -> Server:
     """The caller's server, or Nova's 404 (another project's server is as missing as a missing one)."""
-    return compute.callers_server(current, ctx, server_id, unmapped=action in _CELL_LOOKUP)
+    return compute.callers_server(current, ctx, server_id, unmapped=LIFECYCLE[action].cell_lookup)
 
 
 def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,
@@ -54,14 +48,8 @@ def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,
 
     with runtime.store.atomically():
         server = runtime.store.compute("server", server_id, start, touches=compute.ACTION_WRITES)
-    if row.instance_action:
-        instance_actions.record(runtime.store, ctx, server_id, row.instance_action, host=server.host)
+    history.record_row(runtime.store, ctx, server_id, action, host=server.host)
     return server
-
-
-def reboot(runtime: Any, ctx: RequestContext, server_id: str, reboot_type: str) -> Server:
-    """``reboot``: SOFT and HARD are two rows with different guards."""
-    return perform(runtime, ctx, REBOOT_TYPES[reboot_type.upper()], server_id)
 
 
 def lock(runtime: Any, ctx: RequestContext, server_id: str, reason: Optional[str]) -> Server:

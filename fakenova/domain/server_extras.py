@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping
 
-from . import compute, errors, instance_actions, policy
+from . import compute, errors, history, policy
 from .context import RequestContext
 from .models import Server
 from .policy import Policy
@@ -117,8 +117,8 @@ def force_complete(runtime: Any, ctx: RequestContext, server_id: str, migration_
         raise errors.BadRequest(missing.message) from None
     if record["status"] != "running":
         raise _refuse_state(record, server_id, "force complete")
-    instance_actions.record(runtime.store, ctx, server_id, "live_migration_force_complete", host=server.host,
-                            events=["compute_live_migration_force_complete"])
+    history.record(runtime.store, ctx, server_id, "live_migration_force_complete", host=server.host,
+                    events=["compute_live_migration_force_complete"])
 
 
 def abort(runtime: Any, ctx: RequestContext, server_id: str, migration_id: str, *, queued_too: bool) -> None:
@@ -135,5 +135,5 @@ def abort(runtime: Any, ctx: RequestContext, server_id: str, migration_id: str, 
         raise _refuse_state(record, server_id, "abort live migration")
     runtime.store.compute(MIGRATION_KIND, record["uuid"],
                           lambda current: {**current, "status": "cancelled", "updated_at": ctx.now})
-    instance_actions.record(runtime.store, ctx, server_id, "live_migration_cancel", host=server.host,
-                            events=["compute_live_migration_abort"])
+    history.record(runtime.store, ctx, server_id, "live_migration_cancel", host=server.host,
+                    events=["compute_live_migration_abort"])

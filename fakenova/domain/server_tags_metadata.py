@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from . import compute, errors, quotas
-from .lifecycle import guards as resource_guards
+from .lifecycle import engine as lifecycle
+from .lifecycle.table import Action
 from .context import RequestContext
 from .models import Server, evolve
 
@@ -46,13 +47,13 @@ def set_metadata(runtime: Any, ctx: RequestContext, server_id: str, items: Mappi
     The quota counts the metadata the server would end with, as Nova's ``_check_metadata_properties_quota``.
     """
     def change(server: Server) -> Server:
-        resource_guards.check(server, "update metadata", ctx)
+        lifecycle.guard(server, Action.UPDATE_METADATA, is_admin=ctx.is_admin)
         metadata = dict(items) if replace_all else {**server.metadata, **items}
         # Nova checks the caller's quota (context project and user), not the server owner's
         quotas.check_metadata_items(runtime.store, ctx.project_id, ctx.user_id, len(metadata))
         return evolve(server, metadata=metadata, updated_at=ctx.now)
 
-    return dict(resource_guards.edit(runtime, ctx, server_id, change).metadata)
+    return dict(compute.edit(runtime, ctx, server_id, change).metadata)
 
 
 def delete_item(runtime: Any, ctx: RequestContext, server_id: str, key: str) -> None:
@@ -60,11 +61,11 @@ def delete_item(runtime: Any, ctx: RequestContext, server_id: str, key: str) -> 
     def change(server: Server) -> Server:
         if key not in server.metadata:
             raise MetadataItemNotFound()
-        resource_guards.check(server, "delete metadata", ctx)
+        lifecycle.guard(server, Action.DELETE_METADATA, is_admin=ctx.is_admin)
         return evolve(server, metadata={k: v for k, v in server.metadata.items() if k != key},
                        updated_at=ctx.now)
 
-    resource_guards.edit(runtime, ctx, server_id, change)
+    compute.edit(runtime, ctx, server_id, change)
 
 
 # --- tags -------------------------------------------------------------------------------------------
@@ -91,22 +92,22 @@ def has_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str) -> None
         raise errors.NotFound(f"Server {server_id} has no tag '{tag}'")
 
 
-def _write_tags(runtime: Any, ctx: RequestContext, server_id: str, action: str, guard: str,
+def _write_tags(runtime: Any, ctx: RequestContext, server_id: str, action: str, guard: Action,
                 change: Any) -> Server:
     _mapped(runtime, ctx, server_id, action)
 
     def apply(server: Server) -> Server:
-        resource_guards.check(server, guard, ctx)
+        lifecycle.guard(server, guard, is_admin=ctx.is_admin)
         tags = change(server.tags)
         return server if tags == server.tags else evolve(server, tags=tags, updated_at=ctx.now)
 
-    return resource_guards.edit(runtime, ctx, server_id, apply)
+    return compute.edit(runtime, ctx, server_id, apply)
 
 
 def replace_tags(runtime: Any, ctx: RequestContext, server_id: str, tags: Any) -> Tuple[str, ...]:
     """``PUT /servers/{id}/tags``: the new list, duplicates dropped (Nova stores a set)."""
     wanted = tuple(dict.fromkeys(tags))
-    return _write_tags(runtime, ctx, server_id, "update_all", "update tags", lambda _old: wanted).tags
+    return _write_tags(runtime, ctx, server_id, "update_all", Action.UPDATE_TAGS, lambda _old: wanted).tags
 
 
 def add_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str, invalid: Optional[str]) -> bool:
@@ -128,7 +129,7 @@ def add_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str, invalid
         added.append(tag)
         return (*tags, tag)
 
-    _write_tags(runtime, ctx, server_id, "update", "update tag", change)
+    _write_tags(runtime, ctx, server_id, "update", Action.UPDATE_TAG, change)
     return bool(added)
 
 
@@ -139,9 +140,9 @@ def delete_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str) -> N
             raise errors.NotFound(f"Instance {server_id} has no tag '{tag}'")
         return tuple(t for t in tags if t != tag)
 
-    _write_tags(runtime, ctx, server_id, "delete", "delete tag", change)
+    _write_tags(runtime, ctx, server_id, "delete", Action.DELETE_TAG, change)
 
 
 def delete_tags(runtime: Any, ctx: RequestContext, server_id: str) -> None:
     """``DELETE /servers/{id}/tags``."""
-    _write_tags(runtime, ctx, server_id, "delete_all", "delete tags", lambda _old: ())
+    _write_tags(runtime, ctx, server_id, "delete_all", Action.DELETE_TAGS, lambda _old: ())

@@ -13,8 +13,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from . import compute, errors, instance_actions
-from .lifecycle import guards as resource_guards
+from . import compute, errors, history
+from .lifecycle import engine as lifecycle
+from .lifecycle.table import Action
 from .context import RequestContext
 from .models import Server, evolve
 from .states import VmState
@@ -159,7 +160,7 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
 
     def change(server: Server) -> Server:
         _check_shelved(server, "attach_volume", shelved_allowed)
-        resource_guards.check(server, "attach_volume", ctx)
+        lifecycle.guard(server, Action.ATTACH_VOLUME, is_admin=ctx.is_admin)
         volume = find_volume(runtime, ctx, volume_id)
         if volume["servers"]:
             raise errors.BadRequest(f"Invalid volume: volume {volume_id} is already attached to instances: "
@@ -178,10 +179,10 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
                        updated_at=ctx.now)
 
     with store.atomically():
-        server = resource_guards.edit(runtime, ctx, server_id, change, touches=(KIND,))
+        server = compute.edit(runtime, ctx, server_id, change, touches=(KIND,))
     offloaded = server.vm_state is VmState.SHELVED_OFFLOADED
-    instance_actions.record(store, ctx, server_id, "attach_volume", host=server.host,
-                            events=["api_attach_volume" if offloaded else "compute_attach_volume"])
+    history.record(store, ctx, server_id, "attach_volume", host=server.host,
+                    events=["api_attach_volume" if offloaded else "compute_attach_volume"])
     return made[0]
 
 
@@ -197,15 +198,15 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, *,
             raise errors.NotFound(f"Instance {server_id} is not attached to volume {volume_id}")
         if found.root:
             raise errors.BadRequest("Cannot detach a root device volume")
-        resource_guards.check(server, "detach_volume", ctx)
+        lifecycle.guard(server, Action.DETACH_VOLUME, is_admin=ctx.is_admin)
         _save_detail(store, volume, server.id, None)
         kept = tuple(pair for pair in server.volumes_attached if pair[0] != volume_id)
         return evolve(server, volumes_attached=kept, updated_at=ctx.now)
 
     with store.atomically():
-        server = resource_guards.edit(runtime, ctx, server_id, change, touches=(KIND,))
+        server = compute.edit(runtime, ctx, server_id, change, touches=(KIND,))
     event = "api_detach_volume" if server.vm_state is VmState.SHELVED_OFFLOADED else "compute_detach_volume"
-    instance_actions.record(store, ctx, server_id, "detach_volume", host=server.host, events=[event])
+    history.record(store, ctx, server_id, "detach_volume", host=server.host, events=[event])
 
 
 def update(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, request: Mapping[str, Any], *,
@@ -245,4 +246,4 @@ def _update_regular(runtime: Any, ctx: RequestContext, server: Server, volume_id
                       for vid, delete in current.volumes_attached)
         return evolve(current, volumes_attached=pairs, updated_at=ctx.now)
 
-    resource_guards.edit(runtime, ctx, server.id, change)
+    compute.edit(runtime, ctx, server.id, change)

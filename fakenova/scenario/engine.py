@@ -35,7 +35,7 @@ class Probe:
     path: Optional[str] = None
     api_path: Optional[str] = None  # the compute path after /compute/v2.1[/<project>], else None
     service: Optional[model.Service] = None
-    actions: FrozenSet[str] = frozenset()
+    action: Optional[lifecycle.Action] = None  # what the request asks of the lifecycle, as its handler reads it
     version: Optional[Version] = None
     project: Tuple[str, ...] = ()  # id and name
     user: Tuple[str, ...] = ()
@@ -211,8 +211,8 @@ class ScenarioEngine:
              else f"service {probe.service.value if probe.service else 'none'} != {when.service.value}"),
             (when.path is not None, lambda: None if path_params(when.path, probe) is not None
              else f"path {probe.path or 'none'} does not match {when.path.text}"),
-            (bool(when.actions), lambda: None if probe.actions & when.actions
-             else f"action {'/'.join(sorted(probe.actions)) or 'none'} is not {'/'.join(sorted(when.actions))}"),
+            (bool(when.actions), lambda: None if probe.action in when.actions
+             else f"action {probe.action.value if probe.action else 'none'} is not {_names(when.actions)}"),
             (when.versions is not None, lambda: None if probe.version in when.versions
              else f"microversion {probe.version or 'none'} not in {when.versions}"),
             (bool(when.projects), lambda: None if set(probe.project) & when.projects
@@ -275,7 +275,7 @@ class ScenarioEngine:
             phase = rule.then.phase
             reason = self.mismatch(rule, probe, server_level=phase is not model.Phase.ACTION_BEGIN, states=states)
             if reason is None and phase is model.Phase.ACTION_BEGIN:
-                reason = _PENDING if (probe.actions or not rule.when.actions) else "skipped: no action"
+                reason = _PENDING if (probe.action or not rule.when.actions) else "skipped: no action"
             elif reason is None:
                 reason = self._decide(rule, probe, decision)
             trace.record(rule, reason is None, reason or "fired")
@@ -304,7 +304,7 @@ class ScenarioEngine:
 
     def choose(self, action: lifecycle.Action, server: Any, ctx: Any) -> lifecycle.Choice:
         """The lifecycle hook: pace and outcome for ``action`` starting on ``server`` (settings by default)."""
-        choice = lifecycle.Choice(pace=self.runtime.settings.pace_for(action.value))
+        choice = lifecycle.Choice(pace=self.runtime.settings.pace_for(action))
         rules = [rule for rule in self.rules() if rule.then.phase is model.Phase.ACTION_BEGIN]
         if not rules or _SUSPENDED.get():
             return choice
@@ -338,9 +338,13 @@ class ScenarioEngine:
 def _action_probe(probe: Probe, action: lifecycle.Action, server: Any, ctx: Any) -> Probe:
     identity = ctx.identity
     return Probe(method=probe.method, path=probe.path, api_path=probe.api_path, service=probe.service,
-                 actions=loader.action_names(action), version=ctx.version,
+                 action=action, version=ctx.version,
                  project=(identity.project_id, identity.project_name), user=(identity.user_id, identity.user_name),
                  server_id=server.id, server_name=server.name, metadata=dict(server.metadata))
+
+
+def _names(actions: FrozenSet[lifecycle.Action]) -> str:
+    return "/".join(sorted(action.value for action in actions))
 
 
 def _apply_choice(choice: lifecycle.Choice, chosen: Mapping[model.Effect, model.Rule],

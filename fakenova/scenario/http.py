@@ -7,12 +7,12 @@ to drop connections, truncate bodies or send them slowly.
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from ..api.http import dumps, runtime as current_runtime
+from ..api.routing import route_of
 from ..domain import errors
 from ..domain.lifecycle import engine as lifecycle
 from . import model
@@ -40,29 +40,13 @@ class _Defaulting(dict):
         return "{" + key + "}"
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name.replace("os-", "")).lower()
-
-
-def _actions_named(key: str) -> FrozenSet[str]:
-    """The names a server-action body key answers to: itself, and the lifecycle actions it maps onto."""
-    names = {key, _snake(key)}
-    for action, row in lifecycle.LIFECYCLE.items():
-        if key == row.nova_name or _snake(key) == action.value:
-            names |= {action.value, row.nova_name}
-    return frozenset(names)
-
-
-def _request_actions(api_path: Optional[str], body: Any) -> FrozenSet[str]:
-    if api_path is None:
-        return frozenset()
-    if request.method == "POST" and api_path.rstrip("/") == "/servers":
-        return _actions_named("create")
-    if request.method == "DELETE" and re.fullmatch(r"/servers/[^/]+/?", api_path):
-        return _actions_named("delete") | _actions_named("soft_delete")
-    if request.method == "POST" and re.fullmatch(r"/servers/[^/]+/action/?", api_path) and isinstance(body, dict):
-        return frozenset().union(*(_actions_named(key) for key in body)) if body else frozenset()
-    return frozenset()
+def _request_action(body: Any) -> Optional[lifecycle.Action]:
+    """The lifecycle action the matched route will run for this request, resolved as its handler resolves it."""
+    req = request._get_current_object()
+    route = route_of(current_app.view_functions.get(req.endpoint)) if req.endpoint else None
+    if route is None or route.action_of is None:
+        return None
+    return route.action_of(req.view_args or {}, body)
 
 
 def _api_path(path: str) -> Optional[str]:
@@ -94,7 +78,7 @@ def probe_request(runtime: Any) -> Probe:
     return Probe(
         method=request.method, path=request.path.rstrip("/") or "/", api_path=api_path,
         service=services.get(service.name) if service is not None else None,
-        actions=_request_actions(api_path, body), version=getattr(g, "fakenova_version", None),
+        action=_request_action(body), version=getattr(g, "fakenova_version", None),
         project=(ctx.identity.project_id, ctx.identity.project_name) if ctx else (),
         user=(ctx.identity.user_id, ctx.identity.user_name) if ctx else (),
         server_id=server_id, server_name=name if isinstance(name, str) else None,

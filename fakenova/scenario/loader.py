@@ -131,8 +131,8 @@ def _build(document: Dict[str, Any], source: str) -> model.Scenario:
         min_version=names.version(api.get("min_version"), "api.min_version"),
         max_version=names.version(api.get("max_version"), "api.max_version"),
         config=dict(document.get("config", {})),
-        paces={names.action(key, f"pace.{key}").value: names.pace(text, f"pace.{key}")
-               for key, text in document.get("pace", {}).items()},
+        paces={action: names.pace(text, f"pace.{key}") for key, text in document.get("pace", {}).items()
+               for action in names.actions(key, f"pace.{key}")},
         seed=names.seed(document.get("seed", {})),
         rules=tuple(names.rule(rule, index) for index, rule in enumerate(document.get("rules", []))),
     )
@@ -194,11 +194,12 @@ class Resolver:
             raise self.fail(field, f"{text} is outside {MIN_VERSION}-{MAX_VERSION}")
         return version
 
-    def action(self, name: str, field: str) -> lifecycle.Action:
-        """An Action by its value (``create``) or its Nova name, looked up in the live LIFECYCLE table."""
-        for action, row in lifecycle.LIFECYCLE.items():
-            if name in (action.value, row.nova_name):
-                return action
+    def actions(self, name: str, field: str) -> FrozenSet[lifecycle.Action]:
+        """The actions ``name`` stands for: the one whose value it is (``reboot_hard``), else every row Nova
+        calls by it (``reboot``: soft and hard), looked up in the live LIFECYCLE table."""
+        named = actions_named(name)
+        if named:
+            return named
         choices = {a.value for a in lifecycle.LIFECYCLE} | {r.nova_name for r in lifecycle.LIFECYCLE.values()}
         raise self.fail(field, f"unknown action {name!r}{_suggest(name, choices)}")
 
@@ -237,10 +238,9 @@ class Resolver:
         return (value,) if isinstance(value, str) else tuple(value or ())
 
     def when(self, data: Dict[str, Any]) -> model.When:
-        actions: Set[str] = set()
+        actions: Set[lifecycle.Action] = set()
         for name in self._strings(data.get("action")):
-            action = self.action(name, "when.action")
-            actions |= {action.value, lifecycle.LIFECYCLE[action].nova_name, name}
+            actions |= self.actions(name, "when.action")
         try:
             server_name = model.compile_regex(data["server_name"]) if "server_name" in data else None
         except re.error as exc:
@@ -286,8 +286,7 @@ class Resolver:
         outcome = self.enum(lifecycle.Outcome, data["outcome"], "then.outcome")
         if not when.actions:
             raise self.fail("when.action", "an outcome rule must name the action whose outcome it chooses")
-        for name in when.actions:
-            action = self.action(name, "when.action")
+        for action in (a for a in lifecycle.Action if a in when.actions):  # table order, for a stable message
             if outcome not in lifecycle.LIFECYCLE[action].outcomes:
                 declared = ", ".join(o.value for o in lifecycle.LIFECYCLE[action].outcomes)
                 raise self.fail("then.outcome", f"action {action.value!r} has no outcome {outcome.value!r} "
@@ -326,9 +325,10 @@ class Resolver:
         return data
 
 
-def action_names(action: lifecycle.Action) -> FrozenSet[str]:
-    """The names a request for ``action`` answers to in ``when.action``: its value and its Nova name."""
-    return frozenset({action.value, lifecycle.LIFECYCLE[action].nova_name})
+def actions_named(name: str) -> FrozenSet[lifecycle.Action]:
+    """What ``when.action: name`` matches: the action of that value, else all rows of that Nova name."""
+    exact = frozenset(action for action in lifecycle.LIFECYCLE if action.value == name)
+    return exact or frozenset(row.action for row in lifecycle.LIFECYCLE.values() if row.nova_name == name)
 
 
 #: the public name (``fakenova.load_scenario``) of :func:`load`

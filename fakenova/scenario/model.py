@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, FrozenSet, Mapping, Optional, Pattern, Tuple
 
-from ..domain.lifecycle.engine import Outcome
+from ..domain.lifecycle.engine import Action, Outcome
 from ..domain.pace import Pace
 from ..domain.states import PowerState, TaskState, VmState
 from ..microversions import Version, VersionRange
@@ -171,7 +171,7 @@ class When:
     method: Optional[str] = None
     path: Optional[PathTemplate] = None
     service: Optional[Service] = None
-    actions: FrozenSet[str] = frozenset()
+    actions: FrozenSet[Action] = frozenset()  # the exact variants the rule names (any when empty)
     server_name: Optional[Pattern[str]] = None
     metadata: Mapping[str, str] = field(default_factory=dict)
     versions: Optional[VersionRange] = None
@@ -202,7 +202,7 @@ class Scenario:
     """A validated scenario file.
 
     :param config: settings overrides, typed (``reclaim_instance_interval``, ``enable_instance_password``).
-    :param paces: per lifecycle action value.
+    :param paces: per lifecycle action.
     :param seed: the file's ``seed`` section as validated data (applied by ``seeding.py``).
     """
 
@@ -212,7 +212,7 @@ class Scenario:
     min_version: Optional[Version] = None
     max_version: Optional[Version] = None
     config: Mapping[str, Any] = field(default_factory=dict)
-    paces: Mapping[str, Pace] = field(default_factory=dict)
+    paces: Mapping[Action, Pace] = field(default_factory=dict)
     seed: Mapping[str, Any] = field(default_factory=dict)
     rules: Tuple[Rule, ...] = ()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from ..domain import instance_actions
+from ..domain import history as action_history
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Server
 from ..domain.states import PowerState, derive_status
@@ -165,7 +165,7 @@ class Moment:
 def history(runtime: Any, server: Server) -> List[Moment]:
     """The server's history of states, oldest first: created, each instance action, launched, now."""
     moments = [(server.created_at, 0, Moment(isotime(server.created_at), "created (BUILD)"))]
-    for action in instance_actions.actions_of(runtime.store, server.id):
+    for action in action_history.actions_of(runtime.store, server.id):
         events = ", ".join(f"{e['event']} {e['result']}" for e in action["events"])
         moments.append((action["start_time"], 1, Moment(isotime(action["start_time"]),
                                                          f"{action['action']} by {action['user_id']}"

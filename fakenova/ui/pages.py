@@ -70,10 +70,10 @@ def server_page(server_id: str) -> Response:
     server = cloud.find_server(rt, server_id)
     if server is None:
         return _missing(f"No server {server_id} is stored.")
-    from ..domain import instance_actions
+    from ..domain import history
 
     actions = [dict(action, started=isotime(action["start_time"]))
-               for action in instance_actions.actions_of(rt.store, server.id)]
+               for action in history.actions_of(rt.store, server.id)]
     row = cloud.server_row(server, cloud.project_names(rt.store),
                            {image["id"]: image.get("name") or image["id"] for image in rt.store.list("image")})
     return _page("fakenova_ui/server.html", "fakenova_ui/_server_state.html",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova.domain.lifecycle.guards import GUARDS
+from fakenova.domain.lifecycle.table import LIFECYCLE, Action
 from fakenova.domain.states import VmState
 from fakenova.microversions import V, all_versions
 from support.nova_reference import needs_shared, schema_errors
@@ -31,12 +31,12 @@ def server(demo):
     return demo.server(metadata={"a": "1"})
 
 
-def _allowed(name):
-    return sorted(GUARDS[name].allowed, key=lambda s: s.value)
+def _allowed(action):
+    return sorted(LIFECYCLE[action].allowed, key=lambda s: s.value)
 
 
-def _refused(name):
-    return sorted(set(VmState) - GUARDS[name].allowed - {VmState.DELETED}, key=lambda s: s.value)
+def _refused(action):
+    return sorted(set(VmState) - LIFECYCLE[action].allowed - {VmState.DELETED}, key=lambda s: s.value)
 
 
 # --- metadata ------------------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def test_quota_counts_the_merged_metadata(demo, server):
     assert demo("PUT", f"/servers/{server}/metadata", {"metadata": {"only": "v"}}).status_code == 200
 
 
-@pytest.mark.parametrize("vm_state", _refused("update metadata"), ids=lambda s: s.value)
+@pytest.mark.parametrize("vm_state", _refused(Action.UPDATE_METADATA), ids=lambda s: s.value)
 @pytest.mark.parametrize("method,suffix,action", [("POST", "", "update metadata"),
                                                   ("PUT", "", "update metadata"),
                                                   ("PUT", "/a", "update metadata"),
@@ -111,7 +111,7 @@ def test_writes_refuse_other_states(demo, server, vm_state, method, suffix, acti
     assert fault(response) == f"Cannot '{action}' instance {server} while it is in vm_state {vm_state.value}"
 
 
-@pytest.mark.parametrize("vm_state", _allowed("update metadata"), ids=lambda s: s.value)
+@pytest.mark.parametrize("vm_state", _allowed(Action.UPDATE_METADATA), ids=lambda s: s.value)
 def test_writes_allowed_states_and_any_task_state(demo, server, vm_state):
     from fakenova.domain.states import TaskState
     demo.set_state(server, vm_state, TaskState.POWERING_OFF)
@@ -210,7 +210,7 @@ def test_tags_find_servers_through_the_cell_mapping(app, demo, admin, server):
     assert gone.status_code == 404 and fault(gone) == f"Instance {server} could not be found."
 
 
-@pytest.mark.parametrize("vm_state", _refused("update tag"), ids=lambda s: s.value)
+@pytest.mark.parametrize("vm_state", _refused(Action.UPDATE_TAG), ids=lambda s: s.value)
 @pytest.mark.parametrize("method,suffix,action", [("PUT", "/t", "update tag"), ("PUT", "", "update tags"),
                                                   ("DELETE", "/t", "delete tag"), ("DELETE", "", "delete tags")])
 def test_tag_writes_refuse_other_states(demo, server, vm_state, method, suffix, action):
@@ -220,7 +220,7 @@ def test_tag_writes_refuse_other_states(demo, server, vm_state, method, suffix, 
     assert fault(response) == f"Cannot '{action}' instance {server} while it is in vm_state {vm_state.value}"
 
 
-@pytest.mark.parametrize("vm_state", _allowed("update tag"), ids=lambda s: s.value)
+@pytest.mark.parametrize("vm_state", _allowed(Action.UPDATE_TAG), ids=lambda s: s.value)
 def test_tag_writes_ignore_the_lock(demo, server, vm_state):
     demo.set_state(server, vm_state, locked_by="admin")
     assert demo("PUT", f"/servers/{server}/tags/t").status_code == 201

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova.domain.instance_actions import actions_of
-from fakenova.domain.lifecycle.guards import GUARDS
+from fakenova.domain.history import actions_of
+from fakenova.domain.lifecycle.table import LIFECYCLE, Action
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import V
 from support.nova_reference import needs_shared, schema_errors
@@ -138,7 +138,7 @@ def test_detaching_an_unknown_port_is_accepted_and_fails_later(demo, server):
     assert action["action"] == "detach_interface" and action["events"][0]["result"] == "Error"
 
 
-@pytest.mark.parametrize("vm_state", sorted(set(VmState) - GUARDS["attach_interface"].allowed - {VmState.DELETED},
+@pytest.mark.parametrize("vm_state", sorted(set(VmState) - LIFECYCLE[Action.ATTACH_INTERFACE].allowed - {VmState.DELETED},
                                             key=lambda s: s.value), ids=lambda s: s.value)
 @pytest.mark.parametrize("method,action", [("POST", "attach_interface"), ("DELETE", "detach_interface")])
 def test_guards_vm_state(demo, server, vm_state, method, action):

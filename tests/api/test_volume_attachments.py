@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakenova.domain.lifecycle.guards import GUARDS
+from fakenova.domain.lifecycle.table import LIFECYCLE, Action
 from fakenova.domain.states import VmState
 from fakenova.microversions import V
 from support.nova_reference import needs_shared, schema_errors
@@ -144,7 +144,7 @@ def test_tagged_attach_to_offloaded_server(demo, server):
     assert fault(response) == "Tagged volume attachment is not supported for shelved-offloaded instances."
 
 
-@pytest.mark.parametrize("vm_state", sorted(set(VmState) - GUARDS["attach_volume"].allowed - {VmState.DELETED},
+@pytest.mark.parametrize("vm_state", sorted(set(VmState) - LIFECYCLE[Action.ATTACH_VOLUME].allowed - {VmState.DELETED},
                                             key=lambda s: s.value), ids=lambda s: s.value)
 def test_attach_and_detach_refuse_other_states(demo, server, vm_state):
     assert attach(demo, server).status_code == 200

@@ -8,13 +8,14 @@ schema (400) → then, in the domain, lookup (404) → policy (403) → guards (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from functools import cached_property
+from typing import Any, Callable, Mapping, Optional, Tuple
 
 from flask import Response
 
 from ...domain import errors, resize, server_actions, snapshots
 from ...domain.lifecycle.table import LIFECYCLE, Action
-from ...microversions import VersionRange, Versioned
+from ...microversions import Version, VersionRange, Versioned
 from ...views import servers as views
 from . import consoles
 from ..http import context, json_response, read_json, runtime
@@ -24,21 +25,43 @@ from ..schema_types import Schema
 from .servers import view_context
 from ..validation import validate_body
 
-Run = Callable[[str, Any], Response]
+#: how an entry runs its action: (the action resolved from the body, server id, the key's value) -> response
+Run = Callable[[Action, str, Any], Response]
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One action key: how to run it, its request schemas and the versions in which it exists."""
+    """One action key: the LIFECYCLE rows it runs, its request schemas, and how it runs and answers.
 
-    run: Run
+    :param actions: the rows this key can run; the one that exists in the request's microversion runs
+        (``evacuate``: EVACUATE until 2.94, EVACUATE_STOPPED from 2.95), or ``pick`` chooses by the body.
+    :param pick: the row named by the body (``reboot``'s ``type``); None when the body does not name one.
+    """
+
+    actions: Tuple[Action, ...]
     schemas: Versioned[Schema]
-    versions: VersionRange = VersionRange()
+    run: Run
+    pick: Optional[Callable[[Any], Optional[Action]]] = None
+
+    @cached_property
+    def versions(self) -> VersionRange:
+        """The microversions in which the key exists (404 outside): those of its rows together."""
+        ranges = [LIFECYCLE[action].versions for action in self.actions]
+        ends = [r.until for r in ranges if r.until is not None]
+        return VersionRange(min(r.since for r in ranges), max(ends) if len(ends) == len(ranges) else None)
+
+    def action_for(self, payload: Any, version: Version) -> Optional[Action]:
+        """The one row this request runs; None when the key does not exist then or the body names none."""
+        if version not in self.versions:
+            return None
+        if self.pick is not None:
+            return self.pick(payload)
+        return next(action for action in self.actions if version in LIFECYCLE[action].versions)
 
 
-def _row(action: Action, code: int = 202) -> Run:
+def _row(code: int = 202) -> Run:
     """Run a LIFECYCLE row that needs nothing from the body; answer ``code`` with no body."""
-    def run(server_id: str, payload: Any) -> Response:
+    def run(action: Action, server_id: str, payload: Any) -> Response:
         server_actions.perform(runtime(), context(), action, server_id)
         return json_response(None, code)
     return run
@@ -46,14 +69,14 @@ def _row(action: Action, code: int = 202) -> Run:
 
 def _accepted(call: Callable[..., Any]) -> Run:
     """Run ``call(runtime, ctx, server_id, payload)``; answer 202 with no body."""
-    def run(server_id: str, payload: Any) -> Response:
+    def run(action: Action, server_id: str, payload: Any) -> Response:
         call(runtime(), context(), server_id, payload)
         return json_response(None, 202)
     return run
 
 
 def _entry(action: Action, table: Versioned[Schema], run: Optional[Run] = None, code: int = 202) -> Entry:
-    return Entry(run or _row(action, code), table, LIFECYCLE[action].versions)
+    return Entry((action,), table, run or _row(code))
 
 
 def _given(payload: Any) -> Mapping[str, Any]:
@@ -68,26 +91,26 @@ MIGRATE_HOST: Versioned[Callable[[Any], Optional[str]]] = Versioned(
     [("2.1", lambda payload: None), ("2.56", lambda payload: _given(payload).get("host"))], name="migrate-host")
 
 
-def _lock(server_id: str, payload: Any) -> Response:
+def _lock(action: Action, server_id: str, payload: Any) -> Response:
     reason = LOCK_REASON.get(context().version)(payload)  # type: ignore[misc]
     server_actions.lock(runtime(), context(), server_id, reason)
     return json_response(None, 202)
 
 
-def _migrate(server_id: str, payload: Any) -> Response:
+def _migrate(action: Action, server_id: str, payload: Any) -> Response:
     host = MIGRATE_HOST.get(context().version)(payload)  # type: ignore[misc]
     resize.migrate(runtime(), context(), server_id, host)
     return json_response(None, 202)
 
 
-def _rebuild(server_id: str, payload: Any) -> Response:
+def _rebuild(action: Action, server_id: str, payload: Any) -> Response:
     server, admin_pass = snapshots.rebuild(runtime(), context(), server_id, payload)
     vctx = view_context()
     return json_response({"server": views.rebuild(server, vctx, admin_pass)}, 202,
                          {"Location": views.self_url(server.id, vctx)})
 
 
-def _rescue(server_id: str, payload: Any) -> Response:
+def _rescue(action: Action, server_id: str, payload: Any) -> Response:
     admin_pass = snapshots.rescue(runtime(), context(), server_id, payload)
     return json_response({"adminPass": admin_pass} if admin_pass is not None else {}, 200)
 
@@ -103,19 +126,19 @@ IMAGE_RESPONSE: Versioned[Callable[[str, bool], Response]] = Versioned([
 ], name="image-response")
 
 
-def _create_image(server_id: str, payload: Any) -> Response:
+def _create_image(action: Action, server_id: str, payload: Any) -> Response:
     image_id = snapshots.create_image(runtime(), context(), server_id, payload["name"], payload.get("metadata") or {})
     return IMAGE_RESPONSE.get(context().version)(image_id, True)  # type: ignore[misc]
 
 
-def _create_backup(server_id: str, payload: Any) -> Response:
+def _create_backup(action: Action, server_id: str, payload: Any) -> Response:
     rotation = int(payload["rotation"])
     image_id = snapshots.create_backup(runtime(), context(), server_id, payload["name"], payload["backup_type"],
                                        rotation, payload.get("metadata") or {})
     return IMAGE_RESPONSE.get(context().version)(image_id, rotation > 0)  # type: ignore[misc]
 
 
-def _console_output(server_id: str, payload: Any) -> Response:
+def _console_output(action: Action, server_id: str, payload: Any) -> Response:
     output = server_actions.console_output(runtime(), context(), server_id, payload.get("length"))
     return json_response({"output": output}, 200)
 
@@ -127,28 +150,33 @@ EVACUATE_RESPONSE: Versioned[Callable[[Optional[str]], Response]] = Versioned([
 ], name="evacuate-response")
 
 
-def _evacuate(server_id: str, payload: Any) -> Response:
-    resize.evacuate(runtime(), context(), server_id, payload.get("host"))
+def _evacuate(action: Action, server_id: str, payload: Any) -> Response:
+    resize.evacuate(runtime(), context(), server_id, payload.get("host"), action)
     admin_pass = payload.get("adminPass") or runtime().ids.password()
     return EVACUATE_RESPONSE.get(context().version)(admin_pass)  # type: ignore[misc]
 
 
-def _confirm_resize(server_id: str, payload: Any) -> Response:
+def _confirm_resize(action: Action, server_id: str, payload: Any) -> Response:
     resize.confirm_resize(runtime(), context(), server_id)
     return json_response(None, 204)
 
 
-def _gone(action: Action) -> Run:
-    def run(server_id: str, payload: Any) -> Response:
-        server_actions.lookup(runtime().store.get("server", server_id), context(), server_id, action)
-        raise errors.Gone()
-    return run
+def _gone(action: Action, server_id: str, payload: Any) -> Response:
+    server_actions.lookup(runtime().store.get("server", server_id), context(), server_id, action)
+    raise errors.Gone()
+
+
+#: ``reboot``'s body ``type``, in any case Nova accepts -> row
+REBOOT_TYPES: Mapping[str, Action] = {"SOFT": Action.REBOOT_SOFT, "HARD": Action.REBOOT_HARD}
+
+
+def _reboot_type(payload: Any) -> Optional[Action]:
+    return REBOOT_TYPES.get(str(_given(payload).get("type", "")).upper())
 
 
 _A = Action
 ACTIONS: Mapping[str, Entry] = {
-    "reboot": Entry(_accepted(lambda rt, ctx, sid, p: server_actions.reboot(rt, ctx, sid, p["type"])),
-                    schemas.REBOOT),
+    "reboot": Entry((_A.REBOOT_SOFT, _A.REBOOT_HARD), schemas.REBOOT, _row(), pick=_reboot_type),
     "os-stop": _entry(_A.STOP, schemas.plain("os-stop")),
     "os-start": _entry(_A.START, schemas.plain("os-start")),
     "pause": _entry(_A.PAUSE, schemas.plain("pause")),
@@ -182,14 +210,14 @@ ACTIONS: Mapping[str, Entry] = {
     "migrate": _entry(_A.MIGRATE, schemas.MIGRATE, _migrate),
     "os-migrateLive": _entry(_A.LIVE_MIGRATE, schemas.MIGRATE_LIVE,
                              _accepted(lambda rt, ctx, sid, p: resize.live_migrate(rt, ctx, sid, p["host"]))),
-    "evacuate": Entry(_evacuate, schemas.EVACUATE),
+    "evacuate": Entry((_A.EVACUATE, _A.EVACUATE_STOPPED), schemas.EVACUATE, _evacuate),
     "injectNetworkInfo": _entry(_A.INJECT_NETWORK_INFO, schemas.plain("injectNetworkInfo")),
-    "resetNetwork": _entry(_A.RESET_NETWORK, schemas.REMOVED, _gone(_A.RESET_NETWORK)),
+    "resetNetwork": _entry(_A.RESET_NETWORK, schemas.REMOVED, _gone),
     "os-getConsoleOutput": _entry(_A.CONSOLE_OUTPUT, schemas.CONSOLE_OUTPUT, _console_output),
-    "os-getVNCConsole": _entry(_A.VNC_CONSOLE, schemas.VNC_CONSOLE, consoles.legacy(_A.VNC_CONSOLE)),
-    "os-getSPICEConsole": _entry(_A.SPICE_CONSOLE, schemas.SPICE_CONSOLE, consoles.legacy(_A.SPICE_CONSOLE)),
-    "os-getSerialConsole": _entry(_A.SERIAL_CONSOLE, schemas.SERIAL_CONSOLE, consoles.legacy(_A.SERIAL_CONSOLE)),
-    "os-getRDPConsole": _entry(_A.RDP_CONSOLE, schemas.REMOVED, _gone(_A.RDP_CONSOLE)),
+    "os-getVNCConsole": _entry(_A.VNC_CONSOLE, schemas.VNC_CONSOLE, consoles.legacy),
+    "os-getSPICEConsole": _entry(_A.SPICE_CONSOLE, schemas.SPICE_CONSOLE, consoles.legacy),
+    "os-getSerialConsole": _entry(_A.SERIAL_CONSOLE, schemas.SERIAL_CONSOLE, consoles.legacy),
+    "os-getRDPConsole": _entry(_A.RDP_CONSOLE, schemas.REMOVED, _gone),
     "addSecurityGroup": _entry(_A.ADD_SECURITY_GROUP, schemas.ADD_SECURITY_GROUP, _accepted(
         lambda rt, ctx, sid, p: server_actions.add_security_group(rt, ctx, sid, p["name"]))),
     "removeSecurityGroup": _entry(_A.REMOVE_SECURITY_GROUP, schemas.REMOVE_SECURITY_GROUP, _accepted(
@@ -216,9 +244,21 @@ def server_action(server_id: str) -> Response:
     if ctx.version not in entry.versions:
         raise errors.NotFound()
     validate_body(entry.schemas, ctx.version, body)
-    return entry.run(server_id, body[key])
+    action = entry.action_for(body[key], ctx.version)
+    assert action is not None, "the schema admits only bodies that name a row"
+    return entry.run(action, server_id, body[key])
+
+
+def action_of(args: Mapping[str, str], body: Any) -> Optional[Action]:
+    """The row ``server_action`` will run for this body, read before dispatch for scenario rules (None when
+    the handler will refuse the body)."""
+    if not isinstance(body, dict) or len(body) != 1:
+        return None
+    key, payload = next(iter(body.items()))
+    entry = ACTIONS.get(key)
+    return entry.action_for(payload, context().version) if entry is not None else None
 
 
 ROUTES = (
-    Route("POST", "/servers/<server_id>/action", server_action),
+    Route("POST", "/servers/<server_id>/action", server_action, action_of=action_of),
 )

@@ -5,7 +5,7 @@ The console proxies are devstack's, on the host the client used; each URL carrie
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from flask import Response, request
@@ -47,13 +47,11 @@ def _url(protocol: str, console_type: str) -> str:
     return URLS[console_type].format(host=host, token=runtime().ids.uuid())
 
 
-def legacy(action: Action) -> Callable[[str, Any], Response]:
-    """The run function of an ``os-get*Console`` action: 200 ``{"console": {"type", "url"}}``."""
-    def run(server_id: str, payload: Any) -> Response:
-        server_actions.guarded(runtime(), context(), action, server_id)
-        url = _url(LEGACY_PROTOCOLS[action], payload["type"])
-        return json_response({"console": {"type": payload["type"], "url": url}}, 200)
-    return run
+def legacy(action: Action, server_id: str, payload: Any) -> Response:
+    """Run an ``os-get*Console`` action: 200 ``{"console": {"type", "url"}}``."""
+    server_actions.guarded(runtime(), context(), action, server_id)
+    url = _url(LEGACY_PROTOCOLS[action], payload["type"])
+    return json_response({"console": {"type": payload["type"], "url": url}}, 200)
 
 
 def create(server_id: str) -> Response:

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional
 
 from flask import Response, request
 
-from ...domain import action_log
+from ...domain import history
 from ...version_history import at
 from ...views import instance_actions as views
 from ...views.common import collection_links
@@ -39,10 +39,10 @@ def index(server_id: str) -> Response:
     ctx, rt = context(), runtime()
     args = validate_query(LIST_QUERY, ctx.version, request.args.to_dict(flat=False))
     limit = _one(args, "limit")
-    query = action_log.LogQuery(limit=int(limit) if limit is not None else None, marker=_one(args, "marker"),
+    query = history.LogQuery(limit=int(limit) if limit is not None else None, marker=_one(args, "marker"),
                                 changes_since=_one(args, "changes-since"),
                                 changes_before=_one(args, "changes-before"))
-    actions = action_log.list_actions(rt, ctx, server_id, query)
+    actions = history.list_actions(rt, ctx, server_id, query)
     vctx = view_context()
     body: Dict[str, Any] = {"instanceActions": [views.summary(action, vctx) for action in actions]}
     if ctx.version >= _PAGING_FROM:
@@ -56,7 +56,7 @@ def index(server_id: str) -> Response:
 
 def show(server_id: str, request_id: str) -> Response:
     """``GET /servers/{id}/os-instance-actions/{request_id}``."""
-    action = action_log.get_action(runtime(), context(), server_id, request_id)
+    action = history.get_action(runtime(), context(), server_id, request_id)
     return json_response({"instanceAction": views.detail(action, view_context())})
 
 

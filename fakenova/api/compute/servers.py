@@ -1,11 +1,12 @@
 """``/servers``: create, list, list detail, show, update and delete; each handler parses, calls, renders."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from flask import Response, g, request
 
 from ...domain import compute, create, listing
+from ...domain.lifecycle.table import Action
 from ...views import servers as views
 from ...views.fields import ViewContext
 from . import server_list
@@ -91,11 +92,15 @@ def delete(server_id: str) -> Response:
     return json_response(None, 204)
 
 
+def _deleting(args: Mapping[str, str], body: Any) -> Action:
+    return compute.delete_action(runtime(), context(), args["server_id"])
+
+
 ROUTES = (
     Route("GET", "/servers", index),
     Route("GET", "/servers/detail", detail),
-    Route("POST", "/servers", create_server),
+    Route("POST", "/servers", create_server, action_of=lambda args, body: Action.CREATE),
     Route("GET", "/servers/<server_id>", show),
     Route("PUT", "/servers/<server_id>", update),
-    Route("DELETE", "/servers/<server_id>", delete),
+    Route("DELETE", "/servers/<server_id>", delete, action_of=_deleting),
 )

@@ -1,4 +1,4 @@
-"""The lifecycle engine over the LIFECYCLE table (``lifecycle_table.py``): guards, paths and outcomes.
+"""The lifecycle engine over the LIFECYCLE table (``table.py``): guards, paths and outcomes.
 
 ``begin`` checks a row's guards in Nova's order (lock, host, vm_state, task_state, launched) and enters the first
 step; ``advance`` moves an action along its path at the transition's pace and applies the chosen outcome at
@@ -16,7 +16,7 @@ from ..pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace
 from ..states import POWER_OF, VmState
 
 __all__ = ["LIFECYCLE", "ROWS", "NOT_RECORDED", "Action", "Effect", "End", "Outcome", "Row", "Step", "Choice",
-           "Immediate", "check_guards", "begin", "advance", "step_manually", "DEFAULT_HOST", "DEFAULT_ZONE"]
+           "Immediate", "check_guards", "guard", "begin", "advance", "step_manually", "DEFAULT_HOST", "DEFAULT_ZONE"]
 
 #: the one compute host of the fake cloud (its availability zone is ``nova``)
 DEFAULT_HOST = "fakenova-compute"
@@ -71,6 +71,11 @@ def check_guards(server: Server, row: Row, *, is_admin: bool) -> None:
         guard(server, row, is_admin)
 
 
+def guard(server: Server, action: Action, *, is_admin: bool) -> None:
+    """:func:`check_guards` for ``action``'s row (the sub-resource writes call this; admins bypass locks)."""
+    check_guards(server, LIFECYCLE[action], is_admin=is_admin)
+
+
 def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: bool,
           outcome: Outcome = Outcome.OK, fault: Optional[Fault] = None) -> Server:
     """Check the guards of ``action`` and enter the first step of its path.
@@ -85,7 +90,7 @@ def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: b
         raise ValueError(f"action {action.value} changes no state through the lifecycle")
     if outcome not in row.outcomes:
         raise ValueError(f"action {action.value} has no outcome {outcome.value}")
-    transition = Transition(action=action.value, outcome=outcome.value, step=0, started=now, polls=0,
+    transition = Transition(action=action, outcome=outcome.value, step=0, started=now, polls=0,
                             origin=server.vm_state, pace=pace, fault=fault)
     return _enter(evolve(server, transition=transition, updated_at=now), row, 0)
 
@@ -206,7 +211,7 @@ def advance(server: Server, now: float, *, observed: bool) -> Server:
     if observed:
         transition = evolve(transition, polls=transition.polls + 1)
         server = evolve(server, transition=transition)
-    row = LIFECYCLE[Action(transition.action)]
+    row = LIFECYCLE[transition.action]
     target = _target_step(transition, len(row.path), now)
     if target is None:
         return _finish(server, row, now)
@@ -220,7 +225,7 @@ def step_manually(server: Server, now: float) -> Server:
     transition = server.transition
     if transition is None:
         return server
-    row = LIFECYCLE[Action(transition.action)]
+    row = LIFECYCLE[transition.action]
     if transition.step + 1 < len(row.path):
         return _enter(evolve(server, updated_at=now), row, transition.step + 1)
     return _finish(server, row, now)

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from .table import Action
+from .table import LIFECYCLE, Action, Finish
 from ..models import Server
 from ..pace import Immediate
 
-#: Nova's migration_type per action, and the status a migration has while running and once finished
-MIGRATION_TYPES: Mapping[Action, str] = {
-    Action.RESIZE: "resize", Action.MIGRATE: "migration", Action.LIVE_MIGRATE: "live-migration",
-    Action.EVACUATE: "evacuation", Action.EVACUATE_STOPPED: "evacuation",
-}
+#: the status a migration has while running and once finished, per Nova migration_type (the row names it)
 _RUNNING = {"resize": "migrating", "migration": "migrating", "live-migration": "running",
             "evacuation": "accepted"}
 _DONE = {"resize": "finished", "migration": "finished", "live-migration": "completed", "evacuation": "done"}
@@ -26,7 +22,8 @@ _DONE = {"resize": "finished", "migration": "finished", "live-migration": "compl
 def new_migration(runtime: Any, ctx: Any, server: Server, action: Action, *, dest: Optional[str] = None,
                   new_flavor: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Store a migration record for ``action`` starting on ``server`` and return it."""
-    kind = MIGRATION_TYPES[action]
+    kind = LIFECYCLE[action].migration_type
+    assert kind is not None, f"{action.value} writes no migration record"
     source = server.host
     record = {
         "id": runtime.store.next_counter("migration"), "uuid": runtime.ids.uuid(), "instance_uuid": server.id,
@@ -64,16 +61,13 @@ def _activate_snapshots(runtime: Any, server: Server, now: float) -> None:
             runtime.store.compute("image", image["id"], lambda i: {**i, "status": "active", "updated_at": now})
 
 
-#: action -> what completes its records once it is over
-FINISH: Mapping[Action, Callable[[Any, Server, float], None]] = {
-    Action.CREATE_IMAGE: _activate_snapshots,
-    Action.CREATE_BACKUP: _activate_snapshots,
-    Action.RESIZE: _finish_migration,
-    Action.MIGRATE: _finish_migration,
-    Action.LIVE_MIGRATE: _finish_migration,
-    Action.EVACUATE: _finish_migration,
-    Action.EVACUATE_STOPPED: _finish_migration,
+#: one function per :class:`Finish` a row declares
+FINISH: Mapping[Finish, Callable[[Any, Server, float], None]] = {
+    Finish.ACTIVATES_SNAPSHOTS: _activate_snapshots,
+    Finish.ENDS_MIGRATION: _finish_migration,
 }
+if set(FINISH) != set(Finish):
+    raise AssertionError("FINISH needs a function for every Finish")
 
 
 #: the kinds the FINISH hooks (and ``new_migration``) write: a ``store.compute`` whose function may start or
@@ -85,11 +79,11 @@ def started(runtime: Any, server: Server, now: float) -> None:
     """Complete the records of an action that has just begun at the Immediate pace."""
     transition = server.transition
     if transition is not None and isinstance(transition.pace, Immediate):
-        finished(runtime, server, Action(transition.action), now)
+        finished(runtime, server, transition.action, now)
 
 
 def finished(runtime: Any, server: Server, action: Action, now: float) -> None:
     """Complete the records of ``action``, which has just ended on ``server``."""
-    hook = FINISH.get(action)
-    if hook is not None:
-        hook(runtime, server, now)
+    finish = LIFECYCLE[action].finishes
+    if finish is not None:
+        FINISH[finish](runtime, server, now)

@@ -1,150 +1,23 @@
 """The LIFECYCLE table: one row per server action, with its guards, path, outcomes, policy and versions.
 
+The writes to a server's sub-resources (metadata, tags, interfaces, volume attachments) are guards-only rows
+too, so one ``check_guards`` serves every 409 Nova words as ``Cannot '<name>' instance …``.
+
 Facts are Nova's (``nova/compute/api.py`` decorators, ``vm_states.ALLOW_*``, the compute manager's task
 states; nova-facts §f). A row with an empty path changes no state through the engine: its guards are
-checked, then its use case does the rest (lock, consoles, security groups …). ``lifecycle.py`` is the
-engine that walks these rows.
+checked, then its use case does the rest (lock, consoles, security groups …). ``engine.py`` is the
+engine that walks these rows; ``vocabulary.py`` defines the types.
 """
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, field
-from typing import FrozenSet, Mapping, Optional, Tuple
+from typing import FrozenSet, Mapping, Tuple
 
 from ...microversions import VersionRange
 from ..policy import Policy
 from ..states import PowerState, TaskState, VmState
+from .vocabulary import NOT_RECORDED, Action, Effect, End, Finish, Outcome, Row, Step
 
-
-class Action(str, enum.Enum):
-    CREATE = "create"
-    DELETE = "delete"
-    SOFT_DELETE = "soft_delete"
-    REBOOT_SOFT = "reboot_soft"
-    REBOOT_HARD = "reboot_hard"
-    STOP = "stop"
-    START = "start"
-    PAUSE = "pause"
-    UNPAUSE = "unpause"
-    SUSPEND = "suspend"
-    RESUME = "resume"
-    LOCK = "lock"
-    UNLOCK = "unlock"
-    RESIZE = "resize"
-    CONFIRM_RESIZE = "confirm_resize"
-    REVERT_RESIZE = "revert_resize"
-    REBUILD = "rebuild"
-    RESCUE = "rescue"
-    UNRESCUE = "unrescue"
-    SHELVE = "shelve"
-    SHELVE_OFFLOAD = "shelve_offload"
-    UNSHELVE = "unshelve"
-    CREATE_IMAGE = "create_image"
-    CREATE_BACKUP = "create_backup"
-    CHANGE_PASSWORD = "change_password"
-    TRIGGER_CRASH_DUMP = "trigger_crash_dump"
-    RESTORE = "restore"
-    FORCE_DELETE = "force_delete"
-    RESET_STATE = "reset_state"
-    MIGRATE = "migrate"
-    LIVE_MIGRATE = "live_migrate"
-    EVACUATE = "evacuate"
-    EVACUATE_STOPPED = "evacuate_stopped"
-    INJECT_NETWORK_INFO = "inject_network_info"
-    RESET_NETWORK = "reset_network"
-    CONSOLE_OUTPUT = "console_output"
-    VNC_CONSOLE = "vnc_console"
-    SPICE_CONSOLE = "spice_console"
-    SERIAL_CONSOLE = "serial_console"
-    RDP_CONSOLE = "rdp_console"
-    REMOTE_CONSOLE = "remote_console"
-    ADD_SECURITY_GROUP = "add_security_group"
-    REMOVE_SECURITY_GROUP = "remove_security_group"
-    ADD_FIXED_IP = "add_fixed_ip"
-    REMOVE_FIXED_IP = "remove_fixed_ip"
-    ADD_FLOATING_IP = "add_floating_ip"
-    REMOVE_FLOATING_IP = "remove_floating_ip"
-
-
-class Outcome(str, enum.Enum):
-    OK = "ok"
-    ERROR = "error"
-
-
-class Effect(enum.Enum):
-    """What an end does besides setting states (the engine has one function per effect)."""
-
-    REMEMBERS_ORIGIN = "remembers_origin"          # resize/migrate: keep the vm_state to return to
-    APPLIES_NEW_FLAVOR = "applies_new_flavor"      # resize: flavor <- new_flavor, old kept for revert
-    BACK_TO_PREVIOUS = "back_to_previous"          # confirm/revert: end in the remembered vm_state
-    DROPS_OLD_FLAVOR = "drops_old_flavor"          # confirmResize
-    RESTORES_OLD_FLAVOR = "restores_old_flavor"    # revertResize
-    CLEARS_DELETED_AT = "clears_deleted_at"        # restore
-
-
-@dataclass(frozen=True)
-class Step:
-    """One point on a path; ``vm_state=None`` keeps the current one, ``power_state=None`` likewise."""
-
-    vm_state: Optional[VmState]
-    task_state: Optional[TaskState]
-    power_state: Optional[PowerState] = None
-    on_host: bool = False
-
-
-@dataclass(frozen=True)
-class End:
-    """Where an outcome leaves the server.
-
-    ``vm_state=None`` returns to the state the action began in, as does an origin listed in ``keeps``
-    (a stopped server is stopped again after a rebuild). ``power_state=None`` follows the vm_state.
-    """
-
-    vm_state: Optional[VmState]
-    power_state: Optional[PowerState] = None
-    launches: bool = False
-    deletes: bool = False
-    faults: bool = False
-    leaves_host: bool = False
-    keeps: FrozenSet[VmState] = frozenset()
-    effects: FrozenSet[Effect] = frozenset()
-
-
-#: ``records`` value of a row whose action Nova does not write to the instance-action log
-NOT_RECORDED = ""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One action: its Nova name (as 409 messages quote it), guards, path, outcomes, policy and versions.
-
-    :param allowed: vm_states the action may start from (None: any).
-    :param task_must_be_none: the task_state must be None, or one of ``also_allowed_tasks``.
-    :param needs_host: 409 ``Instance <id> is not ready`` without a host (Nova's ``check_instance_host``).
-    :param needs_launched: 409 ``… while it is in launched_at None`` if it never launched.
-    :param records: the instance-action name (None: ``nova_name``; :data:`NOT_RECORDED`: none).
-    """
-
-    action: Action
-    nova_name: str
-    allowed: Optional[FrozenSet[VmState]]
-    checks_lock: bool
-    task_must_be_none: bool
-    path: Tuple[Step, ...]
-    outcomes: Mapping[Outcome, End] = field(default_factory=dict)
-    also_allowed_tasks: FrozenSet[TaskState] = frozenset()
-    needs_host: bool = False
-    needs_launched: bool = False
-    policy: Policy = Policy.MEMBER
-    rule: str = ""
-    versions: VersionRange = VersionRange()
-    records: Optional[str] = None
-
-    @property
-    def instance_action(self) -> Optional[str]:
-        """The name this action has in ``os-instance-actions``, or None when Nova records none."""
-        return self.nova_name if self.records is None else (self.records or None)
-
+__all__ = ["LIFECYCLE", "ROWS", "NOT_RECORDED", "Action", "Effect", "End", "Finish", "Outcome", "Row", "Step"]
 
 _V = VmState
 _T = TaskState
@@ -163,11 +36,19 @@ ALLOW_SHELVE = ALLOW_SNAPSHOT
 ALLOW_UNSHELVE = frozenset({_V.SHELVED, _V.SHELVED_OFFLOADED})
 ALLOW_TRIGGER_CRASH_DUMP = frozenset({_V.ACTIVE, _V.PAUSED, _V.RESCUED, _V.RESIZED, _V.ERROR})
 ALLOW_LIVE_MIGRATE = frozenset({_V.ACTIVE, _V.PAUSED})
+ALLOW_METADATA = frozenset({_V.ACTIVE, _V.PAUSED, _V.SUSPENDED, _V.STOPPED})
+ALLOW_INTERFACE = frozenset({_V.ACTIVE, _V.PAUSED, _V.STOPPED})
+ALLOW_VOLUME = frozenset({_V.ACTIVE, _V.PAUSED, _V.STOPPED, _V.RESIZED, _V.SOFT_DELETED, _V.SHELVED,
+                          _V.SHELVED_OFFLOADED})
+ALLOW_SWAP_VOLUME = frozenset({_V.ACTIVE, _V.PAUSED, _V.RESIZED})
 
 _RESIZE_PATH = (Step(None, _T.RESIZE_PREP), Step(None, _T.RESIZE_MIGRATING), Step(None, _T.RESIZE_MIGRATED),
                 Step(None, _T.RESIZE_FINISH))
 _REBUILD_PATH = (Step(None, _T.REBUILDING), Step(None, _T.REBUILD_BLOCK_DEVICE_MAPPING),
                  Step(None, _T.REBUILD_SPAWNING))
+_RESIZE_EVENTS = ("compute_prep_resize", "compute_resize_instance", "compute_finish_resize")
+_REBUILD_EVENTS = ("compute_rebuild_instance",)
+_TERMINATE = ("compute_terminate_instance",)
 _RESIZED = End(_V.RESIZED, effects=frozenset({Effect.REMEMBERS_ORIGIN, Effect.APPLIES_NEW_FLAVOR}))
 
 
@@ -184,10 +65,25 @@ def _simple(action: Action, nova_name: str, allowed: FrozenSet[VmState], task: T
 
 
 def _guards_only(action: Action, nova_name: str, rule: str, *, allowed=_ANY, lock: bool = False,
-                 **extra) -> Row:
+                 task_none: bool = False, **extra) -> Row:
     """A row whose use case changes no state through the engine (its guards still apply)."""
-    return Row(action, nova_name, allowed=allowed, checks_lock=lock, task_must_be_none=False, path=(),
+    return Row(action, nova_name, allowed=allowed, checks_lock=lock, task_must_be_none=task_none, path=(),
                rule=rule, records=extra.pop("records", NOT_RECORDED), **extra)
+
+
+def _metadata(action: Action, nova_name: str, rule: str) -> Row:
+    # Nova's decorator allows any task_state (``task_state=None``) but wants a launched server.
+    return _guards_only(action, nova_name, _API + rule, allowed=ALLOW_METADATA, lock=True, needs_launched=True)
+
+
+def _tags(action: Action, nova_name: str, rule: str) -> Row:
+    # The tags controller checks the vm_state only: no lock, no task_state, no launched_at.
+    return _guards_only(action, nova_name, _API + rule, allowed=ALLOW_METADATA)
+
+
+def _attachment(action: Action, nova_name: str, allowed: FrozenSet[VmState], rule: str) -> Row:
+    return _guards_only(action, nova_name, _API + rule, allowed=allowed, lock=True, task_none=True,
+                        needs_launched=True)
 
 
 _API = "os_compute_api:"
@@ -201,99 +97,113 @@ ROWS: Tuple[Row, ...] = (
               Step(_V.BUILDING, _T.SPAWNING, on_host=True)),
         outcomes={Outcome.OK: End(_V.ACTIVE, PowerState.RUNNING, launches=True),
                   Outcome.ERROR: End(_V.ERROR, PowerState.NOSTATE, faults=True, leaves_host=True)},
-        rule=_API + "servers:create"),
+        rule=_API + "servers:create", events=("compute__do_build_and_run_instance",)),
     Row(Action.DELETE, "delete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
         path=(Step(None, _T.DELETING),), outcomes={Outcome.OK: End(_V.DELETED, PowerState.NOSTATE, deletes=True)},
-        rule=_API + "servers:delete"),
+        rule=_API + "servers:delete", events=_TERMINATE),
     Row(Action.SOFT_DELETE, "delete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
         path=(Step(None, _T.SOFT_DELETING),), outcomes={Outcome.OK: End(_V.SOFT_DELETED, PowerState.SHUTDOWN)},
-        rule=_API + "servers:delete", records="delete"),
+        rule=_API + "servers:delete", records="delete", events=_TERMINATE),
     Row(Action.REBOOT_SOFT, "reboot", allowed=ALLOW_SOFT_REBOOT, checks_lock=True, task_must_be_none=True,
         path=(Step(None, _T.REBOOTING), Step(None, _T.REBOOT_PENDING), Step(None, _T.REBOOT_STARTED)),
-        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot"),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot",
+        events=("compute_reboot_instance",)),
     Row(Action.REBOOT_HARD, "reboot", allowed=ALLOW_HARD_REBOOT, checks_lock=True, task_must_be_none=True,
         also_allowed_tasks=HARD_REBOOT_TASKS,
         path=(Step(None, _T.REBOOTING_HARD), Step(None, _T.REBOOT_PENDING_HARD),
               Step(None, _T.REBOOT_STARTED_HARD)),
-        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot"),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "servers:reboot",
+        events=("compute_reboot_instance",)),
     _simple(Action.STOP, "stop", ALLOW_STOP, _T.POWERING_OFF, _V.STOPPED, _API + "servers:stop",
-            needs_host=True),
+            needs_host=True, events=("compute_stop_instance",), cell_lookup=True),
     _simple(Action.START, "start", frozenset({_V.STOPPED}), _T.POWERING_ON, _V.ACTIVE, _API + "servers:start",
-            needs_host=True),
-    _simple(Action.PAUSE, "pause", frozenset({_V.ACTIVE}), _T.PAUSING, _V.PAUSED, _API + "os-pause-server:pause"),
+            needs_host=True, events=("compute_start_instance",), cell_lookup=True),
+    _simple(Action.PAUSE, "pause", frozenset({_V.ACTIVE}), _T.PAUSING, _V.PAUSED, _API + "os-pause-server:pause",
+            events=("compute_pause_instance",)),
     _simple(Action.UNPAUSE, "unpause", frozenset({_V.PAUSED}), _T.UNPAUSING, _V.ACTIVE,
-            _API + "os-pause-server:unpause"),
+            _API + "os-pause-server:unpause", events=("compute_unpause_instance",)),
     _simple(Action.SUSPEND, "suspend", frozenset({_V.ACTIVE}), _T.SUSPENDING, _V.SUSPENDED,
-            _API + "os-suspend-server:suspend"),
+            _API + "os-suspend-server:suspend", events=("compute_suspend_instance",)),
     # Nova's resume always ends ACTIVE: suspend is only allowed from ACTIVE, so that is the origin of the pair.
     _simple(Action.RESUME, "resume", frozenset({_V.SUSPENDED}), _T.RESUMING, _V.ACTIVE,
-            _API + "os-suspend-server:resume"),
+            _API + "os-suspend-server:resume", events=("compute_resume_instance",)),
     _guards_only(Action.LOCK, "lock", _API + "os-lock-server:lock", records="lock"),
     _guards_only(Action.UNLOCK, "unlock", _API + "os-lock-server:unlock", records="unlock"),
     Row(Action.RESIZE, "resize", allowed=ALLOW_RESIZE, checks_lock=True, task_must_be_none=True,
-        path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, rule=_API + "servers:resize"),
+        path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, rule=_API + "servers:resize",
+        events=_RESIZE_EVENTS, migration_type="resize", finishes=Finish.ENDS_MIGRATION),
     Row(Action.CONFIRM_RESIZE, "confirmResize", allowed=frozenset({_V.RESIZED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.RESIZE_CONFIRMING),),
         outcomes=_ok(End(None, effects=frozenset({Effect.BACK_TO_PREVIOUS, Effect.DROPS_OLD_FLAVOR}))),
-        needs_launched=True, rule=_API + "servers:confirm_resize"),
+        needs_launched=True, rule=_API + "servers:confirm_resize", events=("compute_confirm_resize",)),
     Row(Action.REVERT_RESIZE, "revertResize", allowed=frozenset({_V.RESIZED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.RESIZE_REVERTING),),
         outcomes=_ok(End(None, effects=frozenset({Effect.BACK_TO_PREVIOUS, Effect.RESTORES_OLD_FLAVOR}))),
-        needs_launched=True, rule=_API + "servers:revert_resize"),
+        needs_launched=True, rule=_API + "servers:revert_resize",
+        events=("compute_revert_resize", "compute_finish_revert_resize")),
     Row(Action.REBUILD, "rebuild", allowed=ALLOW_REBUILD, checks_lock=True, task_must_be_none=True,
         path=_REBUILD_PATH, outcomes=_ok(End(_V.ACTIVE, keeps=frozenset({_V.STOPPED}))), needs_launched=True,
-        rule=_API + "servers:rebuild"),
-    _simple(Action.RESCUE, "rescue", ALLOW_REBUILD, _T.RESCUING, _V.RESCUED, _API + "os-rescue"),
+        rule=_API + "servers:rebuild", events=_REBUILD_EVENTS),
+    _simple(Action.RESCUE, "rescue", ALLOW_REBUILD, _T.RESCUING, _V.RESCUED, _API + "os-rescue",
+            events=("compute_rescue_instance",)),
     _simple(Action.UNRESCUE, "unrescue", frozenset({_V.RESCUED}), _T.UNRESCUING, _V.ACTIVE,
-            _API + "os-unrescue"),
+            _API + "os-unrescue", events=("compute_unrescue_instance",)),
     # shelved_offload_time = 0 (Nova's default): shelving goes straight on to offloading, leaving the host.
     Row(Action.SHELVE, "shelve", allowed=ALLOW_SHELVE, checks_lock=True, task_must_be_none=True,
         path=(Step(None, _T.SHELVING), Step(None, _T.SHELVING_IMAGE_PENDING_UPLOAD),
               Step(None, _T.SHELVING_IMAGE_UPLOADING),
               Step(_V.SHELVED, _T.SHELVING_OFFLOADING, PowerState.SHUTDOWN)),
         outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True,
-        rule=_API + "os-shelve:shelve"),
+        rule=_API + "os-shelve:shelve", events=("compute_shelve_instance",)),
     Row(Action.SHELVE_OFFLOAD, "shelveOffload", allowed=frozenset({_V.SHELVED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.SHELVING_OFFLOADING),),
         outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True, policy=Policy.ADMIN,
-        rule=_API + "os-shelve:shelve_offload"),
+        rule=_API + "os-shelve:shelve_offload", events=("compute_shelve_offload_instance",)),
     Row(Action.UNSHELVE, "unshelve", allowed=ALLOW_UNSHELVE, checks_lock=True, task_must_be_none=True,
         path=(Step(None, _T.UNSHELVING), Step(None, _T.SPAWNING, on_host=True)),
-        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "os-shelve:unshelve"),
+        outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "os-shelve:unshelve",
+        events=("compute_unshelve_instance",)),
     Row(Action.CREATE_IMAGE, "createImage", allowed=ALLOW_SNAPSHOT, checks_lock=False, task_must_be_none=True,
         path=(Step(None, _T.IMAGE_SNAPSHOT_PENDING), Step(None, _T.IMAGE_SNAPSHOT),
               Step(None, _T.IMAGE_PENDING_UPLOAD), Step(None, _T.IMAGE_UPLOADING)),
-        outcomes=_ok(End(None)), needs_launched=True, rule=_API + "servers:create_image"),
+        outcomes=_ok(End(None)), needs_launched=True, rule=_API + "servers:create_image",
+        events=("compute_snapshot_instance",), finishes=Finish.ACTIVATES_SNAPSHOTS),
     Row(Action.CREATE_BACKUP, "createBackup", allowed=ALLOW_SNAPSHOT, checks_lock=False,
         task_must_be_none=True, path=(Step(None, _T.IMAGE_BACKUP),), outcomes=_ok(End(None)),
-        needs_launched=True, rule=_API + "os-create-backup"),
+        needs_launched=True, rule=_API + "os-create-backup",
+        events=("compute_backup_instance",), finishes=Finish.ACTIVATES_SNAPSHOTS),
     _simple(Action.CHANGE_PASSWORD, "changePassword", frozenset({_V.ACTIVE}), _T.UPDATING_PASSWORD, _V.ACTIVE,
-            _API + "os-admin-password"),
+            _API + "os-admin-password", events=("compute_set_admin_password",)),
     _guards_only(Action.TRIGGER_CRASH_DUMP, "trigger_crash_dump", _API + "servers:trigger_crash_dump",
                  allowed=ALLOW_TRIGGER_CRASH_DUMP, lock=True, needs_host=True, needs_launched=True,
-                 versions=VersionRange.of("2.17"), records="trigger_crash_dump"),
+                 versions=VersionRange.of("2.17"), records="trigger_crash_dump",
+                 events=("compute_trigger_crash_dump",), cell_lookup=True),
     Row(Action.RESTORE, "restore", allowed=frozenset({_V.SOFT_DELETED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.RESTORING),),
         outcomes=_ok(End(_V.ACTIVE, effects=frozenset({Effect.CLEARS_DELETED_AT}))), needs_launched=True,
-        rule=_API + "os-deferred-delete:restore"),
+        rule=_API + "os-deferred-delete:restore", events=("compute_restore_instance",)),
     Row(Action.FORCE_DELETE, "forceDelete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
         path=(Step(None, _T.DELETING),), outcomes={Outcome.OK: End(_V.DELETED, PowerState.NOSTATE, deletes=True)},
-        rule=_API + "os-deferred-delete:force", records="delete"),
+        rule=_API + "os-deferred-delete:force", records="delete", events=_TERMINATE),
     _guards_only(Action.RESET_STATE, "os-resetState", _API + "os-admin-actions:reset_state",
                  policy=Policy.ADMIN, records="resetState"),
     Row(Action.MIGRATE, "migrate", allowed=ALLOW_RESIZE, checks_lock=True, task_must_be_none=True,
         path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, policy=Policy.MANAGER,
-        rule=_API + "os-migrate-server:migrate"),
+        rule=_API + "os-migrate-server:migrate",
+        events=_RESIZE_EVENTS, migration_type="migration", finishes=Finish.ENDS_MIGRATION),
     Row(Action.LIVE_MIGRATE, "os-migrateLive", allowed=ALLOW_LIVE_MIGRATE, checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.MIGRATING),), outcomes=_ok(End(None)), needs_launched=True,
-        policy=Policy.MANAGER, rule=_API + "os-migrate-server:migrate_live", records="live-migration"),
+        policy=Policy.MANAGER, rule=_API + "os-migrate-server:migrate_live", records="live-migration",
+        events=("compute_live_migration",), migration_type="live-migration", finishes=Finish.ENDS_MIGRATION),
     Row(Action.EVACUATE, "evacuate", allowed=ALLOW_REBUILD, checks_lock=False, task_must_be_none=False,
         path=_REBUILD_PATH, outcomes=_ok(End(_V.ACTIVE, keeps=frozenset({_V.STOPPED}))), needs_launched=True,
-        policy=Policy.ADMIN, rule=_API + "os-evacuate", versions=VersionRange.of(until="2.94")),
+        policy=Policy.ADMIN, rule=_API + "os-evacuate", versions=VersionRange.of(until="2.94"),
+        events=_REBUILD_EVENTS, migration_type="evacuation", finishes=Finish.ENDS_MIGRATION),
     # From 2.95 an evacuated server is left stopped, whatever it was.
     Row(Action.EVACUATE_STOPPED, "evacuate", allowed=ALLOW_REBUILD, checks_lock=False, task_must_be_none=False,
         path=_REBUILD_PATH, outcomes=_ok(End(_V.STOPPED)), needs_launched=True, policy=Policy.ADMIN,
-        rule=_API + "os-evacuate", versions=VersionRange.of("2.95")),
+        rule=_API + "os-evacuate", versions=VersionRange.of("2.95"),
+        events=_REBUILD_EVENTS, migration_type="evacuation", finishes=Finish.ENDS_MIGRATION),
     _guards_only(Action.INJECT_NETWORK_INFO, "injectNetworkInfo", _API + "os-admin-actions:inject_network_info",
                  lock=True, policy=Policy.ADMIN),
     _guards_only(Action.RESET_NETWORK, "resetNetwork", _API + "os-admin-actions:reset_network",
@@ -316,6 +226,17 @@ ROWS: Tuple[Row, ...] = (
     _guards_only(Action.ADD_FLOATING_IP, "addFloatingIp", _API + "os-floating-ips:add", versions=_UNTIL_2_43),
     _guards_only(Action.REMOVE_FLOATING_IP, "removeFloatingIp", _API + "os-floating-ips:remove",
                  versions=_UNTIL_2_43),
+    _metadata(Action.UPDATE_METADATA, "update metadata", "server-metadata:update"),
+    _metadata(Action.DELETE_METADATA, "delete metadata", "server-metadata:delete"),
+    _tags(Action.UPDATE_TAG, "update tag", "os-server-tags:update"),
+    _tags(Action.UPDATE_TAGS, "update tags", "os-server-tags:update_all"),
+    _tags(Action.DELETE_TAG, "delete tag", "os-server-tags:delete"),
+    _tags(Action.DELETE_TAGS, "delete tags", "os-server-tags:delete_all"),
+    _attachment(Action.ATTACH_INTERFACE, "attach_interface", ALLOW_INTERFACE, "os-attach-interfaces:create"),
+    _attachment(Action.DETACH_INTERFACE, "detach_interface", ALLOW_INTERFACE, "os-attach-interfaces:delete"),
+    _attachment(Action.ATTACH_VOLUME, "attach_volume", ALLOW_VOLUME, "os-volumes-attachments:create"),
+    _attachment(Action.DETACH_VOLUME, "detach_volume", ALLOW_VOLUME, "os-volumes-attachments:delete"),
+    _attachment(Action.SWAP_VOLUME, "swap_volume", ALLOW_SWAP_VOLUME, "os-volumes-attachments:swap"),
 )
 
 LIFECYCLE: Mapping[Action, Row] = {row.action: row for row in ROWS}
@@ -332,6 +253,8 @@ def _check_table() -> None:
             raise AssertionError(f"LIFECYCLE row {action}: a path needs an 'ok' outcome, and only a path has one")
         if not row.rule:
             raise AssertionError(f"LIFECYCLE row {action} names no policy rule")
+        if (row.migration_type is not None) != (row.finishes is Finish.ENDS_MIGRATION):
+            raise AssertionError(f"LIFECYCLE row {action}: a migration type goes with ending the migration")
 
 
 _check_table()
