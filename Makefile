@@ -53,7 +53,7 @@ test: install-test
 	$(PY) -m pytest
 
 lint: install-lint
-	$(VENV)/bin/ruff check fakenova tests bench
+	$(VENV)/bin/ruff check fakenova tests bench conformance
 
 typecheck: install-lint
 	$(VENV)/bin/mypy

@@ -7,8 +7,9 @@ overhead), and the real ``create_app()`` answering ``GET /compute/v2.1`` (what f
 Where the OS allows, the server is pinned to one core and the client to another.
 
 werkzeug answers every request with ``Connection: close`` (no keep-alive), so its rows include a reconnect per
-request, which ``http.client`` makes transparently. Also measured: time to the ready line, and time to shut down while a client holds an idle keep-alive connection
-(the case of a pytest session ending with pooled sessions still open).
+request, which ``http.client`` makes transparently. Also measured: time to the ready line, and time to shut
+down while a client holds an idle keep-alive connection (the case of a pytest session ending with pooled
+sessions still open).
 
 Run: ``python bench/wsgi_choice.py [--requests 3000] [--repeat 2] [--servers waitress,cheroot,werkzeug]``.
 """

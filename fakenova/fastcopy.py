@@ -47,7 +47,7 @@ def slotted(cls: "type[R]") -> "type[R]":
     namespace["__slots__"] = names
     namespace.setdefault("__getstate__", _getstate)
     namespace.setdefault("__setstate__", _setstate)
-    frozen = type(cls)(cls.__name__, cls.__bases__, namespace)
+    frozen = type(cls)(cls.__name__, cls.__bases__, namespace)  # type: ignore[misc]
     frozen.__qualname__ = cls.__qualname__
     twin = type(f"_{cls.__name__}Copy", cls.__bases__, {"__slots__": names, "__module__": cls.__module__})
     source = "\n".join([
@@ -81,7 +81,7 @@ def evolve(record: R, **changes: Any) -> R:
     cls = type(record)
     build = _BUILDERS.get(cls)
     if build is not None:
-        return build(record, changes)  # type: ignore[no-any-return]
+        return build(record, changes)
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]

@@ -7,7 +7,6 @@ view fields, routes): it checks at construction that its ranges neither overlap 
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass
 from typing import Generic, Iterable, Iterator, Optional, Tuple, TypeVar

@@ -122,7 +122,7 @@ def normalise_image(image: Dict[str, Any], now: float, projects: Dict[str, str])
     return {"status": "active", "visibility": "public", "protected": False, "tags": [],
             "disk_format": "qcow2", "container_format": "bare", "size": 0, "min_disk": 0, "min_ram": 0,
             "properties": {}, "created_at": now, "updated_at": now, **image,
-            "owner": projects.get(owner, owner)}
+            "owner": projects.get(owner, owner) if isinstance(owner, str) else owner}
 
 
 def _seed_network(runtime: SeedTarget, network: Dict[str, Any], projects: Dict[str, str]) -> None:

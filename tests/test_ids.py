@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from fakenova.ids import IdFactory, _PASSWORD_CHARS, _RESERVATION_CHARS
+from fakenova.ids import _PASSWORD_CHARS, _RESERVATION_CHARS, IdFactory
 
 
 def test_uuids_are_exactly_what_uuid_module_makes_of_the_same_bits() -> None:

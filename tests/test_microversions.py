@@ -1,9 +1,9 @@
 """Version parsing, ordering, ranges and the Versioned table checks."""
 import pytest
 
-from fakenova.microversions import MAX_VERSION, MIN_VERSION, InvalidVersion, V, Version, VersionRange, Versioned
 from fakenova.api import negotiation
 from fakenova.domain import errors
+from fakenova.microversions import MAX_VERSION, MIN_VERSION, InvalidVersion, V, Version, Versioned, VersionRange
 
 
 @pytest.mark.parametrize("text", ["2.01", "2", "v2.1", "2.1.0", "", "LATEST", " 2.1", "02.1"])
@@ -29,7 +29,8 @@ def test_versioned_picks_row_and_lists_ranges():
     assert [str(r) for r, _ in table.ranges()] == ["2.1-2.18", "2.19-2.56", "2.57-latest"]
 
 
-@pytest.mark.parametrize("rows", [[("2.19", "a")], [("2.1", "a"), ("2.1", "b")], [("2.1", "a"), ("2.30", "b"), ("2.20", "c")], []])
+@pytest.mark.parametrize("rows", [[("2.19", "a")], [("2.1", "a"), ("2.1", "b")],
+                                  [("2.1", "a"), ("2.30", "b"), ("2.20", "c")], []])
 def test_versioned_rejects_bad_tables(rows):
     with pytest.raises(ValueError):
         Versioned(rows)

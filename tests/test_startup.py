@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from fakenova.api.routing import LazyBuildRule
 from fakenova.api import schema_types as types
+from fakenova.api.routing import LazyBuildRule
 from fakenova.app import create_app
 
 

@@ -13,9 +13,9 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from ..domain import errors
-from ..scenario import http as scenario_http
 from ..domain.context import RequestContext
 from ..domain.identity import identity_from_token_record, validate_token
+from ..scenario import http as scenario_http
 from ..settings import MAX_REQUEST_BODY
 from . import faults, negotiation
 from .http import base_url

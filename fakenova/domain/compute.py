@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any, Callable, Collection, Mapping, Optional
 
 from . import errors, history
-from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
+from .lifecycle import engine as lifecycle
+from .lifecycle import finishing
 from .models import Server, evolve
 from .ports import CHOOSER_WRITES
 from .states import VmState

@@ -11,10 +11,10 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
 from . import compute, errors, flavors, history, network, quotas
-from .lifecycle import engine as lifecycle
 from .context import RequestContext
-from .strings import bool_from_string
+from .lifecycle import engine as lifecycle
 from .models import Server
+from .strings import bool_from_string
 
 _SERVER_DESCRIPTION = at("server-description")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any, List, Mapping, Optional, Tuple
 
 from . import compute, errors, history, network
+from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
-from .context import RequestContext
 from .models import Nic, Server, evolve
 
 
@@ -85,7 +85,8 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
         raise errors.BadRequest("Must not input both network_id and port_id")
     if fixed_ip and not net_id:
         raise errors.BadRequest("Must input network_id when request IP address")
-    store, added = runtime.store, []
+    store = runtime.store
+    added: List[Nic] = []
 
     def change(server: Server) -> Server:
         lifecycle.guard(server, Action.ATTACH_INTERFACE, is_admin=ctx.is_admin)

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..version_history import at
-from . import errors, retention
+from . import errors, retention, server_sort
 from . import server_filters as filters
-from . import server_sort
 from .compute import SETTLE_WRITES, settle
 from .context import RequestContext
-from .strings import changes_window
 from .models import Server
 from .states import Status, VmState, status_filter
+from .strings import changes_window
 
 SERVER = retention.SERVER
 Predicate = Callable[[Server], bool]

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import errors, flavors, policy, quotas
-from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
+from .lifecycle import engine as lifecycle
+from .lifecycle import finishing
 from .lifecycle.table import Action
 from .models import Server, evolve
 from .server_actions import perform

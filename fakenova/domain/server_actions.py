@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping, Optional
 
 from . import compute, errors, floating_ips, history, policy, quotas
-from .lifecycle import finishing, engine as lifecycle
 from .context import RequestContext
+from .lifecycle import engine as lifecycle
+from .lifecycle import finishing
 from .lifecycle.table import LIFECYCLE, Action
 from .models import Server, evolve
 from .states import VmState

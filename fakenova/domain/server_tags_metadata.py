@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from . import compute, errors, quotas
+from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
-from .context import RequestContext
 from .models import Server, evolve
 
 #: Nova's per-server tag limit (``objects.instance.MAX_TAG_COUNT``)

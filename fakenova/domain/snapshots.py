@@ -9,8 +9,8 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ..version_history import at
 from . import errors, policy, quotas
-from .lifecycle import engine as lifecycle
 from .context import RequestContext
+from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
 from .models import Server, evolve
 from .server_actions import perform

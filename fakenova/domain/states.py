@@ -6,7 +6,7 @@ stored, only derived by :func:`derive_status`.
 from __future__ import annotations
 
 import enum
-from typing import Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Set
 
 
 class VmState(str, enum.Enum):
@@ -178,7 +178,7 @@ def derive_status(vm_state: str, task_state: Optional[str], deleted: bool = Fals
         return default
 
 
-def status_filter(status: Status) -> Dict[str, object]:
+def status_filter(status: Status) -> Dict[str, Set[Any]]:
     """The (vm_states, task_states) a ``?status=`` value selects, as Nova's ``task_and_vm_state_from_status``.
 
     A status that is some vm_state's default selects by vm_state only (``ACTIVE`` also matches REBOOT).

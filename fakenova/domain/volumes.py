@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import compute, errors, history
+from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
-from .context import RequestContext
 from .models import Server, evolve
 from .states import VmState
 
@@ -78,7 +78,7 @@ def attachments_of(store: Any, server: Server) -> List[Attachment]:
 
 def _holders(runtime: Any, now: float, volume_id: str) -> List[Tuple[Server, bool]]:
     """The servers referring to the volume, each settled first: a finished delete has let go of it."""
-    found = []
+    found: List[Tuple[Server, bool]] = []
     for server in runtime.store.list("server"):
         if any(held == volume_id for held, _ in server.volumes_attached):
             server = runtime.store.compute("server", server.id,

@@ -203,17 +203,19 @@ class ScenarioEngine:
             next request on (WireMock's semantics); read live when None.
         """
         when = rule.when
+        # the lambdas run only when their condition holds, so the Optional fields are set there
+        service, path, versions = when.service, when.path, when.versions
         checks = (
             (when.state is not None, lambda: self._state_reason(rule, states)),
             (when.method is not None, lambda: None if probe.method == when.method
              else f"method {probe.method or 'none'} != {when.method}"),
             (when.service is not None, lambda: None if probe.service is when.service
-             else f"service {probe.service.value if probe.service else 'none'} != {when.service.value}"),
-            (when.path is not None, lambda: None if path_params(when.path, probe) is not None
-             else f"path {probe.path or 'none'} does not match {when.path.text}"),
+             else f"service {probe.service.value if probe.service else 'none'} != {service and service.value}"),
+            (path is not None, lambda: None if path is not None and path_params(path, probe) is not None
+             else f"path {probe.path or 'none'} does not match {path and path.text}"),
             (bool(when.actions), lambda: None if probe.action in when.actions
              else f"action {probe.action.value if probe.action else 'none'} is not {_names(when.actions)}"),
-            (when.versions is not None, lambda: None if probe.version in when.versions
+            (versions is not None, lambda: None if versions is not None and probe.version in versions
              else f"microversion {probe.version or 'none'} not in {when.versions}"),
             (bool(when.projects), lambda: None if set(probe.project) & when.projects
              else f"project {'/'.join(probe.project) or 'none'} not in {sorted(when.projects)}"),

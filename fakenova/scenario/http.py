@@ -11,7 +11,8 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 from flask import Flask, Response, current_app, g, request
 
-from ..api.http import dumps, runtime as current_runtime
+from ..api.http import dumps
+from ..api.http import runtime as current_runtime
 from ..api.routing import route_of
 from ..domain import errors
 from ..domain.lifecycle import engine as lifecycle
@@ -42,7 +43,7 @@ class _Defaulting(dict):
 
 def _request_action(body: Any) -> Optional[lifecycle.Action]:
     """The lifecycle action the matched route will run for this request, resolved as its handler resolves it."""
-    req = request._get_current_object()
+    req = request._get_current_object()  # type: ignore[attr-defined]
     route = route_of(current_app.view_functions.get(req.endpoint)) if req.endpoint else None
     if route is None or route.action_of is None:
         return None

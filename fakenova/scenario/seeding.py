@@ -9,13 +9,14 @@ from dataclasses import replace
 from typing import Any, Dict, Mapping, Optional
 
 from ..domain import errors, keypairs
-from ..domain.lifecycle import engine as lifecycle
 from ..domain.context import Identity, RequestContext
+from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Fault, Server
 from ..domain.states import USUAL_POWER, VmState
 from ..microversions import MAX_VERSION
 from ..seed import normalise_flavor, normalise_image, seed_network
 from . import model
+
 
 def pinned(server: Server, pin: model.StatePin, now: float, locked: Optional[bool] = None) -> Server:
     """``server`` with the pin's states (any action under way is dropped: a pinned state stays put)."""

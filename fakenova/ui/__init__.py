@@ -37,7 +37,7 @@ def _lazy(name: str) -> Callable[..., Response]:
     def view(**kwargs: str) -> Response:
         from . import pages
 
-        return getattr(pages, name)(**kwargs)  # type: ignore[no-any-return]
+        return getattr(pages, name)(**kwargs)
 
     view.__name__ = view.__qualname__ = name
     return view

@@ -4,7 +4,6 @@ A test module that needs other meanings for ``app``, ``demo`` or ``admin`` (a ra
 defines its own fixtures, which take precedence over these.
 """
 import pytest
-
 from support.server_api import Api, make_app
 
 

@@ -9,11 +9,11 @@ from functools import lru_cache
 from typing import Any, Dict, Optional
 
 import pytest
+from support.nova_reference import NOVA_REF, needs_shared, operation
 
 from fakenova.api.compute.actions import ACTIONS
 from fakenova.api.validation import first_error
 from fakenova.microversions import MAX_VERSION, MIN_VERSION, V
-from support.nova_reference import NOVA_REF, needs_shared, operation
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 

@@ -7,6 +7,9 @@ outside its microversions is a 404; every success body matches Nova's own respon
 from __future__ import annotations
 
 import pytest
+from support.action_cases import CASES, ELSEWHERE, expected_end
+from support.nova_reference import needs_shared, schema_errors
+from support.server_api import Api, fault, make_app
 
 from fakenova.api.compute.actions import ACTIONS
 from fakenova.domain.lifecycle.table import LIFECYCLE, Action
@@ -14,9 +17,6 @@ from fakenova.domain.pace import AfterPolls
 from fakenova.domain.policy import Policy
 from fakenova.domain.states import VmState
 from fakenova.microversions import MIN_VERSION, Version
-from support.action_cases import CASES, ELSEWHERE, expected_end
-from support.nova_reference import needs_shared, schema_errors
-from support.server_api import Api, fault, make_app
 
 DEMO_PROJECT = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 # every row with a path walks it one step per read, so each step can be seen

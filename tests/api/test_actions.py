@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from support.nova_reference import needs_shared, schema_errors
+from support.server_api import IMAGE, MISSING, Api, fault, make_app
 
 from fakenova.domain.pace import AfterPolls
 from fakenova.domain.states import VmState
-from support.nova_reference import needs_shared, schema_errors
-from support.server_api import IMAGE, MISSING, Api, fault, make_app
 
 
 def act(api: Api, server_id: str, body, version: str = "2.1"):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-
-from fakenova.microversions import all_versions
 from support.apps import control
 from support.nova_reference import needs_shared, schema_errors
 from support.server_api import MISSING, Api, fault, make_app
+
+from fakenova.microversions import all_versions
 
 
 def actions(api: Api, server_id: str, version: str = "2.1", query: str = ""):

@@ -12,12 +12,12 @@ import dataclasses
 from typing import Any, Dict, List, Tuple
 
 import pytest
+from support.server_api import Api, make_app
 
 from fakenova.domain import server_filters
 from fakenova.domain.models import Nic
 from fakenova.domain.states import PowerState, TaskState, VmState
 from fakenova.microversions import V, all_versions
-from support.server_api import Api, make_app
 
 DEMO_PROJECT = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 OTHER_IMAGE = "11111111-2222-4333-8444-555555555555"

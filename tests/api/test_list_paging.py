@@ -7,13 +7,13 @@ import dataclasses
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from support.apps import control
+from support.nova_reference import needs_shared, schema_errors
+from support.server_api import Api, fault, make_app
 
 from fakenova.domain.pace import AfterPolls
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import all_versions
-from support.apps import control
-from support.nova_reference import needs_shared, schema_errors
-from support.server_api import Api, fault, make_app
 
 DEMO_PROJECT = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 ACCEPTABLE = "'0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"

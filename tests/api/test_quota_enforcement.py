@@ -5,14 +5,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from support.apps import fresh_app
 from click.testing import CliRunner
+from support.apps import fresh_app
+from support.tokens import issue_token
 
 from fakenova.cli import main
 from fakenova.seed import bundled_dir
 from fakenova.settings import Settings
-from support.tokens import issue_token
 
 DEMO = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 DEMO_USER = "0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support import server_api
+from support.nova_reference import needs_shared, schema_errors
 
 from fakenova.api.compute.quota_sets import POLICIES
 from fakenova.microversions import V, all_versions
-from support import server_api
-from support.nova_reference import needs_shared, schema_errors
 
 DEMO = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 ALT = "4b3e5d301c8f4e31a09f8e7d6c5b4a39"

@@ -13,12 +13,12 @@ import types
 from typing import Dict, FrozenSet, Iterator, Set, Tuple
 
 import pytest
+from support.server_api import IMAGE
 
 from fakenova.api.compute.server_list import view_key
 from fakenova.microversions import MAX_VERSION, V, Version, all_versions
 from fakenova.views import servers as views
 from fakenova.views.fields import Field, FieldTable, ViewContext, attr, fields_for
-from support.server_api import IMAGE
 
 CACHED_TABLES = {"show": views.SERVER_FIELDS, "detail": views.DETAIL_FIELDS, "summary": views.SUMMARY_FIELDS}
 

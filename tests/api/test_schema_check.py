@@ -12,11 +12,11 @@ import json
 from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
+from support.apps import shared_app
 
 from fakenova.api import schema_check
 from fakenova.api.validation import _CHECK_COMPILER, validator_for
 from fakenova.microversions import Versioned
-from support.apps import shared_app
 
 UUID = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 ODD_VALUES: List[Any] = [

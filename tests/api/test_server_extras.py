@@ -3,11 +3,11 @@ HTTP layer: shapes per microversion, policies (member, manager, admin), Nova's m
 from __future__ import annotations
 
 import pytest
+from support.nova_reference import needs_shared, schema_errors
+from support.server_api import MISSING, fault
 
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import V
-from support.nova_reference import needs_shared, schema_errors
-from support.server_api import MISSING, fault
 
 STANDARD_DIAGNOSTICS = {"state", "driver", "hypervisor", "hypervisor_os", "uptime", "config_drive", "num_cpus",
                         "num_nics", "num_disks", "memory_details", "cpu_details", "nic_details", "disk_details"}

@@ -3,12 +3,12 @@ Nova's exact messages, the state and lock guards of the writes, and Nova's own r
 from __future__ import annotations
 
 import pytest
+from support.nova_reference import needs_shared, schema_errors
+from support.server_api import MISSING, Api, fault, make_app
 
 from fakenova.domain.lifecycle.table import LIFECYCLE, Action
 from fakenova.domain.states import VmState
 from fakenova.microversions import V, all_versions
-from support.nova_reference import needs_shared, schema_errors
-from support.server_api import MISSING, Api, fault, make_app
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@ detach as new and removed ports (seen by Neutron too), Nova's messages, guards a
 from __future__ import annotations
 
 import pytest
+from support.nova_reference import needs_shared, schema_errors
+from support.server_api import MISSING, PRIVATE, fault
 
 from fakenova.domain.history import actions_of
 from fakenova.domain.lifecycle.table import LIFECYCLE, Action
 from fakenova.domain.states import TaskState, VmState
 from fakenova.microversions import V
-from support.nova_reference import needs_shared, schema_errors
-from support.server_api import MISSING, PRIVATE, fault
 
 PUBLIC = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 INTERFACE_KEYS = {"net_id", "port_id", "mac_addr", "port_state", "fixed_ips"}
@@ -138,8 +138,10 @@ def test_detaching_an_unknown_port_is_accepted_and_fails_later(demo, server):
     assert action["action"] == "detach_interface" and action["events"][0]["result"] == "Error"
 
 
-@pytest.mark.parametrize("vm_state", sorted(set(VmState) - LIFECYCLE[Action.ATTACH_INTERFACE].allowed - {VmState.DELETED},
-                                            key=lambda s: s.value), ids=lambda s: s.value)
+_REFUSED = set(VmState) - LIFECYCLE[Action.ATTACH_INTERFACE].allowed - {VmState.DELETED}
+
+
+@pytest.mark.parametrize("vm_state", sorted(_REFUSED, key=lambda s: s.value), ids=lambda s: s.value)
 @pytest.mark.parametrize("method,action", [("POST", "attach_interface"), ("DELETE", "detach_interface")])
 def test_guards_vm_state(demo, server, vm_state, method, action):
     demo.set_state(server, vm_state)

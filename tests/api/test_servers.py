@@ -10,12 +10,12 @@ from typing import Any, Dict, Optional
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from fakenova.domain.pace import AfterPolls, AfterSeconds
-from fakenova.microversions import all_versions
 from support.apps import control, fresh_app
 from support.nova_reference import needs_shared, schema_errors
 from support.tokens import issue_token
+
+from fakenova.domain.pace import AfterPolls, AfterSeconds
+from fakenova.microversions import all_versions
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 PRIVATE = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6"

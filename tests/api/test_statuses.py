@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any, NamedTuple, Optional
 
 import pytest
+from support.server_api import IMAGE, Api, make_app
 
 from fakenova.domain.pace import AfterPolls
 from fakenova.domain.states import Status, VmState, derive_status
-from support.server_api import IMAGE, Api, make_app
 
 
 class Reach(NamedTuple):

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Callable, Dict
 
 import pytest
+from support.server_api import IMAGE, PRIVATE, Api
 
 from fakenova.microversions import Version
 from fakenova.version_history import FEATURES, at
-from support.server_api import IMAGE, PRIVATE, Api
 
 _VOLUME_BACKED = {"imageRef": "", "block_device_mapping_v2": [
     {"boot_index": 0, "uuid": IMAGE, "source_type": "image", "destination_type": "volume", "volume_size": 1}]}

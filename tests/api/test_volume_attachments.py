@@ -3,12 +3,12 @@ Nova's checks in Nova's order, boot-from-volume root volumes, seeded volumes, an
 from __future__ import annotations
 
 import pytest
+from support.nova_reference import needs_shared, schema_errors
+from support.server_api import IMAGE, MISSING, fault
 
 from fakenova.domain.lifecycle.table import LIFECYCLE, Action
 from fakenova.domain.states import VmState
 from fakenova.microversions import V
-from support.nova_reference import needs_shared, schema_errors
-from support.server_api import IMAGE, MISSING, fault
 
 VOL1, VOL2 = "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e01", "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e02"
 ALT_VOL = "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e11"

@@ -4,11 +4,10 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-
 from support.apps import fresh_app
+from support.tokens import auth_headers
 
 from fakenova.control import ROUTES
-from support.tokens import auth_headers
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 

@@ -1,7 +1,7 @@
 """The instance-action log is stored compact, in one shape, and read back in Nova's shape."""
 from fakenova.domain import history
-from fakenova.domain.lifecycle.table import Action
 from fakenova.domain.context import Identity, RequestContext
+from fakenova.domain.lifecycle.table import Action
 from fakenova.store import MemoryStore
 
 

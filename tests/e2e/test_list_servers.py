@@ -12,10 +12,10 @@ import threading
 from typing import Any, Callable, List
 
 import pytest
+from support.apps import control
 
 from fakenova.domain.lifecycle.engine import Action, advance, begin
 from fakenova.domain.pace import Immediate
-from support.apps import control
 
 openstack = pytest.importorskip("openstack")
 novaclient_client = pytest.importorskip("novaclient.client")

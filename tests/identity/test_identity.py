@@ -9,9 +9,7 @@ import threading
 from typing import Any, Dict, Iterator, Optional
 
 import pytest
-
 from support.apps import control, fresh_app
-
 
 DEMO_ID = "0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c"
 DEMO_PROJECT = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"

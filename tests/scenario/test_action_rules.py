@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple, Optional
 
 import pytest
+from support.tokens import auth_headers
 
 from fakenova import Settings, create_app
 from fakenova.clock import ManualClock
-from support.tokens import auth_headers
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 SCRIPTED = 599  # no handler answers this: only the rule can

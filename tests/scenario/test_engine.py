@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 import pytest
-
 from support.apps import control, fresh_app
-
 from support.tokens import auth_headers
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"

@@ -12,8 +12,7 @@ from fakenova.cli import main
 from fakenova.domain.lifecycle.engine import Outcome
 from fakenova.domain.pace import AfterPolls, Manual
 from fakenova.microversions import V
-from fakenova.scenario import ScenarioError, bundled_names, load
-from fakenova.scenario import loader, model
+from fakenova.scenario import ScenarioError, bundled_names, load, loader, model
 
 EXPECTED = {"locked-delete", "build-error", "slow-build", "resize-verify", "old-cloud-2.60", "quota-exceeded",
             "rate-limited", "flaky-503", "delete-stuck", "soft-delete", "password-reset",
@@ -61,7 +60,8 @@ def rule(**parts: Any) -> Dict[str, Any]:
 
 
 @pytest.mark.parametrize("document, field, reason", [
-    ({"name": "x", "rules": [rule(when={"action": "delet"})]}, "when.action", "unknown action 'delet' (did you mean 'delete'?)"),
+    ({"name": "x", "rules": [rule(when={"action": "delet"})]}, "when.action",
+     "unknown action 'delet' (did you mean 'delete'?)"),
     ({"name": "x", "rules": [rule(then={"set_state": {"vm_state": "actve"}})]}, "then.set_state.vm_state",
      "unknown VmState 'actve' (did you mean 'active'?)"),
     ({"name": "x", "rules": [rule(then={"set_state": {"task_state": "deletin"}})]}, "then.set_state.task_state",

@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-
-from fakenova.ui import ROUTES
 from support.apps import fresh_app
 from support.tokens import auth_headers
+
+from fakenova.ui import ROUTES
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 HOSTILE = '<script>alert("x")</script>&<img src=x onerror=alert(1)>'

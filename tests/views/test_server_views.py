@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from support.nova_reference import NOVA_REF, needs_shared, response_validator
 
 from fakenova.domain.models import Fault, Nic, Server
 from fakenova.domain.states import PowerState, TaskState, VmState
@@ -22,8 +23,6 @@ from fakenova.microversions import V, Version, all_versions
 from fakenova.views import servers as views
 from fakenova.views.common import collection_links, isotime, next_link, usage_time
 from fakenova.views.fields import Field, FieldTable, ViewContext, attr, fields_for, render
-
-from support.nova_reference import NOVA_REF, needs_shared, response_validator
 
 COMPUTE = "http://127.0.0.1:8774/compute"
 PROJECT = "6f70656e737461636b20342065766572"

@@ -15,15 +15,15 @@ from flask import Response
 
 from ...domain import errors, resize, server_actions, snapshots
 from ...domain.lifecycle.table import LIFECYCLE, Action
-from ...microversions import Version, VersionRange, Versioned
+from ...microversions import Version, Versioned, VersionRange
 from ...views import servers as views
-from . import consoles
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
-from .schemas import actions as schemas
 from ..schema_types import Schema
-from .servers import view_context
 from ..validation import validate_body
+from . import consoles
+from .schemas import actions as schemas
+from .servers import view_context
 
 #: how an entry runs its action: (the action resolved from the body, server id, the key's value) -> response
 Run = Callable[[Action, str, Any], Response]

@@ -14,8 +14,8 @@ from ...domain import errors, server_actions
 from ...domain.lifecycle.table import LIFECYCLE, Action
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
-from .schemas import actions as schemas
 from ..validation import validate_body
+from .schemas import actions as schemas
 
 #: console type -> devstack's proxy URL for it
 URLS: Mapping[str, str] = {

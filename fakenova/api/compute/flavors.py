@@ -14,12 +14,12 @@ from ...domain.flavors import Args, extra_spec_of, get_flavor, last, list_flavor
 from ...views.common import collection_links
 from ...views.fields import FieldTable, render, render_many
 from ...views.flavors import FLAVOR_FIELDS, SUMMARY_FIELDS
+from .. import schema_types as t
 from ..http import context, json_response, runtime
 from ..routing import Route
-from .. import schema_types as t
 from ..schema_types import Edit
-from .servers import view_context
 from ..validation import validate_query
+from .servers import view_context
 
 # --- query schemas (nova/api/openstack/compute/schemas/flavors.py) -----------------------------------
 

@@ -9,11 +9,11 @@ from ...domain import history
 from ...version_history import at
 from ...views import instance_actions as views
 from ...views.common import collection_links
+from .. import schema_types as t
 from ..http import context, json_response, runtime
 from ..routing import Route
-from .. import schema_types as t
-from .servers import view_context
 from ..validation import validate_query
+from .servers import view_context
 
 _PAGING_FROM = at("instance-action-paging")
 _ONE_DATE = {**t.QUERY_DATE_TIME, "maxItems": 1}

@@ -19,12 +19,12 @@ from ...microversions import Versioned
 from ...runtime import Runtime
 from ...views.common import collection_links, usage_time
 from ...views.fields import Field, FieldTable, ViewContext, render
+from .. import schema_types as t
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
-from .. import schema_types as t
 from ..schema_types import Edit
-from .servers import view_context
 from ..validation import validate_body, validate_query
+from .servers import view_context
 
 Args = Dict[str, List[str]]
 

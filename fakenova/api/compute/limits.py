@@ -13,12 +13,12 @@ from flask import Response, request
 from ...domain import errors
 from ...domain.quotas import quotas_for, settle, usage
 from ...views.fields import Field, FieldTable, ViewContext, render
+from .. import schema_types as t
 from ..http import context, json_response, runtime
 from ..routing import Route
-from .. import schema_types as t
 from ..schema_types import Edit
-from .servers import view_context
 from ..validation import validate_query
+from .servers import view_context
 
 Figures = Mapping[str, Mapping[str, int]]
 Source = Callable[[Figures, ViewContext], int]

@@ -17,9 +17,9 @@ from ...domain.strings import bool_from_string
 from ...views.fields import Field, FieldTable, render
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
+from ..validation import validate_body, validate_query
 from .schemas import quotas as schemas
 from .servers import view_context
-from ..validation import validate_body, validate_query
 
 Values = Mapping[str, Any]
 
@@ -91,7 +91,7 @@ def _user_id(table: Any, *, last: bool = False) -> Optional[str]:
 
 
 def _set_body(values: Values, fields: FieldTable, key: str, shown_id: Optional[str] = None) -> Response:
-    body = render(fields, values, view_context())  # type: ignore[arg-type]
+    body = render(fields, values, view_context())
     return json_response({key: {"id": shown_id, **body} if shown_id is not None else body})
 
 

@@ -9,9 +9,9 @@ from ...microversions import Versioned, VersionRange
 from ...views import server_resources as views
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
+from ..validation import validate_body, validate_query
 from .schemas import server_resources as schemas
 from .servers import view_context
-from ..validation import validate_body, validate_query
 
 #: from 2.65 an abort may also cancel a migration still queued or preparing
 ABORT_QUEUED = VersionRange.of("2.65")

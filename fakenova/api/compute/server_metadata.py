@@ -7,12 +7,12 @@ from ...domain import errors
 from ...domain import server_tags_metadata as domain
 from ...microversions import VersionRange
 from ...views import servers as server_views
+from .. import schema_types as t
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
-from .schemas import server_resources as schemas
-from .. import schema_types as t
-from .servers import view_context
 from ..validation import first_error, validate_body, validate_query
+from .schemas import server_resources as schemas
+from .servers import view_context
 
 TAGS_VERSIONS = VersionRange.of("2.26")
 

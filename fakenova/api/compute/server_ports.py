@@ -7,9 +7,9 @@ from ...domain import compute, errors, interfaces
 from ...views import server_resources as views
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
+from ..validation import validate_body, validate_query
 from .schemas import server_resources as schemas
 from .servers import view_context
-from ..validation import validate_body, validate_query
 
 
 def _query() -> None:

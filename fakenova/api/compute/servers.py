@@ -9,11 +9,11 @@ from ...domain import compute, create, listing
 from ...domain.lifecycle.table import Action
 from ...views import servers as views
 from ...views.fields import ViewContext
-from . import server_list
 from ..http import base_url, context, json_response, read_json, runtime
 from ..routing import Route
-from .schemas import servers as schemas
 from ..validation import validate_body, validate_query
+from . import server_list
+from .schemas import servers as schemas
 
 
 class _ImageProperties:
@@ -22,7 +22,8 @@ class _ImageProperties:
     __slots__ = ("store", "seen")
 
     def __init__(self, store: Any) -> None:
-        self.store, self.seen = store, {}
+        self.store = store
+        self.seen: Dict[str, Optional[Dict[str, Any]]] = {}
 
     def __call__(self, image_id: str) -> Optional[Dict[str, Any]]:
         if image_id not in self.seen:

@@ -9,9 +9,9 @@ from ...microversions import VersionRange
 from ...views import server_resources as views
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
+from ..validation import validate_body, validate_query
 from .schemas import server_resources as schemas
 from .servers import view_context
-from ..validation import validate_body, validate_query
 
 #: what changed by microversion: shelved servers (2.20), PUT as update (2.85), attach without a body (2.101)
 SHELVED_ALLOWED = VersionRange.of("2.20")

@@ -13,9 +13,9 @@ from flask import Response, request
 from ...domain import errors
 from ...domain.lifecycle.engine import DEFAULT_HOST, DEFAULT_ZONE
 from ...views.common import usage_time
+from .. import schema_types as t
 from ..http import context, json_response
 from ..routing import Route
-from .. import schema_types as t
 from ..schema_types import Edit
 from ..validation import validate_query
 

@@ -1,6 +1,7 @@
 """Glance v2 at ``/image``: version documents, image list with Glance's filters and paging, image show.
 
-Visibility, filters and order are :mod:`fakenova.domain.images`; the body is :func:`~fakenova.views.images.glance_image`.
+Visibility, filters and order are :mod:`fakenova.domain.images`; the body is
+:func:`~fakenova.views.images.glance_image`.
 Errors are rendered in Glance's shape by the pipeline.
 """
 from __future__ import annotations

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Optional
 
 from .. import errors
-from .table import LIFECYCLE, NOT_RECORDED, ROWS, Action, Effect, End, Outcome, Row, Step
 from ..models import Fault, Server, Transition, evolve
 from ..pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace
 from ..states import POWER_OF, VmState
+from .table import LIFECYCLE, NOT_RECORDED, ROWS, Action, Effect, End, Outcome, Row, Step
 
 __all__ = ["LIFECYCLE", "ROWS", "NOT_RECORDED", "Action", "Effect", "End", "Outcome", "Row", "Step", "Choice",
            "Immediate", "check_guards", "guard", "begin", "advance", "step_manually", "DEFAULT_HOST", "DEFAULT_ZONE"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from .table import LIFECYCLE, Action, Finish
 from ..models import Server
 from ..pace import Immediate
+from .table import LIFECYCLE, Action, Finish
 
 #: the status a migration has while running and once finished, per Nova migration_type (the row names it)
 _RUNNING = {"resize": "migrating", "migration": "migrating", "live-migration": "running",

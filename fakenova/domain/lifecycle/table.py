@@ -10,7 +10,7 @@ engine that walks these rows; ``vocabulary.py`` defines the types.
 """
 from __future__ import annotations
 
-from typing import FrozenSet, Mapping, Tuple
+from typing import Any, FrozenSet, Mapping, Optional, Tuple
 
 from ...microversions import VersionRange
 from ..policy import Policy
@@ -58,14 +58,14 @@ def _ok(end: End) -> Mapping[Outcome, End]:
 
 
 def _simple(action: Action, nova_name: str, allowed: FrozenSet[VmState], task: TaskState, end: VmState,
-            rule: str, **extra) -> Row:
+            rule: str, **extra: Any) -> Row:
     """A one-step member action with the default guards (lock, task None, launched)."""
     return Row(action, nova_name, allowed=allowed, checks_lock=True, task_must_be_none=True,
                path=(Step(None, task),), outcomes=_ok(End(end)), needs_launched=True, rule=rule, **extra)
 
 
-def _guards_only(action: Action, nova_name: str, rule: str, *, allowed=_ANY, lock: bool = False,
-                 task_none: bool = False, **extra) -> Row:
+def _guards_only(action: Action, nova_name: str, rule: str, *, allowed: Optional[FrozenSet[VmState]] = _ANY,
+                 lock: bool = False, task_none: bool = False, **extra: Any) -> Row:
     """A row whose use case changes no state through the engine (its guards still apply)."""
     return Row(action, nova_name, allowed=allowed, checks_lock=lock, task_must_be_none=task_none, path=(),
                rule=rule, records=extra.pop("records", NOT_RECORDED), **extra)

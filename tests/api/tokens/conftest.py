@@ -4,7 +4,6 @@ Each module defines its own ``app`` (its settings and seed); these fixtures buil
 take precedence over ``tests/api/conftest.py``, whose ``demo``/``admin`` are request helpers.
 """
 import pytest
-
 from support.tokens import issue_token
 
 

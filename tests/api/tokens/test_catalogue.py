@@ -13,13 +13,11 @@ import random
 from typing import Any, Dict, Optional
 
 import pytest
-
 from support.apps import control, fresh_app
+from support.nova_reference import needs_shared, schema_errors
 
 from fakenova.domain import keypairs as keypair_domain
 from fakenova.microversions import V, all_versions
-
-from support.nova_reference import needs_shared, schema_errors
 
 COMPUTE = "/compute/v2.1"
 CIRROS = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
@@ -183,8 +181,8 @@ def add_flavor(store, **fields: Any) -> None:
 
 def test_private_flavors_are_seen_by_their_projects_and_admins(client, store, demo, alt, admin):
     add_flavor(store, id="p1", name="private", is_public=False, projects=[DEMO_PROJECT])
-    listed = lambda token, query="": [f["id"] for f in call(client, "GET", f"/flavors{query}", token)
-                                      .get_json()["flavors"]]
+    def listed(token, query=""):
+        return [f["id"] for f in call(client, "GET", f"/flavors{query}", token).get_json()["flavors"]]
     assert "p1" in listed(demo)
     assert "p1" not in listed(alt)
     assert call(client, "GET", "/flavors/p1", alt).status_code == 404

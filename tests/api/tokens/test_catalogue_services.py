@@ -9,10 +9,7 @@ import re
 from typing import Any, Optional
 
 import pytest
-
 from support.apps import fresh_app
-
-
 from support.tokens import auth_headers, issue_token
 
 CIRROS = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"

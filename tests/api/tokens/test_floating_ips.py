@@ -10,7 +10,6 @@ import re
 from typing import Any, Dict, Optional
 
 import pytest
-
 from support.apps import fresh_app
 
 from fakenova.domain.floating_ips import ROUTER_ID
