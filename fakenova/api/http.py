@@ -68,12 +68,15 @@ def parse_json(raw: bytes) -> Any:
 
 
 def header_value(text: str) -> str:
-    """``text`` made safe for a response header built from user data (a tag in ``Location``, an id...).
+    """``text`` safe to send as a header value: characters outside printable ASCII are percent-encoded.
 
-    Percent-encodes everything outside printable ASCII, so CR/LF cannot split the header and non-Latin-1
-    text cannot make the server fail while writing it; the characters URLs allow are kept.
+    Headers are built from user data (a tag in ``Location``); a CR/LF would split the header (werkzeug
+    refuses it, a 500 after the tag was stored) and non-Latin-1 text cannot be written at all. Printable
+    ASCII is kept as is, so quotes and spaces (``WWW-Authenticate``) and existing escapes are untouched.
     """
-    return quote(text, safe="/:@!$&'()*+,;=-._~%?#[]")
+    if text.isascii() and text.isprintable():  # every header fakenova writes itself: one C-speed test
+        return text
+    return "".join(ch if " " <= ch <= "~" else quote(ch, safe="", errors="surrogatepass") for ch in text)
 
 
 def dumps(body: Any) -> bytes:
@@ -89,7 +92,7 @@ def json_response(body: Any, status: int = 200, headers: Optional[Mapping[str, s
     else:
         response = Response(dumps(body), status=status, content_type="application/json")
     for name, value in (headers or {}).items():
-        response.headers[name] = value
+        response.headers[name] = header_value(value)
     return response
 
 
