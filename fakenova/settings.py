@@ -15,6 +15,11 @@ from .microversions import MAX_VERSION, MIN_VERSION, Version
 
 #: Nova's max_request_body_size (oslo.middleware sizelimit default)
 MAX_REQUEST_BODY = 114688
+#: open connections accepted before the server stops accepting (and logs "no longer accepting new
+#: connections"); test suites leave many idle keep-alive sockets, and 1,000 of them starved new clients
+DEFAULT_CONNECTION_LIMIT = 4096
+#: seconds an idle connection stays open
+DEFAULT_CHANNEL_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,8 @@ class Settings:
     journal_limit: int = 10_000
     public_url: Optional[str] = None
     control_token: Optional[str] = None
-    connection_limit: int = 4096
-    channel_timeout: float = 60.0
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT
+    channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
