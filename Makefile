@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 PACKAGING := setup.cfg pyproject.toml
 
-.PHONY: venv install install-test install-bench install-peers run test bench clean
+.PHONY: venv install install-test install-bench install-peers install-fuzz run test bench fuzz clean
 
 venv: $(PY)
 
@@ -50,6 +50,23 @@ bench: install-test install-bench $(if $(PEERS),install-peers)
 	$(PY) bench/list_servers.py
 	$(PY) bench/plugin_overhead.py
 	$(PY) bench/wsgi_choice.py
+
+# schemathesis against the reference compute OpenAPI document (../shared), 5xx per operation; minutes, so not in
+# `make test`. FUZZ_TIME=seconds bounds the run.
+SHARED ?= ../shared
+FUZZ_TIME ?= 180
+$(VENV)/.installed-fuzz: $(PACKAGING) | $(PY)
+	$(PIP) install -e '.[fuzz]'
+	touch $@ $(VENV)/.installed
+
+install-fuzz: $(VENV)/.installed-fuzz
+
+fuzz: install-test install-fuzz
+	@if [ -d "$(SHARED)/reference/openapi" ]; then \
+		$(PY) scripts/fuzz_openapi.py --spec $(SHARED)/reference/openapi/compute-v2.96.yaml --max-time $(FUZZ_TIME); \
+	else \
+		echo "make fuzz: skipped: $(SHARED)/reference/openapi is absent (the reference OpenAPI document lives there)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .coverage
