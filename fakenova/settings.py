@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from .domain.pace import Immediate, Pace, parse_pace
 from .domain.quotas import check_limits, parse_quota
@@ -123,7 +123,7 @@ def parse_public_url(text: str) -> str:
 
 def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
-    parsers = {
+    parsers: Mapping[str, Callable[[str], Any]] = {
         "port": int, "seed": int, "max_limit": int, "deleted_retention": int, "journal_limit": int,
         "connection_limit": int, "token_ttl": float, "reclaim_instance_interval": float, "channel_timeout": float,
         "public_url": parse_public_url,

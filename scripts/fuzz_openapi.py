@@ -46,6 +46,7 @@ def main() -> int:
     parser.add_argument("--max-time", type=int, default=180, help="seconds schemathesis may run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--max-examples", type=int, default=10, help="generated cases per operation and phase")
     args = parser.parse_args()
     # the token lives longer than the run; the fuzzer's own deletes may not remove the admin
     app = create_app(Settings(seed=args.seed, token_ttl=24 * 3600.0, journal_limit=1_000_000))
@@ -55,7 +56,8 @@ def main() -> int:
                    "--header", f"X-Auth-Token: {token}", "--header", f"OpenStack-API-Version: compute {VERSION}",
                    "--checks", "not_a_server_error", "--max-time", str(args.max_time), "--workers",
                    str(args.workers), "--seed", str(args.seed), "--continue-on-failure", "--no-color",
-                   "--suppress-health-check", "all", "--request-timeout", "30"]
+                   "--suppress-health-check", "all", "--request-timeout", "30",
+                   "--phases", "coverage,fuzzing", "--max-examples", str(args.max_examples)]
         print("running:", " ".join(command[2:6]), "...", flush=True)
         subprocess.run(command, check=False, stdout=subprocess.DEVNULL if "-q" in sys.argv else None)
         journal = list(app.extensions["fakenova"].store.journal())
