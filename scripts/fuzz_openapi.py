@@ -36,8 +36,8 @@ def _operation(app, method: str, path: str) -> str:
     try:
         rule, _ = adapter.match(path, method=method, return_rule=True)
         return f"{method} {rule.rule}"
-    except Exception:  # 404/405 are not server errors, but keep whatever was journalled
-        return f"{method} {path}"
+    except Exception:  # no route (404/405): one bucket, not one line per generated path
+        return f"{method} (no route)"
 
 
 def main() -> int:
@@ -68,7 +68,7 @@ def main() -> int:
         requests_per_op[operation] += 1
         if entry["status"] >= 500:
             errors_per_op[operation] += 1
-    print(f"\nfakenova journal: {len(journal)} requests over {len(requests_per_op)} operations; "
+    print(f"\nfakenova journal: {len(journal)} requests over {len(requests_per_op)} routes; "
           f"{sum(errors_per_op.values())} server errors (5xx)")
     for operation, count in errors_per_op.most_common():
         print(f"  {count:5d} x 5xx  {operation}  (of {requests_per_op[operation]})")
