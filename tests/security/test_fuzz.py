@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from support.server_api import IMAGE, PRIVATE, Api, make_app
 
-FUZZ = settings(derandomize=True, max_examples=40, deadline=None, database=None,
+FUZZ = settings(derandomize=True, max_examples=100, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 VERSIONS = st.sampled_from(["2.1", "2.19", "2.26", "2.52", "2.73", "2.90", "2.100"])
 HOSTILE_TEXT = st.sampled_from(["\udc00", "\ud800x", "a\x00b", "a\r\nb", "\u202e\u200f", "\U0001f600", "x" * 300,
