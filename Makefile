@@ -5,8 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 PACKAGING := setup.cfg pyproject.toml
 
-.PHONY: venv install install-test install-bench install-peers install-lint install-tempest run test lint typecheck bench \
-	conformance clean
+.PHONY: venv install install-test install-bench install-peers install-lint install-tempest install-fuzz run test lint \
+	typecheck bench conformance fuzz clean
 
 venv: $(PY)
 
@@ -53,7 +53,7 @@ test: install-test
 	$(PY) -m pytest
 
 lint: install-lint
-	$(VENV)/bin/ruff check fakenova tests bench conformance
+	$(VENV)/bin/ruff check fakenova tests bench conformance scripts
 
 typecheck: install-lint
 	$(VENV)/bin/mypy
@@ -84,6 +84,22 @@ install-tempest: $(TEMPEST_VENV)/.installed
 # conformance/exclude.txt and on an excluded test that no longer fails (see README, Conformance)
 conformance: install install-tempest
 	$(TEMPEST_PY) -m conformance --fakenova $(VENV)/bin/fakenova
+# schemathesis against the reference compute OpenAPI document (../shared), 5xx per operation; minutes, so not in
+# `make test`. FUZZ_TIME=seconds bounds the run.
+SHARED ?= ../shared
+FUZZ_TIME ?= 180
+$(VENV)/.installed-fuzz: $(PACKAGING) | $(PY)
+	$(PIP) install -e '.[fuzz]'
+	touch $@ $(VENV)/.installed
+
+install-fuzz: $(VENV)/.installed-fuzz
+
+fuzz: install-test install-fuzz
+	@if [ -d "$(SHARED)/reference/openapi" ]; then \
+		$(PY) scripts/fuzz_openapi.py --spec $(SHARED)/reference/openapi/compute-v2.96.yaml --max-time $(FUZZ_TIME); \
+	else \
+		echo "make fuzz: skipped: $(SHARED)/reference/openapi is absent (the reference OpenAPI document lives there)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) $(TEMPEST_VENV) build dist *.egg-info .pytest_cache .mypy_cache .coverage

@@ -7,6 +7,7 @@ base URL, once the socket listens (so CI can capture it); logs go to stderr.
 from __future__ import annotations
 
 import gc
+import ipaddress
 import logging
 import sys
 from typing import TYPE_CHECKING, Any, Optional, Tuple
@@ -77,6 +78,17 @@ def main() -> None:
                    "[default: 10000; env FAKENOVA_JOURNAL_LIMIT]")
 @click.option("--threads", type=click.IntRange(1), default=DEFAULT_THREADS, show_default=True,
               envvar="FAKENOVA_THREADS", help="Worker threads serving requests. [env FAKENOVA_THREADS]")
+@click.option("--public-url", metavar="URL", callback=_typed("public_url"),
+              help="Base URL for catalog, links, Location and WWW-Authenticate instead of the Host header "
+                   "(behind a proxy). [env FAKENOVA_PUBLIC_URL]")
+@click.option("--control-token", metavar="SECRET",
+              help="Require this secret in the X-Fakenova-Control-Token header on the control plane "
+                   "(/_fakenova). [env FAKENOVA_CONTROL_TOKEN]")
+@click.option("--connection-limit", type=click.IntRange(1),
+              help="Open connections accepted before refusing new ones (logged). "
+                   "[default: 4096; env FAKENOVA_CONNECTION_LIMIT]")
+@click.option("--channel-timeout", type=click.FloatRange(min=0, min_open=True),
+              help="Seconds an idle connection is kept open. [default: 60; env FAKENOVA_CHANNEL_TIMEOUT]")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME_OR_PATH",
               help="Load a scenario (bundled name or YAML path) at start; repeatable. See `fakenova scenarios list`.")
 def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
@@ -113,8 +125,11 @@ def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
 
         app = create_app(settings)
         _load_scenarios(app, scenarios)
+        _warn_if_exposed(settings)
+        _raise_file_limit(settings.connection_limit)
         try:
-            run_server(app, settings.host, settings.port, threads, ready)
+            run_server(app, settings.host, settings.port, threads, ready,
+                       connection_limit=settings.connection_limit, channel_timeout=settings.channel_timeout)
         except OSError as exc:
             raise click.ClickException(
                 f"cannot listen on {format_url(settings.host, settings.port)}: {exc.strerror or exc}") from None
@@ -122,6 +137,41 @@ def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
         if collecting:
             gc.enable()  # start-up failed before ready(), or serving is over
     logger.info("stopped")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or a name) is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name that may resolve anywhere
+
+
+def _warn_if_exposed(settings: Settings) -> None:
+    """Binding beyond loopback without a control token hands the fake cloud to anyone who can reach it."""
+    if not is_loopback(settings.host) and not settings.control_token:
+        logger.warning("serving on %s, beyond loopback, without --control-token: anyone who can reach this "
+                       "port can reset, seed (admin users included) and script this fakenova through "
+                       "/_fakenova. Set --control-token (or FAKENOVA_CONTROL_TOKEN) on shared hosts.",
+                       settings.host)
+
+
+def _raise_file_limit(connections: int) -> None:
+    """Lift the soft open-files limit toward ``connections`` (each connection is a descriptor)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 64 if hard == resource.RLIM_INFINITY else min(hard, connections + 64)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):
+            logger.warning("cannot raise the open-files limit to %d; connections beyond %d will fail",
+                           wanted, soft)
 
 
 def _load_scenarios(app: Flask, scenarios: Tuple[str, ...]) -> None:

@@ -1,18 +1,49 @@
 """The control plane at ``/_fakenova``: HTTP onto :mod:`fakenova.operations`, JSON in and out.
 
-No token is needed (it is a test fixture's back door, bound to loopback by default); errors use Nova's fault
-body like the compute API. ``GET /_fakenova`` describes every operation from the route table below.
+No Keystone token is needed (it is a test fixture's back door, bound to loopback by default); errors use
+Nova's fault body like the compute API. ``GET /_fakenova`` describes every operation from the route table.
+
+Every request passes :func:`guard` first, so no web page the developer visits can drive it: a foreign
+``Origin`` is 403, a write (POST/PUT) must say ``Content-Type: application/json`` (415; a cross-site form
+or ``no-cors`` fetch cannot), and with ``Settings.control_token`` set every request but ``/health`` must
+carry it in ``X-Fakenova-Control-Token`` (403). Over HTTP a scenario is a bundled name or an inline
+document, never a path: files are a CLI and in-process feature.
 """
 from __future__ import annotations
 
+import hmac
 from typing import Any, Dict
 
 from flask import Blueprint, Response, request
 
 from . import operations
-from .api.http import base_url, json_response, read_json, runtime
+from .api.http import JSON_TYPES, base_url, json_response, read_json, runtime
 from .api.routing import Route, blueprint
 from .domain import errors
+from .scenario import loader
+
+#: the header carrying ``Settings.control_token``
+TOKEN_HEADER = "X-Fakenova-Control-Token"
+_WRITES = ("POST", "PUT")
+_OPEN_PATHS = ("/_fakenova/health",)  # liveness probes need no secret
+
+
+def guard() -> None:
+    """Refuse requests a web page could forge, and any without the control token when one is set."""
+    environ = request.environ
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None and origin.rstrip("/") not in (request.host_url.rstrip("/"), base_url()):
+        raise errors.Forbidden(f"Cross-origin requests to the control plane are refused (Origin: {origin}).")
+    if request.method in _WRITES:
+        content_type = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+        if content_type not in JSON_TYPES:
+            raise errors.UnsupportedMediaType("The control plane takes Content-Type: application/json only.")
+    secret = runtime().settings.control_token
+    if secret and request.path not in _OPEN_PATHS:
+        given = environ.get("HTTP_X_FAKENOVA_CONTROL_TOKEN", "")
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), secret.encode("utf-8")):
+            raise errors.Forbidden(f"The control plane needs the {TOKEN_HEADER} header "
+                                   "(fakenova serve --control-token).")
 
 
 def _body() -> Dict[str, Any]:
@@ -57,6 +88,10 @@ def load_scenario() -> Response:
     source = body.get("scenario") if "scenario" in body else body.get("name")
     if not isinstance(source, (str, dict)):
         raise errors.BadRequest('Give {"name": "<bundled scenario>"} or {"scenario": {...}}')
+    if isinstance(source, str) and source not in loader.bundled_names():
+        # never a path: reading files named by a request would hand any client the server's file system
+        raise errors.BadRequest(f"Unknown scenario {source!r}: over HTTP give a bundled name or an inline "
+                                f"document; bundled scenarios are: {', '.join(loader.bundled_names())}")
     return json_response({"scenario": operations.load_scenario(runtime(), source)}, 201)
 
 
@@ -135,5 +170,7 @@ ROUTES = (
 
 
 def control_blueprint() -> Blueprint:
-    """The ``/_fakenova`` blueprint."""
-    return blueprint("control", "/_fakenova", ROUTES)
+    """The ``/_fakenova`` blueprint, every request checked by :func:`guard`."""
+    control = blueprint("control", "/_fakenova", ROUTES)
+    control.before_request(guard)
+    return control

@@ -1,23 +1,20 @@
 """Load seed data (identities, flavors, images, networks, quotas) from YAML fixtures into a runtime's store.
 
 The bundled ``fixtures/`` folder ships inside the package; ``Settings.fixtures_dir`` points at a user's own
-folder with the same layout. YAML is read with ``safe_load`` only, and every record is normalised here so the
-rest of fakenova sees one shape.
+folder with the same layout. YAML is read by :func:`~fakenova.yaml_io.read_yaml` only (safe, size-capped,
+cached), and every record is normalised here so the rest of fakenova sees one shape.
 """
 from __future__ import annotations
 
-import copy
-import functools
 import ipaddress
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
-
-import yaml
 
 from .clock import Clock
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
+from .yaml_io import read_yaml
 
 
 class SeedTarget(Protocol):
@@ -39,21 +36,14 @@ def bundled_dir(name: str) -> Path:
 
 
 def _read(folder: Path, relative: str) -> Dict[str, Any]:
+    """One fixture file's mapping ({} when absent). read_yaml caches the parse by mtime and size (parsing
+    YAML on every reset would cost more than a whole per-test reset should, see bench/plugin_overhead.py)
+    and returns a copy, so callers never share nested values."""
     path = folder / relative
     try:
-        stat = path.stat()
-    except OSError:
+        data = read_yaml(path) or {}
+    except FileNotFoundError:
         return {}
-    # A copy of the parsed file: parsing YAML on every reset would cost more than a whole per-test reset
-    # should (see bench/plugin_overhead.py); the copy keeps callers from sharing nested values.
-    return copy.deepcopy(_parsed(str(path), stat.st_mtime_ns, stat.st_size))
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed(path: str, mtime_ns: int, size: int) -> Dict[str, Any]:
-    """One fixture file parsed; keyed by its mtime and size so an edited file is read again."""
-    with open(path, "r", encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
     from flask import Flask
 
+from .settings import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONNECTION_LIMIT
+
 logger = logging.getLogger("fakenova.serving")
 
 #: worker threads of the pooled backends (waitress, cheroot); idle keep-alive connections hold none
@@ -28,6 +30,9 @@ DEFAULT_THREADS = 8
 DEFAULT_BACKEND = "waitress"
 #: seconds between two looks at SIGINT/SIGTERM in run_server (the most a signal waits to be acted on)
 SIGNAL_POLL = 0.05
+#: bytes of request body waitress buffers at most; over it waitress answers 413 itself without reading on.
+#: Above the API's own cap (settings.MAX_REQUEST_BODY), so bodies between the two get the service's 413.
+WSGI_BODY_LIMIT = 1024 * 1024
 
 
 def format_url(host: str, port: int) -> str:
@@ -59,13 +64,16 @@ def _bind(host: str, port: int) -> socket.socket:
 class _Waitress:
     """waitress: one asyncore loop for all sockets plus a pool of worker threads."""
 
-    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int) -> None:
+    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int,
+                 connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+                 channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT) -> None:
         from waitress.server import create_server
 
         # Our own socket: waitress would open one per address of a name like "localhost", each with its own
-        # ephemeral port. connection_limit is raised because test suites leave many idle keep-alive sockets.
+        # ephemeral port. poll() rather than select(), which cannot watch descriptors above 1024.
         self._server = create_server(app, sockets=[_bind(host, port)], threads=threads, ident="fakenova",
-                                     connection_limit=1000, channel_timeout=60)
+                                     connection_limit=connection_limit, channel_timeout=channel_timeout,
+                                     asyncore_use_poll=True, max_request_body_size=WSGI_BODY_LIMIT)
         self.port = int(self._server.effective_port)
 
     def serve(self) -> None:
@@ -86,7 +94,7 @@ class _Waitress:
 class _Cheroot:
     """cheroot (CherryPy's server): a selector-based connection manager plus a pool of worker threads."""
 
-    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int) -> None:
+    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int, **tuning: Any) -> None:
         from cheroot.wsgi import Server
 
         self._server = Server((host, port), app, numthreads=threads, shutdown_timeout=5)
@@ -106,7 +114,7 @@ class _Cheroot:
 class _Werkzeug:
     """werkzeug's development server, threaded (Flask's own): a thread per connection, no keep-alive."""
 
-    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int) -> None:
+    def __init__(self, app: WSGIApplication, host: str, port: int, threads: int, **tuning: Any) -> None:
         from werkzeug.serving import WSGIRequestHandler, make_server
 
         class QuietHandler(WSGIRequestHandler):
@@ -138,6 +146,8 @@ class ServerThread:
     :param port: port to bind; 0 (the default) picks a free one, readable as :attr:`port` after :meth:`start`.
     :param threads: worker threads for pooled backends.
     :param backend: a key of :data:`BACKENDS`.
+    :param connection_limit: open connections accepted before refusing (waitress; logged when reached).
+    :param channel_timeout: seconds an idle connection is kept (waitress).
 
     Use it as a context manager, or call :meth:`start` and :meth:`shutdown`. An exception that ends the serving
     loop is kept in :attr:`error` and re-raised by :meth:`shutdown`.
@@ -146,10 +156,12 @@ class ServerThread:
     """
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS,
-                 backend: str = DEFAULT_BACKEND) -> None:
+                 backend: str = DEFAULT_BACKEND, *, connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+                 channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown server backend {backend!r}; choose from {', '.join(BACKENDS)}")
         self.app, self.host, self.threads, self.backend = app, host, threads, backend
+        self.tuning = {"connection_limit": connection_limit, "channel_timeout": channel_timeout}
         self.port = port
         self.ready = threading.Event()
         self.error: Optional[BaseException] = None
@@ -165,7 +177,7 @@ class ServerThread:
         """Bind (raising ``OSError`` here if the address is taken), start serving, wait until ready."""
         if self._thread is not None:
             raise RuntimeError("server already started")
-        self._server = BACKENDS[self.backend](self.app, self.host, self.port, self.threads)
+        self._server = BACKENDS[self.backend](self.app, self.host, self.port, self.threads, **self.tuning)
         self.port = self._server.port
         self._thread = threading.Thread(target=self._serve, name=f"fakenova-{self.backend}-{self.port}",
                                         daemon=True)
@@ -205,7 +217,9 @@ class ServerThread:
 
 def run_server(app: Flask, host: str = "127.0.0.1", port: int = 8774, threads: int = DEFAULT_THREADS,
                ready_callback: Optional[Callable[[str], None]] = None, *, backend: str = DEFAULT_BACKEND,
-               stop: Optional[threading.Event] = None, handle_signals: bool = True) -> None:
+               stop: Optional[threading.Event] = None, handle_signals: bool = True,
+               connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+               channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT) -> None:
     """Serve ``app`` until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly and return.
 
     :param ready_callback: called with the base URL once the socket is listening.
@@ -225,7 +239,8 @@ def run_server(app: Flask, host: str = "127.0.0.1", port: int = 8774, threads: i
     if handle_signals and threading.current_thread() is threading.main_thread():
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             previous[stop_signal] = signal.signal(stop_signal, lambda number, frame: received.append(number))
-    server = ServerThread(app, host, port, threads, backend)
+    server = ServerThread(app, host, port, threads, backend, connection_limit=connection_limit,
+                          channel_timeout=channel_timeout)
     try:
         server.start()
         if ready_callback is not None:

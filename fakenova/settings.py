@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from .domain.lifecycle.table import Action
 from .domain.pace import Immediate, Pace, parse_pace
@@ -16,6 +16,11 @@ from .microversions import MAX_VERSION, MIN_VERSION, Version
 
 #: Nova's max_request_body_size (oslo.middleware sizelimit default)
 MAX_REQUEST_BODY = 114688
+#: open connections accepted before the server stops accepting (and logs "no longer accepting new
+#: connections"); test suites leave many idle keep-alive sockets, and 1,000 of them starved new clients
+DEFAULT_CONNECTION_LIMIT = 4096
+#: seconds an idle connection stays open
+DEFAULT_CHANNEL_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,13 @@ class Settings:
         Nova's defaults and ``fixtures/quotas.yaml``, like Nova's ``[quota]`` options.
     :param journal_limit: how many requests the control plane's journal keeps (the oldest go first; entries
         are ~0.3 KB each).
+    :param public_url: ``scheme://host[:port]`` that catalog entries, links, ``Location`` and
+        ``WWW-Authenticate`` use instead of the request's ``Host`` header (behind a proxy; or so that a page
+        reaching the server under another name cannot steer them). None: the address the client used.
+    :param control_token: a shared secret the control plane (``/_fakenova``) then requires in the
+        ``X-Fakenova-Control-Token`` header; None leaves it open to whoever can reach the port.
+    :param connection_limit: open connections the server accepts before it stops accepting (and logs so).
+    :param channel_timeout: seconds an idle connection is kept open.
 
     .. versionadded:: 0.1
     """
@@ -60,6 +72,10 @@ class Settings:
     deleted_retention: int = 1000
     quota: Mapping[str, int] = field(default_factory=dict)
     journal_limit: int = 10_000
+    public_url: Optional[str] = None
+    control_token: Optional[str] = None
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT
+    channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
@@ -67,6 +83,10 @@ class Settings:
         check_limits(self.quota, "quota setting")
         if self.journal_limit < 1:
             raise ValueError("journal_limit must be at least 1")
+        if self.connection_limit < 1 or self.channel_timeout <= 0:
+            raise ValueError("connection_limit and channel_timeout must be positive")
+        if self.public_url is not None:
+            object.__setattr__(self, "public_url", parse_public_url(self.public_url))
 
     def pace_for(self, action: Action) -> Pace:
         """The pace for a lifecycle action, falling back to the default pace."""
@@ -92,11 +112,22 @@ class Settings:
         return cls(**values)
 
 
+def parse_public_url(text: str) -> str:
+    """``http(s)://host[:port][/prefix]`` without a trailing slash; anything else is a ValueError."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"public_url must be http(s)://host[:port], not {text!r}")
+    return text.strip().rstrip("/")
+
+
 def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
-    parsers: Dict[str, Callable[[str], Any]] = {
+    parsers: Mapping[str, Callable[[str], Any]] = {
         "port": int, "seed": int, "max_limit": int, "deleted_retention": int, "journal_limit": int,
-        "token_ttl": float, "reclaim_instance_interval": float,
+        "connection_limit": int, "token_ttl": float, "reclaim_instance_interval": float, "channel_timeout": float,
+        "public_url": parse_public_url,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
         "quota": parse_quota,
         "enable_instance_password": lambda text: text.lower() in ("1", "true", "yes", "on"),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from flask import Flask, Response, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from ..domain import errors
@@ -18,7 +19,7 @@ from ..domain.identity import identity_from_token_record, validate_token
 from ..scenario import http as scenario_http
 from ..settings import MAX_REQUEST_BODY
 from . import faults, negotiation
-from .http import base_url
+from .http import base_url, parse_json
 from .routing import route_of
 
 if TYPE_CHECKING:
@@ -161,8 +162,27 @@ def handle_error(exc: Exception) -> Response:
     return service.render(error)
 
 
+class _GuardedJSON(DefaultJSONProvider):
+    """Flask's JSON provider, parsing with :func:`~.http.parse_json`'s limits.
+
+    So ``request.get_json()`` anywhere (the scenario engine's request probe) refuses what the handlers refuse,
+    as a ValueError Flask knows how to treat, instead of a RecursionError.
+    """
+
+    def loads(self, s: "str | bytes", **kwargs: object) -> object:
+        try:
+            return parse_json(s if isinstance(s, bytes) else s.encode("utf-8", "surrogatepass"))
+        except errors.MalformedBody as exc:
+            raise ValueError(exc.message) from None
+
+
 def install(app: Flask) -> None:
-    """Attach the hooks and error handlers to ``app``."""
+    """Attach the hooks and error handlers to ``app``.
+
+    The body cap also bounds a chunked body: werkzeug reads ``wsgi.input`` through a stream that stops (413)
+    at ``MAX_CONTENT_LENGTH``, so no more than the cap is ever read into memory.
+    """
+    app.json = _GuardedJSON(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BODY
     app.before_request(before_request)
     app.after_request(after_request)

@@ -44,6 +44,21 @@ def find_image(store: Any, ctx: RequestContext, image_id: str) -> Optional[Image
     return image if image is not None and can_see(image, ctx) else None
 
 
+def observe_image(runtime: Any, ctx: RequestContext, image_id: str) -> Optional[Image]:
+    """The image as a reader sees it now: reading a snapshot still ``saving`` counts as a poll of the server
+    transition that will activate it, as reading the server does (a client waiting on the image through
+    Glance, like openstacksdk's ``create_image_snapshot(wait=True)``, never reads the server)."""
+    image = find_image(runtime.store, ctx, image_id)
+    server_id = (image.get("properties") or {}).get("instance_uuid") if image is not None else None
+    if image is None or image.get("status") != "saving" or not server_id:
+        return image
+    from .compute import SETTLE_WRITES, settle  # late: compute's lifecycle imports images' neighbours
+
+    runtime.store.compute("server", server_id, lambda server: server if server is None or server.deleted
+                          else settle(runtime, server, ctx.now, observed=True), touches=SETTLE_WRITES)
+    return find_image(runtime.store, ctx, image_id)
+
+
 def ordered(images: Iterable[Image], key: str = "created_at", descending: bool = True) -> List[Image]:
     return sorted(images, key=lambda image: (image.get(key) is not None, image.get(key) or 0, image["id"]),
                   reverse=descending)

@@ -28,7 +28,14 @@ def _admin_or_self(caller: Caller, target: Optional[str]) -> bool:
 
 
 #: Keystone's default policy for each read: admin everywhere, others only themselves
+def _admin_service_or_subject(caller: Caller, target: Optional[str]) -> bool:
+    """Keystone's token policies: ``rule:admin_required or rule:service_role or rule:token_subject``."""
+    return _admin(caller, target) or "service" in caller.get("roles", ()) or target == caller["user_id"]
+
+
 POLICIES: Mapping[str, Callable[[Caller, Optional[str]], bool]] = {
+    "identity:validate_token": _admin_service_or_subject,
+    "identity:revoke_token": _admin_service_or_subject,
     "identity:list_projects": _admin,
     "identity:get_project": _admin_or_own_project,
     "identity:get_user": _admin_or_self,

@@ -1,21 +1,21 @@
-"""Regular expressions from query strings, compiled once and refused when they could stall the server.
+"""Regular expressions from query strings: compiled once, refused when their shape is hostile, and every match
+bounded *while it runs*.
 
 Nova hands ``?name=`` and friends to the database (MySQL ``REGEXP``, whose ``regexp_time_limit`` stops a
-runaway match). Python's ``re`` cannot be interrupted, so a time budget per match is not possible in-process;
-instead the pattern's *shape* is checked before use, which bounds every match up front:
+runaway match). fakenova matches with the ``regex`` package, whose ``timeout=`` interrupts a match and which
+releases the GIL while matching a ``str``, so a hostile pattern such as ``(a|aa){1,60}$`` neither runs
+longer than the request's budget nor holds up other requests meanwhile. Two lines of defence:
 
-* at most :data:`MAX_PATTERN` characters;
-* no backreferences (matching them is NP-hard in general);
-* star height 1: no unbounded repeat around another repeat or an alternation (``(a+)+``, ``(a|a)*``), the
-  shapes behind exponential backtracking;
-* at most :data:`MAX_UNBOUNDED` unbounded repeats, so the polynomial worst case stays small;
-* subjects are cut at :data:`MAX_SUBJECT` characters (Nova's columns are 255 wide anyway).
-
-With those rules the worst single match is ``O(n^3)`` for ``n <= 255``: about 65 ms (``a*a*c`` against 255
-``a``), never hours. Many such subjects could still add up, so the matches of one request share a
-:class:`Budget` of :data:`REQUEST_BUDGET` seconds, checked after each match (as MySQL's
-``regexp_time_limit`` stops a query); spent, the request fails. A refused pattern or a spent budget is a 400
-naming the parameter, like Nova's schema errors.
+* the pattern's *shape* is checked up front (a 400 naming the parameter, like Nova's schema errors): at most
+  :data:`MAX_PATTERN` characters, no backreferences, star height 1 (no unbounded repeat around another repeat
+  or an alternation: ``(a+)+``, ``(a|a)*``), at most :data:`MAX_UNBOUNDED` unbounded repeats; subjects are cut
+  at :data:`MAX_SUBJECT` characters (Nova's columns are 255 wide anyway);
+* bounded repeats can still backtrack exponentially (``(a|aa){1,60}$``), so the matches of one request share
+  a :class:`Budget` of :data:`REQUEST_BUDGET` seconds, passed to each match as its timeout. When it is spent
+  the request fails as Nova's does when MySQL gives up on a ``REGEXP`` (error 3699, "Timeout exceeded in
+  regular expression match"): oslo.db raises ``DBError`` and the API answers **500 computeFault**
+  (:class:`MatchTimeout`). A 400 would claim the client's pattern is invalid, which Nova never says of a
+  pattern its database merely found too slow.
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ import re
 import sys
 import time
 from typing import Any, Callable, Optional
+
+import regex
 
 if sys.version_info >= (3, 11):  # Python 3.11 moved the parser; the module is the one re itself uses
     from re import _parser as sre_parse  # type: ignore[attr-defined]  # not in typeshed
@@ -40,6 +42,14 @@ _UNBOUNDED = 64  # a repeat allowing more than this many is treated as unbounded
 
 _REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None)}
 _REFERENCES = {sre_parse.GROUPREF, getattr(sre_parse, "GROUPREF_EXISTS", None)}
+
+
+class MatchTimeout(errors.FakeNovaError):
+    """The request's matching budget ran out: Nova's 500 when the database stops a ``REGEXP``."""
+
+    code = 500
+    msg_fmt = ("Unexpected API Error. Please contact the administrator\n<class 'oslo_db.exception.DBError'> "
+               "(regular expression {param}={pattern!r}: matching took longer than {budget} s)")
 
 
 class Unsafe(ValueError):
@@ -91,9 +101,10 @@ def check(pattern: str) -> None:
 
 
 @functools.lru_cache(maxsize=512)
-def _compiled(pattern: str) -> "re.Pattern[str]":
+def _compiled(pattern: str) -> Any:
+    """``pattern`` checked, then compiled by ``regex`` (version 0: ``re``'s syntax and meaning)."""
     check(pattern)
-    return re.compile(pattern)
+    return regex.compile(pattern, regex.VERSION0)
 
 
 def _refuse(param: str, pattern: str, why: object) -> errors.BadRequest:
@@ -113,21 +124,25 @@ def searcher(param: str, pattern: str, budget: Budget) -> Callable[[Optional[str
 
     :param param: the query parameter, for the 400 message.
     :param budget: the request's matching time, spent by every call.
-    :raises errors.BadRequest: the pattern does not compile or is refused by :func:`check`; or, from the
-        returned function, the budget is spent.
+    :raises errors.BadRequest: the pattern does not compile or is refused by :func:`check`.
+    :raises MatchTimeout: from the returned function, when the budget is spent (even mid-match).
     """
     try:
         search = _compiled(pattern).search
-    except (re.error, Unsafe, RecursionError) as error:
+    except (re.error, regex.error, Unsafe, RecursionError) as error:
         raise _refuse(param, pattern, error) from None
 
     def matches(subject: Optional[str]) -> bool:
         if subject is None:  # NULL columns never match a REGEXP
             return False
+        if budget.left <= 0:
+            raise MatchTimeout(param=param, pattern=pattern, budget=REQUEST_BUDGET)
         start = time.perf_counter()
-        found = search(subject[:MAX_SUBJECT]) is not None  # no match sees more than a column's width
+        try:  # no match sees more than a column's width, nor runs past the request's budget
+            found = search(subject[:MAX_SUBJECT], timeout=budget.left) is not None
+        except TimeoutError:
+            budget.left = 0.0
+            raise MatchTimeout(param=param, pattern=pattern, budget=REQUEST_BUDGET) from None
         budget.left -= time.perf_counter() - start
-        if budget.left < 0:
-            raise _refuse(param, pattern, f"matching took longer than {REQUEST_BUDGET} s")
         return found
     return matches

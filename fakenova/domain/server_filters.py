@@ -185,6 +185,7 @@ def predicates(values: Mapping[str, str]) -> Tuple[Predicate, ...]:
     """Predicates for the field filters among ``values`` (one value per parameter, already allowed).
 
     :raises errors.BadRequest: a regex is refused, or ``locked`` is not a boolean word.
+    :raises safe_regex.MatchTimeout: (from a predicate) the regex filters spent the request's matching budget.
     """
     found: List[Predicate] = []
     budget = safe_regex.Budget()

@@ -1,32 +1,31 @@
 """Read a scenario (bundled name, file path or inline mapping) into a :class:`~.model.Scenario`, or refuse it.
 
-Steps: size-capped ``yaml.safe_load`` -> JSON Schema -> resolution of every name against the lifecycle table
-(``Action``, ``LIFECYCLE`` outcomes), the state Enums, pace syntax, microversions and fixture names. Every
-error names the file, the rule and the field (:class:`ScenarioError`), so a typo fails at load, not mid-test.
+Steps: :func:`~fakenova.yaml_io.read_yaml` (safe, size-capped, alias-bounded) -> JSON Schema -> resolution of
+every name against the lifecycle table (``Action``, ``LIFECYCLE`` outcomes), the state Enums, pace syntax,
+microversions and fixture names. Every error names the file, the rule and the field (:class:`ScenarioError`),
+so a typo fails at load, not mid-test.
 """
 from __future__ import annotations
 
-import copy
 import difflib
-import functools
 import json
 import re
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple, Union
 
-import yaml
-
+from .. import yaml_io
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.pace import Pace, parse_pace
 from ..domain.states import PowerState, TaskState, VmState
 from ..microversions import MAX_VERSION, MIN_VERSION, InvalidVersion, Version, VersionRange
 from ..seed import bundled_dir, fixture_names
+from ..yaml_io import YamlError, read_yaml
 from . import model
 from .defaults import default_message, fault_name
 from .schema import VALIDATOR
 
 #: scenario files larger than this are refused before parsing (a scenario is a page of YAML, not data)
-MAX_BYTES = 256 * 1024
+MAX_BYTES = yaml_io.MAX_BYTES
 
 Source = Union[str, Path, Mapping[str, Any]]
 
@@ -61,29 +60,16 @@ def resolve_path(name_or_path: Union[str, Path]) -> Path:
 
 
 def read_document(path: Path) -> Dict[str, Any]:
-    """The YAML mapping in ``path``, refusing files over :data:`MAX_BYTES` and anything not a mapping."""
+    """The YAML mapping in ``path``, read by :func:`~fakenova.yaml_io.read_yaml` (size cap, alias budget,
+    parse cache: a test loads the same scenario over and over); anything not a mapping is refused."""
     source = str(path)
     try:
-        stat = path.stat()
+        document = read_yaml(path)
     except OSError as exc:
         known = ", ".join(bundled_names())
         raise ScenarioError(source, f"cannot read it ({exc.strerror}); bundled scenarios are: {known}") from None
-    if stat.st_size > MAX_BYTES:
-        raise ScenarioError(source, f"file is larger than {MAX_BYTES} bytes")
-    return copy.deepcopy(_parsed(source, stat.st_mtime_ns, stat.st_size))
-
-
-@functools.lru_cache(maxsize=128)
-def _parsed(source: str, mtime_ns: int, size: int) -> Dict[str, Any]:
-    """One file parsed, cached by mtime and size (a test loads the same scenario over and over)."""
-    with open(source, "rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError(source, f"file is larger than {MAX_BYTES} bytes")
-    try:
-        document = yaml.safe_load(raw.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ScenarioError(source, f"not valid YAML: {exc}") from None
+    except YamlError as exc:
+        raise ScenarioError(source, str(exc).split(": ", 1)[-1]) from None
     if not isinstance(document, dict):
         raise ScenarioError(source, "expected a mapping at the top level")
     return document

@@ -8,6 +8,7 @@ openstacksdk connection.
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.error
 import urllib.request
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from ..runtime import Runtime
 
 ScenarioSource = Union[str, Mapping[str, Any]]
+#: the control plane's shared-secret header (fakenova.control.TOKEN_HEADER; not imported: no Flask needed here)
+CONTROL_TOKEN_HEADER = "X-Fakenova-Control-Token"
 _COMPUTE_PATH = re.compile(r"^/compute/v2\.1(?:/[0-9a-f]{32})?(?P<rest>/.*)$")
 
 
@@ -39,13 +42,15 @@ class _Local:
 class _Remote:
     """The same operations over HTTP (``/_fakenova``), for a fakenova running elsewhere."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, control_token: Optional[str] = None) -> None:
         self.base = url.rstrip("/") + "/_fakenova"
+        self.headers = {"Content-Type": "application/json"}
+        if control_token:  # the server's --control-token / FAKENOVA_CONTROL_TOKEN
+            self.headers[CONTROL_TOKEN_HEADER] = control_token
 
     def http(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=self.headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return json.loads(response.read() or b"null")
@@ -194,16 +199,19 @@ class FakeNova:
 
     :param url: the base URL clients use (``http://127.0.0.1:PORT``); None for an app without a socket.
     :param app: the in-process app (operations are then called directly); None to drive ``url`` over HTTP.
+    :param control_token: the remote server's control token; ``FAKENOVA_CONTROL_TOKEN`` when not given.
 
     .. versionadded:: 0.1
     """
 
-    def __init__(self, url: Optional[str] = None, app: Optional[Flask] = None) -> None:
+    def __init__(self, url: Optional[str] = None, app: Optional[Flask] = None,
+                 control_token: Optional[str] = None) -> None:
         if url is None and app is None:
             raise ValueError("FakeNova needs a url, an app, or both")
         self._url = url.rstrip("/") if url else None
         self.app = app
-        self._call = _Local(app) if app is not None else _Remote(str(url))
+        token = control_token if control_token is not None else os.environ.get("FAKENOVA_CONTROL_TOKEN")
+        self._call = _Local(app) if app is not None else _Remote(str(url), token)
         self.clock = Clock(self._call)
         self.journal = Journal(self._call)
 

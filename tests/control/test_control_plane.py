@@ -52,7 +52,7 @@ def test_reset_all_with_settings_and_one_project(app, client) -> None:
     assert answer.status_code == 200
     assert client.get("/_fakenova/servers").json["servers"] == []
     assert client.get("/compute/v2.1").json["version"]["version"] == "2.70"
-    client.post("/_fakenova/reset")
+    client.post("/_fakenova/reset", json={})  # control writes are JSON (a web page cannot forge them)
     assert client.get("/compute/v2.1").json["version"]["version"] == "2.104"
 
 
@@ -114,7 +114,8 @@ def test_set_state_and_step(app, client) -> None:
     assert client.put("/_fakenova/servers/nope/state", json={"vm_state": "error"}).status_code == 404
     client.post("/_fakenova/reset", json={"settings": {"pace": "manual"}})
     server = create(app, client)
-    steps = [client.post(f"/_fakenova/servers/{server['id']}/step").json["server"]["task_state"] for _ in range(3)]
+    path = f"/_fakenova/servers/{server['id']}/step"
+    steps = [client.post(path, json={}).json["server"]["task_state"] for _ in range(3)]
     assert steps == ["networking", "spawning", None]
 
 

@@ -10,7 +10,7 @@ from typing import Any, Dict
 from flask import Response, request
 
 from ...domain import errors
-from ...domain.images import after_marker, find_image, listed, ordered, proxy_checks
+from ...domain.images import after_marker, listed, observe_image, ordered, proxy_checks
 from ...microversions import VersionRange
 from ...views.common import collection_links
 from ...views.images import proxy_detail, proxy_summary
@@ -69,7 +69,7 @@ def proxy_show(image_id: str) -> Response:
     """``GET /compute/v2.1/images/{id}``; 404 ``Image not found.``"""
     ctx = context()
     validate_query(PROXY_SHOW_QUERY, ctx.version, request.args.to_dict(flat=False))
-    image = find_image(runtime().store, ctx, image_id)
+    image = observe_image(runtime(), ctx, image_id)
     if image is None:
         raise errors.NotFound("Image not found.")
     return json_response({"image": proxy_detail(image, view_context())})

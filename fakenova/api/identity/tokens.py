@@ -7,17 +7,16 @@ and direct ``…/identity/v3`` users land on the same routes; every error is Key
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Mapping, Optional
 
 from flask import Response, request
 
-from ...domain import keystone
+from ...domain import errors, keystone
 from ...domain import keystone_reads as reads
 from ...domain.identity import validate_token
 from ...domain.strings import bool_from_string
 from ...views import keystone as views
-from ..http import base_url, json_response, runtime
+from ..http import base_url, json_response, parse_json, runtime
 from ..routing import Route
 
 Caller = Mapping[str, Any]
@@ -44,8 +43,8 @@ def _body() -> Dict[str, Any]:
     if not (request.is_json or not request.headers.get("Content-Type")):
         raise keystone.expecting("application/json", "Content-Type header")
     try:
-        body = json.loads(raw)
-    except ValueError:
+        body = parse_json(raw)  # the edge's limits (nesting, lone surrogates) in keystone's error shape
+    except errors.MalformedBody:
         body = None
     if not isinstance(body, dict):
         raise keystone.expecting("valid JSON", "request body")
@@ -62,6 +61,12 @@ def _authorize(action: str, target: Optional[str] = None) -> Caller:
     caller = _caller()
     reads.authorize(caller, action, target)
     return caller
+
+
+def _check_subject(caller: Caller, action: str, subject: Mapping[str, Any]) -> None:
+    """Keystone checks a token policy after validating the subject token (so 404 comes before 403)."""
+    if not reads.POLICIES[action](caller, subject["user_id"]):
+        raise keystone.forbidden(action)
 
 
 def _found(kind: str, key: str) -> Mapping[str, Any]:
@@ -93,18 +98,21 @@ def issue() -> Response:
 
 def validate() -> Response:
     """``GET``/``HEAD /v3/auth/tokens``: the subject token's body (``?nocatalog``, ``?allow_expired``)."""
-    _caller()
+    caller = _caller()
     rt = runtime()
     window = keystone.ALLOW_EXPIRED_WINDOW if _flag("allow_expired") else 0.0
     record = keystone.validate_subject(rt.store, request.headers.get("X-Subject-Token"), rt.clock.now(), window)
+    _check_subject(caller, "identity:validate_token", record)
     body = views.token(record, base_url(), _region(), include_catalog="nocatalog" not in request.args)
     return json_response(body, 200, {"X-Subject-Token": record["id"]})
 
 
 def revoke() -> Response:
     """``DELETE /v3/auth/tokens``: revoke the subject token (and its rescoped chain unless ``?cascade=false``)."""
-    _caller()
+    caller = _caller()
     rt = runtime()
+    subject = keystone.validate_subject(rt.store, request.headers.get("X-Subject-Token"), rt.clock.now())
+    _check_subject(caller, "identity:revoke_token", subject)
     keystone.revoke(rt.store, request.headers.get("X-Subject-Token"), rt.clock.now(), _flag("cascade", True))
     return json_response(None, 204)
 

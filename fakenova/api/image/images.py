@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from flask import Response, request
 
 from ...domain import errors
-from ...domain.images import after_marker, can_see, find_image, glance_checks, glance_limit, ordered
+from ...domain.images import after_marker, can_see, glance_checks, glance_limit, observe_image, ordered
 from ...views.images import glance_image
 from ..http import base_url, context, json_response, runtime
 from ..routing import Route
@@ -52,7 +52,7 @@ def glance_list() -> Response:
 
 def glance_show(image_id: str) -> Response:
     """``GET /image/v2/images/{id}``; 404 ``No image found with ID <id>``."""
-    image = find_image(runtime().store, context(), image_id)
+    image = observe_image(runtime(), context(), image_id)
     if image is None:
         raise errors.NotFound(f"No image found with ID {image_id}")
     return json_response(glance_image(image))
