@@ -12,7 +12,7 @@ from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle import finishing
 from .models import Server, evolve
-from .ports import CHOOSER_WRITES
+from .ports import CHOOSER_WRITES, Runtime
 from .states import VmState
 
 #: PUT /servers/{id} body key -> Server attribute (schema validation already limits keys per version)
@@ -48,7 +48,7 @@ def callers_server(server: Optional[Server], ctx: RequestContext, server_id: str
     return server
 
 
-def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Server], Server], *,
+def edit(runtime: Runtime, ctx: RequestContext, server_id: str, change: Callable[[Server], Server], *,
          touches: Collection[str] = ()) -> Server:
     """Atomically settle the caller's server and apply ``change`` to it; 404 when it is not theirs.
 
@@ -61,7 +61,7 @@ def edit(runtime: Any, ctx: RequestContext, server_id: str, change: Callable[[Se
     return runtime.store.compute("server", server_id, apply, touches=(*SETTLE_WRITES, *touches))
 
 
-def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Server:
+def settle(runtime: Runtime, server: Server, now: float, *, observed: bool) -> Server:
     """Advance a server's action at its pace, then reclaim it if it has been soft-deleted long enough."""
     before = server.transition
     server = lifecycle.advance(server, now, observed=observed)
@@ -76,7 +76,7 @@ def settle(runtime: Any, server: Server, now: float, *, observed: bool) -> Serve
     return server
 
 
-def observe(runtime: Any, ctx: RequestContext, server_id: str, *, observed: bool = True) -> Server:
+def observe(runtime: Runtime, ctx: RequestContext, server_id: str, *, observed: bool = True) -> Server:
     """The server as the caller sees it now, advanced; 404 when missing, deleted or not theirs."""
     def look(current: Optional[Server]) -> Optional[Server]:
         if not visible(current, ctx):
@@ -86,12 +86,12 @@ def observe(runtime: Any, ctx: RequestContext, server_id: str, *, observed: bool
     return callers_server(runtime.store.compute("server", server_id, look, touches=SETTLE_WRITES), ctx, server_id)
 
 
-def get_server(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+def get_server(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     """``GET /servers/{id}``: one read, which counts as a poll."""
     return observe(runtime, ctx, server_id)
 
 
-def update_server(runtime: Any, ctx: RequestContext, server_id: str, changes: Mapping[str, Any]) -> Server:
+def update_server(runtime: Runtime, ctx: RequestContext, server_id: str, changes: Mapping[str, Any]) -> Server:
     """``PUT /servers/{id}``: no lock or state check, as in Nova; 2.104 may (un)pin the zone."""
     def apply(current: Optional[Server]) -> Optional[Server]:
         server = settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False)
@@ -115,19 +115,19 @@ def _pin(server: Server, requested: Optional[str]) -> Optional[str]:
     return requested
 
 
-def begin_action(runtime: Any, ctx: RequestContext, server: Server, action: lifecycle.Action) -> Server:
+def begin_action(runtime: Runtime, ctx: RequestContext, server: Server, action: lifecycle.Action) -> Server:
     """Start ``action`` on ``server`` with the pace and outcome the runtime chooses (settings or scenario)."""
     choice = runtime.choose(action, server, ctx)
     return lifecycle.begin(server, action, ctx.now, pace=choice.pace, is_admin=ctx.is_admin,
                            outcome=choice.outcome, fault=choice.fault)
 
 
-def _delete_action(runtime: Any, server: Server) -> lifecycle.Action:
+def _delete_action(runtime: Runtime, server: Server) -> lifecycle.Action:
     soft = runtime.settings.reclaim_instance_interval > 0 and server.launched_at is not None
     return lifecycle.Action.SOFT_DELETE if soft else lifecycle.Action.DELETE
 
 
-def delete_action(runtime: Any, ctx: RequestContext, server_id: str) -> lifecycle.Action:
+def delete_action(runtime: Runtime, ctx: RequestContext, server_id: str) -> lifecycle.Action:
     """What ``DELETE /servers/{id}`` would run now (soft delete when reclaim is on and the server launched),
     read without changing anything: the server is advanced as :func:`settle` would, but not stored."""
     current = runtime.store.get("server", server_id)
@@ -136,7 +136,7 @@ def delete_action(runtime: Any, ctx: RequestContext, server_id: str) -> lifecycl
     return _delete_action(runtime, lifecycle.advance(current, ctx.now, observed=False))
 
 
-def delete_server(runtime: Any, ctx: RequestContext, server_id: str) -> None:
+def delete_server(runtime: Runtime, ctx: RequestContext, server_id: str) -> None:
     """``DELETE /servers/{id}``: lock-checked; soft delete when reclaim is on and the server launched."""
     def start(current: Optional[Server]) -> Server:
         server = settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False)

@@ -14,6 +14,7 @@ from . import compute, errors, flavors, history, network, quotas
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .models import Server
+from .ports import Runtime, Store
 from .strings import bool_from_string
 
 _SERVER_DESCRIPTION = at("server-description")
@@ -37,7 +38,7 @@ def sanitize_hostname(name: str, default: str) -> str:
     return hostname or default
 
 
-def _image_id(store: Any, server: Mapping[str, Any]) -> str:
+def _image_id(store: Store, server: Mapping[str, Any]) -> str:
     """The image to boot, or ``""`` for boot from volume (block device mappings without imageRef)."""
     image_ref = server.get("imageRef") or ""
     has_bdm = bool(server.get("block_device_mapping_v2") or server.get("block_device_mapping"))
@@ -79,7 +80,7 @@ def _zone(ctx: RequestContext, requested: Optional[str]) -> Optional[str]:
     return parts[0] or None
 
 
-def _check_limits(store: Any, ctx: RequestContext, server: Mapping[str, Any]) -> None:
+def _check_limits(store: Store, ctx: RequestContext, server: Mapping[str, Any]) -> None:
     limits = quotas.quotas_for(store, ctx.project_id, ctx.user_id)
     quotas.check_metadata_items(store, ctx.project_id, ctx.user_id, len(server.get("metadata") or {}))
     files = server.get("personality") or []
@@ -112,7 +113,7 @@ def _counts(server: Mapping[str, Any], version: Any) -> Tuple[int, int]:
     return min_count, max_count
 
 
-def _key_name(store: Any, ctx: RequestContext, name: Optional[str]) -> Optional[str]:
+def _key_name(store: Store, ctx: RequestContext, name: Optional[str]) -> Optional[str]:
     if name is None:
         return None
     if store.get("keypair", f"{ctx.user_id}/{name}") is None:
@@ -125,7 +126,7 @@ def _security_groups(server: Mapping[str, Any], has_nics: bool) -> Tuple[str, ..
     return tuple(dict.fromkeys(names)) if has_nics else ()
 
 
-def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
+def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
               hints: Mapping[str, Any]) -> Dict[str, Any]:
     """Everything the new servers share, after every semantic check has passed."""
     store = runtime.store
@@ -154,7 +155,7 @@ def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
     }
 
 
-def _new_server(runtime: Any, ctx: RequestContext, server: Mapping[str, Any], shared: Dict[str, Any],
+def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any], shared: Dict[str, Any],
                 index: int, count: int, reservation_id: str) -> Server:
     ids, store, now = runtime.ids, runtime.store, ctx.now
     server_id = ids.uuid()
@@ -179,7 +180,7 @@ def _new_server(runtime: Any, ctx: RequestContext, server: Mapping[str, Any], sh
     return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE)
 
 
-def create_servers(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
+def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
                    hints: Mapping[str, Any]) -> Created:
     """Create one or more servers from a schema-valid ``server`` dict; quota is checked atomically.
 

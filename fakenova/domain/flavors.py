@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from . import errors
 from .context import RequestContext
+from .ports import Store
 from .strings import parse_bool
 
 Flavor = Mapping[str, Any]
@@ -25,7 +26,7 @@ _SORT_ATTRS: Mapping[str, Optional[str]] = {
 }
 
 
-def for_server(store: Any, flavor_ref: Any) -> Flavor:
+def for_server(store: Store, flavor_ref: Any) -> Flavor:
     """The flavor a create or resize names (an id or a link ending in one); 400 if absent or disabled."""
     flavor_id = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]
     flavor = store.get("flavor", flavor_id)
@@ -39,7 +40,7 @@ def visible(flavor: Flavor, ctx: RequestContext) -> bool:
     return ctx.is_admin or flavor["is_public"] or ctx.project_id in flavor.get("projects", ())
 
 
-def get_flavor(store: Any, ctx: RequestContext, flavor_id: str) -> Flavor:
+def get_flavor(store: Store, ctx: RequestContext, flavor_id: str) -> Flavor:
     """A visible flavor by id; 404 ``Flavor <id> could not be found.`` otherwise."""
     flavor = store.get("flavor", flavor_id)
     if flavor is None or not visible(flavor, ctx):
@@ -125,7 +126,7 @@ def page_limit(args: Args, max_limit: int) -> int:
     return max_limit if limit is None else min(int(limit), max_limit)
 
 
-def list_flavors(store: Any, ctx: RequestContext, args: Args, max_limit: int) -> List[Flavor]:
+def list_flavors(store: Store, ctx: RequestContext, args: Args, max_limit: int) -> List[Flavor]:
     """One page of the flavors the caller may list, filtered, sorted and after ``marker``."""
     everything = store.list("flavor")
     order = {flavor["id"]: index for index, flavor in enumerate(everything)}

@@ -22,6 +22,7 @@ from . import errors
 from .context import RequestContext
 from .models import Nic, Server, evolve
 from .network import visible_networks
+from .ports import Store
 
 KIND = "floatingip"
 
@@ -106,7 +107,7 @@ class Target:
     fixed_ip: str
 
 
-def binding(store: Any, fip: FloatingIp) -> Optional[Tuple[Server, Nic]]:
+def binding(store: Store, fip: FloatingIp) -> Optional[Tuple[Server, Nic]]:
     """The server and NIC behind the floating IP's port, or None when unassociated or the port is gone."""
     if fip.port_id is None or fip.device_id is None:
         return None
@@ -116,7 +117,7 @@ def binding(store: Any, fip: FloatingIp) -> Optional[Tuple[Server, Nic]]:
     return next(((server, nic) for nic in server.nics if nic.port_id == fip.port_id), None)
 
 
-def effective(store: Any, fip: FloatingIp) -> FloatingIp:
+def effective(store: Store, fip: FloatingIp) -> FloatingIp:
     """The record as it reads now: disassociated if its port has vanished with its server."""
     if fip.port_id is not None and binding(store, fip) is None:
         return evolve(fip, port_id=None, fixed_ip_address=None, device_id=None)
@@ -126,13 +127,13 @@ def effective(store: Any, fip: FloatingIp) -> FloatingIp:
 # --- reads ----------------------------------------------------------------------------------------------
 
 
-def visible(store: Any, ctx: RequestContext) -> List[FloatingIp]:
+def visible(store: Store, ctx: RequestContext) -> List[FloatingIp]:
     """Neutron's default policy: admins see every floating IP, others their project's."""
     records = store.list(KIND) if ctx.is_admin else store.list(KIND, ctx.project_id)
     return [effective(store, fip) for fip in records]
 
 
-def get(store: Any, ctx: RequestContext, fip_id: str) -> FloatingIp:
+def get(store: Store, ctx: RequestContext, fip_id: str) -> FloatingIp:
     """One floating IP; another project's is 404 exactly like a missing one."""
     fip = store.get(KIND, fip_id)
     if fip is None or not (ctx.is_admin or fip.project_id == ctx.project_id):
@@ -143,7 +144,7 @@ def get(store: Any, ctx: RequestContext, fip_id: str) -> FloatingIp:
 # --- use cases ------------------------------------------------------------------------------------------
 
 
-def create(store: Any, ctx: RequestContext, fip_id: str, request: Mapping[str, Any]) -> FloatingIp:
+def create(store: Store, ctx: RequestContext, fip_id: str, request: Mapping[str, Any]) -> FloatingIp:
     """``POST /v2.0/floatingips``: allocate an address, and associate it at once when ``port_id`` is given.
 
     :param request: the validated ``floatingip`` object (``floating_network_id`` required; optional
@@ -162,7 +163,7 @@ def create(store: Any, ctx: RequestContext, fip_id: str, request: Mapping[str, A
         return _save(store, fip, target)
 
 
-def update(store: Any, ctx: RequestContext, fip_id: str, changes: Mapping[str, Any]) -> FloatingIp:
+def update(store: Store, ctx: RequestContext, fip_id: str, changes: Mapping[str, Any]) -> FloatingIp:
     """``PUT /v2.0/floatingips/{id}``: ``port_id`` null disassociates; without ``port_id`` the current
     association is kept (and checked again), as Neutron does since bug 1610045."""
     with store.atomically():
@@ -177,7 +178,7 @@ def update(store: Any, ctx: RequestContext, fip_id: str, changes: Mapping[str, A
         return _save(store, updated, target)
 
 
-def delete(store: Any, ctx: RequestContext, fip_id: str) -> None:
+def delete(store: Store, ctx: RequestContext, fip_id: str) -> None:
     """``DELETE /v2.0/floatingips/{id}``: release the address, disassociating it first if need be."""
     with store.atomically():
         fip = get(store, ctx, fip_id)
@@ -188,7 +189,7 @@ def delete(store: Any, ctx: RequestContext, fip_id: str) -> None:
 # --- allocation -----------------------------------------------------------------------------------------
 
 
-def _external_network(store: Any, ctx: RequestContext, network_id: str) -> Mapping[str, Any]:
+def _external_network(store: Store, ctx: RequestContext, network_id: str) -> Mapping[str, Any]:
     network = next((net for net in visible_networks(store, ctx) if net["id"] == network_id), None)
     if network is None:
         raise NetworkNotFound(id=network_id)
@@ -197,7 +198,7 @@ def _external_network(store: Any, ctx: RequestContext, network_id: str) -> Mappi
     return network
 
 
-def _ipv4_subnets(store: Any, network: Mapping[str, Any], subnet_id: Optional[str]) -> List[Mapping[str, Any]]:
+def _ipv4_subnets(store: Store, network: Mapping[str, Any], subnet_id: Optional[str]) -> List[Mapping[str, Any]]:
     subnets = [subnet for subnet in (store.get("subnet", sid) for sid in network["subnets"])
                if subnet is not None and subnet["ip_version"] == 4]
     if not subnets:
@@ -211,7 +212,7 @@ def _ipv4_subnets(store: Any, network: Mapping[str, Any], subnet_id: Optional[st
     return chosen
 
 
-def _taken(store: Any, network_id: str) -> Set[str]:
+def _taken(store: Store, network_id: str) -> Set[str]:
     # Servers booted straight onto the external network (admins may) hold addresses in the same pool.
     held = {fip.floating_ip_address for fip in store.list(KIND) if fip.floating_network_id == network_id}
     held.update(address for server in store.list("server") if not server.deleted
@@ -225,7 +226,7 @@ def _pool(subnet: Mapping[str, Any]) -> Iterator[str]:
     return (str(host) for host in ipaddress.ip_network(subnet["cidr"]).hosts() if str(host) != gateway)
 
 
-def _allocate(store: Any, network: Mapping[str, Any], subnet_id: Optional[str],
+def _allocate(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
               wanted: Optional[str]) -> Tuple[str, str]:
     """(subnet id, address): the requested address if free, else the first free one of the pools."""
     subnets = _ipv4_subnets(store, network, subnet_id)
@@ -262,7 +263,7 @@ def _claim(subnets: List[Mapping[str, Any]], taken: Set[str], wanted: str) -> Tu
 # --- association ----------------------------------------------------------------------------------------
 
 
-def _port(store: Any, ctx: RequestContext, port_id: str) -> Tuple[Server, Nic]:
+def _port(store: Store, ctx: RequestContext, port_id: str) -> Tuple[Server, Nic]:
     # The same visibility as GET /ports: a member finds only their project's servers' ports.
     servers = store.list("server") if ctx.is_admin else store.list("server", ctx.project_id)
     for server in servers:
@@ -291,7 +292,7 @@ def _fixed_address(nic: Nic, wanted: Optional[str]) -> str:
     return ipv4[0]
 
 
-def _target(store: Any, ctx: RequestContext, fip: FloatingIp, port_id: Optional[str],
+def _target(store: Store, ctx: RequestContext, fip: FloatingIp, port_id: Optional[str],
             fixed_ip: Optional[str]) -> Optional[Target]:
     """Where ``fip`` should be associated (None: nowhere), after Neutron's checks in Neutron's order."""
     if fixed_ip and not port_id:
@@ -312,7 +313,7 @@ def _target(store: Any, ctx: RequestContext, fip: FloatingIp, port_id: Optional[
     return Target(server, nic, fixed)
 
 
-def _check_unclaimed(store: Any, fip: FloatingIp, port_id: str, fixed: str) -> None:
+def _check_unclaimed(store: Store, fip: FloatingIp, port_id: str, fixed: str) -> None:
     for other in store.list(KIND):
         if (other.id != fip.id and other.port_id == port_id and other.fixed_ip_address == fixed
                 and other.floating_network_id == fip.floating_network_id and binding(store, other)):
@@ -321,7 +322,7 @@ def _check_unclaimed(store: Any, fip: FloatingIp, port_id: str, fixed: str) -> N
                                                   net_id=fip.floating_network_id)
 
 
-def _save(store: Any, fip: FloatingIp, target: Optional[Target]) -> FloatingIp:
+def _save(store: Store, fip: FloatingIp, target: Optional[Target]) -> FloatingIp:
     """Store ``fip`` associated with ``target`` (or with nothing), moving the server-side mirror with it."""
     _mirror(store, fip, target)
     if target is None:
@@ -333,7 +334,7 @@ def _save(store: Any, fip: FloatingIp, target: Optional[Target]) -> FloatingIp:
     return fip
 
 
-def _mirror(store: Any, fip: FloatingIp, target: Optional[Target]) -> None:
+def _mirror(store: Store, fip: FloatingIp, target: Optional[Target]) -> None:
     """Take the address off the NIC it was on (if that still exists) and put it on the target's NIC."""
     old = binding(store, fip)
     if old is not None:
@@ -342,7 +343,7 @@ def _mirror(store: Any, fip: FloatingIp, target: Optional[Target]) -> None:
         _set_on_nic(store, target.server.id, target.nic.port_id, fip.floating_ip_address, present=True)
 
 
-def _set_on_nic(store: Any, server_id: str, port_id: str, address: str, *, present: bool) -> None:
+def _set_on_nic(store: Store, server_id: str, port_id: str, address: str, *, present: bool) -> None:
     def apply(server: Optional[Server]) -> Optional[Server]:
         if server is None:
             return None

@@ -18,6 +18,7 @@ from ..version_history import at
 from . import compute, errors
 from .context import RequestContext
 from .lifecycle.table import LIFECYCLE, Action
+from .ports import Runtime, Store
 from .strings import changes_window
 
 _DELETED_SERVER_ACTIONS = at("deleted-server-actions")
@@ -37,7 +38,7 @@ def _expand(server_id: str, stored: Recorded) -> Dict[str, Any]:
     }
 
 
-def record(store: Any, ctx: RequestContext, server_id: str, action: str, *, host: Optional[str] = None,
+def record(store: Store, ctx: RequestContext, server_id: str, action: str, *, host: Optional[str] = None,
            result: str = "Success", events: Sequence[str] = ()) -> Dict[str, Any]:
     """Append one action (with its events, finished now) to the server's log and return it.
 
@@ -50,7 +51,7 @@ def record(store: Any, ctx: RequestContext, server_id: str, action: str, *, host
     return _expand(server_id, stored)
 
 
-def record_row(store: Any, ctx: RequestContext, server_id: str, action: Action, *,
+def record_row(store: Store, ctx: RequestContext, server_id: str, action: Action, *,
                host: Optional[str]) -> Optional[Dict[str, Any]]:
     """Record ``action`` under the instance-action name and events its LIFECYCLE row declares (if any)."""
     row = LIFECYCLE[action]
@@ -59,7 +60,7 @@ def record_row(store: Any, ctx: RequestContext, server_id: str, action: Action, 
     return record(store, ctx, server_id, row.instance_action, host=host, events=row.events)
 
 
-def actions_of(store: Any, server_id: str) -> List[Dict[str, Any]]:
+def actions_of(store: Store, server_id: str) -> List[Dict[str, Any]]:
     """The server's actions, newest first (Nova's order)."""
     return [_expand(server_id, stored) for stored in reversed(store.get("instance_action", server_id) or ())]
 
@@ -74,7 +75,7 @@ class LogQuery:
     changes_before: Optional[str] = None
 
 
-def _server(runtime: Any, ctx: RequestContext, server_id: str) -> Any:
+def _server(runtime: Runtime, ctx: RequestContext, server_id: str) -> Any:
     def look(current: Any) -> Any:
         return current if current is None or current.deleted else compute.settle(runtime, current, ctx.now,
                                                                                   observed=False)
@@ -83,7 +84,7 @@ def _server(runtime: Any, ctx: RequestContext, server_id: str) -> Any:
     return compute.callers_server(server, ctx, server_id, deleted_ok=ctx.version >= _DELETED_SERVER_ACTIONS)
 
 
-def list_actions(runtime: Any, ctx: RequestContext, server_id: str, query: LogQuery) -> List[Dict[str, Any]]:
+def list_actions(runtime: Runtime, ctx: RequestContext, server_id: str, query: LogQuery) -> List[Dict[str, Any]]:
     """The server's actions, newest first, after the marker and within the changes window, up to the limit."""
     _server(runtime, ctx, server_id)
     actions = actions_of(runtime.store, server_id)
@@ -99,7 +100,7 @@ def list_actions(runtime: Any, ctx: RequestContext, server_id: str, query: LogQu
     return actions[:limit]
 
 
-def get_action(runtime: Any, ctx: RequestContext, server_id: str, request_id: str) -> Dict[str, Any]:
+def get_action(runtime: Runtime, ctx: RequestContext, server_id: str, request_id: str) -> Dict[str, Any]:
     """One action with its events; 404 ``Action <id> not found``."""
     _server(runtime, ctx, server_id)
     for action in actions_of(runtime.store, server_id):

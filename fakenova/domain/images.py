@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, List, Mapping, Optional
 
 from . import errors
 from .context import RequestContext
+from .ports import Runtime, Store
 from .strings import bool_from_string
 
 Image = Mapping[str, Any]
@@ -38,13 +39,13 @@ def listed(image: Image, ctx: RequestContext) -> bool:
     return ctx.is_admin or image["visibility"] != "community" or image["owner"] == ctx.project_id
 
 
-def find_image(store: Any, ctx: RequestContext, image_id: str) -> Optional[Image]:
+def find_image(store: Store, ctx: RequestContext, image_id: str) -> Optional[Image]:
     """The image if it exists and the caller may see it."""
     image = store.get("image", image_id)
     return image if image is not None and can_see(image, ctx) else None
 
 
-def observe_image(runtime: Any, ctx: RequestContext, image_id: str) -> Optional[Image]:
+def observe_image(runtime: Runtime, ctx: RequestContext, image_id: str) -> Optional[Image]:
     """The image as a reader sees it now: reading a snapshot still ``saving`` counts as a poll of the server
     transition that will activate it, as reading the server does (a client waiting on the image through
     Glance, like openstacksdk's ``create_image_snapshot(wait=True)``, never reads the server)."""
@@ -64,7 +65,7 @@ def ordered(images: Iterable[Image], key: str = "created_at", descending: bool =
                   reverse=descending)
 
 
-def after_marker(images: List[Image], marker: Optional[str], store: Any, ctx: RequestContext) -> List[Image]:
+def after_marker(images: List[Image], marker: Optional[str], store: Store, ctx: RequestContext) -> List[Image]:
     if marker is None:
         return images
     if find_image(store, ctx, marker) is None:

@@ -13,19 +13,20 @@ from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
 from .models import Nic, Server, evolve
+from .ports import Runtime, Store
 
 
 class PortNotFound(errors.NotFound):
     msg_fmt = "Port id {port_id} could not be found."
 
 
-def list_interfaces(runtime: Any, ctx: RequestContext, server_id: str) -> Tuple[Server, Tuple[Nic, ...]]:
+def list_interfaces(runtime: Runtime, ctx: RequestContext, server_id: str) -> Tuple[Server, Tuple[Nic, ...]]:
     """``GET /servers/{id}/os-interface``: the server and its ports, in attach order."""
     server = compute.observe(runtime, ctx, server_id, observed=False)
     return server, server.nics
 
 
-def _port_owner(store: Any, port_id: str) -> Optional[Tuple[Server, Nic]]:
+def _port_owner(store: Store, port_id: str) -> Optional[Tuple[Server, Nic]]:
     for server in store.list("server"):
         if not server.deleted:
             for nic in server.nics:
@@ -34,7 +35,7 @@ def _port_owner(store: Any, port_id: str) -> Optional[Tuple[Server, Nic]]:
     return None
 
 
-def show_interface(runtime: Any, ctx: RequestContext, server_id: str, port_id: str) -> Tuple[Server, Nic]:
+def show_interface(runtime: Runtime, ctx: RequestContext, server_id: str, port_id: str) -> Tuple[Server, Nic]:
     """``GET /servers/{id}/os-interface/{port_id}``: Neutron's lookup first, then the owner check."""
     server = compute.observe(runtime, ctx, server_id, observed=False)
     owner = _port_owner(runtime.store, port_id)
@@ -45,7 +46,7 @@ def show_interface(runtime: Any, ctx: RequestContext, server_id: str, port_id: s
     return server, owner[1]
 
 
-def _network(store: Any, ctx: RequestContext, net_id: Optional[str]) -> Mapping[str, Any]:
+def _network(store: Store, ctx: RequestContext, net_id: Optional[str]) -> Mapping[str, Any]:
     if net_id is None:
         try:
             candidates = network.default_networks(store, ctx)
@@ -64,7 +65,7 @@ def _network(store: Any, ctx: RequestContext, net_id: Optional[str]) -> Mapping[
     return found
 
 
-def _check_fixed_ip(store: Any, net: Mapping[str, Any], fixed_ip: Optional[str]) -> None:
+def _check_fixed_ip(store: Store, net: Mapping[str, Any], fixed_ip: Optional[str]) -> None:
     if fixed_ip is None:
         return
     for server in store.list("server"):
@@ -73,7 +74,7 @@ def _check_fixed_ip(store: Any, net: Mapping[str, Any], fixed_ip: Optional[str])
             raise errors.Conflict(f"Fixed IP address {fixed_ip} is already in use on instance {server.id}.")
 
 
-def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[str, Any]) -> Nic:
+def attach(runtime: Runtime, ctx: RequestContext, server_id: str, request: Mapping[str, Any]) -> Nic:
     """``POST /servers/{id}/os-interface``: a new port on a network (or the default one); returns it.
 
     :param request: the validated ``interfaceAttachment`` object (``{}`` when the body had none).
@@ -107,7 +108,7 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
     return added[0]
 
 
-def detach(runtime: Any, ctx: RequestContext, server_id: str, port_id: str) -> None:
+def detach(runtime: Runtime, ctx: RequestContext, server_id: str, port_id: str) -> None:
     """``DELETE /servers/{id}/os-interface/{port_id}``: 202 even for a port the server lacks.
 
     Nova casts the detach to the compute host, which then fails on an unknown port: the API still

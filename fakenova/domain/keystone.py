@@ -20,6 +20,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 import jsonschema
 
 from . import errors
+from .ports import Runtime, Store
 
 Record = Dict[str, Any]
 
@@ -146,11 +147,11 @@ def _enabled(record: Optional[Record]) -> Record:
     return record
 
 
-def _find(store: Any, kind: str, **match: Any) -> Optional[Record]:
+def _find(store: Store, kind: str, **match: Any) -> Optional[Record]:
     return next((item for item in store.list(kind) if all(item.get(k) == v for k, v in match.items())), None)
 
 
-def lookup_domain(store: Any, info: Mapping[str, Any]) -> Record:
+def lookup_domain(store: Store, info: Mapping[str, Any]) -> Record:
     """A domain by name (preferred, as Keystone) or id; unknown or disabled is 401."""
     if not info.get("id") and not info.get("name"):
         raise expecting("id or name", "domain")
@@ -159,7 +160,7 @@ def lookup_domain(store: Any, info: Mapping[str, Any]) -> Record:
     return _enabled(store.get("domain", info["id"]))
 
 
-def lookup_project(store: Any, info: Mapping[str, Any]) -> Record:
+def lookup_project(store: Store, info: Mapping[str, Any]) -> Record:
     """A project by name within a domain, or by id; unknown or disabled (or its domain) is 401."""
     if info.get("name"):
         if "domain" not in info:
@@ -171,17 +172,17 @@ def lookup_project(store: Any, info: Mapping[str, Any]) -> Record:
     return project
 
 
-def role_names(store: Any, user_id: str, project_id: str) -> List[str]:
+def role_names(store: Store, user_id: str, project_id: str) -> List[str]:
     """The roles a user holds on a project (empty when none)."""
     return list(store.get("assignment", f"{user_id}:{project_id}") or [])
 
 
-def projects_of(store: Any, user_id: str) -> List[Record]:
+def projects_of(store: Store, user_id: str) -> List[Record]:
     """Projects on which the user holds at least one role, in store order."""
     return [project for project in store.list("project") if role_names(store, user_id, project["id"])]
 
 
-def assignments(store: Any) -> List[Tuple[Record, Record, Record]]:
+def assignments(store: Store) -> List[Tuple[Record, Record, Record]]:
     """Every direct (user, project, role) assignment, in store order (roles unknown to the store skipped)."""
     roles = {role["name"]: role for role in store.list("role")}
     return [(user, project, roles[name])
@@ -191,7 +192,7 @@ def assignments(store: Any) -> List[Tuple[Record, Record, Record]]:
 
 # -- auth methods -----------------------------------------------------------------------------------------
 
-def _password(store: Any, payload: Mapping[str, Any], now: float) -> Record:
+def _password(store: Store, payload: Mapping[str, Any], now: float) -> Record:
     if "user" not in payload:
         # keystone names the method only after validating, so its message really says "in None"
         raise expecting("user", "None")
@@ -211,7 +212,7 @@ def _password(store: Any, payload: Mapping[str, Any], now: float) -> Record:
     return {"user_id": user["id"], "methods": ["password"]}
 
 
-def _token(store: Any, payload: Mapping[str, Any], now: float) -> Record:
+def _token(store: Store, payload: Mapping[str, Any], now: float) -> Record:
     previous = validate_subject(store, payload["id"], now)
     # the rescoped token keeps the original expiry and audit chain, so rescoping never extends a session
     return {"user_id": previous["user_id"], "methods": ["token", *previous["methods"]],
@@ -224,7 +225,7 @@ METHODS: Mapping[str, Callable[[Any, Mapping[str, Any], float], Record]] = {
 }
 
 
-def _run_methods(store: Any, identity: Mapping[str, Any], names: Sequence[str], now: float) -> Record:
+def _run_methods(store: Store, identity: Mapping[str, Any], names: Sequence[str], now: float) -> Record:
     """Run each method and reconcile their answers as keystone's ``AuthContext`` does."""
     merged: Record = {"methods": []}
     for name in names:
@@ -248,7 +249,7 @@ def _run_methods(store: Any, identity: Mapping[str, Any], names: Sequence[str], 
 UNSCOPED: Mapping[str, Any] = MappingProxyType({})
 
 
-def _refuse_scope(store: Any, value: Any) -> Mapping[str, Any]:
+def _refuse_scope(store: Store, value: Any) -> Mapping[str, Any]:
     # The seed has no domain or system role assignments and no trusts, so Keystone would answer 401
     # ("User <id> has no access to domain <id>" / "... to the system", hidden) for every such request.
     raise errors.Unauthorized()
@@ -263,7 +264,7 @@ _SCOPES: Mapping[str, Callable[[Any, Any], Mapping[str, Any]]] = {
 }
 
 
-def resolve_scope(store: Any, scope: Any) -> Optional[Mapping[str, Any]]:
+def resolve_scope(store: Store, scope: Any) -> Optional[Mapping[str, Any]]:
     """The project a request scopes to, :data:`UNSCOPED`, or None when it names no scope at all."""
     if scope is None:
         return None
@@ -275,7 +276,7 @@ def resolve_scope(store: Any, scope: Any) -> Optional[Mapping[str, Any]]:
     return _SCOPES[kinds[0]](store, value)
 
 
-def default_project_of(store: Any, user: Mapping[str, Any]) -> Optional[Record]:
+def default_project_of(store: Store, user: Mapping[str, Any]) -> Optional[Record]:
     """The project a user record names as default (``default_project_id``, or ``default_project`` by id or
     by name in the user's domain, as the seed writes it), if it exists."""
     wanted = user.get("default_project_id") or user.get("default_project")
@@ -285,7 +286,7 @@ def default_project_of(store: Any, user: Mapping[str, Any]) -> Optional[Record]:
                                                  domain_id=user.get("domain_id", "default"))
 
 
-def default_project(store: Any, user: Mapping[str, Any]) -> Mapping[str, Any]:
+def default_project(store: Store, user: Mapping[str, Any]) -> Mapping[str, Any]:
     """The user's default project if it is usable (exists, enabled, a role on it), else :data:`UNSCOPED`.
 
     Keystone applies it only when the request names no scope; ``"scope": "unscoped"`` stays unscoped.
@@ -303,7 +304,7 @@ def _audit_id(ids: Any) -> str:
     return base64.urlsafe_b64encode(uuid.UUID(ids.uuid()).bytes)[:-2].decode("ascii")
 
 
-def _mint(runtime: Any, auth: Record, project: Mapping[str, Any], now: float) -> Record:
+def _mint(runtime: Runtime, auth: Record, project: Mapping[str, Any], now: float) -> Record:
     """Build the token record, refusing a project scope without roles (keystone's ``mint``)."""
     store = runtime.store
     user = _enabled(store.get("user", auth["user_id"]))
@@ -328,7 +329,7 @@ def _mint(runtime: Any, auth: Record, project: Mapping[str, Any], now: float) ->
     }
 
 
-def authenticate(runtime: Any, auth: Any) -> Record:
+def authenticate(runtime: Runtime, auth: Any) -> Record:
     """Authenticate an ``auth`` object and store the new token record; return it.
 
     :param runtime: anything with ``store``, ``clock``, ``ids`` and ``settings`` (``token_ttl``).
@@ -350,7 +351,7 @@ def authenticate(runtime: Any, auth: Any) -> Record:
     return record
 
 
-def validate_subject(store: Any, token_id: Optional[str], now: float, window: float = 0.0) -> Record:
+def validate_subject(store: Store, token_id: Optional[str], now: float, window: float = 0.0) -> Record:
     """A subject token's record, or keystone's 404 explaining why it is unusable.
 
     :param window: seconds past expiry still accepted (``?allow_expired=1``).
@@ -368,7 +369,7 @@ def validate_subject(store: Any, token_id: Optional[str], now: float, window: fl
     return record
 
 
-def revoke(store: Any, token_id: Optional[str], now: float, cascade: bool = True) -> None:
+def revoke(store: Store, token_id: Optional[str], now: float, cascade: bool = True) -> None:
     """Revoke a token, and with ``cascade`` every token of its audit chain (rescoped ones too).
 
     Compute validates tokens by ``expires_at`` alone, so revocation also ends the lifetime now.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
 from .keystone import assignments, forbidden, not_found
+from .ports import Store
 
 Caller = Mapping[str, Any]
 Record = Mapping[str, Any]
@@ -56,7 +57,7 @@ def authorize(caller: Caller, action: str, target: Optional[str] = None) -> None
         raise forbidden(action)
 
 
-def found(store: Any, kind: str, key: str) -> Record:
+def found(store: Store, kind: str, key: str) -> Record:
     """The ``kind`` record ``key``, or Keystone's 404 ``Could not find <kind>: <key>.``."""
     record = store.get(kind, key)
     if record is None:
@@ -70,12 +71,12 @@ def filtered(records: Sequence[Record], query: Query, names: Mapping[str, str]) 
     return [record for record in records if all(str(record.get(k)) == v for k, v in wanted.items())]
 
 
-def role_assignments(store: Any, query: Query) -> List[Tuple[Record, Record, Record]]:
+def role_assignments(store: Store, query: Query) -> List[Tuple[Record, Record, Record]]:
     """The (user, project, role) assignments matching ``?user.id=``, ``?scope.project.id=``, ``?role.id=``."""
     wanted = [(index, query[name]) for name, index in ASSIGNMENT_FILTERS if name in query]
     return [triple for triple in assignments(store) if all(triple[index]["id"] == value for index, value in wanted)]
 
 
-def region(store: Any) -> str:
+def region(store: Store) -> str:
     """The region the catalog names (``RegionOne`` unless configured)."""
     return store.get("config", "region") or "RegionOne"

@@ -10,14 +10,16 @@ index from the marker, filtering as it goes, until the page is full; other sort 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, cast
 
+from ..store.base import OrderedStore
 from ..version_history import at
 from . import errors, retention, server_sort
 from . import server_filters as filters
 from .compute import SETTLE_WRITES, settle
 from .context import RequestContext
 from .models import Server
+from .ports import Runtime, Store
 from .states import Status, VmState, status_filter
 from .strings import changes_window
 
@@ -130,7 +132,7 @@ def _conditions(values: Mapping[str, str], status: Any, deleted: Predicate) -> L
     return found
 
 
-def list_servers(runtime: Any, ctx: RequestContext, query: ListQuery) -> Page:
+def list_servers(runtime: Runtime, ctx: RequestContext, query: ListQuery) -> Page:
     """One page of servers after the marker, in the requested order; 400 when the marker is unknown."""
     allowed = _allowed(ctx, query.args)
     values = {name: texts[-1] for name, texts in allowed.items() if texts}  # Nova reads the last value
@@ -151,7 +153,7 @@ def list_servers(runtime: Any, ctx: RequestContext, query: ListQuery) -> Page:
     return Page([server for _, server in zip(range(size), matching)], limit)
 
 
-def _settle_busy(runtime: Any, ctx: RequestContext, project: Optional[str]) -> None:
+def _settle_busy(runtime: Runtime, ctx: RequestContext, project: Optional[str]) -> None:
     """Advance every server of the scope that has an action under way (or awaits reclaim)."""
     store = runtime.store
     reclaims = runtime.settings.reclaim_instance_interval > 0
@@ -162,16 +164,17 @@ def _settle_busy(runtime: Any, ctx: RequestContext, project: Optional[str]) -> N
                       else settle(runtime, current, ctx.now, observed=True), touches=SETTLE_WRITES)
 
 
-def _busy(store: Any, project: Optional[str]) -> Iterable[Server]:
+def _busy(store: Store, project: Optional[str]) -> Iterable[Server]:
     if retention.ensure_index(store):
-        servers: Iterable[Optional[Server]] = (store.get(SERVER, key) for key in store.marked(SERVER, "busy"))
+        marked = cast(OrderedStore, store).marked(SERVER, "busy")  # ensure_index said it can
+        servers: Iterable[Optional[Server]] = (store.get(SERVER, key) for key in marked)
     else:
         servers = store.list(SERVER, project)
     return [server for server in servers if server is not None and retention.busy(server)
             and (project is None or server.project_id == project)]
 
 
-def _ordered(store: Any, project: Optional[str], spec: server_sort.SortSpec,
+def _ordered(store: Store, project: Optional[str], spec: server_sort.SortSpec,
              marker: Optional[str]) -> Iterable[Server]:
     """The scope's servers in ``spec`` order, strictly after the marker (which may be any stored server)."""
     found = store.get(SERVER, marker) if marker is not None else None
@@ -179,7 +182,7 @@ def _ordered(store: Any, project: Optional[str], spec: server_sort.SortSpec,
         raise errors.BadRequest(f"marker [{marker}] not found")
     if server_sort.is_index_order(spec) and retention.ensure_index(store):
         after = None if found is None else retention.order(found) + (found.id,)
-        return store.walk(SERVER, project, after=after, descending=spec[0][1])
+        return cast(OrderedStore, store).walk(SERVER, project, after=after, descending=spec[0][1])
     servers = server_sort.sort(store.list(SERVER, project), spec)
     if found is None:
         return servers

@@ -6,20 +6,21 @@ server removes its ports with no bookkeeping to forget.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from . import errors
 from .context import RequestContext
 from .models import Nic
+from .ports import Store
 
 
-def visible_networks(store: Any, ctx: RequestContext) -> List[Mapping[str, Any]]:
+def visible_networks(store: Store, ctx: RequestContext) -> List[Mapping[str, Any]]:
     """Networks the caller may see: their project's, shared ones, external ones, or all for admins."""
     return [net for net in store.list("network")
             if ctx.is_admin or net["project_id"] == ctx.project_id or net["shared"] or net["external"]]
 
 
-def _network(store: Any, ctx: RequestContext, network_id: str) -> Mapping[str, Any]:
+def _network(store: Store, ctx: RequestContext, network_id: str) -> Mapping[str, Any]:
     network = store.get("network", network_id)
     if network is None or network not in visible_networks(store, ctx):
         raise errors.BadRequest(f"Network {network_id} could not be found.")
@@ -28,7 +29,7 @@ def _network(store: Any, ctx: RequestContext, network_id: str) -> Mapping[str, A
     return network
 
 
-def default_networks(store: Any, ctx: RequestContext) -> List[Mapping[str, Any]]:
+def default_networks(store: Store, ctx: RequestContext) -> List[Mapping[str, Any]]:
     """What Nova picks with no network requested (or ``auto``): the one usable internal network."""
     candidates = [net for net in visible_networks(store, ctx) if not net["external"]]
     if len(candidates) > 1:
@@ -39,7 +40,7 @@ def default_networks(store: Any, ctx: RequestContext) -> List[Mapping[str, Any]]
     return candidates
 
 
-def requested_networks(store: Any, ctx: RequestContext,
+def requested_networks(store: Store, ctx: RequestContext,
                        requested: Any) -> List[Tuple[Mapping[str, Any], Optional[str], Optional[str]]]:
     """Resolve a create request's ``networks`` into (network, fixed_ip, tag) triples.
 
@@ -68,7 +69,7 @@ def requested_networks(store: Any, ctx: RequestContext,
     return chosen
 
 
-def _address(store: Any, subnet: Mapping[str, Any], fixed_ip: Optional[str]) -> str:
+def _address(store: Store, subnet: Mapping[str, Any], fixed_ip: Optional[str]) -> str:
     """The next free-looking address in the subnet; wraps around a small pool rather than failing."""
     if fixed_ip:
         return fixed_ip
@@ -77,17 +78,17 @@ def _address(store: Any, subnet: Mapping[str, Any], fixed_ip: Optional[str]) -> 
     pool = max(1, network.num_addresses - 3)  # network, gateway and broadcast addresses are taken
     offset = (store.next_counter("ip:" + subnet["id"]) - 1) % pool
     address = network.network_address + 1 + offset
-    if address >= gateway:
+    if int(address) >= int(gateway):
         address += 1
     return str(address)
 
 
-def allocate_nics(store: Any, ids: Any,
+def allocate_nics(store: Store, ids: Any,
                   chosen: Sequence[Tuple[Mapping[str, Any], Optional[str], Optional[str]]]) -> Tuple[Nic, ...]:
     """One port per requested network, with a MAC and a fixed address from its first subnet."""
     nics = []
     for network, fixed_ip, tag in chosen:
-        subnets: List[Dict[str, Any]] = [store.get("subnet", sid) for sid in network["subnets"]]
+        subnets = [subnet for subnet in (store.get("subnet", sid) for sid in network["subnets"]) if subnet]
         ips = tuple((subnet["ip_version"], _address(store, subnet, fixed_ip)) for subnet in subnets[:1])
         nics.append(Nic(port_id=ids.uuid(), network_id=network["id"], network_name=network["name"],
                         subnet_id=subnets[0]["id"] if subnets else "", mac=ids.mac(), ips=ips, tag=tag))

@@ -16,6 +16,7 @@ from .compute import visible
 from .context import RequestContext
 from .models import Nic, Server
 from .network import visible_networks
+from .ports import Store
 from .strings import parse_bool
 
 Record = Mapping[str, Any]
@@ -30,24 +31,24 @@ class HTTPBadRequest(errors.BadRequest):
     """Neutron's type for a bad query or body (the webob exception's name)."""
 
 
-def seeded_at(store: Any, ctx: RequestContext) -> float:
+def seeded_at(store: Store, ctx: RequestContext) -> float:
     """When the seeded networks and subnets were made: they carry no timestamp, so the seeded images' time."""
     times = [image["created_at"] for image in store.list("image")]
     return min(times) if times else ctx.now
 
 
-def networks(store: Any, ctx: RequestContext) -> List[Record]:
+def networks(store: Store, ctx: RequestContext) -> List[Record]:
     """The networks the caller sees."""
     return list(visible_networks(store, ctx))
 
 
-def subnets(store: Any, ctx: RequestContext) -> List[Record]:
+def subnets(store: Store, ctx: RequestContext) -> List[Record]:
     """The subnets of the networks the caller sees."""
     seen = {net["id"] for net in visible_networks(store, ctx)}
     return [subnet for subnet in store.list("subnet") if subnet["network_id"] in seen]
 
 
-def ports(store: Any, ctx: RequestContext) -> List[Tuple[Server, Nic]]:
+def ports(store: Store, ctx: RequestContext) -> List[Tuple[Server, Nic]]:
     """One port per NIC of every server the caller sees (all servers for admins)."""
     servers = store.list("server") if ctx.is_admin else store.list("server", ctx.project_id)
     return [(server, nic) for server in servers if visible(server, ctx) for nic in server.nics]

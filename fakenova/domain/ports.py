@@ -49,7 +49,7 @@ class Store(Protocol):
     def delete(self, kind: str, key: str) -> bool:
         """Remove a record; True if it existed."""
 
-    def compute(self, kind: str, key: str, fn: Callable[[Optional[Any]], Any], project: Optional[str] = None,
+    def compute(self, kind: str, key: str, fn: Callable[[Any], Any], project: Optional[str] = None,
                 *, touches: Collection[str] = ()) -> Any:
         """Atomically replace the record with ``fn(current)``; ``REMOVE`` deletes it. Returns the result.
 
@@ -103,4 +103,6 @@ class Runtime(Chooser, Protocol):
     store: Store
     clock: Clock
     ids: IdFactory
+    #: the settings the last reset chose, under the loaded scenarios' layers (the scenario engine reads them)
+    reset_settings: Optional[Settings]
 

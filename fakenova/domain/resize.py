@@ -15,10 +15,11 @@ from .lifecycle import engine as lifecycle
 from .lifecycle import finishing
 from .lifecycle.table import Action
 from .models import Server, evolve
+from .ports import Runtime
 from .server_actions import perform
 
 
-def resize(runtime: Any, ctx: RequestContext, server_id: str, flavor_ref: Any,
+def resize(runtime: Runtime, ctx: RequestContext, server_id: str, flavor_ref: Any,
            disk_config: Optional[str] = None) -> Server:
     """``resize``: a different flavor within quota; ends VERIFY_RESIZE with it applied, the old one kept."""
     def apply(server: Server) -> Server:
@@ -33,14 +34,14 @@ def resize(runtime: Any, ctx: RequestContext, server_id: str, flavor_ref: Any,
     return perform(runtime, ctx, Action.RESIZE, server_id, apply)
 
 
-def confirm_resize(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+def confirm_resize(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     """``confirmResize`` (204): back to ACTIVE, or SHUTOFF if it was stopped; the old flavor is dropped."""
     server = perform(runtime, ctx, Action.CONFIRM_RESIZE, server_id)
     finishing.set_migration_status(runtime, server_id, "confirmed", ctx.now, only="finished")
     return server
 
 
-def revert_resize(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+def revert_resize(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     """``revertResize``: REVERT_RESIZE, then the state and flavor from before the resize."""
     server = perform(runtime, ctx, Action.REVERT_RESIZE, server_id)
     finishing.set_migration_status(runtime, server_id, "reverted", ctx.now, only="finished")
@@ -58,7 +59,7 @@ def _check_host(ctx: RequestContext, server: Server, host: Optional[str], rule: 
         raise errors.BadRequest(same_host)
 
 
-def migrate(runtime: Any, ctx: RequestContext, server_id: str, host: Optional[str]) -> Server:
+def migrate(runtime: Runtime, ctx: RequestContext, server_id: str, host: Optional[str]) -> Server:
     """``migrate`` (cold): like a resize to the same flavor, ending VERIFY_RESIZE."""
     def apply(server: Server) -> Server:
         _check_host(ctx, server, host, "os_compute_api:os-migrate-server:migrate:host",
@@ -69,7 +70,7 @@ def migrate(runtime: Any, ctx: RequestContext, server_id: str, host: Optional[st
     return perform(runtime, ctx, Action.MIGRATE, server_id, apply)
 
 
-def live_migrate(runtime: Any, ctx: RequestContext, server_id: str, host: Optional[str]) -> Server:
+def live_migrate(runtime: Runtime, ctx: RequestContext, server_id: str, host: Optional[str]) -> Server:
     """``os-migrateLive``: MIGRATING, then back where it was."""
     def apply(server: Server) -> Server:
         _check_host(ctx, server, host, "os_compute_api:os-migrate-server:migrate_live:host",
@@ -80,7 +81,7 @@ def live_migrate(runtime: Any, ctx: RequestContext, server_id: str, host: Option
     return perform(runtime, ctx, Action.LIVE_MIGRATE, server_id, apply)
 
 
-def evacuate(runtime: Any, ctx: RequestContext, server_id: str, host: Optional[str], action: Action) -> Server:
+def evacuate(runtime: Runtime, ctx: RequestContext, server_id: str, host: Optional[str], action: Action) -> Server:
     """``evacuate``: only from a host whose compute service is down, and fakenova's one host never is.
 
     :param action: EVACUATE or EVACUATE_STOPPED, as the request's microversion chose.

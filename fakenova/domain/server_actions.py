@@ -14,6 +14,7 @@ from .lifecycle import engine as lifecycle
 from .lifecycle import finishing
 from .lifecycle.table import LIFECYCLE, Action
 from .models import Server, evolve
+from .ports import Runtime
 from .states import VmState
 
 Prepare = Callable[[Server], Server]
@@ -27,7 +28,7 @@ def lookup(current: Optional[Server], ctx: RequestContext, server_id: str, actio
     return compute.callers_server(current, ctx, server_id, unmapped=LIFECYCLE[action].cell_lookup)
 
 
-def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,
+def perform(runtime: Runtime, ctx: RequestContext, action: Action, server_id: str,
             prepare: Optional[Prepare] = None) -> Server:
     """Run ``action`` on the server atomically and record it; return the server as stored afterwards.
 
@@ -53,7 +54,7 @@ def perform(runtime: Any, ctx: RequestContext, action: Action, server_id: str,
     return server
 
 
-def lock(runtime: Any, ctx: RequestContext, server_id: str, reason: Optional[str]) -> Server:
+def lock(runtime: Runtime, ctx: RequestContext, server_id: str, reason: Optional[str]) -> Server:
     """``lock``: ``owner`` when the caller is of the server's project, else ``admin``; an owner's re-lock is
     a no-op (the first reason stays)."""
     def apply(server: Server) -> Server:
@@ -66,7 +67,7 @@ def lock(runtime: Any, ctx: RequestContext, server_id: str, reason: Optional[str
     return perform(runtime, ctx, Action.LOCK, server_id, apply)
 
 
-def unlock(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+def unlock(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     """``unlock``: only an admin may lift a lock the other party set (``unlock_override``)."""
     def apply(server: Server) -> Server:
         owner = ctx.project_id == server.project_id
@@ -77,7 +78,7 @@ def unlock(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
     return perform(runtime, ctx, Action.UNLOCK, server_id, apply)
 
 
-def reset_state(runtime: Any, ctx: RequestContext, server_id: str, state: str) -> Server:
+def reset_state(runtime: Runtime, ctx: RequestContext, server_id: str, state: str) -> Server:
     """``os-resetState``: set the vm_state, clear the task_state and abandon any action under way."""
     def apply(server: Server) -> Server:
         return evolve(server, vm_state=RESET_STATES[state], task_state=None, transition=None,
@@ -86,7 +87,7 @@ def reset_state(runtime: Any, ctx: RequestContext, server_id: str, state: str) -
     return perform(runtime, ctx, Action.RESET_STATE, server_id, apply)
 
 
-def change_password(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+def change_password(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     """``changePassword``: PASSWORD while it runs; a lock reads as Nova's generic invalid-state 409."""
     try:
         return perform(runtime, ctx, Action.CHANGE_PASSWORD, server_id)
@@ -95,7 +96,7 @@ def change_password(runtime: Any, ctx: RequestContext, server_id: str) -> Server
         raise errors.InstanceInvalidStateFor(uuid=server_id, action="changePassword") from None
 
 
-def restore(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+def restore(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     """``restore``: a soft-deleted server comes back if the project's quota has room for it again (403)."""
     def apply(server: Server) -> Server:
         # Nova does not count soft-deleted servers, so restoring one is a new claim on the quota.
@@ -106,7 +107,7 @@ def restore(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
     return perform(runtime, ctx, Action.RESTORE, server_id, apply)
 
 
-def guarded(runtime: Any, ctx: RequestContext, action: Action, server_id: str) -> Server:
+def guarded(runtime: Runtime, ctx: RequestContext, action: Action, server_id: str) -> Server:
     """Check a guards-only row (consoles, crash dump, network info) and return the server unchanged."""
     return perform(runtime, ctx, action, server_id)
 
@@ -127,7 +128,7 @@ _CONSOLE_LINES = (
 )
 
 
-def console_output(runtime: Any, ctx: RequestContext, server_id: str, length: Any) -> str:
+def console_output(runtime: Runtime, ctx: RequestContext, server_id: str, length: Any) -> str:
     """``os-getConsoleOutput``: the last ``length`` lines of a cirros-like boot log (all for None or -1)."""
     server = guarded(runtime, ctx, Action.CONSOLE_OUTPUT, server_id)
     lines = [line.format(hostname=server.hostname or server.name) for line in _CONSOLE_LINES]
@@ -136,13 +137,13 @@ def console_output(runtime: Any, ctx: RequestContext, server_id: str, length: An
     return "\n".join(shown)
 
 
-def _known_groups(runtime: Any, ctx: RequestContext, server: Server) -> set:
+def _known_groups(runtime: Runtime, ctx: RequestContext, server: Server) -> set:
     stored = {group.get("name") for group in runtime.store.list("security_group", server.project_id)
               if isinstance(group, dict)}
     return {"default", *server.security_groups, *stored}
 
 
-def add_security_group(runtime: Any, ctx: RequestContext, server_id: str, name: str) -> Server:
+def add_security_group(runtime: Runtime, ctx: RequestContext, server_id: str, name: str) -> Server:
     """``addSecurityGroup``: 404 for a group that does not exist, 400 if the server already has it."""
     def apply(server: Server) -> Server:
         if name not in _known_groups(runtime, ctx, server):
@@ -155,7 +156,7 @@ def add_security_group(runtime: Any, ctx: RequestContext, server_id: str, name: 
     return perform(runtime, ctx, Action.ADD_SECURITY_GROUP, server_id, apply)
 
 
-def remove_security_group(runtime: Any, ctx: RequestContext, server_id: str, name: str) -> Server:
+def remove_security_group(runtime: Runtime, ctx: RequestContext, server_id: str, name: str) -> Server:
     """``removeSecurityGroup``: 404 for a group that does not exist, 400 if the server does not have it."""
     def apply(server: Server) -> Server:
         if name not in _known_groups(runtime, ctx, server):
@@ -168,14 +169,14 @@ def remove_security_group(runtime: Any, ctx: RequestContext, server_id: str, nam
     return perform(runtime, ctx, Action.REMOVE_SECURITY_GROUP, server_id, apply)
 
 
-def _floating_ip(runtime: Any, ctx: RequestContext, address: str) -> Any:
+def _floating_ip(runtime: Runtime, ctx: RequestContext, address: str) -> Any:
     for fip in floating_ips.visible(runtime.store, ctx):
         if fip.floating_ip_address == address:
             return fip
     raise errors.NotFound(f"Floating IP not found for address {address}.")
 
 
-def add_floating_ip(runtime: Any, ctx: RequestContext, server_id: str, address: str,
+def add_floating_ip(runtime: Runtime, ctx: RequestContext, server_id: str, address: str,
                     fixed_address: Optional[str]) -> None:
     """``addFloatingIp`` (≤2.43): associate the project's floating IP with the server's first port."""
     server = perform(runtime, ctx, Action.ADD_FLOATING_IP, server_id)
@@ -188,7 +189,7 @@ def add_floating_ip(runtime: Any, ctx: RequestContext, server_id: str, address: 
     floating_ips.update(runtime.store, ctx, fip.id, {"port_id": nics[0].port_id, "fixed_ip_address": fixed})
 
 
-def remove_floating_ip(runtime: Any, ctx: RequestContext, server_id: str, address: str) -> None:
+def remove_floating_ip(runtime: Runtime, ctx: RequestContext, server_id: str, address: str) -> None:
     """``removeFloatingIp`` (≤2.43): disassociate; 409 if the address is not on this server."""
     server = perform(runtime, ctx, Action.REMOVE_FLOATING_IP, server_id)
     fip = _floating_ip(runtime, ctx, address)

@@ -13,6 +13,7 @@ from . import compute, errors, history, policy
 from .context import RequestContext
 from .models import Server
 from .policy import Policy
+from .ports import Runtime, Store
 from .states import TaskState, VmState
 
 PASSWORD_KIND = "server_password"
@@ -26,13 +27,13 @@ _HOST_FIELDS = ("source_compute", "source_node", "dest_compute", "dest_node", "d
 # --- password -----------------------------------------------------------------------------------------
 
 
-def get_password(runtime: Any, ctx: RequestContext, server_id: str) -> str:
+def get_password(runtime: Runtime, ctx: RequestContext, server_id: str) -> str:
     """``GET /servers/{id}/os-server-password``: the stored (encrypted) password, or ``""``."""
     compute.observe(runtime, ctx, server_id, observed=False)
     return runtime.store.get(PASSWORD_KIND, server_id) or ""
 
 
-def clear_password(runtime: Any, ctx: RequestContext, server_id: str) -> None:
+def clear_password(runtime: Runtime, ctx: RequestContext, server_id: str) -> None:
     """``DELETE /servers/{id}/os-server-password`` (the guest's password itself is unchanged)."""
     compute.observe(runtime, ctx, server_id, observed=False)
     runtime.store.delete(PASSWORD_KIND, server_id)
@@ -41,7 +42,7 @@ def clear_password(runtime: Any, ctx: RequestContext, server_id: str) -> None:
 # --- diagnostics --------------------------------------------------------------------------------------
 
 
-def diagnostics_of(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
+def diagnostics_of(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     """The server whose diagnostics to show: admin only, and it must be on a host (409 otherwise)."""
     server = compute.observe(runtime, ctx, server_id, observed=False)
     policy.enforce(ctx, Policy.ADMIN, "os_compute_api:os-server-diagnostics")
@@ -53,7 +54,7 @@ def diagnostics_of(runtime: Any, ctx: RequestContext, server_id: str) -> Server:
 # --- migrations ---------------------------------------------------------------------------------------
 
 
-def _migration(store: Any, server_id: str, migration_id: str) -> Dict[str, Any]:
+def _migration(store: Store, server_id: str, migration_id: str) -> Dict[str, Any]:
     for record in store.list(MIGRATION_KIND):
         if str(record["id"]) == migration_id and record["instance_uuid"] == server_id:
             return dict(record)
@@ -65,7 +66,7 @@ def _without_hosts(record: Mapping[str, Any], ctx: RequestContext) -> Dict[str, 
     return {**record, **({} if ctx.is_admin else {key: None for key in _HOST_FIELDS})}
 
 
-def list_migrations(runtime: Any, ctx: RequestContext, server_id: str) -> List[Dict[str, Any]]:
+def list_migrations(runtime: Runtime, ctx: RequestContext, server_id: str) -> List[Dict[str, Any]]:
     """``GET /servers/{id}/migrations``: the server's live migrations in progress."""
     compute.observe(runtime, ctx, server_id, observed=False)
     policy.enforce(ctx, Policy.MANAGER, _MIGRATION_RULE.format("index"))
@@ -74,7 +75,7 @@ def list_migrations(runtime: Any, ctx: RequestContext, server_id: str) -> List[D
             and record.get("migration_type") == "live-migration"]
 
 
-def show_migration(runtime: Any, ctx: RequestContext, server_id: str, migration_id: str) -> Dict[str, Any]:
+def show_migration(runtime: Runtime, ctx: RequestContext, server_id: str, migration_id: str) -> Dict[str, Any]:
     """``GET /servers/{id}/migrations/{migration_id}`` (admin only)."""
     compute.observe(runtime, ctx, server_id, observed=False)
     policy.enforce(ctx, Policy.ADMIN, _MIGRATION_RULE.format("show"))
@@ -106,7 +107,7 @@ def _refuse_state(record: Mapping[str, Any], server_id: str, method: str) -> err
                              f"Cannot {method} while the migration is in this state.")
 
 
-def force_complete(runtime: Any, ctx: RequestContext, server_id: str, migration_id: str) -> None:
+def force_complete(runtime: Runtime, ctx: RequestContext, server_id: str, migration_id: str) -> None:
     """``POST /servers/{id}/migrations/{migration_id}/action`` ``force_complete`` (2.22): 202."""
     server = compute.observe(runtime, ctx, server_id, observed=False)
     policy.enforce(ctx, Policy.MANAGER, _MIGRATION_RULE.format("force_complete"))
@@ -121,7 +122,7 @@ def force_complete(runtime: Any, ctx: RequestContext, server_id: str, migration_
                     events=["compute_live_migration_force_complete"])
 
 
-def abort(runtime: Any, ctx: RequestContext, server_id: str, migration_id: str, *, queued_too: bool) -> None:
+def abort(runtime: Runtime, ctx: RequestContext, server_id: str, migration_id: str, *, queued_too: bool) -> None:
     """``DELETE /servers/{id}/migrations/{migration_id}`` (2.24): the migration is marked ``cancelled``.
 
     :param queued_too: 2.65 also aborts ``queued`` and ``preparing`` migrations.

@@ -14,6 +14,7 @@ from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
 from .models import Server, evolve
+from .ports import Runtime
 
 #: Nova's per-server tag limit (``objects.instance.MAX_TAG_COUNT``)
 MAX_TAGS = 50
@@ -27,12 +28,12 @@ class MetadataItemNotFound(errors.NotFound):
 # --- metadata ---------------------------------------------------------------------------------------
 
 
-def get_metadata(runtime: Any, ctx: RequestContext, server_id: str) -> Dict[str, str]:
+def get_metadata(runtime: Runtime, ctx: RequestContext, server_id: str) -> Dict[str, str]:
     """``GET /servers/{id}/metadata``."""
     return dict(compute.observe(runtime, ctx, server_id, observed=False).metadata)
 
 
-def get_item(runtime: Any, ctx: RequestContext, server_id: str, key: str) -> str:
+def get_item(runtime: Runtime, ctx: RequestContext, server_id: str, key: str) -> str:
     """``GET /servers/{id}/metadata/{key}``; 404 ``Metadata item was not found``."""
     metadata = get_metadata(runtime, ctx, server_id)
     if key not in metadata:
@@ -40,7 +41,7 @@ def get_item(runtime: Any, ctx: RequestContext, server_id: str, key: str) -> str
     return metadata[key]
 
 
-def set_metadata(runtime: Any, ctx: RequestContext, server_id: str, items: Mapping[str, str], *,
+def set_metadata(runtime: Runtime, ctx: RequestContext, server_id: str, items: Mapping[str, str], *,
                  replace_all: bool) -> Dict[str, str]:
     """``POST`` (merge), ``PUT`` (replace) and ``PUT .../{key}``: the resulting metadata.
 
@@ -56,7 +57,7 @@ def set_metadata(runtime: Any, ctx: RequestContext, server_id: str, items: Mappi
     return dict(compute.edit(runtime, ctx, server_id, change).metadata)
 
 
-def delete_item(runtime: Any, ctx: RequestContext, server_id: str, key: str) -> None:
+def delete_item(runtime: Runtime, ctx: RequestContext, server_id: str, key: str) -> None:
     """``DELETE /servers/{id}/metadata/{key}``: 404 for a missing key comes before the lock and state."""
     def change(server: Server) -> Server:
         if key not in server.metadata:
@@ -71,7 +72,7 @@ def delete_item(runtime: Any, ctx: RequestContext, server_id: str, key: str) -> 
 # --- tags -------------------------------------------------------------------------------------------
 
 
-def _mapped(runtime: Any, ctx: RequestContext, server_id: str, action: str) -> Server:
+def _mapped(runtime: Runtime, ctx: RequestContext, server_id: str, action: str) -> Server:
     """The server as the tags controller finds it: mapping (404), policy (403), then the row (404)."""
     server: Optional[Server] = runtime.store.get("server", server_id)
     if server is None:
@@ -81,18 +82,18 @@ def _mapped(runtime: Any, ctx: RequestContext, server_id: str, action: str) -> S
     return compute.observe(runtime, ctx, server_id, observed=False)  # settled; a deleted one is a 404
 
 
-def list_tags(runtime: Any, ctx: RequestContext, server_id: str) -> Tuple[str, ...]:
+def list_tags(runtime: Runtime, ctx: RequestContext, server_id: str) -> Tuple[str, ...]:
     """``GET /servers/{id}/tags``."""
     return _mapped(runtime, ctx, server_id, "index").tags
 
 
-def has_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str) -> None:
+def has_tag(runtime: Runtime, ctx: RequestContext, server_id: str, tag: str) -> None:
     """``GET /servers/{id}/tags/{tag}``: returns when present, else 404 ``Server <id> has no tag``."""
     if tag not in _mapped(runtime, ctx, server_id, "show").tags:
         raise errors.NotFound(f"Server {server_id} has no tag '{tag}'")
 
 
-def _write_tags(runtime: Any, ctx: RequestContext, server_id: str, action: str, guard: Action,
+def _write_tags(runtime: Runtime, ctx: RequestContext, server_id: str, action: str, guard: Action,
                 change: Any) -> Server:
     _mapped(runtime, ctx, server_id, action)
 
@@ -104,13 +105,13 @@ def _write_tags(runtime: Any, ctx: RequestContext, server_id: str, action: str, 
     return compute.edit(runtime, ctx, server_id, apply)
 
 
-def replace_tags(runtime: Any, ctx: RequestContext, server_id: str, tags: Any) -> Tuple[str, ...]:
+def replace_tags(runtime: Runtime, ctx: RequestContext, server_id: str, tags: Any) -> Tuple[str, ...]:
     """``PUT /servers/{id}/tags``: the new list, duplicates dropped (Nova stores a set)."""
     wanted = tuple(dict.fromkeys(tags))
     return _write_tags(runtime, ctx, server_id, "update_all", Action.UPDATE_TAGS, lambda _old: wanted).tags
 
 
-def add_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str, invalid: Optional[str]) -> bool:
+def add_tag(runtime: Runtime, ctx: RequestContext, server_id: str, tag: str, invalid: Optional[str]) -> bool:
     """``PUT /servers/{id}/tags/{tag}``: True when added (201), False when already there (204).
 
     :param invalid: the jsonschema message when the URL's tag breaks the tag rules (checked after the
@@ -133,7 +134,7 @@ def add_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str, invalid
     return bool(added)
 
 
-def delete_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str) -> None:
+def delete_tag(runtime: Runtime, ctx: RequestContext, server_id: str, tag: str) -> None:
     """``DELETE /servers/{id}/tags/{tag}``; 404 ``Instance <id> has no tag '<tag>'``."""
     def change(tags: Tuple[str, ...]) -> Tuple[str, ...]:
         if tag not in tags:
@@ -143,6 +144,6 @@ def delete_tag(runtime: Any, ctx: RequestContext, server_id: str, tag: str) -> N
     _write_tags(runtime, ctx, server_id, "delete", Action.DELETE_TAG, change)
 
 
-def delete_tags(runtime: Any, ctx: RequestContext, server_id: str) -> None:
+def delete_tags(runtime: Runtime, ctx: RequestContext, server_id: str) -> None:
     """``DELETE /servers/{id}/tags``."""
     _write_tags(runtime, ctx, server_id, "delete_all", Action.DELETE_TAGS, lambda _old: ())

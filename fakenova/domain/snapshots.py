@@ -13,6 +13,7 @@ from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
 from .models import Server, evolve
+from .ports import Runtime, Store
 from .server_actions import perform
 from .states import VmState
 
@@ -20,13 +21,13 @@ _REBUILD_VOLUME_BACKED = at("rebuild-volume-backed")
 _RESCUE_VOLUME_BACKED = at("rescue-volume-backed")
 
 
-def _check_image_metadata(store: Any, project_id: str, metadata: Mapping[str, Any]) -> None:
+def _check_image_metadata(store: Store, project_id: str, metadata: Mapping[str, Any]) -> None:
     limit = quotas.quotas_for(store, project_id)["metadata_items"]
     if 0 <= limit < len(metadata):
         raise errors.Forbidden("Image metadata limit exceeded")
 
 
-def _snapshot_record(runtime: Any, ctx: RequestContext, server: Server, name: str,
+def _snapshot_record(runtime: Runtime, ctx: RequestContext, server: Server, name: str,
                      metadata: Mapping[str, Any], extra: Mapping[str, Any]) -> Dict[str, Any]:
     base = runtime.store.get("image", server.image_id) or {}
     properties = {**(base.get("properties") or {}), **dict(metadata), "instance_uuid": server.id,
@@ -39,7 +40,7 @@ def _snapshot_record(runtime: Any, ctx: RequestContext, server: Server, name: st
             "created_at": ctx.now, "updated_at": ctx.now, "owner": server.project_id}
 
 
-def create_image(runtime: Any, ctx: RequestContext, server_id: str, name: str,
+def create_image(runtime: Runtime, ctx: RequestContext, server_id: str, name: str,
                  metadata: Mapping[str, Any]) -> str:
     """``createImage``: a private snapshot in Glance; returns its id. Not lock-checked, as in Nova."""
     made: Dict[str, Any] = {}
@@ -54,7 +55,7 @@ def create_image(runtime: Any, ctx: RequestContext, server_id: str, name: str,
     return made["id"]
 
 
-def create_backup(runtime: Any, ctx: RequestContext, server_id: str, name: str, backup_type: str,
+def create_backup(runtime: Runtime, ctx: RequestContext, server_id: str, name: str, backup_type: str,
                   rotation: int, metadata: Mapping[str, Any]) -> str:
     """``createBackup``: a snapshot of type ``backup``; only the newest ``rotation`` backups of this type are
     kept (0 removes them all, the new one included, as Nova's rotation does)."""
@@ -72,7 +73,7 @@ def create_backup(runtime: Any, ctx: RequestContext, server_id: str, name: str, 
     return made["id"]
 
 
-def _rotate(store: Any, server_id: str, backup_type: str, rotation: int) -> None:
+def _rotate(store: Store, server_id: str, backup_type: str, rotation: int) -> None:
     backups = [image for image in store.list("image")
                if (image.get("properties") or {}).get("instance_uuid") == server_id
                and (image.get("properties") or {}).get("backup_type") == backup_type]
@@ -88,7 +89,7 @@ _REBUILD_FIELDS: Mapping[str, str] = {
 }
 
 
-def _rebuild_image(runtime: Any, ctx: RequestContext, server: Server, image_ref: str) -> str:
+def _rebuild_image(runtime: Runtime, ctx: RequestContext, server: Server, image_ref: str) -> str:
     image = runtime.store.get("image", image_ref)
     if image is None or image.get("status") != "active":
         raise errors.BadRequest("Cannot find image for rebuild")
@@ -99,7 +100,7 @@ def _rebuild_image(runtime: Any, ctx: RequestContext, server: Server, image_ref:
     return server.image_id if not server.image_id else image["id"]
 
 
-def _rebuild_changes(runtime: Any, ctx: RequestContext, server: Server,
+def _rebuild_changes(runtime: Runtime, ctx: RequestContext, server: Server,
                      body: Mapping[str, Any]) -> Dict[str, Any]:
     changes: Dict[str, Any] = {attr: body[key] for key, attr in _REBUILD_FIELDS.items() if key in body}
     if "metadata" in body:
@@ -117,7 +118,8 @@ def _rebuild_changes(runtime: Any, ctx: RequestContext, server: Server,
     return changes
 
 
-def rebuild(runtime: Any, ctx: RequestContext, server_id: str, body: Mapping[str, Any]) -> Tuple[Server, Optional[str]]:
+def rebuild(runtime: Runtime, ctx: RequestContext, server_id: str,
+            body: Mapping[str, Any]) -> Tuple[Server, Optional[str]]:
     """``rebuild``: REBUILD with the new image and attributes; returns the server and the admin password."""
     def apply(server: Server) -> Server:
         image_id = _rebuild_image(runtime, ctx, server, body["imageRef"])
@@ -128,13 +130,13 @@ def rebuild(runtime: Any, ctx: RequestContext, server_id: str, body: Mapping[str
     return server, _password(runtime, body.get("adminPass"))
 
 
-def _password(runtime: Any, given: Optional[str]) -> Optional[str]:
+def _password(runtime: Runtime, given: Optional[str]) -> Optional[str]:
     if not runtime.settings.enable_instance_password:
         return None
     return given or runtime.ids.password()
 
 
-def rescue(runtime: Any, ctx: RequestContext, server_id: str, body: Optional[Mapping[str, Any]]) -> Optional[str]:
+def rescue(runtime: Runtime, ctx: RequestContext, server_id: str, body: Optional[Mapping[str, Any]]) -> Optional[str]:
     """``rescue``: RESCUE; returns the rescue password (None when passwords are disabled)."""
     body = body or {}
 
@@ -151,7 +153,7 @@ def rescue(runtime: Any, ctx: RequestContext, server_id: str, body: Optional[Map
     return _password(runtime, body.get("adminPass"))
 
 
-def unshelve(runtime: Any, ctx: RequestContext, server_id: str, body: Optional[Mapping[str, Any]]) -> Server:
+def unshelve(runtime: Runtime, ctx: RequestContext, server_id: str, body: Optional[Mapping[str, Any]]) -> Server:
     """``unshelve``: to a zone (2.77) or a host (2.91, admin); a null zone unpins the server (2.91)."""
     body = body or {}
 

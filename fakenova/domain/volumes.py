@@ -18,6 +18,7 @@ from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
 from .models import Server, evolve
+from .ports import Runtime, Store
 from .states import VmState
 
 KIND = "volume"
@@ -58,7 +59,7 @@ def _letters_from(server: Server) -> str:
     return "abcdefghijklmnopqrstuvwxyz" if not server.image_id else "bcdefghijklmnopqrstuvwxyz"
 
 
-def attachments_of(store: Any, server: Server) -> List[Attachment]:
+def attachments_of(store: Store, server: Server) -> List[Attachment]:
     """The server's volume attachments in attach order, with stored details or derived defaults."""
     found = []
     for index, (volume_id, delete) in enumerate(server.volumes_attached):
@@ -76,7 +77,7 @@ def attachments_of(store: Any, server: Server) -> List[Attachment]:
     return found
 
 
-def _holders(runtime: Any, now: float, volume_id: str) -> List[Tuple[Server, bool]]:
+def _holders(runtime: Runtime, now: float, volume_id: str) -> List[Tuple[Server, bool]]:
     """The servers referring to the volume, each settled first: a finished delete has let go of it."""
     found: List[Tuple[Server, bool]] = []
     for server in runtime.store.list("server"):
@@ -88,7 +89,7 @@ def _holders(runtime: Any, now: float, volume_id: str) -> List[Tuple[Server, boo
     return found
 
 
-def find_volume(runtime: Any, ctx: RequestContext, volume_id: str) -> Dict[str, Any]:
+def find_volume(runtime: Runtime, ctx: RequestContext, volume_id: str) -> Dict[str, Any]:
     """The volume as Cinder would show it to the caller (``in-use`` servers listed); 404 otherwise."""
     record = runtime.store.get(KIND, volume_id)
     holders = _holders(runtime, ctx.now, volume_id)
@@ -103,16 +104,16 @@ def find_volume(runtime: Any, ctx: RequestContext, volume_id: str) -> Dict[str, 
     return {**volume, "servers": [server.id for server in live]}
 
 
-def _attachment(store: Any, server: Server, volume_id: str) -> Optional[Attachment]:
+def _attachment(store: Store, server: Server, volume_id: str) -> Optional[Attachment]:
     return next((att for att in attachments_of(store, server) if att.volume_id == volume_id), None)
 
 
-def list_attachments(runtime: Any, ctx: RequestContext, server_id: str) -> List[Attachment]:
+def list_attachments(runtime: Runtime, ctx: RequestContext, server_id: str) -> List[Attachment]:
     """``GET /servers/{id}/os-volume_attachments``."""
     return attachments_of(runtime.store, compute.observe(runtime, ctx, server_id, observed=False))
 
 
-def show_attachment(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str) -> Attachment:
+def show_attachment(runtime: Runtime, ctx: RequestContext, server_id: str, volume_id: str) -> Attachment:
     """``GET /servers/{id}/os-volume_attachments/{volume_id}``."""
     server = compute.observe(runtime, ctx, server_id, observed=False)
     found = _attachment(runtime.store, server, volume_id)
@@ -127,7 +128,7 @@ def _check_shelved(server: Server, method: str, shelved_allowed: bool) -> None:
                                           state=server.vm_state.value)
 
 
-def _next_device(store: Any, server: Server) -> str:
+def _next_device(store: Store, server: Server) -> str:
     # libvirt ignores a requested device name and picks the next free one, so fakenova does too.
     taken = {att.device for att in attachments_of(store, server)}
     for letter in _letters_from(server):
@@ -137,7 +138,7 @@ def _next_device(store: Any, server: Server) -> str:
                            "has been exceeded.")
 
 
-def _save_detail(store: Any, volume: Mapping[str, Any], server_id: str, detail: Optional[Dict[str, Any]]) -> None:
+def _save_detail(store: Store, volume: Mapping[str, Any], server_id: str, detail: Optional[Dict[str, Any]]) -> None:
     def apply(record: Optional[Dict[str, Any]]) -> Dict[str, Any]:
         base = record or {k: v for k, v in volume.items() if k != "servers"}
         attachments = {k: v for k, v in base.get("attachments", {}).items() if k != server_id}
@@ -148,7 +149,7 @@ def _save_detail(store: Any, volume: Mapping[str, Any], server_id: str, detail: 
     store.compute(KIND, volume["id"], apply, project=volume["project_id"])
 
 
-def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[str, Any], *,
+def attach(runtime: Runtime, ctx: RequestContext, server_id: str, request: Mapping[str, Any], *,
            shelved_allowed: bool, delete_on_termination: bool) -> Attachment:
     """``POST /servers/{id}/os-volume_attachments``: checks in Nova's order, then a new attachment.
 
@@ -171,10 +172,10 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
                                     "instances.")
         # an offloaded server has no host to pick a device: Nova keeps the requested one (maybe none)
         device = request.get("device") if offloaded else _next_device(store, server)
-        detail = {"device": device, "tag": tag, "attachment_id": runtime.ids.uuid(), "bdm_uuid": runtime.ids.uuid()}
+        attachment_id, bdm_uuid = runtime.ids.uuid(), runtime.ids.uuid()
+        detail = {"device": device, "tag": tag, "attachment_id": attachment_id, "bdm_uuid": bdm_uuid}
         _save_detail(store, volume, server.id, detail)
-        made.append(Attachment(volume_id, server.id, device, tag, delete_on_termination,
-                               detail["attachment_id"], detail["bdm_uuid"]))
+        made.append(Attachment(volume_id, server.id, device, tag, delete_on_termination, attachment_id, bdm_uuid))
         return evolve(server, volumes_attached=(*server.volumes_attached, (volume_id, delete_on_termination)),
                        updated_at=ctx.now)
 
@@ -186,7 +187,7 @@ def attach(runtime: Any, ctx: RequestContext, server_id: str, request: Mapping[s
     return made[0]
 
 
-def detach(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, *, shelved_allowed: bool) -> None:
+def detach(runtime: Runtime, ctx: RequestContext, server_id: str, volume_id: str, *, shelved_allowed: bool) -> None:
     """``DELETE /servers/{id}/os-volume_attachments/{volume_id}`` (202; done at once)."""
     store = runtime.store
 
@@ -209,7 +210,7 @@ def detach(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, *,
     history.record(store, ctx, server_id, "detach_volume", host=server.host, events=[event])
 
 
-def update(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, request: Mapping[str, Any], *,
+def update(runtime: Runtime, ctx: RequestContext, server_id: str, volume_id: str, request: Mapping[str, Any], *,
            swap_only: bool, delete_on_termination: Optional[bool]) -> None:
     """``PUT /servers/{id}/os-volume_attachments/{volume_id}``: update (2.85) and/or swap.
 
@@ -230,7 +231,7 @@ def update(runtime: Any, ctx: RequestContext, server_id: str, volume_id: str, re
         raise errors.Conflict(f"volume {volume_id} is not migrating; this API should only be called by Cinder")
 
 
-def _update_regular(runtime: Any, ctx: RequestContext, server: Server, volume_id: str,
+def _update_regular(runtime: Runtime, ctx: RequestContext, server: Server, volume_id: str,
                     request: Mapping[str, Any], delete_on_termination: Optional[bool]) -> None:
     found = _attachment(runtime.store, server, volume_id)
     if found is None:

@@ -18,6 +18,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tupl
 
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Fault
+from ..domain.ports import Runtime
 from ..microversions import Version
 from ..settings import Settings
 from . import loader, model
@@ -87,7 +88,7 @@ class ScenarioEngine:
         added to the clock instead, so in-process tests never sleep.
     """
 
-    def __init__(self, runtime: Any, *, real_delays: bool = False) -> None:
+    def __init__(self, runtime: Runtime, *, real_delays: bool = False) -> None:
         self.runtime = runtime
         self.real_delays = real_delays
         self._lock = threading.Lock()
@@ -134,7 +135,8 @@ class ScenarioEngine:
             self._scenarios = tuple(loader.build(dict(r["document"]), r["source"]) for r in records)
             self._rules = tuple(rule for scenario in self._scenarios for rule in scenario.rules)
             self._revision = revision
-            self.runtime.settings = overlay(self.runtime.reset_settings, self._scenarios)
+            base = self.runtime.reset_settings or self.runtime.settings  # None only before the first reset
+            self.runtime.settings = overlay(base, self._scenarios)
         return self._scenarios
 
     def rules(self) -> Tuple[model.Rule, ...]:

@@ -16,6 +16,7 @@ from ..api.http import runtime as current_runtime
 from ..api.routing import route_of
 from ..domain import errors
 from ..domain.lifecycle import engine as lifecycle
+from ..domain.ports import Runtime
 from . import model
 from .engine import Probe, ScenarioEngine
 from .seeding import pin_server
@@ -60,7 +61,7 @@ def _api_path(path: str) -> Optional[str]:
     return rest
 
 
-def probe_request(runtime: Any) -> Probe:
+def probe_request(runtime: Runtime) -> Probe:
     """The facts of the current request that rules can test."""
     service = getattr(g, "fakenova_service", None)
     ctx = getattr(g, "fakenova_ctx", None)
@@ -86,11 +87,11 @@ def probe_request(runtime: Any) -> Probe:
         metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {})
 
 
-def engine_of(runtime: Any) -> Optional[ScenarioEngine]:
+def engine_of(runtime: Runtime) -> Optional[ScenarioEngine]:
     return getattr(runtime, "engine", None)
 
 
-def before_dispatch(runtime: Any) -> None:
+def before_dispatch(runtime: Runtime) -> None:
     """Apply the rules that act before the handler: pins, transport faults, canned responses."""
     engine = engine_of(runtime)
     if engine is None or not engine.rules():

@@ -12,6 +12,7 @@ from ..domain import errors, keypairs
 from ..domain.context import Identity, RequestContext
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Fault, Server
+from ..domain.ports import Runtime, Store
 from ..domain.states import USUAL_POWER, VmState
 from ..microversions import MAX_VERSION
 from ..seed import normalise_flavor, normalise_image, seed_network
@@ -39,7 +40,7 @@ def pinned(server: Server, pin: model.StatePin, now: float, locked: Optional[boo
                    availability_zone=lifecycle.DEFAULT_ZONE if host else server.availability_zone, **changes)
 
 
-def pin_server(runtime: Any, server_id: str, pin: model.StatePin, locked: Optional[bool] = None) -> Server:
+def pin_server(runtime: Runtime, server_id: str, pin: model.StatePin, locked: Optional[bool] = None) -> Server:
     """Force ``server_id`` into the pinned state atomically; 404 when there is no such server."""
     now = runtime.clock.now()
 
@@ -51,14 +52,14 @@ def pin_server(runtime: Any, server_id: str, pin: model.StatePin, locked: Option
     return runtime.store.compute("server", server_id, apply)
 
 
-def _named(store: Any, kind: str, name: str) -> Dict[str, Any]:
+def _named(store: Store, kind: str, name: str) -> Dict[str, Any]:
     for record in store.list(kind):
         if name in (record.get("name"), record.get("id")):
             return record
     raise errors.BadRequest(f"seed: no {kind} named {name!r}")
 
 
-def _identities(runtime: Any, seed: Mapping[str, Any]) -> None:
+def _identities(runtime: Runtime, seed: Mapping[str, Any]) -> None:
     store, ids = runtime.store, runtime.ids
     for project in seed.get("projects", []):
         record = {"domain_id": "default", "enabled": True, "description": "", **project}
@@ -77,7 +78,7 @@ def _identities(runtime: Any, seed: Mapping[str, Any]) -> None:
         store.put("quota", project["id"], {**(store.get("quota", project["id"]) or {}), **limits})
 
 
-def _catalogue(runtime: Any, seed: Mapping[str, Any]) -> None:
+def _catalogue(runtime: Runtime, seed: Mapping[str, Any]) -> None:
     store, now = runtime.store, runtime.clock.now()
     projects = {record["name"]: record["id"] for record in store.list("project")}
     for flavor in seed.get("flavors", []):
@@ -90,7 +91,7 @@ def _catalogue(runtime: Any, seed: Mapping[str, Any]) -> None:
         seed_network(runtime, dict(network), projects)
 
 
-def _owner(store: Any, project_name: str, user_name: Optional[str]) -> Identity:
+def _owner(store: Store, project_name: str, user_name: Optional[str]) -> Identity:
     """Who owns a seeded server: the named user, else the first user with a role on the project."""
     project = _named(store, "project", project_name)
     if user_name is not None:
@@ -106,7 +107,7 @@ def _owner(store: Any, project_name: str, user_name: Optional[str]) -> Identity:
                     project_name=project["name"], roles=roles)
 
 
-def _server(runtime: Any, spec: Mapping[str, Any], pin: model.StatePin) -> None:
+def _server(runtime: Runtime, spec: Mapping[str, Any], pin: model.StatePin) -> None:
     from ..domain.create import create_servers  # late: the create use case imports much of the domain
 
     store = runtime.store
@@ -124,7 +125,7 @@ def _server(runtime: Any, spec: Mapping[str, Any], pin: model.StatePin) -> None:
         pin_server(runtime, server.id, pin, locked=spec.get("locked"))
 
 
-def apply_seed(runtime: Any, scenario: model.Scenario) -> None:
+def apply_seed(runtime: Runtime, scenario: model.Scenario) -> None:
     """Add a scenario's seed (identities, quotas, catalogue, keypairs, servers) to the runtime's store."""
     from .loader import Resolver  # the loader's resolver gives seed states the same checks and messages
 

@@ -96,7 +96,7 @@ class MemoryStore:
             self._by_project[kind][project].pop(key, None)
         return project
 
-    def compute(self, kind: str, key: str, fn: Callable[[Optional[Any]], Any], project: Optional[str] = None,
+    def compute(self, kind: str, key: str, fn: Callable[[Any], Any], project: Optional[str] = None,
                 *, touches: Collection[str] = ()) -> Any:
         with self._lock:
             current = self.get(kind, key)

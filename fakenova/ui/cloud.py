@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from ..domain import history as action_history
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Server
+from ..domain.ports import Runtime, Store
 from ..domain.states import PowerState, derive_status
 from ..views.common import isotime
 
@@ -74,16 +75,16 @@ def server_row(server: Server, names: Mapping[str, str], images: Mapping[str, st
         created=isotime(server.created_at), updated=isotime(server.updated_at), created_at=server.created_at)
 
 
-def project_names(store: Any) -> Dict[str, str]:
+def project_names(store: Store) -> Dict[str, str]:
     """Project id -> name."""
     return {project["id"]: project["name"] for project in store.list("project")}
 
 
-def _image_names(store: Any) -> Dict[str, str]:
+def _image_names(store: Store) -> Dict[str, str]:
     return {image["id"]: image.get("name") or image["id"] for image in store.list("image")}
 
 
-def server_rows(runtime: Any) -> List[ServerRow]:
+def server_rows(runtime: Runtime) -> List[ServerRow]:
     """Every server that is not deleted, as it stands now, oldest first."""
     now = runtime.clock.now()
     names, images = project_names(runtime.store), _image_names(runtime.store)
@@ -130,22 +131,22 @@ def by_project(rows: Sequence[ServerRow], projects: Mapping[str, str],
     return list(groups.items())
 
 
-def images(store: Any) -> List[Dict[str, Any]]:
+def images(store: Store) -> List[Dict[str, Any]]:
     """Images (Glance records), by name."""
     return sorted(store.list("image"), key=lambda image: str(image.get("name") or ""))
 
 
-def flavors(store: Any) -> List[Dict[str, Any]]:
+def flavors(store: Store) -> List[Dict[str, Any]]:
     """Flavors, by id as Nova lists them."""
     return sorted(store.list("flavor"), key=lambda flavor: (len(str(flavor["id"])), str(flavor["id"])))
 
 
-def volumes(store: Any) -> List[Dict[str, Any]]:
+def volumes(store: Store) -> List[Dict[str, Any]]:
     """Volumes, by name."""
     return sorted(store.list("volume"), key=lambda volume: str(volume.get("name") or ""))
 
 
-def ports(store: Any, rows: Sequence[ServerRow]) -> List[Dict[str, str]]:
+def ports(store: Store, rows: Sequence[ServerRow]) -> List[Dict[str, str]]:
     """The ports of the servers listed (a port lives on its server's record as a NIC)."""
     servers = [store.get("server", row.id) for row in rows]
     return [{"id": nic.port_id, "server": server.name, "server_id": server.id, "network": nic.network_name,
@@ -162,7 +163,7 @@ class Moment:
     request_id: str = ""
 
 
-def history(runtime: Any, server: Server) -> List[Moment]:
+def history(runtime: Runtime, server: Server) -> List[Moment]:
     """The server's history of states, oldest first: created, each instance action, launched, now."""
     moments = [(server.created_at, 0, Moment(isotime(server.created_at), "created (BUILD)"))]
     for action in action_history.actions_of(runtime.store, server.id):
@@ -181,7 +182,7 @@ def history(runtime: Any, server: Server) -> List[Moment]:
     return [moment for _, _, moment in sorted(moments, key=lambda item: (item[0], item[1]))]
 
 
-def find_server(runtime: Any, server_id: str) -> Optional[Server]:
+def find_server(runtime: Runtime, server_id: str) -> Optional[Server]:
     """The stored server (deleted ones too, their log stays), brought to now; None when unknown."""
     stored = runtime.store.get("server", server_id)
     return _now_view(stored, runtime.clock.now()) if stored is not None and not stored.deleted else stored

@@ -10,6 +10,8 @@ import re
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 from urllib.parse import parse_qsl, urlencode
 
+from ..domain.ports import Runtime
+
 #: query and body keys whose values are never shown
 SECRET_KEYS = re.compile(r"token|password|secret|credential|adminpass|key_data|private_key", re.IGNORECASE)
 REDACTED = "***"
@@ -56,7 +58,7 @@ FILTERS: Dict[str, Callable[[Mapping[str, Any], str], bool]] = {
 }
 
 
-def entries(runtime: Any, args: Mapping[str, str], *, limit: int = PAGE) -> List[Dict[str, Any]]:
+def entries(runtime: Runtime, args: Mapping[str, str], *, limit: int = PAGE) -> List[Dict[str, Any]]:
     """The newest ``limit`` journal entries passing every filter in ``args``, newest first, redacted.
 
     Each entry gains ``number`` (its position in the journal, 1 = oldest kept) and ``project_name``.
@@ -75,14 +77,14 @@ def entries(runtime: Any, args: Mapping[str, str], *, limit: int = PAGE) -> List
     return chosen
 
 
-def find(runtime: Any, request_id: str) -> Optional[Dict[str, Any]]:
+def find(runtime: Runtime, request_id: str) -> Optional[Dict[str, Any]]:
     """One journal entry by its request id (redacted), or None."""
     found = [entry for entry in entries(runtime, {}, limit=len(runtime.store.journal()) or 1)
              if entry.get("request_id") == request_id]
     return found[0] if found else None
 
 
-def touching(runtime: Any, server_id: str, request_ids: Sequence[str] = ()) -> List[Dict[str, Any]]:
+def touching(runtime: Runtime, server_id: str, request_ids: Sequence[str] = ()) -> List[Dict[str, Any]]:
     """Entries whose path names the server, or whose request id is one of its instance actions'."""
     known = set(request_ids)
     return [entry for entry in entries(runtime, {}, limit=len(runtime.store.journal()) or 1)

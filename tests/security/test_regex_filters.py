@@ -48,6 +48,14 @@ def test_no_catastrophic_pattern_holds_up_another_request(live):
     other = requests.Session()
     other.headers.update({"X-Auth-Token": token})
     other.get(f"{base}/servers/{server_id}")  # connect before measuring
+    # what an unrelated read costs on this machine now (shared CI boxes are slow and noisy): the bound below is
+    # relative to it, so the test asks "not held up by the match", not "this machine is fast"
+    quiet = []
+    for _ in range(15):
+        begin = time.perf_counter()
+        other.get(f"{base}/servers/{server_id}")
+        quiet.append(time.perf_counter() - begin)
+    usual = max(0.1, 10 * statistics.median(quiet))
     for pattern in CATASTROPHIC:
         answers = []
         hostile = threading.Thread(target=lambda: answers.append(requests.get(
@@ -65,9 +73,10 @@ def test_no_catastrophic_pattern_holds_up_another_request(live):
         assert answer.status_code in (200, 400, 500), (pattern, answer.status_code)
         if answer.status_code == 500:  # Nova's answer when MySQL stops a REGEXP: a computeFault, JSON
             assert "regular expression" in answer.json()["computeFault"]["message"]
-        # the unrelated reads kept answering: fast as a rule, none stuck behind the match (the CPU is shared)
-        assert statistics.median(latencies) < 0.1, (pattern, latencies)
-        assert max(latencies) < 1.0, (pattern, latencies)
+        # the unrelated reads kept answering: as fast as usual as a rule (under 100 ms on a quiet machine), and
+        # none waited for the match to end, which a match holding the GIL would have made it do
+        assert statistics.median(latencies) < usual, (pattern, usual, latencies)
+        assert max(latencies) < max(1.0, took / 2), (pattern, took, latencies)
         assert took < 30, pattern  # the budget is CPU seconds: bounded, whatever the machine's load
 
 

@@ -6,11 +6,12 @@ is counted live by :func:`~fakenova.domain.quotas.usage`; ``rate`` is always emp
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping
+from typing import Callable, Dict, List, Mapping
 
 from flask import Response, request
 
 from ...domain import errors
+from ...domain.ports import Store
 from ...domain.quotas import quotas_for, settle, usage
 from ...views.fields import Field, FieldTable, ViewContext, render
 from .. import schema_types as t
@@ -68,7 +69,7 @@ ABSOLUTE_FIELDS = FieldTable("limits-absolute", [
 ])
 
 
-def figures_for(store: Any, project_id: str) -> Dict[str, Dict[str, int]]:
+def figures_for(store: Store, project_id: str) -> Dict[str, Dict[str, int]]:
     """The project's limits and usage, the same figures ``/os-quota-sets/{id}/detail`` shows."""
     return {"limits": quotas_for(store, project_id), "used": usage(store, project_id)}
 

@@ -7,6 +7,7 @@ from flask import Response, g, request
 
 from ...domain import compute, create, listing
 from ...domain.lifecycle.table import Action
+from ...domain.ports import Store
 from ...views import servers as views
 from ...views.fields import ViewContext
 from ..http import base_url, context, json_response, read_json, runtime
@@ -21,7 +22,7 @@ class _ImageProperties:
 
     __slots__ = ("store", "seen")
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.seen: Dict[str, Optional[Dict[str, Any]]] = {}
 

@@ -18,6 +18,7 @@ from ...domain import errors, floating_ips
 from ...domain.context import RequestContext
 from ...domain.floating_ips import FloatingIp
 from ...domain.neutron import HTTPBadRequest, picked, select
+from ...domain.ports import Store
 from ...views.network import floatingip_body
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
@@ -160,7 +161,7 @@ def parse(ctx: RequestContext, *, creating: bool) -> Dict[str, Any]:
 # --- handlers -------------------------------------------------------------------------------------------
 
 
-def _body(store: Any, fip: FloatingIp) -> Dict[str, Any]:
+def _body(store: Store, fip: FloatingIp) -> Dict[str, Any]:
     return floatingip_body(fip, floating_ips.binding(store, fip))
 
 

@@ -13,6 +13,7 @@ from flask import Response, request
 from ...domain import errors, neutron
 from ...domain.context import RequestContext
 from ...domain.floating_ips import NetworkNotFound, PortNotFound
+from ...domain.ports import Store
 from ...views import network as views
 from ..http import base_url, context, json_response, runtime
 from ..routing import Route
@@ -20,17 +21,17 @@ from ..routing import Route
 # --- rendered lists ---------------------------------------------------------------------------------
 
 
-def networks(store: Any, ctx: RequestContext) -> List[Dict[str, Any]]:
+def networks(store: Store, ctx: RequestContext) -> List[Dict[str, Any]]:
     created = neutron.seeded_at(store, ctx)
     return [views.network_body(net, created, ctx.is_admin) for net in neutron.networks(store, ctx)]
 
 
-def subnets(store: Any, ctx: RequestContext) -> List[Dict[str, Any]]:
+def subnets(store: Store, ctx: RequestContext) -> List[Dict[str, Any]]:
     created = neutron.seeded_at(store, ctx)
     return [views.subnet_body(subnet, created, ctx.is_admin) for subnet in neutron.subnets(store, ctx)]
 
 
-def ports(store: Any, ctx: RequestContext) -> List[Dict[str, Any]]:
+def ports(store: Store, ctx: RequestContext) -> List[Dict[str, Any]]:
     return [views.port_body(server, nic, ctx.is_admin) for server, nic in neutron.ports(store, ctx)]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
+from ...domain.ports import Runtime
 from ..models import Server
 from ..pace import Immediate
 from .table import LIFECYCLE, Action, Finish
@@ -19,7 +20,7 @@ _RUNNING = {"resize": "migrating", "migration": "migrating", "live-migration": "
 _DONE = {"resize": "finished", "migration": "finished", "live-migration": "completed", "evacuation": "done"}
 
 
-def new_migration(runtime: Any, ctx: Any, server: Server, action: Action, *, dest: Optional[str] = None,
+def new_migration(runtime: Runtime, ctx: Any, server: Server, action: Action, *, dest: Optional[str] = None,
                   new_flavor: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Store a migration record for ``action`` starting on ``server`` and return it."""
     kind = LIFECYCLE[action].migration_type
@@ -38,7 +39,7 @@ def new_migration(runtime: Any, ctx: Any, server: Server, action: Action, *, des
     return record
 
 
-def set_migration_status(runtime: Any, server_id: str, status: str, now: float, *,
+def set_migration_status(runtime: Runtime, server_id: str, status: str, now: float, *,
                          only: Optional[str] = None) -> None:
     """Move the server's latest migration (optionally only one in status ``only``) to ``status``."""
     found = [m for m in runtime.store.list("migration") if m["instance_uuid"] == server_id
@@ -49,12 +50,12 @@ def set_migration_status(runtime: Any, server_id: str, status: str, now: float, 
                               lambda m: {**m, "status": status, "updated_at": now})
 
 
-def _finish_migration(runtime: Any, server: Server, now: float) -> None:
+def _finish_migration(runtime: Runtime, server: Server, now: float) -> None:
     for kind, status in _DONE.items():
         set_migration_status(runtime, server.id, status, now, only=_RUNNING[kind])
 
 
-def _activate_snapshots(runtime: Any, server: Server, now: float) -> None:
+def _activate_snapshots(runtime: Runtime, server: Server, now: float) -> None:
     for image in runtime.store.list("image"):
         properties = image.get("properties") or {}
         if properties.get("instance_uuid") == server.id and image.get("status") == "saving":
@@ -75,14 +76,14 @@ if set(FINISH) != set(Finish):
 WRITES: Tuple[str, ...] = ("migration", "image")
 
 
-def started(runtime: Any, server: Server, now: float) -> None:
+def started(runtime: Runtime, server: Server, now: float) -> None:
     """Complete the records of an action that has just begun at the Immediate pace."""
     transition = server.transition
     if transition is not None and isinstance(transition.pace, Immediate):
         finished(runtime, server, transition.action, now)
 
 
-def finished(runtime: Any, server: Server, action: Action, now: float) -> None:
+def finished(runtime: Runtime, server: Server, action: Action, now: float) -> None:
     """Complete the records of ``action``, which has just ended on ``server``."""
     finish = LIFECYCLE[action].finishes
     if finish is not None:
