@@ -76,11 +76,11 @@ def server_page(server_id: str) -> Response:
                for action in history.actions_of(rt.store, server.id)]
     row = cloud.server_row(server, cloud.project_names(rt.store),
                            {image["id"]: image.get("name") or image["id"] for image in rt.store.list("image")})
+    requests = journal.touching(rt, server.id, [a["request_id"] for a in actions])
     return _page("fakenova_ui/server.html", "fakenova_ui/_server_state.html",
                  server=row, deleted=server.deleted, metadata=sorted(server.metadata.items()),
-                 actions=actions, history=cloud.history(rt, server), choices=STATE_CHOICES,
-                 requests=journal.touching(rt, server.id, [a["request_id"] for a in actions]),
-                 fired_rules=journal.fired_rules)
+                 actions=actions, history=cloud.history(rt, server, requests), choices=STATE_CHOICES,
+                 requests=requests, fired_rules=journal.fired_rules)
 
 
 def requests_page() -> Response:
