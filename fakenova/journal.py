@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 #: the most bytes of each body a journal entry keeps
 BODY_CAP = 16 * 1024
-#: distinct header values shared between entries (a token, a user agent: values that repeat)
-_SHARED_MAX = 4096
 #: request environ keys recorded as headers besides ``HTTP_*`` (WSGI keeps these two apart)
 _PLAIN_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 
@@ -37,21 +35,9 @@ _SECRET_IN_TEXT = re.compile(r'("(?:[^"]*(?:password|adminpass|secret|private_ke
                              r'token)"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
 _TOKEN_ID_IN_TEXT = re.compile(r'("token"\s*:\s*\{[^{}]*?"id"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE)
 
-Captured = Tuple[Tuple[str, ...], Optional[bytes], int]
-"""A stored request or response: flat ``(name, value, name, value, ...)`` headers, the body (capped; None
-when none was read or built) and the body's full length."""
-
-_shared: Dict[str, str] = {}
-
-
-def _share(value: str) -> str:
-    """One string object per distinct header value while there is room (entries then hold references)."""
-    found = _shared.get(value)
-    if found is not None:
-        return found
-    if len(_shared) < _SHARED_MAX:
-        _shared[value] = value
-    return value
+Captured = Tuple[Sequence[Tuple[str, str]], Optional[bytes], int]
+"""A stored request or response: its ``(name, value)`` headers, the body (capped; None when none was read
+or built) and the body's full length."""
 
 
 def _cap(body: Optional[bytes]) -> Tuple[Optional[bytes], int]:
@@ -63,20 +49,16 @@ def _cap(body: Optional[bytes]) -> Tuple[Optional[bytes], int]:
 
 def capture_request(environ: Mapping[str, Any], body: Optional[bytes]) -> Captured:
     """The request's headers (environ keys, shown as header names when read) and the body already read."""
-    headers: List[str] = []
-    for key, value in environ.items():
-        if key.startswith("HTTP_") or key in _PLAIN_HEADERS:
-            headers += (_share(key), _share(value))
-    return (tuple(headers), *_cap(body))
+    headers = [item for item in environ.items() if item[0][:5] == "HTTP_" or item[0] in _PLAIN_HEADERS]
+    return (headers, *_cap(body))
 
 
-def capture_response(headers: Iterable[Tuple[str, str]], chunks: Any) -> Captured:
+def capture_response(headers: Sequence[Tuple[str, str]], chunks: Any) -> Captured:
     """The response's headers and its body when it is already built (a list of bytes); a stream is not read."""
-    flat = tuple(item for pair in headers for item in pair)
     body: Optional[bytes] = None
-    if isinstance(chunks, (list, tuple)) and all(type(chunk) is bytes for chunk in chunks):
+    if type(chunks) is list and all(type(chunk) is bytes for chunk in chunks):
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    return (flat, *_cap(body))
+    return (headers, *_cap(body))
 
 
 # -- reading -------------------------------------------------------------------------------------------------
@@ -91,12 +73,12 @@ def header_name(key: str) -> str:
     return "-".join(part.capitalize() for part in key.split("_"))
 
 
-def redact_headers(flat: Sequence[str]) -> Dict[str, str]:
-    """Flat stored headers as a mapping of header names to values, secrets replaced."""
+def redact_headers(headers: Sequence[Tuple[str, str]]) -> Dict[str, str]:
+    """Stored headers as a mapping of header names to values (repeats joined), secrets replaced."""
     shown: Dict[str, str] = {}
-    for index in range(0, len(flat) - 1, 2):
-        name = header_name(flat[index])
-        value = REDACTED if name.lower() in SECRET_HEADERS else flat[index + 1]
+    for key, stored in headers:
+        name = header_name(key)
+        value = REDACTED if name.lower() in SECRET_HEADERS else stored
         shown[name] = f"{shown[name]}, {value}" if name in shown else value
     return shown
 
@@ -156,9 +138,9 @@ def read_body(body: Optional[bytes], size: int) -> Dict[str, Any]:
 def read_captured(captured: Optional[Captured]) -> Dict[str, Any]:
     """A stored request or response as ``{"headers": {...}, "body": ..., "format", "size", "truncated"}``."""
     if captured is None:
-        return {"headers": {}, "format": "none", "body": None, "size": 0, "truncated": False}
-    flat, body, size = captured
-    return {"headers": redact_headers(flat), **read_body(body, size)}
+        return {"headers": {}, "format": "none", "body": None, "size": 0, "truncated": False, "kept": False}
+    headers, body, size = captured
+    return {"headers": redact_headers(headers), **read_body(body, size), "kept": True}
 
 
 # -- the servers a request touched ---------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def _shown(entry: Mapping[str, Any], number: int, names: Mapping[str, str], stor
                  query=redact_query(entry.get("query") or ""),
                  when=isotime(entry["time"]) if entry.get("time") is not None else "")
     for part in ("request", "response"):
-        shown[part].update(text=body_text(shown[part]), kept=capture.BODY_CAP)
+        shown[part]["text"] = body_text(shown[part])
     return shown
 
 

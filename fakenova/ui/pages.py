@@ -15,6 +15,8 @@ from flask import Response, make_response, render_template, request
 from .. import operations
 from ..api.http import runtime
 from ..domain.states import PowerState, TaskState, VmState
+from ..journal import BODY_CAP
+from ..store.memory import CAPTURE_LIMIT
 from ..views.common import isotime
 from . import cloud, journal
 
@@ -98,7 +100,7 @@ def request_page(request_id: str) -> Response:
     if entry is None:
         return _missing(f"No request {request_id} is in the journal.")
     return _page("fakenova_ui/request.html", "fakenova_ui/_entry.html", entry=entry,
-                 fired_rules=journal.fired_rules)
+                 fired_rules=journal.fired_rules, body_cap=BODY_CAP, capture_limit=CAPTURE_LIMIT)
 
 
 def scenarios_page() -> Response:

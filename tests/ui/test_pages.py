@@ -155,7 +155,8 @@ def test_a_request_page_shows_both_bodies_redacted_and_escaped(app, client) -> N
     server = create(app, client, HOSTILE, adminPass="hunter2-secret")
     entry = app.extensions["fakenova"].store.journal()[-1]
     html = page(client, f"/_fakenova/ui/requests/{entry['request_id']}")
-    assert "hunter2-secret" not in html and html.count('&#34;adminPass&#34;: &#34;***&#34;') == 2  # request and response
+    # in the request and the response
+    assert "hunter2-secret" not in html and html.count('&#34;adminPass&#34;: &#34;***&#34;') == 2
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert f'href="/_fakenova/ui/servers/{server["id"]}"' in html
     assert "<th scope=\"row\">Location</th>" in html and "2026-01-01T00:00:00Z" in html
