@@ -3,7 +3,8 @@
 Capture runs on every API request, so it only keeps what is already in hand: the request's header values
 from the WSGI environ, the request body the handler already read, the response's header list and the body
 it already built. Each body is kept whole up to :data:`BODY_CAP` bytes (a reference, no copy); a longer one
-is cut to that size (one copy of the cap, so the big body is not kept alive) and flagged truncated.
+is cut to that size (one copy of the cap, so the big body is not kept alive) and flagged truncated. The
+store keeps these captures for its newest entries only (:data:`fakenova.store.memory.CAPTURE_LIMIT`).
 
 Everything costly happens when somebody reads the journal (the control plane's ``GET /_fakenova/journal``,
 the dashboard): decoding, redaction of tokens, passwords and secrets, and working out which servers a
