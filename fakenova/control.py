@@ -139,8 +139,9 @@ def step(server_id: str) -> Response:
 
 
 def show_journal() -> Response:
-    """The request journal: method, path, microversion, project, status and every rule's verdict."""
-    return json_response({"journal": operations.journal(runtime())})
+    """The request journal: method, path, microversion, project, status, fake-clock time, the servers touched,
+    request and response headers and bodies (secrets redacted), every rule's verdict (?server_id= to filter)."""
+    return json_response({"journal": operations.journal(runtime(), request.args.get("server_id") or None)})
 
 
 def clear_journal() -> Response:

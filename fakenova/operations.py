@@ -193,9 +193,12 @@ def step_server(runtime: Runtime, server_id: str) -> Dict[str, Any]:
     return summary(runtime.store.compute("server", server_id, step))
 
 
-def journal(runtime: Runtime) -> List[Dict[str, Any]]:
-    """Every API request since the last reset or clear, oldest first, with the rule verdicts."""
-    return list(runtime.store.journal())
+def journal(runtime: Runtime, server_id: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Every API request since the last reset or clear, oldest first, with the rule verdicts, headers and
+    bodies (secrets redacted); with ``server_id``, only the requests that touched that server."""
+    from . import journal as entries  # read side only: decoding and redaction run when someone reads
+
+    return entries.entries(runtime.store, server_id)
 
 
 def clear_journal(runtime: Runtime) -> Dict[str, Any]:

@@ -13,6 +13,7 @@ from flask import Flask, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from .. import journal
 from ..domain import errors
 from ..domain.context import RequestContext
 from ..domain.identity import identity_from_token_record, validate_token
@@ -128,21 +129,30 @@ def after_request(response: Response) -> Response:
 
 
 def _journal(state: object, response: Response) -> None:
+    """Record the request: references to what is already built, bodies capped; nothing is decoded here."""
     req = request._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
+    rt = current_app.extensions["fakenova"]
     ctx = getattr(state, "fakenova_ctx", None)
     version = getattr(state, "fakenova_version", None)
+    environ = req.environ
+    view_args = req.view_args
     entry = {
         "request_id": getattr(state, "fakenova_request_id", None), "method": req.method,
-        "path": req.path, "query": req.environ.get("QUERY_STRING", ""),
+        "path": req.path, "query": environ.get("QUERY_STRING", ""),
         "version": negotiation.version_text(version) if version else None,
         "project_id": ctx.project_id if ctx else None, "user_id": ctx.user_id if ctx else None,
         "status": response.status_code,
+        "time": ctx.now if ctx else rt.clock.now(),
+        "server_id": view_args.get("server_id") if view_args else None,
+        # the body only if the handler read it (werkzeug caches it on the request); a stream stays unread
+        "request": journal.capture_request(environ, req.__dict__.get("_cached_data")),
+        "response": journal.capture_response(response.headers.to_wsgi_list(), response.response),
     }
     for key, name in (("rules", "fakenova_rules"), ("error", "fakenova_error")):
         value = getattr(state, name, None)
         if value is not None:
             entry[key] = value
-    current_app.extensions["fakenova"].store.journal_append(entry)
+    rt.store.journal_append(entry)
 
 
 def handle_error(exc: Exception) -> Response:

@@ -9,6 +9,9 @@ project index keeps ``list(kind, project)`` proportional to that project's recor
 The request journal keeps the newest ``journal_limit`` entries, each stored as one tuple: its key tuple
 (shared by every entry of that shape) and then its values, short strings interned. :meth:`journal` gives
 them back as dicts. A dict per entry costs about three times as much, and the journal fills up under load.
+An entry's captured ``request`` and ``response`` (headers and bodies, up to 32 KiB) are kept apart, for the
+newest ``capture_limit`` entries only: a full journal then holds its metadata for 10 000 requests and the
+headers and bodies of the newest 1 000, a few megabytes rather than tens.
 """
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ WALK_CHUNK = 128
 
 #: default number of journal entries kept (the oldest go first)
 JOURNAL_LIMIT = 10_000
+#: default number of newest journal entries whose request and response headers and bodies are kept
+CAPTURE_LIMIT = 1_000
+#: the entry keys kept in the capture window rather than in the entry's tuple
+_CAPTURED = ("request", "response")
 #: distinct journal entry shapes (key tuples) shared at most; entries of further shapes keep their own keys
 _SHAPES_MAX = 256
 #: journal strings up to this length are interned (method, microversion, short queries: values that repeat);
@@ -37,8 +44,10 @@ _INTERN_MAX = 16
 class MemoryStore:
     """Dict-backed :class:`~fakenova.store.base.Store`."""
 
-    def __init__(self, journal_limit: int = JOURNAL_LIMIT, *, strict: bool = True) -> None:
+    def __init__(self, journal_limit: int = JOURNAL_LIMIT, *, strict: bool = True,
+                 capture_limit: int = CAPTURE_LIMIT) -> None:
         """:param journal_limit: how many journal entries to keep (the oldest go first); at least 1.
+        :param capture_limit: how many of the newest entries keep their ``request`` and ``response``.
         :param strict: raise :class:`UndeclaredWrite` when a ``compute`` function writes a kind it did not
             declare in ``touches`` (off only to measure the check's cost).
         """
@@ -52,6 +61,8 @@ class MemoryStore:
         self._by_project: Dict[str, Dict[str, Dict[str, None]]] = {}  # kind -> project -> ordered keys
         self._counters: Dict[str, int] = {}
         self._journal: Deque[Tuple[Any, ...]] = deque(maxlen=journal_limit)
+        # appended with every entry, so its items are always those of the journal's newest len() entries
+        self._captures: Deque[Optional[Tuple[Any, Any]]] = deque(maxlen=max(0, min(capture_limit, journal_limit)))
         self._shapes: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
         self._orders: Dict[str, OrderedIndex] = {}  # kind -> ordered index (OrderedStore capability)
 
@@ -151,6 +162,7 @@ class MemoryStore:
                 self._by_project.clear()
                 self._counters.clear()
                 self._journal.clear()
+                self._captures.clear()
                 for index in self._orders.values():
                     index.clear()
                 return
@@ -197,6 +209,8 @@ class MemoryStore:
             return self._orders[kind].total(name, project)
 
     def journal_append(self, entry: Dict[str, Any]) -> None:
+        """Keep ``entry``; its ``request`` and ``response`` are taken out of it into the capture window."""
+        captured = (entry.pop("request"), entry.pop("response", None)) if "request" in entry else None
         keys = tuple(entry)
         shape = self._shapes.get(keys)
         if shape is None:
@@ -207,12 +221,18 @@ class MemoryStore:
                            else value for value in entry.values()])
         with self._lock:  # journal() copies the deque under the lock; an append mid-copy would break it
             self._journal.append(stored)
+            self._captures.append(captured)
 
     def journal_clear(self) -> None:
         with self._lock:
             self._journal.clear()
+            self._captures.clear()
 
     def journal(self) -> List[Dict[str, Any]]:
         with self._lock:
-            stored = list(self._journal)
-        return [dict(zip(entry[0], islice(entry, 1, None))) for entry in stored]
+            stored, captures = list(self._journal), list(self._captures)
+        entries = [dict(zip(entry[0], islice(entry, 1, None))) for entry in stored]
+        for entry, captured in zip(entries[len(entries) - len(captures):], captures):
+            if captured is not None:
+                entry.update(zip(_CAPTURED, captured))
+        return entries

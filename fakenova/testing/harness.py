@@ -11,6 +11,7 @@ import json
 import os
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Union
 
@@ -102,8 +103,9 @@ class _Remote:
     def step_server(self, server_id: str) -> Any:
         return self.http("POST", f"/servers/{server_id}/step")["server"]
 
-    def journal(self) -> Any:
-        return self.http("GET", "/journal")["journal"]
+    def journal(self, server_id: Optional[str] = None) -> Any:
+        query = "?" + urllib.parse.urlencode({"server_id": server_id}) if server_id else ""
+        return self.http("GET", "/journal" + query)["journal"]
 
     def clear_journal(self) -> Any:
         return self.http("DELETE", "/journal")
@@ -175,6 +177,10 @@ class Journal:
         return [dict(verdict, method=entry["method"], path=entry["path"]) for entry in self.entries()
                 for verdict in entry.get("rules", ())
                 if verdict["rule"] == rule or verdict["rule"].endswith("/" + rule)]
+
+    def touching(self, server_id: str) -> List[Dict[str, Any]]:
+        """The requests that touched ``server_id`` (its path names it, or a create made it), oldest first."""
+        return list(self._call("journal", server_id))
 
     def errors(self) -> List[Dict[str, Any]]:
         """Requests that ended in an unexpected server error (with its traceback)."""

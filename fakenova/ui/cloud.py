@@ -8,7 +8,7 @@ Filters and sort orders are tables; one small function applies each.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Collection, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..domain import history as action_history
 from ..domain.lifecycle import engine as lifecycle
@@ -163,10 +163,29 @@ class Moment:
     request_id: str = ""
 
 
-def history(runtime: Runtime, server: Server) -> List[Moment]:
-    """The server's history of states, oldest first: created, each instance action, launched, now."""
+#: requests that only read a server: left out of its history (a client polling would drown it)
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _request_moments(requests: Sequence[Mapping[str, Any]],
+                     shown: Collection[str]) -> List[Tuple[float, int, Moment]]:
+    """The requests that changed (or tried to change) the server and left no instance action, at their times."""
+    return [(entry["time"], 1, Moment(isotime(entry["time"]), f"{entry['method']} {entry['path']} answered "
+                                      f"{entry['status']}", entry["request_id"]))
+            for entry in requests
+            if entry.get("time") is not None and entry["method"] not in _READS and entry["request_id"] not in shown]
+
+
+def history(runtime: Runtime, server: Server, requests: Sequence[Mapping[str, Any]] = ()) -> List[Moment]:
+    """The server's history of states, oldest first: created, each instance action, launched, now.
+
+    :param requests: the journal entries that touched it (readable); those that wrote to it without an
+        instance action of their own (a set-metadata, a failed action) are placed at their fake-clock time.
+    """
     moments = [(server.created_at, 0, Moment(isotime(server.created_at), "created (BUILD)"))]
-    for action in action_history.actions_of(runtime.store, server.id):
+    actions = action_history.actions_of(runtime.store, server.id)
+    moments += _request_moments(requests, {action["request_id"] for action in actions})
+    for action in actions:
         events = ", ".join(f"{e['event']} {e['result']}" for e in action["events"])
         moments.append((action["start_time"], 1, Moment(isotime(action["start_time"]),
                                                          f"{action['action']} by {action['user_id']}"

@@ -15,6 +15,8 @@ from flask import Response, make_response, render_template, request
 from .. import operations
 from ..api.http import runtime
 from ..domain.states import PowerState, TaskState, VmState
+from ..journal import BODY_CAP
+from ..store.memory import CAPTURE_LIMIT
 from ..views.common import isotime
 from . import cloud, journal
 
@@ -76,11 +78,11 @@ def server_page(server_id: str) -> Response:
                for action in history.actions_of(rt.store, server.id)]
     row = cloud.server_row(server, cloud.project_names(rt.store),
                            {image["id"]: image.get("name") or image["id"] for image in rt.store.list("image")})
+    requests = journal.touching(rt, server.id, [a["request_id"] for a in actions])
     return _page("fakenova_ui/server.html", "fakenova_ui/_server_state.html",
                  server=row, deleted=server.deleted, metadata=sorted(server.metadata.items()),
-                 actions=actions, history=cloud.history(rt, server), choices=STATE_CHOICES,
-                 requests=journal.touching(rt, server.id, [a["request_id"] for a in actions]),
-                 fired_rules=journal.fired_rules)
+                 actions=actions, history=cloud.history(rt, server, requests), choices=STATE_CHOICES,
+                 requests=requests, fired_rules=journal.fired_rules)
 
 
 def requests_page() -> Response:
@@ -98,7 +100,7 @@ def request_page(request_id: str) -> Response:
     if entry is None:
         return _missing(f"No request {request_id} is in the journal.")
     return _page("fakenova_ui/request.html", "fakenova_ui/_entry.html", entry=entry,
-                 fired_rules=journal.fired_rules)
+                 fired_rules=journal.fired_rules, body_cap=BODY_CAP, capture_limit=CAPTURE_LIMIT)
 
 
 def scenarios_page() -> Response:

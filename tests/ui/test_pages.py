@@ -115,6 +115,18 @@ def test_server_page_has_actions_history_and_requests(app, client) -> None:
     html = page(client, f"/_fakenova/ui/servers/{server['id']}")
     assert "created (BUILD)" in html and "compute__do_build_and_run_instance" in html
     assert "POST /compute/v2.1/servers" in html or '/compute/v2.1/servers</a>' in html
+    headers = {**auth_headers(app, "demo", "demo"), "OpenStack-API-Version": "compute 2.60"}
+    client.post("/_fakenova/clock", json={"advance": 90})
+    assert client.put(f"/compute/v2.1/servers/{server['id']}/metadata/k", json={"meta": {"k": "v"}},
+                      headers=headers).status_code == 200
+    client.get(f"/compute/v2.1/servers/{server['id']}", headers=headers)
+    client.get("/compute/v2.1/flavors", headers=headers)
+    html = page(client, f"/_fakenova/ui/servers/{server['id']}")
+    history = html.split('id="history-heading"')[1].split("</ol>")[0]
+    assert f"PUT /compute/v2.1/servers/{server['id']}/metadata/k answered 200" in history
+    assert "2026-01-01T00:01:30Z" in history and "GET " not in history  # reads stay out of the history
+    touched = html.split('id="requests-heading"')[1]
+    assert touched.count("<tr data-request-id") == 3 and "/flavors" not in touched
     assert 'data-path="/_fakenova/servers/{server}/state"' in html
     assert page(client, "/_fakenova/ui/servers/no-such-server", 404).count("No server no-such-server") == 1
 
@@ -133,7 +145,21 @@ def test_requests_are_newest_first_filterable_and_show_rule_verdicts(app, client
     entry = app.extensions["fakenova"].store.journal()[0]
     detail = page(client, f"/_fakenova/ui/requests/{entry['request_id']}")
     assert "flaky-503/first-call-fails" in detail and 'data-fired="yes"' in detail
-    assert "not recorded by the journal" in detail
+    token = headers["X-Auth-Token"]
+    assert token not in detail and "<th scope=\"row\">X-Auth-Token</th><td><code>***</code>" in detail
+    assert "Time (fake clock)" in detail and 'data-format="json"' in detail and "serviceUnavailable" in detail
+    assert token not in page(client, "/_fakenova/ui/requests")
+
+
+def test_a_request_page_shows_both_bodies_redacted_and_escaped(app, client) -> None:
+    server = create(app, client, HOSTILE, adminPass="hunter2-secret")
+    entry = app.extensions["fakenova"].store.journal()[-1]
+    html = page(client, f"/_fakenova/ui/requests/{entry['request_id']}")
+    # in the request and the response
+    assert "hunter2-secret" not in html and html.count('&#34;adminPass&#34;: &#34;***&#34;') == 2
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert f'href="/_fakenova/ui/servers/{server["id"]}"' in html
+    assert "<th scope=\"row\">Location</th>" in html and "2026-01-01T00:00:00Z" in html
 
 
 def test_secrets_in_a_query_are_redacted(app, client) -> None:
