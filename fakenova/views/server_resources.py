@@ -14,7 +14,7 @@ from ..domain.states import PowerState
 from ..domain.volumes import Attachment
 from ..microversions import Versioned
 from . import servers as server_views
-from .common import isotime
+from .common import usage_time
 from .fields import Field, FieldTable, Render, ViewContext, attr, render, render_many
 
 # --- ips ----------------------------------------------------------------------------------------------
@@ -180,7 +180,8 @@ def _optional(key: str) -> Render[Mapping[str, Any]]:
 
 #: one in-progress live migration of ``GET /servers/{id}/migrations[/{id}]`` (records are dicts).
 MIGRATION_FIELDS: FieldTable[Mapping[str, Any]] = FieldTable("migration", [
-    Field("created_at", lambda m, c: isotime(m["created_at"])),
+    # Nova serialises the migration's naive datetimes with microseconds, unlike a server's ``created``
+    Field("created_at", lambda m, c: usage_time(m["created_at"])),
     Field("dest_compute", lambda m, c: m.get("dest_compute")),
     Field("dest_host", lambda m, c: m.get("dest_host")),
     Field("dest_node", lambda m, c: m.get("dest_node")),
@@ -191,7 +192,7 @@ MIGRATION_FIELDS: FieldTable[Mapping[str, Any]] = FieldTable("migration", [
     Field("source_compute", lambda m, c: m.get("source_compute")),
     Field("source_node", lambda m, c: m.get("source_node")),
     Field("status", lambda m, c: m["status"]),
-    Field("updated_at", lambda m, c: isotime(m.get("updated_at") or m["created_at"])),
+    Field("updated_at", lambda m, c: usage_time(m.get("updated_at") or m["created_at"])),
     Field("uuid", lambda m, c: m["uuid"], since="2.59"),
     Field("user_id", lambda m, c: m["user_id"], since="2.80"),
     Field("project_id", lambda m, c: m["project_id"], since="2.80"),
