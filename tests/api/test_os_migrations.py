@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from support.apps import control
 from support.nova_reference import needs_shared, schema_errors
+from support.roles import grant
 from support.server_api import Api, fault
 
 from fakenova.microversions import V
@@ -12,14 +13,6 @@ from fakenova.microversions import V
 BASE = {"created_at", "dest_compute", "dest_host", "dest_node", "id", "instance_uuid", "new_instance_type_id",
         "old_instance_type_id", "source_compute", "source_node", "status", "updated_at"}
 HOSTS = ("source_compute", "source_node", "dest_compute", "dest_node", "dest_host")
-
-
-def grant(app, user: str, project: str, *roles: str) -> None:
-    """Give ``user`` the roles on ``project`` (the seed has no manager or service user)."""
-    store = app.extensions["fakenova"].store
-    ids = {kind: next(r["id"] for r in store.list(kind) if r["name"] == name)
-           for kind, name in (("user", user), ("project", project))}
-    store.put("assignment", f"{ids['user']}:{ids['project']}", list(roles))
 
 
 def put(app, number: int, *, server: str = "11111111-2222-4333-8444-000000000001", created: float = 100.0,
