@@ -1,8 +1,9 @@
-"""The body of one migration in ``GET /os-migrations``, as a field table per microversion.
+"""Bodies of migrations as field tables per microversion: one of ``GET /os-migrations`` and one of a
+server's migrations API (``/servers/{id}/migrations``).
 
-Nova shows the record's own columns (timestamps naive, with microseconds); from 2.23 ``migration_type``, and
-``links`` to the server's migrations API on in-progress live migrations only; ``uuid`` from 2.59 and
-``user_id``/``project_id`` from 2.80.
+``os-migrations`` shows the record's own columns (timestamps naive, with microseconds); from 2.23
+``migration_type``, and ``links`` to the server's migrations API on in-progress live migrations only;
+``uuid`` from 2.59 and ``user_id``/``project_id`` from 2.80.
 """
 from __future__ import annotations
 
@@ -45,3 +46,32 @@ MIGRATION_FIELDS: FieldTable[Record] = FieldTable("os-migration", [
 def migration(record: Record, ctx: ViewContext) -> Dict[str, Any]:
     """One item of ``migrations``."""
     return render(MIGRATION_FIELDS, record, ctx)
+
+
+# --- a server's migrations -------------------------------------------------------------------------
+
+
+#: one in-progress live migration of ``GET /servers/{id}/migrations[/{id}]`` (records are dicts).
+SERVER_MIGRATION_FIELDS: FieldTable[Record] = FieldTable("server-migration", [
+    # Nova serialises the migration's naive datetimes with microseconds, unlike a server's ``created``
+    Field("created_at", lambda m, c: usage_time(m["created_at"])),
+    Field("dest_compute", lambda m, c: m.get("dest_compute")),
+    Field("dest_host", lambda m, c: m.get("dest_host")),
+    Field("dest_node", lambda m, c: m.get("dest_node")),
+    *(Field(f"{part}_{kind}_bytes", _key(f"{part}_{kind}"))
+      for part in ("disk", "memory") for kind in ("processed", "remaining", "total")),
+    Field("id", lambda m, c: m["id"]),
+    Field("server_uuid", lambda m, c: m["instance_uuid"]),
+    Field("source_compute", lambda m, c: m.get("source_compute")),
+    Field("source_node", lambda m, c: m.get("source_node")),
+    Field("status", lambda m, c: m["status"]),
+    Field("updated_at", lambda m, c: usage_time(m.get("updated_at") or m["created_at"])),
+    Field("uuid", lambda m, c: m["uuid"], since="2.59"),
+    Field("user_id", lambda m, c: m["user_id"], since="2.80"),
+    Field("project_id", lambda m, c: m["project_id"], since="2.80"),
+])
+
+
+def server_migration(record: Record, ctx: ViewContext) -> Dict[str, Any]:
+    """One in-progress live migration of a server's migrations API."""
+    return render(SERVER_MIGRATION_FIELDS, record, ctx)
