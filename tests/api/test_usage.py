@@ -127,6 +127,10 @@ def test_paging_from_2_40(app, demo, admin):
     assert response.status_code == 400 and fault(response) == "Marker nope could not be found."
 
 
+def test_an_empty_project_id_is_not_found(admin):
+    assert admin("GET", f"/os-simple-tenant-usage/?{DAY}").status_code == 404
+
+
 def test_unknown_parameters_are_refused_from_2_75(admin):
     assert admin("GET", f"/os-simple-tenant-usage?{DAY}&bogus=1", version="2.74").status_code == 200
     response = admin("GET", f"/os-simple-tenant-usage?{DAY}&bogus=1", version="2.75")

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from flask import Response, request
 
-from ...domain import usage
+from ...domain import errors, usage
 from ...microversions import VersionRange
 from ...views import usage as views
 from ...views.common import collection_links
@@ -53,6 +53,9 @@ def _with_links(body: Dict[str, Any], key: str, path: str, servers: List[usage.S
 
 
 def index() -> Response:
+    if request.path.endswith("/"):
+        # ``/os-simple-tenant-usage/`` is a show of the empty project id, which Nova's router never matches
+        raise errors.NotFound()
     query = _query(schemas.INDEX_QUERY)
     tenants, servers = usage.list_usage(runtime(), context(), query)
     vctx = view_context()
