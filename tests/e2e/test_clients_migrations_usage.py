@@ -37,7 +37,8 @@ def around_now(cloud):
 
 
 def nova(auth_url: str, version: str):
-    from keystoneauth1 import loading, session as ks_session
+    from keystoneauth1 import loading
+    from keystoneauth1 import session as ks_session
 
     auth = loading.get_plugin_loader("password").load_from_options(
         auth_url=auth_url, username="admin", password="admin", project_name="admin",
