@@ -14,16 +14,21 @@ from .context import RequestContext
 class Policy(enum.Enum):
     """Who may perform an operation on a server of their project (admins may act on any project's)."""
 
+    READER = "reader"
     MEMBER = "member"
     MANAGER = "manager"
     ADMIN = "admin"
+    #: Nova's ``service_or_admin``: the service role (other OpenStack services' users) or an admin
+    SERVICE = "service"
 
 
 #: the roles that pass each level (keystone's implied roles: admin > manager > member > reader)
 ROLES: Mapping[Policy, FrozenSet[str]] = {
+    Policy.READER: frozenset({"reader", "member", "manager", "admin"}),
     Policy.MEMBER: frozenset({"member", "manager", "admin"}),
     Policy.MANAGER: frozenset({"manager", "admin"}),
     Policy.ADMIN: frozenset({"admin"}),
+    Policy.SERVICE: frozenset({"service", "admin"}),
 }
 
 

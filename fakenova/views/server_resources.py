@@ -1,5 +1,5 @@
 """Bodies of a server's sub-resources (ips, os-interface, os-volume_attachments, security groups,
-diagnostics, migrations) as field tables per microversion, rendered by the one renderer in ``fields.py``.
+diagnostics) as field tables per microversion, rendered by the one renderer in ``fields.py``.
 
 Like ``views/servers.py``, every function returns the inner object; the HTTP layer wraps it.
 """
@@ -14,8 +14,7 @@ from ..domain.states import PowerState
 from ..domain.volumes import Attachment
 from ..microversions import Versioned
 from . import servers as server_views
-from .common import isotime
-from .fields import Field, FieldTable, Render, ViewContext, attr, render, render_many
+from .fields import Field, FieldTable, ViewContext, attr, render, render_many
 
 # --- ips ----------------------------------------------------------------------------------------------
 
@@ -168,35 +167,3 @@ def diagnostics(server: Server, ctx: ViewContext, volumes: int) -> Dict[str, Any
 _NIC_COUNTERS = ("rx_drop", "rx_errors", "rx_octets", "rx_packets", "rx_rate", "tx_drop", "tx_errors",
                  "tx_octets", "tx_packets", "tx_rate")
 _DISK_COUNTERS = ("errors_count", "read_bytes", "read_requests", "write_bytes", "write_requests")
-
-
-# --- server migrations --------------------------------------------------------------------------------
-
-
-def _optional(key: str) -> Render[Mapping[str, Any]]:
-    """A render of ``record.get(key)`` (a key the record may lack)."""
-    return lambda record, ctx: record.get(key)
-
-
-#: one in-progress live migration of ``GET /servers/{id}/migrations[/{id}]`` (records are dicts).
-MIGRATION_FIELDS: FieldTable[Mapping[str, Any]] = FieldTable("migration", [
-    Field("created_at", lambda m, c: isotime(m["created_at"])),
-    Field("dest_compute", lambda m, c: m.get("dest_compute")),
-    Field("dest_host", lambda m, c: m.get("dest_host")),
-    Field("dest_node", lambda m, c: m.get("dest_node")),
-    *(Field(f"{part}_{kind}_bytes", _optional(f"{part}_{kind}"))
-      for part in ("disk", "memory") for kind in ("processed", "remaining", "total")),
-    Field("id", lambda m, c: m["id"]),
-    Field("server_uuid", lambda m, c: m["instance_uuid"]),
-    Field("source_compute", lambda m, c: m.get("source_compute")),
-    Field("source_node", lambda m, c: m.get("source_node")),
-    Field("status", lambda m, c: m["status"]),
-    Field("updated_at", lambda m, c: isotime(m.get("updated_at") or m["created_at"])),
-    Field("uuid", lambda m, c: m["uuid"], since="2.59"),
-    Field("user_id", lambda m, c: m["user_id"], since="2.80"),
-    Field("project_id", lambda m, c: m["project_id"], since="2.80"),
-])
-
-
-def migration(record: Mapping[str, Any], ctx: ViewContext) -> Dict[str, Any]:
-    return render(MIGRATION_FIELDS, record, ctx)

@@ -88,7 +88,7 @@ def test_resize_records_a_migration(demo, app):
     act(demo, server_id, {"confirmResize": None})
     (migration,) = app.extensions["fakenova"].store.list("migration")
     assert migration["instance_uuid"] == server_id and migration["migration_type"] == "resize"
-    assert migration["status"] == "confirmed" and migration["new_instance_type_id"] == "2"
+    assert migration["status"] == "confirmed" and migration["new_instance_type_id"] == 2
 
 
 @pytest.mark.parametrize("version,extra", [

@@ -1,5 +1,5 @@
 """The small sub-resources of a server: os-server-password, diagnostics, os-security-groups, topology
-(2.78), shares (2.97, always empty) and live migrations in progress (2.22-2.24 onwards)."""
+(2.78) and shares (2.97, always empty). A server's migrations are ``server_migrations.py``'s."""
 from __future__ import annotations
 
 from flask import Response, request
@@ -7,14 +7,12 @@ from flask import Response, request
 from ...domain import compute, server_extras
 from ...microversions import Versioned, VersionRange
 from ...views import server_resources as views
-from ..http import context, json_response, read_json, runtime
+from ..http import context, json_response, runtime
 from ..routing import Route
-from ..validation import validate_body, validate_query
+from ..validation import validate_query
 from .schemas import server_resources as schemas
 from .servers import view_context
 
-#: from 2.65 an abort may also cancel a migration still queued or preparing
-ABORT_QUEUED = VersionRange.of("2.65")
 _SHARES_QUERY = Versioned([("2.1", {"type": "object", "properties": {},
                                             "additionalProperties": False})], name="shares_query")
 
@@ -57,34 +55,7 @@ def shares(server_id: str) -> Response:
     return json_response({"shares": []})
 
 
-def migrations_index(server_id: str) -> Response:
-    _query()
-    found = server_extras.list_migrations(runtime(), context(), server_id)
-    vctx = view_context()
-    return json_response({"migrations": [views.migration(record, vctx) for record in found]})
-
-
-def migration_show(server_id: str, migration_id: str) -> Response:
-    _query()
-    record = server_extras.show_migration(runtime(), context(), server_id, migration_id)
-    return json_response({"migration": views.migration(record, view_context())})
-
-
-def migration_action(server_id: str, migration_id: str) -> Response:
-    body = read_json()
-    validate_body(schemas.FORCE_COMPLETE, context().version, body)
-    server_extras.force_complete(runtime(), context(), server_id, migration_id)
-    return json_response(None, 202)
-
-
-def migration_abort(server_id: str, migration_id: str) -> Response:
-    ctx = context()
-    server_extras.abort(runtime(), ctx, server_id, migration_id, queued_too=ctx.version in ABORT_QUEUED)
-    return json_response(None, 202)
-
-
 _S = "/servers/<server_id>"
-_M = f"{_S}/migrations"
 ROUTES = (
     Route("GET", f"{_S}/os-server-password", password_show),
     Route("DELETE", f"{_S}/os-server-password", password_clear),
@@ -92,8 +63,4 @@ ROUTES = (
     Route("GET", f"{_S}/os-security-groups", security_groups),
     Route("GET", f"{_S}/topology", topology, VersionRange.of("2.78")),
     Route("GET", f"{_S}/shares", shares, VersionRange.of("2.97")),
-    Route("GET", _M, migrations_index, VersionRange.of("2.23")),
-    Route("GET", f"{_M}/<migration_id>", migration_show, VersionRange.of("2.23")),
-    Route("POST", f"{_M}/<migration_id>/action", migration_action, VersionRange.of("2.22")),
-    Route("DELETE", f"{_M}/<migration_id>", migration_abort, VersionRange.of("2.24")),
 )

@@ -20,6 +20,16 @@ _RUNNING = {"resize": "migrating", "migration": "migrating", "live-migration": "
 _DONE = {"resize": "finished", "migration": "finished", "live-migration": "completed", "evacuation": "done"}
 
 
+def flavor_db_id(flavor: Optional[Mapping[str, Any]]) -> Optional[int]:
+    """Nova's ``instance_type_id``: the flavor's integer database id (its numeric flavor id here), or None.
+
+    Nova's migration bodies show the internal integer id, not the flavor id; fakenova keeps no second id,
+    so a numeric flavor id stands for it and any other flavor id has none to show.
+    """
+    flavor_id = str((flavor or {}).get("id", ""))
+    return int(flavor_id) if flavor_id.isdigit() else None
+
+
 def new_migration(runtime: Runtime, ctx: Any, server: Server, action: Action, *, dest: Optional[str] = None,
                   new_flavor: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Store a migration record for ``action`` starting on ``server`` and return it."""
@@ -32,8 +42,8 @@ def new_migration(runtime: Runtime, ctx: Any, server: Server, action: Action, *,
         "dest_node": dest or source, "dest_host": "127.0.0.1", "status": _RUNNING[kind],
         "migration_type": kind, "created_at": ctx.now, "updated_at": ctx.now,
         "project_id": server.project_id, "user_id": ctx.user_id,
-        "old_instance_type_id": server.flavor.get("id"),
-        "new_instance_type_id": (new_flavor or server.flavor).get("id"),
+        "old_instance_type_id": flavor_db_id(server.flavor),
+        "new_instance_type_id": flavor_db_id(new_flavor or server.flavor), "hidden": False,
     }
     runtime.store.put("migration", record["uuid"], record, project=server.project_id)
     return record
