@@ -12,6 +12,8 @@ from flask import Blueprint
 from .compute import (
     actions,
     consoles,
+    flavor_access,
+    flavor_extra_specs,
     flavors,
     images,
     instance_actions,
@@ -41,6 +43,8 @@ COMPUTE_ROUTES = (
     *volume_attachments.ROUTES,
     *server_extras.ROUTES,
     *flavors.ROUTES,
+    *flavor_access.ROUTES,
+    *flavor_extra_specs.ROUTES,
     *keypairs.ROUTES,
     *limits.ROUTES,
     *quota_sets.ROUTES,
