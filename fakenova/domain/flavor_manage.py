@@ -17,6 +17,8 @@ from .ports import Store
 from .strings import parse_bool
 
 KIND = "flavor"
+#: the largest single-precision float the database column keeps (Nova's ``SQL_SP_FLOAT_MAX``)
+SQL_SP_FLOAT_MAX = 3.40282e+38
 
 #: operation -> (default level, Nova's rule name); reads of extra specs pass for every project reader
 RULES: Mapping[str, Tuple[Policy, str]] = {
@@ -72,6 +74,14 @@ def _integer(value: Any, name: str) -> int:
         raise InvalidInput(reason=f"{name} must be an integer") from None
 
 
+def _rxtx_factor(value: Any) -> float:
+    # the schema bounds numbers only: a digit string such as "0" is judged here, as Nova judges it
+    factor = float(value)
+    if not 0 < factor <= SQL_SP_FLOAT_MAX:
+        raise InvalidInput(reason=f"'rxtx_factor' argument must be a float between 0 and {SQL_SP_FLOAT_MAX:g}")
+    return factor
+
+
 def new_flavor(body: Mapping[str, Any], new_id: Callable[[], str]) -> Dict[str, Any]:
     """The record ``POST /flavors`` makes from a validated ``flavor`` body (Nova's ``flavors.create``; the
     schema admits ``description`` from 2.55 only)."""
@@ -82,7 +92,7 @@ def new_flavor(body: Mapping[str, Any], new_id: Callable[[], str]) -> Dict[str, 
         # Nova generates a UUID for any false id (absent, null or 0) and stores the rest as text
         "id": str(flavor_id) if flavor_id else new_id(),
         "name": body["name"].strip(), **sizes,
-        "rxtx_factor": float(body.get("rxtx_factor", 1.0)),
+        "rxtx_factor": _rxtx_factor(body.get("rxtx_factor", 1.0)),
         "is_public": bool(parse_bool(body.get("os-flavor-access:is_public", True))),
         "disabled": False,
         "description": body.get("description"),

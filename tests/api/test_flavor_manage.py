@@ -91,6 +91,12 @@ def test_a_float_size_is_refused_as_nova_refuses_it(admin):
     assert fault(response) == "Invalid input received: ram must be an integer"
 
 
+def test_a_zero_rxtx_factor_string_passes_the_schema_but_not_nova(admin):
+    response = create(admin, rxtx_factor="0")
+    assert response.status_code == 400
+    assert fault(response) == "Invalid input received: 'rxtx_factor' argument must be a float between 0 and 3.40282e+38"
+
+
 def test_duplicates_conflict_with_novas_messages(admin):
     assert create(admin, id="dup").status_code == 200
     same_id = create(admin, id="dup", name="other")

@@ -10,9 +10,9 @@ from typing import Sequence
 
 from fakenova.api import schema_types as t
 from fakenova.api.schema_types import Edit
+from fakenova.domain.flavor_manage import SQL_SP_FLOAT_MAX
 
 MAX_INT = 0x7FFFFFFF  # the database's MAX_INT
-SQL_SP_FLOAT_MAX = 3.40282e+38  # the largest single-precision float the database column keeps
 
 
 def _size(minimum: int) -> t.Schema:
