@@ -223,6 +223,11 @@ def _bound(below: bool) -> Callable[[Compiler, Any, Schema], Check]:
     return build
 
 
+def _exclusive_minimum(compiler: Compiler, argument: Any, schema: Schema) -> Check:
+    # the standard keyword, not made string-tolerant by Nova: a digit string is not compared at all
+    return lambda value: not _is_number(value) or value > argument
+
+
 def _one_of(compiler: Compiler, argument: Any, schema: Schema) -> Check:
     subs = tuple(compiler.compile(sub) for sub in argument)
     return lambda value: sum(1 for sub in subs if sub(value)) == 1
@@ -256,6 +261,7 @@ KEYWORDS: Dict[str, Callable[[Compiler, Any, Schema], Optional[Check]]] = {
     "format": _format,
     "minimum": _bound(below=True),
     "maximum": _bound(below=False),
+    "exclusiveMinimum": _exclusive_minimum,
     "oneOf": _one_of,
     "allOf": _all_of_keyword,
     "anyOf": _any_of,

@@ -130,7 +130,7 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
               hints: Mapping[str, Any]) -> Dict[str, Any]:
     """Everything the new servers share, after every semantic check has passed."""
     store = runtime.store
-    flavor = flavors.for_server(store, server["flavorRef"])
+    flavor = flavors.for_server(store, ctx, server["flavorRef"])
     image_id = _image_id(store, server)
     zone = _zone(ctx, server.get("availability_zone"))
     _check_destination(ctx, server)

@@ -26,11 +26,16 @@ _SORT_ATTRS: Mapping[str, Optional[str]] = {
 }
 
 
-def for_server(store: Store, flavor_ref: Any) -> Flavor:
-    """The flavor a create or resize names (an id or a link ending in one); 400 if absent or disabled."""
+class ExtraSpecNotFound(errors.NotFound):
+    msg_fmt = "Flavor {flavor_id} has no extra specs with key {key}."
+
+
+def for_server(store: Store, ctx: RequestContext, flavor_ref: Any) -> Flavor:
+    """The flavor a create or resize names (an id or a link ending in one); 400 if absent, disabled or private
+    to other projects (Nova looks it up with the caller's context)."""
     flavor_id = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]
     flavor = store.get("flavor", flavor_id)
-    if flavor is None or flavor.get("disabled"):
+    if flavor is None or flavor.get("disabled") or not visible(flavor, ctx):
         raise errors.BadRequest(f"Flavor {flavor_id} could not be found.")
     return flavor
 
@@ -57,7 +62,7 @@ def last(args: Args, name: str) -> Optional[str]:
 def extra_spec_of(flavor: Flavor, key: str) -> str:
     """One extra spec's value; 404 worded as Nova's when the flavor has no such key."""
     if key not in flavor["extra_specs"]:
-        raise errors.NotFound(f"Flavor {flavor['id']} has no extra specs with key {key}.")
+        raise ExtraSpecNotFound(flavor_id=flavor["id"], key=key)
     return flavor["extra_specs"][key]
 
 

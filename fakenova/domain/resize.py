@@ -23,7 +23,7 @@ def resize(runtime: Runtime, ctx: RequestContext, server_id: str, flavor_ref: An
            disk_config: Optional[str] = None) -> Server:
     """``resize``: a different flavor within quota; ends VERIFY_RESIZE with it applied, the old one kept."""
     def apply(server: Server) -> Server:
-        flavor = flavors.for_server(runtime.store, flavor_ref)
+        flavor = flavors.for_server(runtime.store, ctx, flavor_ref)
         if str(flavor["id"]) == str(server.flavor.get("id")):
             raise errors.BadRequest("When resizing, instances must change flavor!")
         quotas.check_delta(runtime.store, server.project_id, user_id=server.user_id,

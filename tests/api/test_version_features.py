@@ -55,6 +55,21 @@ def _action_on_volume_backed(body: dict, success: int) -> Callable[[Api, str], b
     return probe
 
 
+def _public_flavor_access_refused(api: Api, version: str) -> bool:
+    admin = Api(api.app, "admin", "admin")
+    body = {"addTenantAccess": {"tenant": "4b3e5d301c8f4e31a09f8e7d6c5b4a39"}}
+    response = admin("POST", "/flavors/1/action", body, version=version)
+    assert response.status_code in (200, 409), response.json
+    return response.status_code == 409
+
+
+def _extra_specs_validated(api: Api, version: str) -> bool:
+    admin = Api(api.app, "admin", "admin")
+    response = admin("POST", "/flavors/1/os-extra_specs", {"extra_specs": {"hw:cpu_policy": "x"}}, version=version)
+    assert response.status_code in (200, 400), response.json
+    return response.status_code == 400
+
+
 PROBES: Dict[str, Callable[[Api, str], bool]] = {
     "server-description": _description_is_its_own,
     "deleted-server-actions": _deleted_server_actions_readable,
@@ -62,6 +77,8 @@ PROBES: Dict[str, Callable[[Api, str], bool]] = {
     "instance-action-paging": _instance_actions_paged,
     "rescue-volume-backed": _action_on_volume_backed({"rescue": None}, 200),
     "rebuild-volume-backed": _action_on_volume_backed({"rebuild": {"imageRef": IMAGE}}, 202),
+    "public-flavor-access-refused": _public_flavor_access_refused,
+    "extra-spec-validation": _extra_specs_validated,
 }
 
 
@@ -70,6 +87,7 @@ PROBES: Dict[str, Callable[[Api, str], bool]] = {
 NOVA: Dict[str, str] = {
     "server-description": "2.19", "deleted-server-actions": "2.21", "invalid-status-rejected": "2.38",
     "instance-action-paging": "2.58", "rescue-volume-backed": "2.87", "rebuild-volume-backed": "2.93",
+    "public-flavor-access-refused": "2.7", "extra-spec-validation": "2.86",
 }
 
 
