@@ -7,17 +7,20 @@ to drop connections, truncate bodies or send them slowly.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
+import json
+import re
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 
 from flask import Flask, Response, current_app, g, request
 
-from ..api.http import dumps
+from ..api.http import base_url, dumps
 from ..api.http import runtime as current_runtime
 from ..api.routing import route_of
 from ..domain import errors
 from ..domain.lifecycle import engine as lifecycle
 from . import model
 from .engine import Probe, ScenarioEngine
+from .matchers import NO_BODY
 from .seeding import pin_server
 
 _COMPUTE_PREFIX = "/compute/v2.1"
@@ -27,18 +30,44 @@ _ENVIRON_KEY = "fakenova.transport"
 class ScriptedError(errors.FakeNovaError):
     """A canned response from a ``respond`` rule, rendered by the service's fault renderer."""
 
-    def __init__(self, respond: model.Respond, params: Dict[str, str]) -> None:
-        message = respond.message.format_map(_Defaulting(params))
-        super().__init__(message, headers=dict(respond.headers))
+    def __init__(self, respond: model.Respond, params: Mapping[str, str]) -> None:
+        super().__init__(fill(respond.message, params),
+                         headers={name: fill(value, params) for name, value in respond.headers.items()})
         self.code = respond.status
         self.fault_name = respond.fault
 
 
-class _Defaulting(dict):
-    """``str.format_map`` leaving unknown ``{names}`` in place instead of failing."""
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+
+def fill(text: str, params: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` that ``params`` knows replaced; other braces stay as they are."""
+    if "{" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), text)
+
+
+def fill_json(value: Any, params: Mapping[str, str]) -> Any:
+    """Every string (keys too) of a JSON value, filled."""
+    if isinstance(value, str):
+        return fill(value, params)
+    if isinstance(value, list):
+        return [fill_json(item, params) for item in value]
+    if isinstance(value, dict):
+        return {fill(str(key), params): fill_json(item, params) for key, item in value.items()}
+    return value
+
+
+def verbatim_response(respond: model.Respond, params: Mapping[str, str]) -> Response:
+    """The rule's own body (JSON or text), status and headers, templated."""
+    if respond.body_text is not None:
+        data, mimetype = fill(respond.body_text, params), respond.content_type or "text/plain"
+    else:
+        data, mimetype = json.dumps(fill_json(respond.body, params)), "application/json"
+    response = Response(data, status=respond.status, mimetype=None, content_type=mimetype)
+    for name, value in respond.headers.items():
+        response.headers[name] = fill(value, params)
+    return response
 
 
 def _request_action(body: Any) -> Optional[lifecycle.Action]:
@@ -76,7 +105,11 @@ def probe_request(runtime: Any) -> Probe:
         name = body["server"].get("name")
         metadata = body["server"].get("metadata") or {}
     services = {member.value: member for member in model.Service}
+    needs = runtime.engine.needs()
     return Probe(
+        query=request.args.to_dict(flat=False) if "query" in needs else {},
+        headers={name.lower(): value for name, value in request.headers.items()} if "headers" in needs else {},
+        body=_json_body() if "body" in needs else NO_BODY,
         method=request.method, path=request.path.rstrip("/") or "/", api_path=api_path,
         service=services.get(service.name) if service is not None else None,
         action=_request_action(body), version=getattr(g, "fakenova_version", None),
@@ -86,15 +119,21 @@ def probe_request(runtime: Any) -> Probe:
         metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {})
 
 
+def _json_body() -> Any:
+    body = request.get_json(force=True, silent=True, cache=True)
+    return NO_BODY if body is None else body
+
+
 def engine_of(runtime: Any) -> Optional[ScenarioEngine]:
     return getattr(runtime, "engine", None)
 
 
-def before_dispatch(runtime: Any) -> None:
-    """Apply the rules that act before the handler: pins, transport faults, canned responses."""
+def before_dispatch(runtime: Any) -> Optional[Response]:
+    """Apply the rules that act before the handler: pins, transport faults, delays, canned responses (a
+    verbatim one is returned, for the pipeline to answer with; a Nova-shaped one is raised)."""
     engine = engine_of(runtime)
     if engine is None or not engine.rules():
-        return
+        return None
     probe = probe_request(runtime)
     decision = engine.before_dispatch(probe)
     g.fakenova_decision = decision
@@ -103,13 +142,21 @@ def before_dispatch(runtime: Any) -> None:
             pin_server(runtime, probe.server_id, rule.then.pin)
     if decision.transport is not None:
         request.environ[_ENVIRON_KEY] = (decision.transport.then.transport, engine.pause)
-    if decision.respond is not None:
-        rule, params = decision.respond
-        respond = rule.then.respond
-        assert respond is not None
-        if respond.delay:
-            engine.pause(respond.delay)
-        raise ScriptedError(respond, {"server_id": probe.server_id or "", **params})
+    if decision.respond is None:
+        if decision.delay:
+            engine.pause(decision.delay)
+        return None
+    rule, params = decision.respond
+    respond = rule.then.respond
+    assert respond is not None
+    delay = decision.delay + (rule.then.delay or respond.delay)
+    if delay:
+        engine.pause(delay)
+    values = {"server_id": probe.server_id or "", "project_id": probe.project[0] if probe.project else "",
+              "request_id": getattr(g, "fakenova_request_id", None) or "", "base_url": base_url(), **params}
+    if respond.verbatim:
+        return verbatim_response(respond, values)
+    raise ScriptedError(respond, values)
 
 
 def after_dispatch(response: Response) -> Response:

@@ -1,0 +1,178 @@
+"""Whether a rule's ``when`` holds for a request: each rule's conditions compiled once into a short list of checks.
+
+A check returns None when its condition holds, else the journal's reason ("method GET != DELETE"). Only the
+conditions a rule writes become checks, cheapest first (method, service, path before query, headers and body),
+and :class:`RuleIndex` files rules by method so a request only runs the checks of rules that can match it; the
+others get their reason ("method GET != DELETE") without running anything.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
+
+from ..domain.lifecycle import engine as lifecycle
+from ..microversions import Version
+from . import model
+from .matchers import NO_BODY
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The facts of one request that rules can test, as the HTTP layer read them.
+
+    ``query``, ``headers`` (lower-case names) and ``body`` are read only when a loaded rule tests them.
+    """
+
+    method: Optional[str] = None
+    path: Optional[str] = None
+    api_path: Optional[str] = None  # the compute path after /compute/v2.1[/<project>], else None
+    service: Optional[model.Service] = None
+    action: Optional[lifecycle.Action] = None  # what the request asks of the lifecycle, as its handler reads it
+    version: Optional[Version] = None
+    project: Tuple[str, ...] = ()  # id and name
+    user: Tuple[str, ...] = ()
+    server_id: Optional[str] = None
+    server_name: Optional[str] = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, List[str]] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: object = NO_BODY
+
+
+Check = Callable[[Probe], Optional[str]]
+
+
+def path_params(template: Optional[model.PathTemplate], probe: Probe) -> Optional[Dict[str, str]]:
+    """The template's ``{names}`` captured from the probe's path; None when it does not match."""
+    if template is None:
+        return {}
+    target = probe.path if template.full else probe.api_path
+    if target is None:
+        return None
+    match = template.pattern.match(target)
+    return match.groupdict() if match else None
+
+
+def _names(actions: FrozenSet[lifecycle.Action]) -> str:
+    return "/".join(sorted(action.value for action in actions))
+
+
+def _method(when: model.When) -> Check:
+    expected = when.method
+    return lambda p: None if p.method == expected else f"method {p.method or 'none'} != {expected}"
+
+
+def _service(when: model.When) -> Check:
+    expected = when.service
+    assert expected is not None
+    return lambda p: None if p.service is expected else \
+        f"service {p.service.value if p.service else 'none'} != {expected.value}"
+
+
+def _path(when: model.When) -> Check:
+    template = when.path
+    assert template is not None
+    return lambda p: None if path_params(template, p) is not None else \
+        f"path {p.path or 'none'} does not match {template.text}"
+
+
+def _action(when: model.When) -> Check:
+    actions = when.actions
+    return lambda p: None if p.action in actions else \
+        f"action {p.action.value if p.action else 'none'} is not {_names(actions)}"
+
+
+def _versions(when: model.When) -> Check:
+    versions = when.versions
+    assert versions is not None
+    return lambda p: None if p.version is not None and p.version in versions else \
+        f"microversion {p.version or 'none'} not in {versions}"
+
+
+def _projects(when: model.When) -> Check:
+    projects = when.projects
+    return lambda p: None if set(p.project) & projects else \
+        f"project {'/'.join(p.project) or 'none'} not in {sorted(projects)}"
+
+
+def _users(when: model.When) -> Check:
+    users = when.users
+    return lambda p: None if set(p.user) & users else f"user {'/'.join(p.user) or 'none'} not in {sorted(users)}"
+
+
+def _query(when: model.When) -> Check:
+    matcher = when.query
+    assert matcher is not None
+    return lambda p: matcher.reason(p.query)
+
+
+def _headers(when: model.When) -> Check:
+    matcher = when.headers
+    assert matcher is not None
+    return lambda p: matcher.reason(p.headers)
+
+
+def _body(when: model.When) -> Check:
+    matcher = when.body
+    assert matcher is not None
+    return lambda p: matcher.reason(p.body)
+
+
+#: (condition present?, check builder), cheapest and most selective first; the method is left to the index
+REQUEST_CHECKS: Tuple[Tuple[Callable[[model.When], bool], Callable[[model.When], Check]], ...] = (
+    (lambda w: w.service is not None, _service),
+    (lambda w: w.path is not None, _path),
+    (lambda w: bool(w.actions), _action),
+    (lambda w: w.versions is not None, _versions),
+    (lambda w: bool(w.projects), _projects),
+    (lambda w: bool(w.users), _users),
+    (lambda w: w.query is not None, _query),
+    (lambda w: w.headers is not None, _headers),
+    (lambda w: w.body is not None, _body),
+)
+
+
+def compile_checks(when: model.When, *, with_method: bool = True) -> Tuple[Check, ...]:
+    """The checks of ``when``'s request conditions (not the scenario state, not the server's name/metadata)."""
+    checks = [_method(when)] if with_method and when.method is not None else []
+    return tuple(checks + [build(when) for applies, build in REQUEST_CHECKS if applies(when)])
+
+
+def first_reason(checks: Tuple[Check, ...], probe: Probe) -> Optional[str]:
+    for check in checks:
+        reason = check(probe)
+        if reason is not None:
+            return reason
+    return None
+
+
+def server_reason(when: model.When, probe: Probe) -> Optional[str]:
+    """Why the server the request names (or creates) fails ``server_name``/``metadata``; None when it passes."""
+    if when.server_name is not None:
+        if probe.server_name is None:
+            return "no server name in this request"
+        if not when.server_name.search(probe.server_name):
+            return f"server name {probe.server_name!r} does not match {when.server_name.pattern!r}"
+    for key, value in when.metadata.items():
+        if probe.metadata.get(key) != value:
+            return f"metadata {key}={probe.metadata.get(key)!r} != {value!r}"
+    return None
+
+
+class RuleIndex:
+    """Rules with their compiled checks, filed by method: a request runs only the checks of its method's rules
+    and of rules naming no method; every other rule's reason is its method."""
+
+    def __init__(self, rules: Tuple[model.Rule, ...]) -> None:
+        self.rules = rules
+        self.checks: Dict[str, Tuple[Check, ...]] = {rule.key: compile_checks(rule.when) for rule in rules}
+        self._by_method: Dict[Optional[str], Tuple[model.Rule, ...]] = {}
+        self.needs = frozenset(name for rule in rules for name in ("query", "headers", "body")
+                               if getattr(rule.when, name) is not None)
+
+    def candidates(self, method: Optional[str]) -> Tuple[model.Rule, ...]:
+        """The rules that may match a ``method`` request, in load order (computed once per method)."""
+        found = self._by_method.get(method)
+        if found is None:
+            found = self._by_method[method] = tuple(r for r in self.rules if r.when.method in (None, method))
+        return found
