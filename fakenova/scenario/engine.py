@@ -38,8 +38,8 @@ class Trace:
 
     probe: Probe
     verdicts: Dict[str, Dict[str, Any]] = field(default_factory=dict)
-    #: every loaded rule, in load order: those without a verdict were filed under another method by the index
-    rules: Tuple[model.Rule, ...] = ()
+    #: the loaded rules: those without a verdict were filed under another method by the index
+    index: Optional[RuleIndex] = None
 
     def record(self, rule: model.Rule, fired: bool, reason: str) -> None:
         previous = self.verdicts.get(rule.key)
@@ -53,12 +53,9 @@ class Trace:
         for verdict in self.verdicts.values():
             if verdict["reason"] == _PENDING:
                 verdict["reason"] = "skipped: no lifecycle action began in this request"
-        if len(self.verdicts) == len(self.rules) or not self.rules:
+        if self.index is None or len(self.verdicts) == len(self.index.rules):
             return list(self.verdicts.values())
-        method = self.probe.method or "none"
-        return [self.verdicts.get(rule.key) or {
-            "rule": rule.key, "effect": rule.then.effect.value, "fired": False,
-            "reason": f"skipped: method {method} != {rule.when.method}"} for rule in self.rules]
+        return self.index.verdicts(self.probe.method, self.probe.service, self.verdicts)
 
 
 _PENDING = "pending: applies when an action begins"
@@ -145,8 +142,8 @@ class ScenarioEngine:
         return self._index.rules
 
     def needs(self) -> FrozenSet[str]:
-        """Which of the request's query, headers and body some loaded rule tests (the others are not read)."""
-        self.refresh()
+        """Which of the request's query, headers and body some loaded rule tests (the others are not read);
+        as of the last :meth:`rules`."""
         return self._index.needs
 
     def calls(self, rule: model.Rule) -> int:
@@ -283,9 +280,8 @@ class ScenarioEngine:
         if _SUSPENDED.get():
             return decision
         states: Dict[str, str] = {}
-        self.refresh()
-        trace.rules = self._index.rules
-        for rule in self._index.candidates(probe.method):
+        trace.index = self._index  # the caller refreshed (rules())
+        for rule in self._index.candidates(probe.method, probe.service):
             phase = rule.then.phase
             reason = self.mismatch(rule, probe, server_level=phase is not model.Phase.ACTION_BEGIN, states=states)
             if reason is None and phase is model.Phase.ACTION_BEGIN:

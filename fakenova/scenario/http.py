@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional
+from urllib.parse import parse_qs
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from flask import Flask, Response, current_app, g, request
 
@@ -90,12 +91,29 @@ def _api_path(path: str) -> Optional[str]:
 
 
 def probe_request(runtime: Any) -> Probe:
-    """The facts of the current request that rules can test."""
-    service = getattr(g, "fakenova_service", None)
-    ctx = getattr(g, "fakenova_ctx", None)
-    api_path = _api_path(request.path)
-    body = request.get_json(force=True, silent=True, cache=True) if request.method in ("POST", "PUT") else None
-    server_id = (request.view_args or {}).get("server_id")
+    """The facts of the current request that rules can test (the costlier ones only when a rule tests them)."""
+    req, state = request._get_current_object(), g._get_current_object()  # type: ignore[attr-defined]
+    service = getattr(state, "fakenova_service", None)
+    ctx = getattr(state, "fakenova_ctx", None)
+    environ, method, path = req.environ, req.method, req.path
+    body = req.get_json(force=True, silent=True, cache=True) if method in ("POST", "PUT") else None
+    server_id = (req.view_args or {}).get("server_id")
+    needs = runtime.engine.needs()
+    name, metadata = _server_facts(runtime, server_id, body) if "server" in needs else (None, {})
+    return Probe(
+        query=parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True) if "query" in needs else {},
+        headers=HeaderView(environ) if "headers" in needs else {},
+        body=NO_BODY if body is None else body,
+        method=method, path=path.rstrip("/") or "/", api_path=_api_path(path),
+        service=_SERVICES.get(service.name) if service is not None else None,
+        action=_request_action(body), version=getattr(state, "fakenova_version", None),
+        project=(ctx.identity.project_id, ctx.identity.project_name) if ctx else (),
+        user=(ctx.identity.user_id, ctx.identity.user_name) if ctx else (),
+        server_id=server_id, server_name=name, metadata=metadata)
+
+
+def _server_facts(runtime: Any, server_id: Optional[str], body: Any) -> Tuple[Optional[str], Dict[str, str]]:
+    """The name and metadata of the server the request names, or creates."""
     name, metadata = None, {}
     if server_id is not None:
         record = runtime.store.get("server", server_id)
@@ -104,24 +122,35 @@ def probe_request(runtime: Any) -> Probe:
     elif isinstance(body, dict) and isinstance(body.get("server"), dict):
         name = body["server"].get("name")
         metadata = body["server"].get("metadata") or {}
-    services = {member.value: member for member in model.Service}
-    needs = runtime.engine.needs()
-    return Probe(
-        query=request.args.to_dict(flat=False) if "query" in needs else {},
-        headers={name.lower(): value for name, value in request.headers.items()} if "headers" in needs else {},
-        body=_json_body() if "body" in needs else NO_BODY,
-        method=request.method, path=request.path.rstrip("/") or "/", api_path=api_path,
-        service=services.get(service.name) if service is not None else None,
-        action=_request_action(body), version=getattr(g, "fakenova_version", None),
-        project=(ctx.identity.project_id, ctx.identity.project_name) if ctx else (),
-        user=(ctx.identity.user_id, ctx.identity.user_name) if ctx else (),
-        server_id=server_id, server_name=name if isinstance(name, str) else None,
-        metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {})
+    return (name if isinstance(name, str) else None,
+            {str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {})
 
 
-def _json_body() -> Any:
-    body = request.get_json(force=True, silent=True, cache=True)
-    return NO_BODY if body is None else body
+_SERVICES = {member.value: member for member in model.Service}
+
+
+class HeaderView(Mapping[str, str]):
+    """The request's headers by lower-case name, read from the WSGI environ only for the names asked."""
+
+    def __init__(self, environ: Mapping[str, Any]) -> None:
+        self.environ = environ
+
+    def get(self, name: str, default: Optional[str] = None) -> Optional[str]:  # type: ignore[override]
+        key = name.upper().replace("-", "_")
+        value = self.environ.get(key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key)
+        return default if value is None else str(value)
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([key[5:].replace("_", "-").lower() for key in self.environ if key.startswith("HTTP_")])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def engine_of(runtime: Any) -> Optional[ScenarioEngine]:
@@ -168,8 +197,9 @@ def after_dispatch(response: Response) -> Response:
     if decision is not None and decision.lags and response.status_code == 200 and response.is_json:
         _lag(engine, decision.lags, response)
     trace = engine.finish()
-    if trace is not None and trace.verdicts:
-        g.fakenova_rules = trace.entries()
+    entries = trace.entries() if trace is not None else None
+    if entries:
+        g.fakenova_rules = entries
     return response
 
 

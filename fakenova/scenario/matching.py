@@ -160,19 +160,53 @@ def server_reason(when: model.When, probe: Probe) -> Optional[str]:
 
 
 class RuleIndex:
-    """Rules with their compiled checks, filed by method: a request runs only the checks of its method's rules
-    and of rules naming no method; every other rule's reason is its method."""
+    """Rules with their compiled checks, filed by method and service: a request runs only the checks of the
+    rules that can match its method and service; every other rule's reason is the method or service."""
 
     def __init__(self, rules: Tuple[model.Rule, ...]) -> None:
         self.rules = rules
         self.checks: Dict[str, Tuple[Check, ...]] = {rule.key: compile_checks(rule.when) for rule in rules}
-        self._by_method: Dict[Optional[str], Tuple[model.Rule, ...]] = {}
+        self._positions = {rule.key: position for position, rule in enumerate(rules)}
+        self._filed: Dict[Tuple[Optional[str], Optional[model.Service]], Tuple[model.Rule, ...]] = {}
+        self._skipped: Dict[Tuple[str, Optional[str], Optional[model.Service]], Dict[str, object]] = {}
         self.needs = frozenset(name for rule in rules for name in ("query", "headers", "body")
-                               if getattr(rule.when, name) is not None)
+                               if getattr(rule.when, name) is not None) | frozenset(
+            "server" for rule in rules if rule.when.server_name is not None or rule.when.metadata)
+        self._templates: Dict[Tuple[Optional[str], Optional[model.Service]], List[object]] = {}
 
-    def candidates(self, method: Optional[str]) -> Tuple[model.Rule, ...]:
-        """The rules that may match a ``method`` request, in load order (computed once per method)."""
-        found = self._by_method.get(method)
+    def verdicts(self, method: Optional[str], service: Optional[model.Service],
+                 found: Mapping[str, Dict[str, object]]) -> List[object]:
+        """Every rule's verdict in load order: ``found`` for the candidates, the shared ones for the others
+        (a copy of a list made once per method and service, with the candidates' verdicts put in place)."""
+        template = self._templates.get((method, service))
+        if template is None:
+            template = self._templates[(method, service)] = [
+                None if rule.when.method in (None, method) and rule.when.service in (None, service)
+                else self.skipped(rule, method, service) for rule in self.rules]
+        entries = list(template)
+        positions = self._positions
+        for key, verdict in found.items():
+            entries[positions[key]] = verdict
+        return [entry for entry in entries if entry is not None] if None in entries else entries
+
+    def candidates(self, method: Optional[str], service: Optional[model.Service]) -> Tuple[model.Rule, ...]:
+        """The rules that may match a ``method`` request to ``service``, in load order (worked out once)."""
+        found = self._filed.get((method, service))
         if found is None:
-            found = self._by_method[method] = tuple(r for r in self.rules if r.when.method in (None, method))
+            found = self._filed[(method, service)] = tuple(
+                rule for rule in self.rules
+                if rule.when.method in (None, method) and rule.when.service in (None, service))
         return found
+
+    def skipped(self, rule: model.Rule, method: Optional[str], service: Optional[model.Service]) -> Dict[str, object]:
+        """The journal's verdict for a rule the index filed elsewhere: one shared (read-only) dict per rule,
+        method and service, so rules that cannot match cost a lookup per request, not a new verdict."""
+        key = (rule.key, method, service)
+        verdict = self._skipped.get(key)
+        if verdict is None:
+            expected = rule.when.service
+            reason = (f"method {method or 'none'} != {rule.when.method}" if rule.when.method not in (None, method)
+                      else f"service {service.value if service else 'none'} != {expected.value if expected else ''}")
+            verdict = self._skipped[key] = {"rule": rule.key, "effect": rule.then.effect.value, "fired": False,
+                                            "reason": "skipped: " + reason}
+        return verdict

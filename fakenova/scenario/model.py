@@ -6,6 +6,7 @@ Closed vocabularies are Enums (``Times``, ``Effect``, ``Transport``), never stri
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, FrozenSet, Mapping, Optional, Pattern, Tuple
@@ -218,7 +219,7 @@ class Rule:
     sets_state: Optional[str] = None
     index: int = 0  # position in its scenario, for messages
 
-    @property
+    @functools.cached_property  # asked for many times per request: worked out once (frozen fields)
     def key(self) -> str:
         """``scenario/rule``: how hit counts and the journal name the rule."""
         return f"{self.scenario}/{self.name}"
