@@ -322,7 +322,8 @@ class ScenarioEngine:
     def choose(self, action: lifecycle.Action, server: Any, ctx: Any) -> lifecycle.Choice:
         """The lifecycle hook: pace and outcome for ``action`` starting on ``server`` (settings by default)."""
         choice = lifecycle.Choice(pace=self.runtime.settings.pace_for(action))
-        rules = [rule for rule in self.rules() if rule.then.phase is model.Phase.ACTION_BEGIN]
+        self.refresh()
+        rules = self._index.action_rules
         if not rules or _SUSPENDED.get():
             return choice
         trace = _TRACE.get() or Trace(Probe())

@@ -167,6 +167,8 @@ class RuleIndex:
         self.rules = rules
         self.checks: Dict[str, Tuple[Check, ...]] = {rule.key: compile_checks(rule.when) for rule in rules}
         self._positions = {rule.key: position for position, rule in enumerate(rules)}
+        #: the rules that choose an action's pace or outcome, asked for at every action's start
+        self.action_rules = tuple(rule for rule in rules if rule.then.phase is model.Phase.ACTION_BEGIN)
         self._filed: Dict[Tuple[Optional[str], Optional[model.Service]], Tuple[model.Rule, ...]] = {}
         self._skipped: Dict[Tuple[str, Optional[str], Optional[model.Service]], Dict[str, object]] = {}
         self.needs = frozenset(name for rule in rules for name in ("query", "headers", "body")
