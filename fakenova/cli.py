@@ -199,7 +199,11 @@ def record(upstream: str, out: Optional[str], name: str, host: str, port: int) -
 
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    recorder = Recorder(name, on_change=(lambda r: Path(out).write_text(r.dump())) if out else None)
+    def save(current: Recorder) -> None:
+        if out:
+            Path(out).write_text(current.dump())
+
+    recorder = Recorder(name, on_change=save)
     try:
         proxy = RecordingProxy(upstream, recorder)
     except ValueError as exc:

@@ -55,7 +55,7 @@ class Trace:
                 verdict["reason"] = "skipped: no lifecycle action began in this request"
         if self.index is None or len(self.verdicts) == len(self.index.rules):
             return list(self.verdicts.values())
-        return self.index.verdicts(self.probe.method, self.probe.service, self.verdicts)
+        return self.index.verdicts(self.probe.method, self.probe.service, self.verdicts)  # type: ignore[return-value]
 
 
 _PENDING = "pending: applies when an action begins"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from urllib.parse import parse_qs
 
 from flask import Flask, Response, current_app, g, request
 

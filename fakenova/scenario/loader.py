@@ -249,7 +249,8 @@ class Resolver:
             raise self.fail("when.server_name", f"invalid regular expression: {exc}") from None
         versions = data.get("versions")
         try:
-            matching = {key: compile(data[key]) for key, compile in _MATCHERS.items() if key in data}
+            matching: Dict[str, Any] = {key: compile(data[key]) for key, compile in _MATCHERS.items()
+                                        if key in data}
         except matchers.MatcherError as exc:
             raise self.fail(exc.field, str(exc)) from None
         return model.When(

@@ -182,7 +182,7 @@ def compile_headers(spec: Mapping[str, ValueSpec], field: str = "when.headers") 
 def compile_body(spec: Mapping[str, Any], field: str = "when.body") -> BodyMatcher:
     """Keys starting with ``/`` are JSON pointers; the others form the subset."""
     subset: Dict[str, Any] = {}
-    pointers = []
+    pointers: List[Tuple[str, Tuple[str, ...], Any, Optional[Pattern[str]]]] = []
     for key, value in spec.items():
         if not key.startswith("/"):
             subset[key] = value

@@ -16,8 +16,10 @@ _SECONDS = {"type": "number", "minimum": 0, "maximum": 3600}
 _STATUS = {"type": "integer", "minimum": 100, "maximum": 599}
 _MATCH = {"oneOf": [
     {"type": ["string", "number", "boolean", "null"]},
-    {"type": "object", "additionalProperties": False, "required": ["regex"], "properties": {"regex": {"type": "string"}}},
-    {"type": "object", "additionalProperties": False, "required": ["absent"], "properties": {"absent": {"const": True}}},
+    {"type": "object", "additionalProperties": False, "required": ["regex"],
+     "properties": {"regex": {"type": "string"}}},
+    {"type": "object", "additionalProperties": False, "required": ["absent"],
+     "properties": {"absent": {"const": True}}},
 ]}
 
 _FAULT = {

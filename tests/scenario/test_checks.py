@@ -70,3 +70,13 @@ def test_schema_command_prints_the_published_schema() -> None:
 def test_record_refuses_an_upstream_that_is_not_a_url() -> None:
     result = CliRunner().invoke(main, ["record", "--upstream", "ftp://x"])
     assert result.exit_code == 2 and "is not an http(s) URL" in result.output
+
+
+def test_the_readme_scenario_examples_load() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("## Scenarios\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in section.split("```yaml\n")[1:]]
+    assert len(blocks) == 2
+    for index, block in enumerate(blocks):
+        document = yaml.safe_load(block)
+        assert load({**document, "name": f"readme-{index}"}).rules
