@@ -45,14 +45,17 @@ class Trace:
         previous = self.verdicts.get(rule.key)
         if previous is not None and previous["fired"] and not fired:
             return  # a multi-server create: one firing is enough to say it fired
-        self.verdicts[rule.key] = {"rule": rule.key, "effect": rule.then.effect.value, "fired": fired,
-                                   "reason": reason}
+        if self.index is not None:
+            self.verdicts[rule.key] = self.index.verdict(rule, fired, reason)
+        else:
+            self.verdicts[rule.key] = {"rule": rule.key, "effect": rule.then.effect.value, "fired": fired,
+                                       "reason": reason}
 
     def entries(self) -> List[Dict[str, Any]]:
         """The verdicts for the journal; rules still waiting for an action say none began."""
-        for verdict in self.verdicts.values():
-            if verdict["reason"] == _PENDING:
-                verdict["reason"] = "skipped: no lifecycle action began in this request"
+        for key, verdict in self.verdicts.items():
+            if verdict["reason"] == _PENDING:  # verdicts may be shared: replaced, never changed
+                self.verdicts[key] = {**verdict, "reason": "skipped: no lifecycle action began in this request"}
         if self.index is None or len(self.verdicts) == len(self.index.rules):
             return list(self.verdicts.values())
         return self.index.verdicts(self.probe.method, self.probe.service, self.verdicts)  # type: ignore[return-value]

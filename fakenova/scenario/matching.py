@@ -8,7 +8,7 @@ others get their reason ("method GET != DELETE") without running anything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from ..domain.lifecycle import engine as lifecycle
 from ..microversions import Version
@@ -159,6 +159,10 @@ def server_reason(when: model.When, probe: Probe) -> Optional[str]:
     return None
 
 
+#: distinct verdicts an index keeps for sharing before it starts over
+_SHARED_VERDICTS = 4096
+
+
 class RuleIndex:
     """Rules with their compiled checks, filed by method and service: a request runs only the checks of the
     rules that can match its method and service; every other rule's reason is the method or service."""
@@ -170,6 +174,7 @@ class RuleIndex:
         #: the rules that choose an action's pace or outcome, asked for at every action's start
         self.action_rules = tuple(rule for rule in rules if rule.then.phase is model.Phase.ACTION_BEGIN)
         self._filed: Dict[Tuple[Optional[str], Optional[model.Service]], Tuple[model.Rule, ...]] = {}
+        self._verdicts: Dict[Tuple[str, bool, str], Dict[str, Any]] = {}
         self._skipped: Dict[Tuple[str, Optional[str], Optional[model.Service]], Dict[str, object]] = {}
         self.needs = frozenset(name for rule in rules for name in ("query", "headers", "body")
                                if getattr(rule.when, name) is not None) | frozenset(
@@ -199,6 +204,18 @@ class RuleIndex:
                 rule for rule in self.rules
                 if rule.when.method in (None, method) and rule.when.service in (None, service))
         return found
+
+    def verdict(self, rule: model.Rule, fired: bool, reason: str) -> Dict[str, Any]:
+        """A journal verdict, shared (read-only) between the requests that reach the same one: the journal keeps
+        thousands of entries, and one dict per rule and request would be most of its memory."""
+        key = (rule.key, fired, reason)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            if len(self._verdicts) >= _SHARED_VERDICTS:
+                self._verdicts.clear()
+            verdict = self._verdicts[key] = {"rule": rule.key, "effect": rule.then.effect.value, "fired": fired,
+                                             "reason": reason}
+        return verdict
 
     def skipped(self, rule: model.Rule, method: Optional[str], service: Optional[model.Service]) -> Dict[str, object]:
         """The journal's verdict for a rule the index filed elsewhere: one shared (read-only) dict per rule,
