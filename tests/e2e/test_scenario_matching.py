@@ -134,6 +134,7 @@ def test_respond_with_text_and_a_content_type(client: Client) -> None:
 
 def test_delay_only_lets_the_real_answer_through_later(client: Client, cloud) -> None:
     client.load([{"name": "r", "when": {"service": "image"}, "then": {"delay": 0.3}}])
+    client.http.post(f"{cloud.url}/_fakenova/clock", json={"freeze": True})  # only the delay moves it now
     before = client.http.get(f"{cloud.url}/_fakenova/clock").json()["epoch"]
     answer = client.http.get(f"{cloud.url}/image/v2/images")
     assert answer.status_code == 200 and answer.json()["images"]
@@ -146,3 +147,12 @@ def test_matchers_work_for_network_and_identity(client: Client, cloud) -> None:
                   "then": {"respond": {"status": 200, "body": {"networks": []}}}}])
     assert client.http.get(f"{cloud.url}/network/v2.0/networks?name=private").json() == {"networks": []}
     assert client.http.get(f"{cloud.url}/network/v2.0/networks?name=public").json()["networks"]
+
+
+def test_after_counts_for_action_rules_too(client: Client) -> None:
+    client.load([{"name": "r", "when": {"action": "create", "after": 1}, "then": {"outcome": "error"}, "times": 1}])
+    first, second = client.create(name="a").json()["server"], client.create(name="b").json()["server"]
+    states = [client.compute("GET", f"/servers/{s['id']}").json()["server"]["status"] for s in (first, second)]
+    assert states == ["ACTIVE", "ERROR"]
+    assert client.reasons()[:2] == ["skipped: call 1 of 1 let through",
+                                    f"fired for create of server {second['id']} (call 2)"]
