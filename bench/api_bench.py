@@ -10,7 +10,9 @@ the ceiling's, and each side keeps its best batch: the machine is shared, and a 
 then spoils one batch instead of one side of a ratio.
 
 Rows: create, show, update, action (reboot), delete, list and list detail at 100, 1 000 and 10 000 servers,
-each at 1 and 8 connections; then resident memory per stored server and time to ready.
+each at 1 and 8 connections; then show and create with 50 loaded scenario rules (none of which fires on them)
+against the same with none, batches alternating, as "vs none" (the scenario engine's matching cost); then
+resident memory per stored server and time to ready.
 
 With ``--peers`` (``make bench PEERS=1``) the same rows then run against moto_server's EC2 API
 (``bench/peers.py``, needs ``pip install -e '.[peers]'``), and one more table sets fakenova's req/s beside moto's.
@@ -169,6 +171,47 @@ def measure_size(fake: Child, ceiling: Child, headers: Dict[str, str], size: int
     return rows
 
 
+def fifty_rules() -> Dict[str, Any]:
+    """A scenario of 50 rules in the shapes users write (paths, bodies, queries, headers, counters), none of
+    which fires on a show or a create: what is measured is the cost of deciding so."""
+    kinds = [
+        lambda i: {"method": "DELETE", "path": "/servers/{server_id}", "after": 3},
+        lambda i: {"method": "POST", "path": "/servers/{server_id}/action", "body": {"/reboot/type": f"S{i}"}},
+        lambda i: {"method": "GET", "path": "/servers/detail", "query": {"name": f"x{i}"}},
+        lambda i: {"service": "network", "headers": {"user-agent": {"regex": f"tool-{i}"}}},
+        lambda i: {"method": "POST", "path": "/servers", "body": {"server": {"flavorRef": f"nope-{i}"}}},
+        lambda i: {"method": "GET", "path": "/servers/{server_id}", "headers": {"x-chaos": f"on-{i}"},
+                   "probability": 0.5},
+    ]
+    return {"name": "bench-50-rules", "rules": [
+        {"name": f"r{i}", "when": kinds[i % len(kinds)](i), "then": {"respond": {"status": 503}}}
+        for i in range(50)]}
+
+
+def measure_rules(fake: Child, headers: Dict[str, str], ids: List[str], args: argparse.Namespace,
+                  counter: "itertools.count[int]") -> List[Dict[str, Any]]:
+    """Show and create with 50 loaded rules against none, batches alternating; the ratio is rules / none."""
+    control = Client(fake, {"Content-Type": "application/json"})
+    load = json.dumps({"scenario": fifty_rules()}).encode()
+    rows = []
+    for op in ("show", "create"):
+        for conns in args.conns:
+            best: Dict[bool, Dict[str, float]] = {}
+            for _ in range(ROUNDS):
+                for loaded in (False, True):
+                    control.send("DELETE", "/_fakenova/scenarios")
+                    if loaded:
+                        control.send("POST", "/_fakenova/scenarios", load)
+                    run = drive(fake, headers, operations(ids, args.requests // ROUNDS, counter)[op](), conns,
+                                EXPECT[op])
+                    if loaded not in best or run["rps"] > best[loaded]["rps"]:
+                        best[loaded] = run
+            rows.append({"op": f"{op}+50r", "servers": len(ids), "conns": conns, **best[True],
+                         "ceiling": best[False]["rps"], "ratio": best[True]["rps"] / best[False]["rps"]})
+    control.send("DELETE", "/_fakenova/scenarios")
+    return rows
+
+
 def print_table(rows: List[Dict[str, Any]]) -> None:
     print(f"{'op':<8}{'servers':>8}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ceiling':>9}{'ratio':>7}")
     for row in rows:
@@ -206,10 +249,14 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             rows += measure_size(fake, ceiling, headers, size, args, counter)
             largest, rss = size, fake.rss_kib()
+            if size == int(args.sizes.split(",")[0]):
+                rule_rows = measure_rules(fake, headers, all_ids(fake, headers)[:size], args, counter)
         # Nova lists deleted servers too when asked for changes since a time: those kept for that are stored
         # servers as well (deleted_retention, 1 000 by default). Counted after reading RSS: the listing allocates.
         stored = len(all_ids(fake, headers, "&changes-since=1970-01-01T00:00:00Z"))
         print_table(rows)
+        print("\nwith 50 loaded scenario rules (ceiling = the same op with none; ratio must stay >= 0.8)")
+        print_table(rule_rows)
         print(f"\nresident memory per stored server at {largest} servers ({stored} stored, deleted ones kept for "
               f"changes-since included): {(rss - rss_empty) * 1024 / stored:.0f} bytes")
         print(f"fakenova serve ready in {fake.ready_ms:.0f} ms (spawn to URL line)")

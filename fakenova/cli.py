@@ -223,6 +223,53 @@ def scenarios_check(paths: Tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
+@scenarios.command("schema")
+def scenarios_schema() -> None:
+    """Print the JSON Schema of scenario files (for editors: point yaml-language-server at it)."""
+    import json
+
+    from .scenario.schema import SCENARIO_SCHEMA
+
+    click.echo(json.dumps(SCENARIO_SCHEMA, indent=2, sort_keys=True))
+
+
+@main.command()
+@click.option("--upstream", required=True, metavar="URL", help="The cloud to record (its base URL).")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="Scenario file to write (rewritten after every answer); stdout at exit when not given.")
+@click.option("--name", default="recorded", show_default=True, help="The recorded scenario's name.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port to bind; 0 picks a free one.")
+def record(upstream: str, out: Optional[str], name: str, host: str, port: int) -> None:
+    """Proxy clients to a real cloud and write its answers as a replayable scenario; print the proxy's URL."""
+    from pathlib import Path
+
+    from .scenario.recorder import Recorder, RecordingProxy
+
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    def save(current: Recorder) -> None:
+        if out:
+            Path(out).write_text(current.dump())
+
+    recorder = Recorder(name, on_change=save)
+    try:
+        proxy = RecordingProxy(upstream, recorder)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+    def ready(url: str) -> None:
+        click.echo(url)
+        sys.stdout.flush()
+        logger.info("recording %s through %s; SIGINT or SIGTERM stops it", upstream, url)
+
+    run_server(proxy, host, port, DEFAULT_THREADS, ready)  # type: ignore[arg-type]  # any WSGI app serves
+    if out is None:
+        click.echo(recorder.dump())
+    logger.info("recorded %d answers", len(recorder.exchanges))
+
+
 @main.command()
 def microversions() -> None:
     """Print the compute microversions fakenova speaks, oldest first, one per line with what each changes."""

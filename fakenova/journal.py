@@ -12,10 +12,11 @@ create made. A stored entry is never shown unredacted.
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from .api.http import parse_json
+from .domain import errors
 from .domain.ports import Store
 
 #: the most bytes of each body a journal entry keeps
@@ -123,9 +124,9 @@ def read_body(body: Optional[bytes], size: int) -> Dict[str, Any]:
     shown: Dict[str, Any] = {"size": size, "truncated": body is not None and size > len(body)}
     if not body:
         return dict(shown, format="none", body=None)
-    try:
-        return dict(shown, format="json", body=redact(json.loads(body)))
-    except ValueError:
+    try:  # the edge's own parser: a body it refused (too deep, lone surrogates) is shown as text instead
+        return dict(shown, format="json", body=redact(parse_json(body)))
+    except errors.FakeNovaError:
         pass
     try:
         text = body.decode("utf-8")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Optional
 
 from flask import Flask, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
@@ -74,7 +74,7 @@ def _check_size(environ: dict) -> None:
         raise errors.RequestTooLarge(limit=MAX_REQUEST_BODY)
 
 
-def before_request() -> None:
+def before_request() -> Optional[Response]:
     """Check size, token, route and version, then build the request context.
 
     Runs on every request, so it reads the WSGI environ and the request-global object directly rather than
@@ -102,8 +102,9 @@ def before_request() -> None:
     if identity is not None:
         kwargs = {"version": version} if version is not None else {}
         state.fakenova_ctx = RequestContext(identity=identity, now=now, request_id=request_id, **kwargs)
-    if service.name not in _UNSCRIPTED:
-        scenario_http.before_dispatch(rt)  # canned responses come after Nova's own checks, as in Nova's stack
+    if service.name not in _UNSCRIPTED:  # canned responses come after Nova's own checks, as in Nova's stack
+        return scenario_http.before_dispatch(rt)  # a verbatim canned body, or None to dispatch
+    return None
 
 
 def after_request(response: Response) -> Response:

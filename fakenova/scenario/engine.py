@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
+import random
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
@@ -19,30 +20,17 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tupl
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Fault
 from ..domain.ports import Runtime
-from ..microversions import Version
 from ..settings import Settings
 from . import loader, model
+from .matching import Probe, RuleIndex, first_reason, path_params, server_reason
+
+__all__ = ["Decision", "Probe", "ScenarioEngine", "Trace", "overlay", "path_params"]
 
 _REVISION = ("config", "scenario_revision")
 _TRACE: contextvars.ContextVar[Optional["Trace"]] = contextvars.ContextVar("fakenova_trace", default=None)
 _SUSPENDED: contextvars.ContextVar[bool] = contextvars.ContextVar("fakenova_suspended", default=False)
-
-
-@dataclass(frozen=True)
-class Probe:
-    """The facts of one request that rules can test, as the HTTP layer read them."""
-
-    method: Optional[str] = None
-    path: Optional[str] = None
-    api_path: Optional[str] = None  # the compute path after /compute/v2.1[/<project>], else None
-    service: Optional[model.Service] = None
-    action: Optional[lifecycle.Action] = None  # what the request asks of the lifecycle, as its handler reads it
-    version: Optional[Version] = None
-    project: Tuple[str, ...] = ()  # id and name
-    user: Tuple[str, ...] = ()
-    server_id: Optional[str] = None
-    server_name: Optional[str] = None
-    metadata: Mapping[str, str] = field(default_factory=dict)
+#: suffix of the ``scenario_hits`` key counting a rule's matching calls (``after``, ``every``, ``probability``)
+CALLS = "#calls"
 
 
 @dataclass
@@ -51,20 +39,27 @@ class Trace:
 
     probe: Probe
     verdicts: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    #: the loaded rules: those without a verdict were filed under another method by the index
+    index: Optional[RuleIndex] = None
 
     def record(self, rule: model.Rule, fired: bool, reason: str) -> None:
         previous = self.verdicts.get(rule.key)
         if previous is not None and previous["fired"] and not fired:
             return  # a multi-server create: one firing is enough to say it fired
-        self.verdicts[rule.key] = {"rule": rule.key, "effect": rule.then.effect.value, "fired": fired,
-                                   "reason": reason}
+        if self.index is not None:
+            self.verdicts[rule.key] = self.index.verdict(rule, fired, reason)
+        else:
+            self.verdicts[rule.key] = {"rule": rule.key, "effect": rule.then.effect.value, "fired": fired,
+                                       "reason": reason}
 
     def entries(self) -> List[Dict[str, Any]]:
         """The verdicts for the journal; rules still waiting for an action say none began."""
-        for verdict in self.verdicts.values():
-            if verdict["reason"] == _PENDING:
-                verdict["reason"] = "skipped: no lifecycle action began in this request"
-        return list(self.verdicts.values())
+        for key, verdict in self.verdicts.items():
+            if verdict["reason"] == _PENDING:  # verdicts may be shared: replaced, never changed
+                self.verdicts[key] = {**verdict, "reason": "skipped: no lifecycle action began in this request"}
+        if self.index is None or len(self.verdicts) == len(self.index.rules):
+            return list(self.verdicts.values())
+        return self.index.verdicts(self.probe.method, self.probe.service, self.verdicts)  # type: ignore[return-value]
 
 
 _PENDING = "pending: applies when an action begins"
@@ -78,6 +73,7 @@ class Decision:
     transport: Optional[model.Rule] = None
     pins: List[Tuple[model.Rule, Dict[str, str]]] = field(default_factory=list)
     lags: List[model.Rule] = field(default_factory=list)
+    delay: float = 0.0  # seconds the firing ``delay`` rules add before the answer
 
 
 class ScenarioEngine:
@@ -94,7 +90,9 @@ class ScenarioEngine:
         self._lock = threading.Lock()
         self._revision: Optional[str] = None
         self._scenarios: Tuple[model.Scenario, ...] = ()
-        self._rules: Tuple[model.Rule, ...] = ()
+        self._index = RuleIndex(())
+        self._random_seeds: Dict[str, Optional[int]] = {}
+        self._wake = threading.Event()  # set when the scenarios change: stalled requests stop waiting
 
     # -- loaded scenarios (kept in the store) -------------------------------------------------------------
     def load(self, scenario: model.Scenario, document: Mapping[str, Any]) -> None:
@@ -106,6 +104,7 @@ class ScenarioEngine:
                                               "document": dict(document), "loaded_at": self.runtime.clock.now()})
         for rule in scenario.rules:
             store.delete("scenario_hits", rule.key)
+            store.delete("scenario_hits", rule.key + CALLS)
         store.delete("scenario_state", scenario.name)
         self._bump()
         with self.suspended():  # the seed's servers are not requests: rules must not fire for them
@@ -133,8 +132,11 @@ class ScenarioEngine:
         with self._lock:
             records = self.runtime.store.list("scenario")
             self._scenarios = tuple(loader.build(dict(r["document"]), r["source"]) for r in records)
-            self._rules = tuple(rule for scenario in self._scenarios for rule in scenario.rules)
+            self._index = RuleIndex(tuple(rule for scenario in self._scenarios for rule in scenario.rules))
+            self._random_seeds = {scenario.name: scenario.random_seed for scenario in self._scenarios}
             self._revision = revision
+            self._wake.set()
+            self._wake = threading.Event()
             base = self.runtime.reset_settings or self.runtime.settings  # None only before the first reset
             self.runtime.settings = overlay(base, self._scenarios)
         return self._scenarios
@@ -142,7 +144,15 @@ class ScenarioEngine:
     def rules(self) -> Tuple[model.Rule, ...]:
         """Every loaded rule, in load order (asked on every request, so kept with the scenarios)."""
         self.refresh()
-        return self._rules
+        return self._index.rules
+
+    def needs(self) -> FrozenSet[str]:
+        """Which of the request's query, headers and body some loaded rule tests (the others are not read);
+        as of the last :meth:`rules`."""
+        return self._index.needs
+
+    def calls(self, rule: model.Rule) -> int:
+        return int(self.runtime.store.get("scenario_hits", rule.key + CALLS) or 0)
 
     def hits(self, rule: model.Rule) -> int:
         return int(self.runtime.store.get("scenario_hits", rule.key) or 0)
@@ -158,7 +168,8 @@ class ScenarioEngine:
         """Loaded scenarios with their rules, hit counts and states (the control plane's listing)."""
         return [{"name": s.name, "description": s.description, "source": s.source, "state": self.state(s.name),
                  "rules": [{"rule": r.key, "effect": r.then.effect.value, "times": str(r.times),
-                            "hits": self.hits(r), "exhausted": r.times.exhausted(self.hits(r))}
+                            "hits": self.hits(r), "exhausted": r.times.exhausted(self.hits(r)),
+                            **({"calls": self.calls(r)} if r.when.counts else {})}
                            for r in s.rules]}
                 for s in self.refresh()]
 
@@ -186,7 +197,7 @@ class ScenarioEngine:
     def pause(self, seconds: float) -> None:
         """Let ``seconds`` pass: really for a standalone server, on the clock otherwise (tests never sleep)."""
         if self.real_delays:
-            time.sleep(seconds)
+            self._wake.wait(seconds)  # a reset or a scenario change ends the stall early
         elif hasattr(self.runtime.clock, "advance"):
             self.runtime.clock.advance(seconds)
 
@@ -204,31 +215,12 @@ class ScenarioEngine:
         :param states: scenario states as the request found them, so a ``sets_state`` takes effect from the
             next request on (WireMock's semantics); read live when None.
         """
-        when = rule.when
-        # the lambdas run only when their condition holds, so the Optional fields are set there
-        service, path, versions = when.service, when.path, when.versions
-        checks = (
-            (when.state is not None, lambda: self._state_reason(rule, states)),
-            (when.method is not None, lambda: None if probe.method == when.method
-             else f"method {probe.method or 'none'} != {when.method}"),
-            (when.service is not None, lambda: None if probe.service is when.service
-             else f"service {probe.service.value if probe.service else 'none'} != {service and service.value}"),
-            (path is not None, lambda: None if path is not None and path_params(path, probe) is not None
-             else f"path {probe.path or 'none'} does not match {path and path.text}"),
-            (bool(when.actions), lambda: None if probe.action in when.actions
-             else f"action {probe.action.value if probe.action else 'none'} is not {_names(when.actions)}"),
-            (versions is not None, lambda: None if versions is not None and probe.version in versions
-             else f"microversion {probe.version or 'none'} not in {when.versions}"),
-            (bool(when.projects), lambda: None if set(probe.project) & when.projects
-             else f"project {'/'.join(probe.project) or 'none'} not in {sorted(when.projects)}"),
-            (bool(when.users), lambda: None if set(probe.user) & when.users
-             else f"user {'/'.join(probe.user) or 'none'} not in {sorted(when.users)}"),
-        )
-        for applies, check in checks:
-            reason = check() if applies else None
-            if reason:
-                return "skipped: " + reason
-        return self._server_reason(rule, probe) if server_level else None
+        reason = self._state_reason(rule, states) if rule.when.state is not None else None
+        if reason is None:
+            reason = first_reason(self._index.checks[rule.key], probe)
+        if reason is None and server_level:
+            reason = server_reason(rule.when, probe)
+        return None if reason is None else "skipped: " + reason
 
     def _state_reason(self, rule: model.Rule, states: Optional[Dict[str, str]]) -> Optional[str]:
         if states is None:
@@ -237,18 +229,36 @@ class ScenarioEngine:
             current = states.setdefault(rule.scenario, self.state(rule.scenario))
         return None if current == rule.when.state else f"scenario state {current!r} != {rule.when.state!r}"
 
-    @staticmethod
-    def _server_reason(rule: model.Rule, probe: Probe) -> Optional[str]:
+    def gate(self, rule: model.Rule) -> Tuple[bool, str]:
+        """Count one matching call of a rule with ``after``/``every``/``probability`` and say whether this call
+        may fire, with the journal's words for it ("call 2 of 3 let through", "probability draw 0.73 >= 0.1")."""
         when = rule.when
-        if when.server_name is not None:
-            if probe.server_name is None:
-                return "skipped: no server name in this request"
-            if not when.server_name.search(probe.server_name):
-                return f"skipped: server name {probe.server_name!r} does not match {when.server_name.pattern!r}"
-        for key, value in when.metadata.items():
-            if probe.metadata.get(key) != value:
-                return f"skipped: metadata {key}={probe.metadata.get(key)!r} != {value!r}"
-        return None
+        if not when.counts:
+            return True, ""
+        call = self.runtime.store.compute("scenario_hits", rule.key + CALLS, lambda current: (current or 0) + 1)
+        if call <= when.after:
+            return False, f"skipped: call {call} of {when.after} let through"
+        if (call - when.after) % when.every:
+            return False, f"skipped: call {call} let through (fires on every {when.every} calls" + (
+                f" after {when.after})" if when.after else ")")
+        if when.probability is None:
+            return True, f"call {call}"
+        draw = self.draw(rule, call)
+        if draw >= when.probability:
+            return False, f"skipped: probability draw {draw:g} >= {when.probability:g} (call {call})"
+        return True, f"probability draw {draw:g} < {when.probability:g} (call {call})"
+
+    def draw(self, rule: model.Rule, call: int) -> float:
+        """The probability draw for ``rule``'s ``call``-th matching call, in [0, 1) to 4 decimals: a function of
+        the seed (the app's, else the scenario's ``random_seed``), the rule and the call, so a run replays
+        under the same seed whatever the interleaving of other rules; system randomness without a seed."""
+        seed = self.runtime.settings.seed
+        if seed is None:
+            seed = self._random_seeds.get(rule.scenario)
+        if seed is None:
+            return int(random.random() * 10_000) / 10_000
+        digest = hashlib.blake2b(f"{seed}:{rule.key}:{call}".encode(), digest_size=8).digest()
+        return (int.from_bytes(digest, "big") % 10_000) / 10_000
 
     def take(self, rule: model.Rule) -> Optional[str]:
         """Count one firing of ``rule`` atomically; the reason it may not fire when its times are used up."""
@@ -275,54 +285,67 @@ class ScenarioEngine:
         if _SUSPENDED.get():
             return decision
         states: Dict[str, str] = {}
-        for rule in self.rules():
+        trace.index = self._index  # the caller refreshed (rules())
+        for rule in self._index.candidates(probe.method, probe.service):
             phase = rule.then.phase
             reason = self.mismatch(rule, probe, server_level=phase is not model.Phase.ACTION_BEGIN, states=states)
             if reason is None and phase is model.Phase.ACTION_BEGIN:
-                reason = _PENDING if (probe.action or not rule.when.actions) else "skipped: no action"
+                fired, reason = False, _PENDING if (probe.action or not rule.when.actions) else "skipped: no action"
             elif reason is None:
-                reason = self._decide(rule, probe, decision)
-            trace.record(rule, reason is None, reason or "fired")
+                fired, reason = self._decide(rule, probe, decision)
+            else:
+                fired = False
+            trace.record(rule, fired, reason)
         return decision
 
-    def _decide(self, rule: model.Rule, probe: Probe, decision: Decision) -> Optional[str]:
+    def _decide(self, rule: model.Rule, probe: Probe, decision: Decision) -> Tuple[bool, str]:
         effect = rule.then.effect
-        if effect is model.Effect.RESPOND and decision.respond is not None:
-            return f"skipped: rule {decision.respond[0].key} already responded"
-        if effect is model.Effect.TRANSPORT and decision.transport is not None:
-            return f"skipped: rule {decision.transport.key} already chose a transport fault"
         if effect is model.Effect.LIST_LAG:
             decision.lags.append(rule)
-            return "pending: hides new servers from this list"
+            return False, "pending: hides new servers from this list"
+        allowed, note = self.gate(rule)  # every matching call counts, even one another rule answers
+        if not allowed:
+            return False, note
+        if effect is model.Effect.RESPOND and decision.respond is not None:
+            return False, f"skipped: rule {decision.respond[0].key} already responded"
+        if effect is model.Effect.TRANSPORT and decision.transport is not None:
+            return False, f"skipped: rule {decision.transport.key} already chose a transport fault"
         reason = self.take(rule)
         if reason is not None:
-            return reason
+            return False, reason
         params = path_params(rule.when.path, probe) or {}
         if effect is model.Effect.RESPOND:
             decision.respond = (rule, params)
         elif effect is model.Effect.TRANSPORT:
             decision.transport = rule
+        elif effect is model.Effect.DELAY:
+            decision.delay += rule.then.delay
         else:
             decision.pins.append((rule, params))
-        return None
+        return True, f"fired: {note}" if note else "fired"
 
     def choose(self, action: lifecycle.Action, server: Any, ctx: Any) -> lifecycle.Choice:
         """The lifecycle hook: pace and outcome for ``action`` starting on ``server`` (settings by default)."""
         choice = lifecycle.Choice(pace=self.runtime.settings.pace_for(action))
-        rules = [rule for rule in self.rules() if rule.then.phase is model.Phase.ACTION_BEGIN]
+        self.refresh()
+        rules = self._index.action_rules
         if not rules or _SUSPENDED.get():
             return choice
         trace = _TRACE.get() or Trace(Probe())
         probe = _action_probe(trace.probe, action, server, ctx)
         chosen: Dict[model.Effect, model.Rule] = {}
         for rule in rules:
-            reason = self.mismatch(rule, probe)
+            reason, note = self.mismatch(rule, probe), ""
+            if reason is None:
+                allowed, note = self.gate(rule)
+                reason = None if allowed else note
             if reason is None and rule.then.effect in chosen:
                 reason = f"skipped: rule {chosen[rule.then.effect].key} already chose the {rule.then.effect.value}"
             reason = reason or self.take(rule)
             if reason is None:
                 chosen[rule.then.effect] = rule
-            trace.record(rule, reason is None, reason or f"fired for {action.value} of server {server.id}")
+            fired = f"fired for {action.value} of server {server.id}" + (f" ({note})" if note else "")
+            trace.record(rule, reason is None, reason or fired)
         return _apply_choice(choice, chosen, ctx.now)
 
     def hidden(self, rule: model.Rule, servers: Mapping[str, float]) -> List[str]:
@@ -347,10 +370,6 @@ def _action_probe(probe: Probe, action: lifecycle.Action, server: Any, ctx: Any)
                  server_id=server.id, server_name=server.name, metadata=dict(server.metadata))
 
 
-def _names(actions: FrozenSet[lifecycle.Action]) -> str:
-    return "/".join(sorted(action.value for action in actions))
-
-
 def _apply_choice(choice: lifecycle.Choice, chosen: Mapping[model.Effect, model.Rule],
                   now: float) -> lifecycle.Choice:
     pace, outcome, fault = choice.pace, choice.outcome, choice.fault
@@ -362,17 +381,6 @@ def _apply_choice(choice: lifecycle.Choice, chosen: Mapping[model.Effect, model.
         spec = then.fault or model.FaultSpec()
         fault = Fault(code=spec.code, message=spec.message, created=now, details=spec.details)
     return lifecycle.Choice(pace=pace, outcome=outcome, fault=fault)
-
-
-def path_params(template: Optional[model.PathTemplate], probe: Probe) -> Optional[Dict[str, str]]:
-    """The template's ``{names}`` captured from the probe's path; None when it does not match."""
-    if template is None:
-        return {}
-    target = probe.path if template.full else probe.api_path
-    if target is None:
-        return None
-    match = template.pattern.match(target)
-    return match.groupdict() if match else None
 
 
 def overlay(settings: Settings, scenarios: Tuple[model.Scenario, ...]) -> Settings:

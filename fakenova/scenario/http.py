@@ -7,11 +7,14 @@ to drop connections, truncate bodies or send them slowly.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
+import json
+import re
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from urllib.parse import parse_qs
 
 from flask import Flask, Response, current_app, g, request
 
-from ..api.http import dumps
+from ..api.http import base_url, dumps
 from ..api.http import runtime as current_runtime
 from ..api.routing import route_of
 from ..domain import errors
@@ -19,6 +22,7 @@ from ..domain.lifecycle import engine as lifecycle
 from ..domain.ports import Runtime
 from . import model
 from .engine import Probe, ScenarioEngine
+from .matchers import NO_BODY
 from .seeding import pin_server
 
 _COMPUTE_PREFIX = "/compute/v2.1"
@@ -28,18 +32,44 @@ _ENVIRON_KEY = "fakenova.transport"
 class ScriptedError(errors.FakeNovaError):
     """A canned response from a ``respond`` rule, rendered by the service's fault renderer."""
 
-    def __init__(self, respond: model.Respond, params: Dict[str, str]) -> None:
-        message = respond.message.format_map(_Defaulting(params))
-        super().__init__(message, headers=dict(respond.headers))
+    def __init__(self, respond: model.Respond, params: Mapping[str, str]) -> None:
+        super().__init__(fill(respond.message, params),
+                         headers={name: fill(value, params) for name, value in respond.headers.items()})
         self.code = respond.status
         self.fault_name = respond.fault
 
 
-class _Defaulting(dict):
-    """``str.format_map`` leaving unknown ``{names}`` in place instead of failing."""
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+
+def fill(text: str, params: Mapping[str, str]) -> str:
+    """``text`` with each ``{name}`` that ``params`` knows replaced; other braces stay as they are."""
+    if "{" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), text)
+
+
+def fill_json(value: Any, params: Mapping[str, str]) -> Any:
+    """Every string (keys too) of a JSON value, filled."""
+    if isinstance(value, str):
+        return fill(value, params)
+    if isinstance(value, list):
+        return [fill_json(item, params) for item in value]
+    if isinstance(value, dict):
+        return {fill(str(key), params): fill_json(item, params) for key, item in value.items()}
+    return value
+
+
+def verbatim_response(respond: model.Respond, params: Mapping[str, str]) -> Response:
+    """The rule's own body (JSON or text), status and headers, templated."""
+    if respond.body_text is not None:
+        data, mimetype = fill(respond.body_text, params), respond.content_type or "text/plain"
+    else:
+        data, mimetype = json.dumps(fill_json(respond.body, params)), "application/json"
+    response = Response(data, status=respond.status, mimetype=None, content_type=mimetype)
+    for name, value in respond.headers.items():
+        response.headers[name] = fill(value, params)
+    return response
 
 
 def _request_action(body: Any) -> Optional[lifecycle.Action]:
@@ -62,12 +92,30 @@ def _api_path(path: str) -> Optional[str]:
 
 
 def probe_request(runtime: Runtime) -> Probe:
-    """The facts of the current request that rules can test."""
-    service = getattr(g, "fakenova_service", None)
-    ctx = getattr(g, "fakenova_ctx", None)
-    api_path = _api_path(request.path)
-    body = request.get_json(force=True, silent=True, cache=True) if request.method in ("POST", "PUT") else None
-    server_id = (request.view_args or {}).get("server_id")
+    """The facts of the current request that rules can test (the costlier ones only when a rule tests them)."""
+    req, state = request._get_current_object(), g._get_current_object()  # type: ignore[attr-defined]
+    service = getattr(state, "fakenova_service", None)
+    ctx = getattr(state, "fakenova_ctx", None)
+    environ, method, path = req.environ, req.method, req.path
+    body = req.get_json(force=True, silent=True, cache=True) if method in ("POST", "PUT") else None
+    server_id = (req.view_args or {}).get("server_id")
+    engine = engine_of(runtime)
+    needs = engine.needs() if engine is not None else frozenset()
+    name, metadata = _server_facts(runtime, server_id, body) if "server" in needs else (None, {})
+    return Probe(
+        query=parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True) if "query" in needs else {},
+        headers=HeaderView(environ) if "headers" in needs else {},
+        body=NO_BODY if body is None else body,
+        method=method, path=path.rstrip("/") or "/", api_path=_api_path(path),
+        service=_SERVICES.get(service.name) if service is not None else None,
+        action=_request_action(body), version=getattr(state, "fakenova_version", None),
+        project=(ctx.identity.project_id, ctx.identity.project_name) if ctx else (),
+        user=(ctx.identity.user_id, ctx.identity.user_name) if ctx else (),
+        server_id=server_id, server_name=name, metadata=metadata)
+
+
+def _server_facts(runtime: Runtime, server_id: Optional[str], body: Any) -> Tuple[Optional[str], Dict[str, str]]:
+    """The name and metadata of the server the request names, or creates."""
     name, metadata = None, {}
     if server_id is not None:
         record = runtime.store.get("server", server_id)
@@ -76,26 +124,47 @@ def probe_request(runtime: Runtime) -> Probe:
     elif isinstance(body, dict) and isinstance(body.get("server"), dict):
         name = body["server"].get("name")
         metadata = body["server"].get("metadata") or {}
-    services = {member.value: member for member in model.Service}
-    return Probe(
-        method=request.method, path=request.path.rstrip("/") or "/", api_path=api_path,
-        service=services.get(service.name) if service is not None else None,
-        action=_request_action(body), version=getattr(g, "fakenova_version", None),
-        project=(ctx.identity.project_id, ctx.identity.project_name) if ctx else (),
-        user=(ctx.identity.user_id, ctx.identity.user_name) if ctx else (),
-        server_id=server_id, server_name=name if isinstance(name, str) else None,
-        metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {})
+    return (name if isinstance(name, str) else None,
+            {str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {})
+
+
+_SERVICES = {member.value: member for member in model.Service}
+
+
+class HeaderView(Mapping[str, str]):
+    """The request's headers by lower-case name, read from the WSGI environ only for the names asked."""
+
+    def __init__(self, environ: Mapping[str, Any]) -> None:
+        self.environ = environ
+
+    def get(self, name: str, default: Optional[str] = None) -> Optional[str]:  # type: ignore[override]
+        key = name.upper().replace("-", "_")
+        value = self.environ.get(key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key)
+        return default if value is None else str(value)
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([key[5:].replace("_", "-").lower() for key in self.environ if key.startswith("HTTP_")])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def engine_of(runtime: Runtime) -> Optional[ScenarioEngine]:
     return getattr(runtime, "engine", None)
 
 
-def before_dispatch(runtime: Runtime) -> None:
-    """Apply the rules that act before the handler: pins, transport faults, canned responses."""
+def before_dispatch(runtime: Runtime) -> Optional[Response]:
+    """Apply the rules that act before the handler: pins, transport faults, delays, canned responses (a
+    verbatim one is returned, for the pipeline to answer with; a Nova-shaped one is raised)."""
     engine = engine_of(runtime)
     if engine is None or not engine.rules():
-        return
+        return None
     probe = probe_request(runtime)
     decision = engine.before_dispatch(probe)
     g.fakenova_decision = decision
@@ -104,13 +173,21 @@ def before_dispatch(runtime: Runtime) -> None:
             pin_server(runtime, probe.server_id, rule.then.pin)
     if decision.transport is not None:
         request.environ[_ENVIRON_KEY] = (decision.transport.then.transport, engine.pause)
-    if decision.respond is not None:
-        rule, params = decision.respond
-        respond = rule.then.respond
-        assert respond is not None
-        if respond.delay:
-            engine.pause(respond.delay)
-        raise ScriptedError(respond, {"server_id": probe.server_id or "", **params})
+    if decision.respond is None:
+        if decision.delay:
+            engine.pause(decision.delay)
+        return None
+    rule, params = decision.respond
+    respond = rule.then.respond
+    assert respond is not None
+    delay = decision.delay + (rule.then.delay or respond.delay)
+    if delay:
+        engine.pause(delay)
+    values = {"server_id": probe.server_id or "", "project_id": probe.project[0] if probe.project else "",
+              "request_id": getattr(g, "fakenova_request_id", None) or "", "base_url": base_url(), **params}
+    if respond.verbatim:
+        return verbatim_response(respond, values)
+    raise ScriptedError(respond, values)
 
 
 def after_dispatch(response: Response) -> Response:
@@ -122,8 +199,9 @@ def after_dispatch(response: Response) -> Response:
     if decision is not None and decision.lags and response.status_code == 200 and response.is_json:
         _lag(engine, decision.lags, response)
     trace = engine.finish()
-    if trace is not None and trace.verdicts:
-        g.fakenova_rules = trace.entries()
+    entries = trace.entries() if trace is not None else None
+    if entries:
+        g.fakenova_rules = entries
     return response
 
 

@@ -20,7 +20,7 @@ from ..domain.states import PowerState, TaskState, VmState
 from ..microversions import MAX_VERSION, MIN_VERSION, InvalidVersion, Version, VersionRange
 from ..seed import bundled_dir, fixture_names
 from ..yaml_io import YamlError, read_yaml
-from . import model
+from . import checks, matchers, model
 from .defaults import default_message, fault_name
 from .schema import VALIDATOR
 
@@ -120,7 +120,9 @@ def _build(document: Dict[str, Any], source: str) -> model.Scenario:
         paces={action: names.pace(text, f"pace.{key}") for key, text in document.get("pace", {}).items()
                for action in names.actions(key, f"pace.{key}")},
         seed=names.seed(document.get("seed", {})),
-        rules=tuple(names.rule(rule, index) for index, rule in enumerate(document.get("rules", []))),
+        rules=checks.checked_rules(tuple(names.rule(rule, index)
+                                         for index, rule in enumerate(document.get("rules", []))), source),
+        random_seed=document.get("random_seed"),
     )
 
 
@@ -216,7 +218,7 @@ class Resolver:
         parsed = (model.Times(model.TimesKind.N, times) if isinstance(times, int) and times > 1
                   else model.ONCE if times in (1, "once") else model.ALWAYS)
         rule = model.Rule(scenario=self.scenario, name=self.rule_name, when=when, then=then, times=parsed,
-                          sets_state=data.get("sets_state"))
+                          sets_state=data.get("sets_state"), index=index)
         self.rule_name = None
         return rule
 
@@ -232,7 +234,14 @@ class Resolver:
         except re.error as exc:
             raise self.fail("when.server_name", f"invalid regular expression: {exc}") from None
         versions = data.get("versions")
+        try:
+            matching: Dict[str, Any] = {key: compile(data[key]) for key, compile in _MATCHERS.items()
+                                        if key in data}
+        except matchers.MatcherError as exc:
+            raise self.fail(exc.field, str(exc)) from None
         return model.When(
+            **matching, after=int(data.get("after", 0)), every=int(data.get("every", 1)),
+            probability=float(data["probability"]) if "probability" in data else None,
             method=data["method"].upper() if "method" in data else None,
             path=path_template(data["path"]) if "path" in data else None,
             service=self.enum(model.Service, data["service"], "when.service") if "service" in data else None,
@@ -244,6 +253,10 @@ class Resolver:
 
     def then(self, data: Dict[str, Any], when: model.When) -> model.Then:
         effects = [effect for effect in model.Effect if effect.value in data]
+        if len(effects) > 1 and model.Effect.DELAY in effects:
+            effects.remove(model.Effect.DELAY)  # a delay goes alone (then the request goes through) or with respond
+            if effects != [model.Effect.RESPOND]:
+                raise self.fail("then.delay", "a delay goes alone (the real answer, later) or with respond")
         if len(effects) != 1:
             found = ", ".join(effect.value for effect in effects) or "none"
             raise self.fail("then", f"needs exactly one of {', '.join(e.value for e in model.Effect)} "
@@ -258,15 +271,22 @@ class Resolver:
             model.Effect.SET_STATE: lambda: {"pin": self.pin(data["set_state"], "then.set_state")},
             model.Effect.TRANSPORT: lambda: {"transport": self.transport(data["transport"])},
             model.Effect.LIST_LAG: lambda: {"list_lag": int(data["list_lag"]["reads"])},
+            model.Effect.DELAY: lambda: {},
         }
-        return model.Then(effect=effect, **builders[effect]())
+        return model.Then(effect=effect, delay=float(data.get("delay", 0)), **builders[effect]())
 
     def respond(self, data: Dict[str, Any]) -> model.Respond:
         status = int(data["status"])
-        return model.Respond(status=status, fault=data.get("fault") or fault_name(status),
-                             message=data.get("message", default_message(status)),
+        if "body" in data and "body_text" in data:
+            raise self.fail("then.respond.body_text", "give body (JSON) or body_text, not both")
+        if "content_type" in data and "body_text" not in data:
+            raise self.fail("then.respond.content_type", "content_type goes with body_text")
+        return model.Respond(status=status, fault=data.get("fault") or fault_name(max(status, 400)),
+                             message=data.get("message", default_message(max(status, 400))),
                              headers={key: str(value) for key, value in data.get("headers", {}).items()},
-                             delay=float(data.get("delay", 0)))
+                             delay=float(data.get("delay", 0)), body=data.get("body"),
+                             body_text=data.get("body_text"),
+                             content_type=data.get("content_type", "text/plain" if "body_text" in data else None))
 
     def outcome(self, data: Dict[str, Any], when: model.When) -> Dict[str, Any]:
         outcome = self.enum(lifecycle.Outcome, data["outcome"], "then.outcome")
@@ -309,6 +329,10 @@ class Resolver:
             self.pin({key: server[key] for key in ("vm_state", "task_state", "power_state") if key in server},
                      field)
         return data
+
+
+#: ``when`` keys compiled into request matchers, and their compilers
+_MATCHERS = {"query": matchers.compile_query, "headers": matchers.compile_headers, "body": matchers.compile_body}
 
 
 def actions_named(name: str) -> FrozenSet[lifecycle.Action]:

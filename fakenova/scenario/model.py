@@ -6,6 +6,7 @@ Closed vocabularies are Enums (``Times``, ``Effect``, ``Transport``), never stri
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, FrozenSet, Mapping, Optional, Pattern, Tuple
@@ -14,6 +15,7 @@ from ..domain.lifecycle.engine import Action, Outcome
 from ..domain.pace import Pace
 from ..domain.states import PowerState, TaskState, VmState
 from ..microversions import Version, VersionRange
+from .matchers import BodyMatcher, HeaderMatcher, QueryMatcher
 
 #: the scenario state every scenario starts in (WireMock's ``Started``)
 INITIAL_STATE = "started"
@@ -69,13 +71,14 @@ class Effect(enum.Enum):
     SET_STATE = "set_state"
     TRANSPORT = "transport"
     LIST_LAG = "list_lag"
+    DELAY = "delay"  # only when ``delay`` is the rule's whole ``then``: the request then goes through
 
 
 #: effect -> the phase in which it applies
 EFFECT_PHASE: Mapping[Effect, Phase] = {
     Effect.RESPOND: Phase.BEFORE_DISPATCH, Effect.SET_STATE: Phase.BEFORE_DISPATCH,
     Effect.TRANSPORT: Phase.BEFORE_DISPATCH, Effect.OUTCOME: Phase.ACTION_BEGIN,
-    Effect.PACE: Phase.ACTION_BEGIN, Effect.LIST_LAG: Phase.AFTER_DISPATCH,
+    Effect.PACE: Phase.ACTION_BEGIN, Effect.LIST_LAG: Phase.AFTER_DISPATCH, Effect.DELAY: Phase.BEFORE_DISPATCH,
 }
 
 
@@ -107,13 +110,25 @@ class FaultSpec:
 
 @dataclass(frozen=True)
 class Respond:
-    """A canned Nova-shaped answer; ``message`` may use the path template's ``{names}``."""
+    """A canned answer: Nova-shaped from ``fault``/``message``, or exactly ``body`` (JSON) / ``body_text``.
+
+    ``message``, header values and the strings of ``body``/``body_text`` may use ``{server_id}``,
+    ``{project_id}``, ``{request_id}``, ``{base_url}`` and the path template's ``{names}``.
+    """
 
     status: int
     fault: Optional[str]
     message: str
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    body: Any = None
+    body_text: Optional[str] = None
+    content_type: Optional[str] = None
+
+    @property
+    def verbatim(self) -> bool:
+        """Whether the answer is the rule's own body rather than a fault the service renders."""
+        return self.body is not None or self.body_text is not None
 
 
 @dataclass(frozen=True)
@@ -148,6 +163,7 @@ class Then:
     pin: Optional[StatePin] = None
     transport: Optional[TransportFault] = None
     list_lag: int = 0
+    delay: float = 0.0  # seconds added before the answer (a ``respond``'s or, for ``Effect.DELAY``, the real one)
 
     @property
     def phase(self) -> Phase:
@@ -178,6 +194,17 @@ class When:
     projects: FrozenSet[str] = frozenset()
     users: FrozenSet[str] = frozenset()
     state: Optional[str] = None
+    query: Optional[QueryMatcher] = None
+    headers: Optional[HeaderMatcher] = None
+    body: Optional[BodyMatcher] = None
+    after: int = 0  # let this many matching calls through first
+    every: int = 1  # then fire on every Nth matching call
+    probability: Optional[float] = None  # then fire when the seeded draw is below it
+
+    @property
+    def counts(self) -> bool:
+        """Whether matching calls must be counted (``after``, ``every`` or ``probability`` is set)."""
+        return self.after > 0 or self.every > 1 or self.probability is not None
 
 
 @dataclass(frozen=True)
@@ -190,8 +217,9 @@ class Rule:
     then: Then
     times: Times = ALWAYS
     sets_state: Optional[str] = None
+    index: int = 0  # position in its scenario, for messages
 
-    @property
+    @functools.cached_property  # asked for many times per request: worked out once (frozen fields)
     def key(self) -> str:
         """``scenario/rule``: how hit counts and the journal name the rule."""
         return f"{self.scenario}/{self.name}"
@@ -215,6 +243,7 @@ class Scenario:
     paces: Mapping[Action, Pace] = field(default_factory=dict)
     seed: Mapping[str, Any] = field(default_factory=dict)
     rules: Tuple[Rule, ...] = ()
+    random_seed: Optional[int] = None  # for probability draws when the app has no seed
 
 
 def compile_regex(text: str) -> Pattern[str]:

@@ -13,7 +13,14 @@ _NAME = {"type": "string", "minLength": 1, "maxLength": 255}
 _VERSION = {"type": "string", "pattern": r"^[0-9]+\.[0-9]+$"}
 _STRINGS = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 _SECONDS = {"type": "number", "minimum": 0, "maximum": 3600}
-_STATUS = {"type": "integer", "minimum": 400, "maximum": 599}
+_STATUS = {"type": "integer", "minimum": 100, "maximum": 599}
+_MATCH = {"oneOf": [
+    {"type": ["string", "number", "boolean", "null"]},
+    {"type": "object", "additionalProperties": False, "required": ["regex"],
+     "properties": {"regex": {"type": "string"}}},
+    {"type": "object", "additionalProperties": False, "required": ["absent"],
+     "properties": {"absent": {"const": True}}},
+]}
 
 _FAULT = {
     "type": "object", "additionalProperties": False,
@@ -35,6 +42,12 @@ _WHEN = {
         "project": _STRINGS,
         "user": _STRINGS,
         "state": _NAME,
+        "query": {"type": "object", "additionalProperties": _MATCH},
+        "headers": {"type": "object", "additionalProperties": _MATCH},
+        "body": {"type": "object"},
+        "after": {"type": "integer", "minimum": 0},
+        "every": {"type": "integer", "minimum": 1},
+        "probability": {"type": "number", "minimum": 0, "maximum": 1},
     },
 }
 
@@ -43,7 +56,11 @@ _RESPOND = {
     "properties": {"status": _STATUS, "fault": {"type": "string", "pattern": "^[A-Za-z]+$"},
                    "message": {"type": "string"},
                    "headers": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
-                   "delay": _SECONDS},
+                   "delay": _SECONDS, "body": {}, "body_text": {"type": "string"},
+                   "content_type": {"type": "string", "pattern": "^[^/]+/[^/]+$"}},
+    # a Nova-shaped fault is an error status; a status below 400 needs the rule's own body
+    "if": {"not": {"anyOf": [{"required": ["body"]}, {"required": ["body_text"]}]}},
+    "then": {"properties": {"status": {"minimum": 400}}},
 }
 
 _SET_STATE = {
@@ -69,6 +86,7 @@ _THEN = {
         "transport": _TRANSPORT,
         "list_lag": {"type": "object", "additionalProperties": False, "required": ["reads"],
                      "properties": {"reads": {"type": "integer", "minimum": 1, "maximum": 1000}}},
+        "delay": _SECONDS,
     },
 }
 
@@ -120,6 +138,7 @@ _SEED = {
 
 SCENARIO_SCHEMA: Dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "fakenova scenario",
     "type": "object", "additionalProperties": False, "required": ["name"],
     "properties": {
         "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$", "maxLength": 100},
@@ -131,6 +150,7 @@ SCENARIO_SCHEMA: Dict[str, Any] = {
                                   "enable_instance_password": {"type": "boolean"}}},
         "pace": {"type": "object", "additionalProperties": {"type": "string"}},
         "seed": _SEED,
+        "random_seed": {"type": "integer"},
         "rules": {"type": "array", "items": _RULE},
     },
 }

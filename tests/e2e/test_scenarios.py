@@ -163,3 +163,73 @@ def test_new_server_is_missing_from_lists_for_two_reads(fakenova):
     assert conn.compute.get_server(server.id).id == server.id
     verdicts = fakenova.journal.verdicts("new-servers-lag")
     assert [v["fired"] for v in verdicts if v["path"].endswith("/detail")] == [True, True, False]
+
+
+@pytest.mark.fakenova(scenario="third-poll-503", strict=True)
+def test_third_poll_of_a_server_answers_503_once(fakenova):
+    conn = fakenova.connection()
+    server = boot(conn, wait=False)
+    assert statuses(conn, server, 2) == ["ACTIVE", "ACTIVE"]
+    with pytest.raises(exceptions.HttpException) as raised:
+        conn.compute.get_server(server.id)
+    assert raised.value.status_code == 503
+    assert conn.compute.get_server(server.id).status == "ACTIVE"
+    reasons = [verdict["reason"] for verdict in fakenova.journal.verdicts("third-poll-503/third-show-fails")]
+    assert reasons[-4:] == ["skipped: call 1 of 2 let through", "skipped: call 2 of 2 let through",
+                            "fired: call 3", "skipped: times once already used (1 hits)"]
+
+
+def _chaos_run(fakenova, calls: int = 60):
+    """A client retrying each failed list up to 3 times: which attempts failed, and whether every list made it."""
+    fakenova.reset()
+    fakenova.load_scenario("chaos-10-percent")
+    token = requests.post(f"{fakenova.url}/identity/v3/auth/tokens", json={"auth": {"identity": {
+        "methods": ["password"], "password": {"user": {"name": "demo", "domain": {"id": "default"},
+                                                       "password": "demo"}}},
+        "scope": {"project": {"name": "demo", "domain": {"id": "default"}}}}}).headers["X-Subject-Token"]
+    http = requests.Session()
+    http.headers["X-Auth-Token"] = token
+    failures, done = [], 0
+    for call in range(calls):
+        for attempt in range(4):
+            if http.get(f"{fakenova.url}/compute/v2.1/servers").status_code == 200:
+                done += 1
+                break
+            failures.append((call, attempt))
+    return failures, done
+
+
+def test_chaos_10_percent_fails_one_call_in_ten_reproducibly(fakenova):
+    first, done = _chaos_run(fakenova)
+    assert done == 60, "retries got every list through"
+    assert 2 <= len(first) <= 15
+    assert _chaos_run(fakenova) == (first, done), "the same seed draws the same failures"
+    reasons = [v["reason"] for v in fakenova.journal.verdicts("chaos-10-percent/one-in-ten-fails")]
+    assert sum(r.startswith("fired: probability draw ") for r in reasons) == len(first)
+    assert any(r.startswith("skipped: probability draw ") and " >= 0.1 " in r for r in reasons)
+
+
+@pytest.mark.fakenova(scenario="slow-identity", strict=True)
+def test_slow_identity_stall_moves_the_fake_clock_in_process(fakenova):
+    before = fakenova.clock.now()
+    conn = fakenova.connection()
+    assert list(conn.compute.servers()) == []
+    assert fakenova.clock.now() - before >= 30, "the first token request stalled 30 s on the cloud's clock"
+
+
+@pytest.mark.fakenova(scenario="slow-identity")
+def test_slow_identity_stalls_past_a_client_timeout(fakenova, fakenova_server):
+    """With real delays (as ``fakenova serve`` runs) the token request outlives a 0.2 s client timeout; the
+    unload below ends the stall at once, so the test waits only for the client's timeout."""
+    engine = fakenova_server.app.extensions["fakenova"].engine
+    engine.real_delays = True
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "demo", "domain": {"id": "default"}, "password": "demo"}}}}}
+    try:
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            requests.post(f"{fakenova.url}/identity/v3/auth/tokens", json=body, timeout=0.2)
+        retried = requests.post(f"{fakenova.url}/identity/v3/auth/tokens", json=body, timeout=5)
+        assert retried.status_code == 201 and retried.headers["X-Subject-Token"]
+    finally:
+        engine.real_delays = False
+        fakenova.unload_scenario()  # wakes the stalled request
