@@ -38,6 +38,8 @@ class Service:
     render: Callable[[errors.FakeNovaError], Response]
     needs_token: bool = True
     negotiates: bool = False
+    #: Nova's legacy v2.0 endpoint: v2.1 at 2.1 without microversions, unknown body keys dropped
+    legacy_v2: bool = False
 
 
 def identity_url() -> str:
@@ -50,6 +52,7 @@ def _keystone(error: errors.FakeNovaError) -> Response:
 
 
 SERVICES = (
+    Service("compute", "/compute/v2", faults.nova_fault, legacy_v2=True),
     Service("compute", "/compute", faults.nova_fault, negotiates=True),
     Service("identity", "/identity", _keystone, needs_token=False),
     Service("image", "/image", _keystone),
@@ -84,6 +87,7 @@ def before_request() -> None:
     rt: Runtime = app.extensions["fakenova"]
     request_id = state.fakenova_request_id = rt.ids.request_id()
     service = state.fakenova_service = service_for(req.path)
+    state.fakenova_legacy_v2 = service.legacy_v2
     _check_size(environ)
     endpoint = req.endpoint
     route = route_of(app.view_functions.get(endpoint)) if endpoint else None

@@ -1,7 +1,8 @@
 """Every route fakenova serves, as ordered tables per service, turned into blueprints.
 
 Compute routes are served under ``/compute/v2.1`` and ``/compute/v2.1/<project_id>`` (Nova 2.18 made the
-project id optional; fakenova accepts both at every version, as Nova does).
+project id optional; fakenova accepts both at every version, as Nova does), and again under Nova's legacy
+v2.0 endpoint ``/compute/v2`` (fixed at 2.1, no microversion headers; ``pipeline.Service.legacy_v2``).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import Blueprint
 from .compute import (
     actions,
     consoles,
+    extensions,
     flavors,
     images,
     instance_actions,
@@ -46,6 +48,7 @@ COMPUTE_ROUTES = (
     *quota_sets.ROUTES,
     *zones.ROUTES,
     *images.ROUTES,
+    *extensions.ROUTES,
 )
 
 
@@ -56,7 +59,9 @@ def blueprints() -> List[Blueprint]:
     v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
     compute = blueprint("compute", "/compute/v2.1", COMPUTE_ROUTES, ("", "/<project_id>"),
                         checks_project=True)
+    v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
+    legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
     return [blueprint("identity", "/identity", tokens.ROUTES),
             blueprint("image", "/image", glance.ROUTES),
             blueprint("network", "/network", (*networks.ROUTES, *floating_ips.ROUTES)),
-            compute_root, v21, compute]
+            compute_root, v21, compute, v2_doc, legacy]
