@@ -20,6 +20,7 @@ from .compute import (
     keypairs,
     limits,
     quota_sets,
+    security_groups,
     server_extras,
     server_metadata,
     server_ports,
@@ -49,6 +50,7 @@ COMPUTE_ROUTES = (
     *zones.ROUTES,
     *images.ROUTES,
     *extensions.ROUTES,
+    *security_groups.ROUTES,
 )
 
 
