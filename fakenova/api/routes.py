@@ -29,6 +29,7 @@ from .compute import (
     volume_attachments,
     zones,
 )
+from .compute import floating_ips as compute_floating_ips
 from .identity import tokens
 from .image import images as glance
 from .network import floating_ips, networks
@@ -51,6 +52,7 @@ COMPUTE_ROUTES = (
     *images.ROUTES,
     *extensions.ROUTES,
     *security_groups.ROUTES,
+    *compute_floating_ips.ROUTES,
 )
 
 
