@@ -96,6 +96,9 @@ def before_request() -> None:
     if service.needs_token and not (route and route.public):
         identity = identity_from_token_record(validate_token(rt.store, environ.get("HTTP_X_AUTH_TOKEN"), now))
     if req.routing_exception is not None:
+        if req.routing_exception.code == 405 and req.path.endswith("/"):
+            # ``DELETE /os-security-groups/`` names a member with an empty id: no route has one (Nova: 404)
+            raise errors.NotFound()
         raise req.routing_exception
     version = None
     if service.negotiates and not (route and not route.negotiates):

@@ -110,3 +110,8 @@ def test_a_405_names_the_allowed_methods(demo):
     assert response.status_code == 405 and response.json["badMethod"]["code"] == 405
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS, POST"  # Flask answers OPTIONS itself
     assert demo("PATCH", "/flavors/1").headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_a_member_method_on_a_collection_with_a_trailing_slash_is_404(demo):
+    response = demo("DELETE", "/os-security-groups/")
+    assert response.status_code == 404 and "Allow" not in response.headers
