@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .scenario.engine import ScenarioEngine
 
 #: settings a reset may override for the next test (the pytest marker's keys)
-RESET_SETTINGS = ("min_version", "max_version", "pace", "seed", "reclaim_instance_interval",
+RESET_SETTINGS = ("min_version", "max_version", "pace", "seed", "reclaim_instance_interval", "shelved_offload_time",
                   "enable_instance_password", "token_ttl", "max_limit")
 
 

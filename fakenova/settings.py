@@ -38,6 +38,8 @@ class Settings:
     :param fixtures_dir: a folder of seed YAML replacing the bundled ``fixtures/``.
     :param token_ttl: lifetime of issued tokens in seconds.
     :param reclaim_instance_interval: seconds a deleted server stays SOFT_DELETED; 0 disables soft delete.
+    :param shelved_offload_time: Nova's ``shelved_offload_time``: seconds a shelved server keeps its host
+        before it is offloaded (0, Nova's default: at once; -1: never).
     :param max_limit: Nova's ``[api] max_limit`` for list pages.
     :param enable_instance_password: whether create/rebuild/rescue return ``adminPass``.
     :param deleted_retention: how many deleted servers are kept for ``changes-since`` listings.
@@ -67,6 +69,7 @@ class Settings:
     fixtures_dir: Optional[str] = None
     token_ttl: float = 3600.0
     reclaim_instance_interval: float = 0.0
+    shelved_offload_time: float = 0.0
     max_limit: int = 1000
     enable_instance_password: bool = True
     deleted_retention: int = 1000
@@ -127,6 +130,7 @@ def parse_setting(name: str, raw: str) -> Any:
     parsers: Mapping[str, Callable[[str], Any]] = {
         "port": int, "seed": int, "max_limit": int, "deleted_retention": int, "journal_limit": int,
         "connection_limit": int, "token_ttl": float, "reclaim_instance_interval": float, "channel_timeout": float,
+        "shelved_offload_time": float,
         "public_url": parse_public_url,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
         "quota": parse_quota,

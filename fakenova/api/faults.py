@@ -30,6 +30,10 @@ def from_http_exception(exc: HTTPException) -> errors.FakeNovaError:
         from ..settings import MAX_REQUEST_BODY
 
         return errors.RequestTooLarge(limit=MAX_REQUEST_BODY)
+    if error_type is errors.MethodNotAllowed:
+        # RFC 9110 15.5.6: a 405 names the methods the resource does allow (werkzeug matched them)
+        allowed = getattr(exc, "valid_methods", None) or ()
+        return errors.MethodNotAllowed(headers={"Allow": ", ".join(sorted(allowed))} if allowed else None)
     if error_type is not None:
         return error_type()
     error = errors.FakeNovaError(exc.description or exc.name)

@@ -119,6 +119,16 @@ def base_url() -> str:
     return url
 
 
+def legacy_v2() -> bool:
+    """Whether the request came through Nova's legacy v2.0 endpoint (``/compute/v2``)."""
+    return bool(getattr(g._get_current_object(), "fakenova_legacy_v2", False))
+
+
+def compute_root() -> str:
+    """The path of the compute endpoint the request came through: ``/compute/v2.1`` or ``/compute/v2``."""
+    return "/compute/v2" if legacy_v2() else "/compute/v2.1"
+
+
 def runtime() -> Runtime:
     """The app's runtime (settings, store, clock, ids)."""
     return current_app.extensions["fakenova"]

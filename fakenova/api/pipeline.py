@@ -39,6 +39,8 @@ class Service:
     render: Callable[[errors.FakeNovaError], Response]
     needs_token: bool = True
     negotiates: bool = False
+    #: Nova's legacy v2.0 endpoint: v2.1 at 2.1 without microversions, unknown body keys dropped
+    legacy_v2: bool = False
 
 
 def identity_url() -> str:
@@ -51,6 +53,7 @@ def _keystone(error: errors.FakeNovaError) -> Response:
 
 
 SERVICES = (
+    Service("compute", "/compute/v2", faults.nova_fault, legacy_v2=True),
     Service("compute", "/compute", faults.nova_fault, negotiates=True),
     Service("identity", "/identity", _keystone, needs_token=False),
     Service("image", "/image", _keystone),
@@ -85,6 +88,7 @@ def before_request() -> Optional[Response]:
     rt: Runtime = app.extensions["fakenova"]
     request_id = state.fakenova_request_id = rt.ids.request_id()
     service = state.fakenova_service = service_for(req.path)
+    state.fakenova_legacy_v2 = service.legacy_v2
     _check_size(environ)
     endpoint = req.endpoint
     route = route_of(app.view_functions.get(endpoint)) if endpoint else None
@@ -93,6 +97,9 @@ def before_request() -> Optional[Response]:
     if service.needs_token and not (route and route.public):
         identity = identity_from_token_record(validate_token(rt.store, environ.get("HTTP_X_AUTH_TOKEN"), now))
     if req.routing_exception is not None:
+        if req.routing_exception.code == 405 and req.path.endswith("/"):
+            # ``DELETE /os-security-groups/`` names a member with an empty id: no route has one (Nova: 404)
+            raise errors.NotFound()
         raise req.routing_exception
     version = None
     if service.negotiates and not (route and not route.negotiates):

@@ -1,7 +1,8 @@
 """Every route fakenova serves, as ordered tables per service, turned into blueprints.
 
 Compute routes are served under ``/compute/v2.1`` and ``/compute/v2.1/<project_id>`` (Nova 2.18 made the
-project id optional; fakenova accepts both at every version, as Nova does).
+project id optional; fakenova accepts both at every version, as Nova does), and again under Nova's legacy
+v2.0 endpoint ``/compute/v2`` (fixed at 2.1, no microversion headers; ``pipeline.Service.legacy_v2``).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .compute import (
     actions,
     audit_log,
     consoles,
+    extensions,
     external_events,
     flavor_access,
     flavor_extra_specs,
@@ -23,6 +25,7 @@ from .compute import (
     limits,
     migrations,
     quota_sets,
+    security_groups,
     server_extras,
     server_metadata,
     server_migrations,
@@ -33,6 +36,7 @@ from .compute import (
     volume_attachments,
     zones,
 )
+from .compute import floating_ips as compute_floating_ips
 from .identity import tokens
 from .image import images as glance
 from .network import floating_ips, networks
@@ -60,6 +64,9 @@ COMPUTE_ROUTES = (
     *quota_sets.ROUTES,
     *zones.ROUTES,
     *images.ROUTES,
+    *extensions.ROUTES,
+    *security_groups.ROUTES,
+    *compute_floating_ips.ROUTES,
 )
 
 
@@ -70,7 +77,9 @@ def blueprints() -> List[Blueprint]:
     v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
     compute = blueprint("compute", "/compute/v2.1", COMPUTE_ROUTES, ("", "/<project_id>"),
                         checks_project=True)
+    v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
+    legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
     return [blueprint("identity", "/identity", tokens.ROUTES),
             blueprint("image", "/image", glance.ROUTES),
             blueprint("network", "/network", (*networks.ROUTES, *floating_ips.ROUTES)),
-            compute_root, v21, compute]
+            compute_root, v21, compute, v2_doc, legacy]

@@ -230,9 +230,39 @@ def validate_body(table: Versioned[Schema], version: Version, body: object) -> N
 
     .. versionadded:: 0.1
     """
-    error = first_error(_schema_for(table, version), body)
+    schema = _schema_for(table, version)
+    if _legacy_v2():
+        _drop_unknown_keys(schema, body)
+    error = first_error(schema, body)
     if error is not None:
         raise errors.BadRequest(_message(error, query=False))
+
+
+def _legacy_v2() -> bool:
+    from flask import g, has_request_context  # late: the validator itself is used without Flask (tests)
+
+    return has_request_context() and bool(getattr(g, "fakenova_legacy_v2", False))
+
+
+def _drop_unknown_keys(schema: Schema, body: object) -> None:
+    """Nova's v2.0 compatibility mode: keys an object's schema does not allow are removed from the body
+    (in place, so the handler reads the rest) instead of failing validation."""
+    _, validator, _ = _compiled(schema)
+    for _ in range(MAX_STRIP_ROUNDS):
+        extra = [error for error in validator.iter_errors(body)
+                 if error.validator == "additionalProperties" and isinstance(error.instance, dict)]
+        if not extra:
+            return
+        for error in extra:
+            known = error.schema.get("properties", {})
+            patterns = [re.compile(pattern) for pattern in error.schema.get("patternProperties", {})]
+            for key in [key for key in error.instance
+                        if key not in known and not any(p.search(key) for p in patterns)]:
+                del error.instance[key]
+
+
+#: how many passes :func:`_drop_unknown_keys` makes (one per nesting level that has unknown keys)
+MAX_STRIP_ROUNDS = 8
 
 
 def validate_query(table: Versioned[Schema], version: Version,

@@ -14,6 +14,7 @@ from .lifecycle import finishing
 from .models import Server, evolve
 from .ports import CHOOSER_WRITES, Runtime
 from .states import VmState
+from .strings import normal_ipv6
 
 #: PUT /servers/{id} body key -> Server attribute (schema validation already limits keys per version)
 UPDATE_FIELDS: Mapping[str, str] = {
@@ -67,6 +68,10 @@ def settle(runtime: Runtime, server: Server, now: float, *, observed: bool) -> S
     server = lifecycle.advance(server, now, observed=observed)
     if before is not None and server.transition is None:
         finishing.finished(runtime, server, before.action, now)
+    if server.transition is None and _offload_due(server, now, runtime.settings.shelved_offload_time):
+        server = lifecycle.advance(lifecycle.begin(server, lifecycle.Action.SHELVE_OFFLOAD, now,
+                                                   pace=lifecycle.Immediate(), is_admin=True),
+                                   now, observed=False)
     interval = runtime.settings.reclaim_instance_interval
     if (server.vm_state is VmState.SOFT_DELETED and server.transition is None and not server.deleted
             and interval > 0 and server.deleted_at is not None and now - server.deleted_at >= interval):
@@ -74,6 +79,12 @@ def settle(runtime: Runtime, server: Server, now: float, *, observed: bool) -> S
                                                    pace=lifecycle.Immediate(), is_admin=True),
                                    now, observed=False)
     return server
+
+
+def _offload_due(server: Server, now: float, offload_time: float) -> bool:
+    """Whether a SHELVED server has kept its host ``shelved_offload_time`` (Nova's periodic offload)."""
+    return (server.vm_state is VmState.SHELVED and offload_time >= 0 and server.shelved_at is not None
+            and now - server.shelved_at >= offload_time)
 
 
 def observe(runtime: Runtime, ctx: RequestContext, server_id: str, *, observed: bool = True) -> Server:
@@ -96,6 +107,8 @@ def update_server(runtime: Runtime, ctx: RequestContext, server_id: str, changes
     def apply(current: Optional[Server]) -> Optional[Server]:
         server = settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False)
         fields = {UPDATE_FIELDS[key]: value for key, value in changes.items() if key in UPDATE_FIELDS}
+        if "access_ipv6" in fields:
+            fields["access_ipv6"] = normal_ipv6(fields["access_ipv6"])
         if "pinned_availability_zone" in changes:
             fields["pinned_availability_zone"] = _pin(server, changes["pinned_availability_zone"])
         return evolve(server, updated_at=ctx.now, **fields)

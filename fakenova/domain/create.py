@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
-from . import compute, errors, flavors, history, network, quotas
+from . import compute, errors, flavors, history, network, quotas, security_groups
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .models import Server
 from .ports import Runtime, Store
-from .strings import bool_from_string
+from .strings import bool_from_string, normal_ipv6
 
 _SERVER_DESCRIPTION = at("server-description")
 
@@ -135,6 +135,7 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
     zone = _zone(ctx, server.get("availability_zone"))
     _check_destination(ctx, server)
     _check_limits(store, ctx, server)
+    security_groups.check_requested(store, ctx, [group["name"] for group in server.get("security_groups") or ()])
     key_name = _key_name(store, ctx, server.get("key_name"))
     chosen = network.requested_networks(store, ctx, server.get("networks"))
     description = server.get("description")
@@ -145,7 +146,7 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
         # the stored flavor record is never changed in place, so it is the snapshot (Server shares it)
         "flavor": flavor, "image_id": image_id, "key_name": key_name, "chosen": chosen,
         "metadata": dict(server.get("metadata") or {}), "tags": tuple(dict.fromkeys(server.get("tags") or ())),
-        "access_ipv4": server.get("accessIPv4", ""), "access_ipv6": server.get("accessIPv6", ""),
+        "access_ipv4": server.get("accessIPv4", ""), "access_ipv6": normal_ipv6(server.get("accessIPv6", "")),
         "disk_config": server.get("OS-DCF:diskConfig", "MANUAL"),
         "config_drive": bool_from_string(server.get("config_drive", False)),
         "requested_zone": zone, "user_data": server.get("user_data"), "description": description,

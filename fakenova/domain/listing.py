@@ -158,7 +158,7 @@ def _settle_busy(runtime: Runtime, ctx: RequestContext, project: Optional[str]) 
     store = runtime.store
     reclaims = runtime.settings.reclaim_instance_interval > 0
     for server in _busy(store, project):
-        if server.transition is None and not reclaims:
+        if server.transition is None and server.vm_state is VmState.SOFT_DELETED and not reclaims:
             continue  # soft-deleted, but nothing will ever reclaim it
         store.compute(SERVER, server.id, lambda current: current if current is None
                       else settle(runtime, current, ctx.now, observed=True), touches=SETTLE_WRITES)

@@ -164,6 +164,10 @@ class Server:
     new_flavor: Optional[Mapping[str, Any]] = None
     old_flavor: Optional[Mapping[str, Any]] = None
     previous_vm_state: Optional[VmState] = None
+    # Nova's ``shelved_at`` and ``shelved_image_id`` system metadata: when the server was shelved (offloaded
+    # ``shelved_offload_time`` later) and the snapshot it is unshelved from.
+    shelved_at: Optional[float] = None
+    shelved_image_id: Optional[str] = None
 
     def __post_init__(self) -> None:
         """Share what many servers hold equal (see the module's note on memory)."""

@@ -24,8 +24,10 @@ def order(server: Server) -> Tuple[Any, ...]:
 
 
 def busy(server: Server) -> bool:
-    """Whether a read may change the server: an action under way, or a soft delete awaiting reclaim."""
-    return server.transition is not None or (server.vm_state is VmState.SOFT_DELETED and not server.deleted)
+    """Whether a read may change the server: an action under way, a soft delete awaiting reclaim, or a shelved
+    server awaiting offload."""
+    return server.transition is not None or (server.vm_state is VmState.SOFT_DELETED and not server.deleted) or (
+        server.vm_state is VmState.SHELVED and server.shelved_at is not None)
 
 
 def _deleted(server: Server) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional
 
-from . import compute, errors, floating_ips, history, policy, quotas
+from . import compute, errors, floating_ips, history, policy, quotas, security_groups
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle import finishing
@@ -138,9 +138,8 @@ def console_output(runtime: Runtime, ctx: RequestContext, server_id: str, length
 
 
 def _known_groups(runtime: Runtime, ctx: RequestContext, server: Server) -> set:
-    stored = {group.get("name") for group in runtime.store.list("security_group", server.project_id)
-              if isinstance(group, dict)}
-    return {"default", *server.security_groups, *stored}
+    stored = {group["name"] for group in security_groups.project_groups(runtime.store, server.project_id)}
+    return {*server.security_groups, *stored}
 
 
 def add_security_group(runtime: Runtime, ctx: RequestContext, server_id: str, name: str) -> Server:

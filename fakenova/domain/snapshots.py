@@ -16,6 +16,7 @@ from .models import Server, evolve
 from .ports import Runtime, Store
 from .server_actions import perform
 from .states import VmState
+from .strings import normal_ipv6
 
 _REBUILD_VOLUME_BACKED = at("rebuild-volume-backed")
 _RESCUE_VOLUME_BACKED = at("rescue-volume-backed")
@@ -103,6 +104,8 @@ def _rebuild_image(runtime: Runtime, ctx: RequestContext, server: Server, image_
 def _rebuild_changes(runtime: Runtime, ctx: RequestContext, server: Server,
                      body: Mapping[str, Any]) -> Dict[str, Any]:
     changes: Dict[str, Any] = {attr: body[key] for key, attr in _REBUILD_FIELDS.items() if key in body}
+    if "access_ipv6" in changes:
+        changes["access_ipv6"] = normal_ipv6(changes["access_ipv6"])
     if "metadata" in body:
         if len(body["metadata"]) > quotas.quotas_for(runtime.store, server.project_id)["metadata_items"] >= 0:
             raise errors.Forbidden("Quota exceeded, too many metadata items.")
@@ -151,6 +154,21 @@ def rescue(runtime: Runtime, ctx: RequestContext, server_id: str, body: Optional
 
     perform(runtime, ctx, Action.RESCUE, server_id, apply)
     return _password(runtime, body.get("adminPass"))
+
+
+def shelve(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
+    """``shelve``: a ``<name>-shelved`` snapshot to unshelve from, then offloaded at once or, with another
+    ``shelved_offload_time``, left SHELVED on its host (``compute.settle`` offloads it when that time is up)."""
+    action = Action.SHELVE if runtime.settings.shelved_offload_time == 0 else Action.SHELVE_KEEP_HOST
+
+    def apply(server: Server) -> Server:
+        if not server.image_id:  # a volume-backed server keeps its volume; Nova takes no snapshot
+            return evolve(server, shelved_at=ctx.now, shelved_image_id=None)
+        image = _snapshot_record(runtime, ctx, server, f"{server.name}-shelved", {}, {"image_type": "snapshot"})
+        runtime.store.put("image", image["id"], image)
+        return evolve(server, shelved_at=ctx.now, shelved_image_id=image["id"])
+
+    return perform(runtime, ctx, action, server_id, apply)
 
 
 def unshelve(runtime: Runtime, ctx: RequestContext, server_id: str, body: Optional[Mapping[str, Any]]) -> Server:

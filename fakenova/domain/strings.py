@@ -6,6 +6,7 @@ here once, and each caller decides what an unrecognised string means (false, a d
 """
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timezone
 from typing import Optional, Tuple
 
@@ -60,3 +61,12 @@ def changes_window(since: Optional[str], before: Optional[str]) -> Tuple[Optiona
     if start is not None and end is not None and end < start:
         raise errors.BadRequest("The value of changes-since must be less than or equal to changes-before.")
     return start, end
+
+
+def normal_ipv6(text: str) -> str:
+    """An IPv6 address in the compact form Nova stores (``0:0:0:0:0:babe:220.12.22.2`` -> ``::babe:dc0c:1602``);
+    the empty string (no address) and text that is no address (already refused by the schema) as given."""
+    try:
+        return str(ipaddress.IPv6Address(text)) if text else text
+    except ValueError:
+        return text

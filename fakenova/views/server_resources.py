@@ -5,7 +5,6 @@ Like ``views/servers.py``, every function returns the inner object; the HTTP lay
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any, Dict, List, Mapping, Tuple
 
 from ..domain.interfaces import Nic
@@ -89,33 +88,6 @@ def created_attachment(att: Attachment, ctx: ViewContext, delete_on_termination:
     if "delete_on_termination" in body:
         body["delete_on_termination"] = delete_on_termination
     return body
-
-
-# --- os-security-groups -------------------------------------------------------------------------------
-
-_GROUPS = uuid.UUID("8d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d")  # namespace of derived group and rule ids
-
-
-def group_id(project_id: str, name: str) -> str:
-    """A stable id for a project's named security group (fakenova keeps groups as names only)."""
-    return str(uuid.uuid5(_GROUPS, f"{project_id}/{name}"))
-
-
-def security_group(project_id: str, name: str) -> Dict[str, Any]:
-    """Nova's view of a Neutron group: the ``default`` group has Neutron's two ingress rules from itself."""
-    gid = group_id(project_id, name)
-    rules = [{"id": str(uuid.uuid5(_GROUPS, f"{gid}/{ethertype}")), "parent_group_id": gid,
-              "ip_protocol": None, "from_port": None, "to_port": None,
-              "group": {"name": name, "tenant_id": project_id}, "ip_range": {}}
-             for ethertype in ("IPv4", "IPv6")] if name == "default" else []
-    return {"id": gid, "name": name, "tenant_id": project_id, "rules": rules,
-            "description": "Default security group" if name == "default" else ""}
-
-
-def security_groups(server: Server) -> List[Dict[str, Any]]:
-    """The groups of the server's ports, once each (a server without ports has none)."""
-    names = server.security_groups if server.nics else ()
-    return [security_group(server.project_id, name) for name in dict.fromkeys(names)]
 
 
 # --- diagnostics --------------------------------------------------------------------------------------

@@ -84,7 +84,9 @@ def test_create_returns_novas_short_body_and_location(demo):
     assert server["links"][1] == {"rel": "bookmark", "href": f"http://localhost/compute/servers/{server['id']}"}
 
 
-def test_given_password_and_groups_are_echoed(demo):
+def test_given_password_and_groups_are_echoed(app, demo):
+    app.extensions["fakenova"].store.put("security_group", "sg-web", {"id": "sg-web", "name": "web"},
+                                         project="3a2d4c2f0b7e4d209f8e7d6c5b4a3928")
     server = demo.create(adminPass="s3cret", security_groups=[{"name": "web"}]).json["server"]
     assert server["adminPass"] == "s3cret" and server["security_groups"] == [{"name": "web"}]
 

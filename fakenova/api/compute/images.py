@@ -1,4 +1,5 @@
-"""Nova's image proxy: ``/compute/v2.1/images``, list, detail and show, from 2.1 to 2.35 (404 from 2.36).
+"""Nova's image proxy: ``/compute/v2.1/images``, list, detail, show and delete from 2.1 to 2.35 (404 from
+2.36), and the image metadata API (``/images/{id}/metadata``), which Nova keeps until 2.38.
 
 It reads the same image records Glance's API shows (:mod:`fakenova.domain.images`), with Nova's query
 schema, Nova's filters and Nova's image view.
@@ -9,19 +10,24 @@ from typing import Any, Dict
 
 from flask import Response, request
 
-from ...domain import errors
+from ...domain import errors, image_metadata
 from ...domain.images import after_marker, listed, observe_image, ordered, proxy_checks
-from ...microversions import VersionRange
+from ...microversions import Versioned, VersionRange
 from ...views.common import collection_links
 from ...views.images import proxy_detail, proxy_summary
 from .. import schema_types as t
-from ..http import context, json_response, runtime
+from ..http import context, json_response, read_json, runtime
 from ..routing import Route
-from ..validation import validate_query
+from ..validation import validate_body, validate_query
 from .servers import view_context
 
-#: Nova removed the image proxy at 2.36.
+#: Nova removed the image proxy at 2.36, and the image metadata API at 2.39.
 PROXY_VERSIONS = VersionRange.of("2.1", "2.35")
+METADATA_VERSIONS = VersionRange.of("2.1", "2.38")
+_ONE = {**t.METADATA, "minProperties": 1, "maxProperties": 1}
+METADATA_BODY = Versioned([("2.1", t.object_of({"metadata": t.METADATA}, required=["metadata"]))],
+                          name="image-metadata")
+META_BODY = Versioned([("2.1", t.object_of({"meta": _ONE}, required=["meta"]))], name="image-meta")
 
 #: ``GET /images`` and ``/images/detail`` (nova/api/openstack/compute/schemas/images.py): lenient, with
 #: ``property-*`` filters passed through.
@@ -75,8 +81,64 @@ def proxy_show(image_id: str) -> Response:
     return json_response({"image": proxy_detail(image, view_context())})
 
 
+def proxy_delete(image_id: str) -> Response:
+    """``DELETE /compute/v2.1/images/{id}``: 204; the image is gone from Glance too."""
+    image_metadata.delete_image(runtime(), context(), image_id)
+    return json_response(None, 204)
+
+
+def metadata_index(image_id: str) -> Response:
+    return json_response({"metadata": image_metadata.properties(runtime(), context(), image_id)})
+
+
+def metadata_show(image_id: str, key: str) -> Response:
+    return json_response({"meta": image_metadata.shown_key(runtime(), context(), image_id, key)})
+
+
+def _metadata_body(table: Versioned) -> Any:
+    body = read_json()
+    validate_body(table, context().version, body)
+    return body
+
+
+def metadata_create(image_id: str) -> Response:
+    """``POST .../metadata``: merge the given keys into the image's metadata."""
+    given = _metadata_body(METADATA_BODY)["metadata"]
+    merged = image_metadata.change(runtime(), context(), image_id, lambda current: {**current, **given})
+    return json_response({"metadata": merged})
+
+
+def metadata_replace(image_id: str) -> Response:
+    """``PUT .../metadata``: the given keys become the whole metadata."""
+    given = _metadata_body(METADATA_BODY)["metadata"]
+    image_metadata.change(runtime(), context(), image_id, lambda current: dict(given))
+    return json_response({"metadata": given})
+
+
+def metadata_update(image_id: str, key: str) -> Response:
+    """``PUT .../metadata/{key}``: the body's one key must be the URL's."""
+    meta = _metadata_body(META_BODY)["meta"]
+    if key not in meta:
+        raise errors.BadRequest("Request body and URI mismatch")
+    image_metadata.change(runtime(), context(), image_id, lambda current: {**current, key: meta[key]})
+    return json_response({"meta": meta})
+
+
+def metadata_delete(image_id: str, key: str) -> Response:
+    image_metadata.delete_key(runtime(), context(), image_id, key)
+    return json_response(None, 204)
+
+
+_META = "/images/<image_id>/metadata"
 ROUTES = (
     Route("GET", "/images", proxy_index, PROXY_VERSIONS),
     Route("GET", "/images/detail", proxy_detail_list, PROXY_VERSIONS),
     Route("GET", "/images/<image_id>", proxy_show, PROXY_VERSIONS),
+    Route("DELETE", "/images/<image_id>", proxy_delete, PROXY_VERSIONS),
+    Route("GET", _META, metadata_index, METADATA_VERSIONS),
+    Route("POST", _META, metadata_create, METADATA_VERSIONS),
+    Route("PUT", _META, metadata_replace, METADATA_VERSIONS),
+    Route("GET", f"{_META}/<key>", metadata_show, METADATA_VERSIONS),
+    Route("PUT", f"{_META}/<key>", metadata_update, METADATA_VERSIONS),
+    Route("DELETE", f"{_META}/<key>", metadata_delete, METADATA_VERSIONS),
 )

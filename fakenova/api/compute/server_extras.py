@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Response, request
 
 from ...domain import compute, server_extras
+from ...domain import security_groups as security_groups_domain
 from ...microversions import Versioned, VersionRange
+from ...views import security_groups as group_views
 from ...views import server_resources as views
 from ..http import context, json_response, runtime
 from ..routing import Route
@@ -40,7 +42,9 @@ def diagnostics(server_id: str) -> Response:
 def security_groups(server_id: str) -> Response:
     _query()
     server = compute.observe(runtime(), context(), server_id, observed=False)
-    return json_response({"security_groups": views.security_groups(server)})
+    store = runtime().store
+    found = security_groups_domain.of_server(store, server.project_id, server.security_groups if server.nics else ())
+    return json_response({"security_groups": group_views.groups(found, security_groups_domain.by_id(store, context()))})
 
 
 def topology(server_id: str) -> Response:

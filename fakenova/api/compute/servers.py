@@ -10,7 +10,7 @@ from ...domain.lifecycle.table import Action
 from ...domain.ports import Store
 from ...views import servers as views
 from ...views.fields import ViewContext
-from ..http import base_url, context, json_response, read_json, runtime
+from ..http import base_url, compute_root, context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body, validate_query
 from . import server_list
@@ -39,7 +39,7 @@ def view_context() -> ViewContext:
     state = g._get_current_object()
     url_project = getattr(state, "fakenova_url_project", None)
     ctx = state.fakenova_ctx
-    return ViewContext(version=ctx.version, is_admin=ctx.is_admin, compute_url=f"{base}/compute/v2.1",
+    return ViewContext(version=ctx.version, is_admin=ctx.is_admin, compute_url=f"{base}{compute_root()}",
                        bookmark_url=f"{base}/compute", project_prefix=f"/{url_project}" if url_project else "",
                        image_url=f"{base}/image", image_properties=_ImageProperties(runtime().store),
                        now=ctx.now)

@@ -33,11 +33,29 @@ def _v21(links_describedby: bool) -> Dict[str, Any]:
     return document
 
 
+def _v20(links_describedby: bool) -> Dict[str, Any]:
+    document: Dict[str, Any] = {"id": "v2.0", "status": "DEPRECATED", "version": "", "min_version": "",
+                                "updated": "2025-07-04T12:00:00Z", "links": [{"rel": "self", "href": f"{_base()}/v2/"}]}
+    if links_describedby:
+        document["links"].append({"rel": "describedby", "type": "text/html", "href": "http://docs.openstack.org/"})
+        document["media-types"] = [{"base": "application/json",
+                                    "type": "application/vnd.openstack.compute+json;version=2"}]
+    return document
+
+
 def root() -> Response:
     """``GET /compute/``: both API versions, without media types (no version headers)."""
-    v20 = {"id": "v2.0", "status": "DEPRECATED", "version": "", "min_version": "",
-           "updated": "2025-07-04T12:00:00Z", "links": [{"rel": "self", "href": f"{_base()}/v2/"}]}
-    return json_response({"versions": [v20, _v21(links_describedby=False)]})
+    return json_response({"versions": [_v20(links_describedby=False), _v21(links_describedby=False)]})
+
+
+def v20() -> Response:
+    """``GET /compute/v2``: the legacy v2.0 document (no version headers: v2.0 has no microversions)."""
+    return json_response({"version": _v20(links_describedby=True)})
+
+
+def show_v20(version_id: str) -> Response:
+    """``GET /compute/v2/versions/<id>``: Nova shows the v2.0 document whatever the id."""
+    return v20()
 
 
 def v21() -> Response:
@@ -55,4 +73,8 @@ def show(version_id: str) -> Response:
 ROUTES = (
     Route("GET", "", v21, public=True),
     Route("GET", "/versions/<version_id>", show, VersionRange()),
+)
+LEGACY_V2_ROUTES = (
+    Route("GET", "", v20, public=True),
+    Route("GET", "/versions/<version_id>", show_v20),
 )

@@ -72,10 +72,17 @@ def _activate_snapshots(runtime: Runtime, server: Server, now: float) -> None:
             runtime.store.compute("image", image["id"], lambda i: {**i, "status": "active", "updated_at": now})
 
 
+def _delete_shelved_image(runtime: Runtime, server: Server, now: float) -> None:
+    # Nova deletes the snapshot once the unshelved guest runs again (``_delete_snapshot_of_shelved_instance``)
+    if server.shelved_image_id is not None:
+        runtime.store.delete("image", server.shelved_image_id)
+
+
 #: one function per :class:`Finish` a row declares
 FINISH: Mapping[Finish, Callable[[Any, Server, float], None]] = {
     Finish.ACTIVATES_SNAPSHOTS: _activate_snapshots,
     Finish.ENDS_MIGRATION: _finish_migration,
+    Finish.DELETES_SHELVED_IMAGE: _delete_shelved_image,
 }
 if set(FINISH) != set(Finish):
     raise AssertionError("FINISH needs a function for every Finish")

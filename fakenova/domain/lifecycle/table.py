@@ -48,6 +48,9 @@ _REBUILD_PATH = (Step(None, _T.REBUILDING), Step(None, _T.REBUILD_BLOCK_DEVICE_M
                  Step(None, _T.REBUILD_SPAWNING))
 _RESIZE_EVENTS = ("compute_prep_resize", "compute_resize_instance", "compute_finish_resize")
 _REBUILD_EVENTS = ("compute_rebuild_instance",)
+_SHELVE_PATH = (Step(None, _T.SHELVING), Step(None, _T.SHELVING_IMAGE_PENDING_UPLOAD),
+                Step(None, _T.SHELVING_IMAGE_UPLOADING))
+_SHELVE_EVENTS = ("compute_shelve_instance",)
 _TERMINATE = ("compute_terminate_instance",)
 _RESIZED = End(_V.RESIZED, effects=frozenset({Effect.REMEMBERS_ORIGIN, Effect.APPLIES_NEW_FLAVOR}))
 
@@ -150,11 +153,14 @@ ROWS: Tuple[Row, ...] = (
             _API + "os-unrescue", events=("compute_unrescue_instance",)),
     # shelved_offload_time = 0 (Nova's default): shelving goes straight on to offloading, leaving the host.
     Row(Action.SHELVE, "shelve", allowed=ALLOW_SHELVE, checks_lock=True, task_must_be_none=True,
-        path=(Step(None, _T.SHELVING), Step(None, _T.SHELVING_IMAGE_PENDING_UPLOAD),
-              Step(None, _T.SHELVING_IMAGE_UPLOADING),
-              Step(_V.SHELVED, _T.SHELVING_OFFLOADING, PowerState.SHUTDOWN)),
+        path=(*_SHELVE_PATH, Step(_V.SHELVED, _T.SHELVING_OFFLOADING, PowerState.SHUTDOWN)),
         outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True,
-        rule=_API + "os-shelve:shelve", events=("compute_shelve_instance",)),
+        rule=_API + "os-shelve:shelve", events=_SHELVE_EVENTS, finishes=Finish.ACTIVATES_SNAPSHOTS),
+    # any other shelved_offload_time: the server stays SHELVED on its host (offloaded later, or never at -1)
+    Row(Action.SHELVE_KEEP_HOST, "shelve", allowed=ALLOW_SHELVE, checks_lock=True, task_must_be_none=True,
+        path=_SHELVE_PATH, outcomes=_ok(End(_V.SHELVED, PowerState.SHUTDOWN)), needs_launched=True,
+        rule=_API + "os-shelve:shelve", records="shelve", events=_SHELVE_EVENTS,
+        finishes=Finish.ACTIVATES_SNAPSHOTS),
     Row(Action.SHELVE_OFFLOAD, "shelveOffload", allowed=frozenset({_V.SHELVED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.SHELVING_OFFLOADING),),
         outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True, policy=Policy.ADMIN,
@@ -162,7 +168,7 @@ ROWS: Tuple[Row, ...] = (
     Row(Action.UNSHELVE, "unshelve", allowed=ALLOW_UNSHELVE, checks_lock=True, task_must_be_none=True,
         path=(Step(None, _T.UNSHELVING), Step(None, _T.SPAWNING, on_host=True)),
         outcomes=_ok(End(_V.ACTIVE)), needs_launched=True, rule=_API + "os-shelve:unshelve",
-        events=("compute_unshelve_instance",)),
+        events=("compute_unshelve_instance",), finishes=Finish.DELETES_SHELVED_IMAGE),
     Row(Action.CREATE_IMAGE, "createImage", allowed=ALLOW_SNAPSHOT, checks_lock=False, task_must_be_none=True,
         path=(Step(None, _T.IMAGE_SNAPSHOT_PENDING), Step(None, _T.IMAGE_SNAPSHOT),
               Step(None, _T.IMAGE_PENDING_UPLOAD), Step(None, _T.IMAGE_UPLOADING)),

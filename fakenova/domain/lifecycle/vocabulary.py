@@ -34,6 +34,7 @@ class Action(str, enum.Enum):
     RESCUE = "rescue"
     UNRESCUE = "unrescue"
     SHELVE = "shelve"
+    SHELVE_KEEP_HOST = "shelve_keep_host"
     SHELVE_OFFLOAD = "shelve_offload"
     UNSHELVE = "unshelve"
     CREATE_IMAGE = "create_image"
@@ -96,6 +97,7 @@ class Finish(enum.Enum):
 
     ACTIVATES_SNAPSHOTS = "activates_snapshots"    # createImage/createBackup: the image becomes active
     ENDS_MIGRATION = "ends_migration"              # resize/migrations/evacuate: the migration record ends
+    DELETES_SHELVED_IMAGE = "deletes_shelved_image"  # unshelve: the shelved snapshot is deleted
 
 
 @dataclass(frozen=True)
