@@ -300,3 +300,16 @@ def test_multiple_create_in_an_affinity_group(demo):
     servers = demo("GET", "/servers/detail", version="2.71").json["servers"]
     assert len(servers) == 3 and {server["status"] for server in servers} == {"ACTIVE"}
     assert len(demo("GET", f"/os-server-groups/{group['id']}").json["server_group"]["members"]) == 3
+
+
+def test_a_member_still_building_holds_its_host():
+    from fakenova.domain.pace import AfterPolls
+    from support.server_api import make_app
+
+    demo = Api(make_app(paces={"create": AfterPolls(3)}))
+    group = make(demo)
+    first = booted(demo, group["id"])  # still scheduling, no host yet
+    second = booted(demo, group["id"])
+    for _ in range(3):
+        shown(demo, first), shown(demo, second)
+    assert (shown(demo, first)["status"], shown(demo, second)["status"]) == ("ACTIVE", "ERROR")
