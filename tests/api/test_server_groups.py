@@ -7,8 +7,9 @@ from typing import Any, Dict
 
 import pytest
 from support.nova_reference import needs_shared, schema_errors
-from support.server_api import IMAGE, MISSING, Api, fault
+from support.server_api import IMAGE, MISSING, Api, fault, make_app
 
+from fakenova.domain.pace import AfterPolls
 from fakenova.microversions import V
 
 DEMO = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
@@ -114,9 +115,12 @@ def test_rules_only_for_anti_affinity(demo, policy):
 
 # --- list, show, delete and roles ------------------------------------------------------------------
 
+def ids(api, query: str = "") -> list:
+    return [group["id"] for group in api("GET", f"/os-server-groups{query}").json["server_groups"]]
+
+
 def test_list_is_per_project_and_admin_may_ask_for_all(demo, alt, admin):
     mine, theirs, admins = make(demo), make(alt), make(admin)
-    ids = lambda api, query="": [g["id"] for g in api("GET", f"/os-server-groups{query}").json["server_groups"]]
     assert ids(demo) == [mine["id"]] and ids(alt) == [theirs["id"]] and ids(admin) == [admins["id"]]
     assert ids(demo, "?all_projects=True") == [mine["id"]]  # ignored for non-admins, as in Nova
     assert ids(admin, "?all_projects=True") == [mine["id"], theirs["id"], admins["id"]]
@@ -125,11 +129,10 @@ def test_list_is_per_project_and_admin_may_ask_for_all(demo, alt, admin):
 
 def test_list_pages_by_limit_and_offset(demo):
     made = [make(demo, name=f"g{n}")["id"] for n in range(4)]
-    ids = lambda query: [g["id"] for g in demo("GET", f"/os-server-groups?{query}").json["server_groups"]]
-    assert ids("limit=2") == made[:2]
-    assert ids("limit=2&offset=1") == made[1:3]
-    assert ids("offset=3") == made[3:]
-    assert ids("limit=0") == made  # 0 means max_limit, as in Nova's common.limited
+    assert ids(demo, "?limit=2") == made[:2]
+    assert ids(demo, "?limit=2&offset=1") == made[1:3]
+    assert ids(demo, "?offset=3") == made[3:]
+    assert ids(demo, "?limit=0") == made  # 0 means max_limit, as in Nova's common.limited
     assert demo("GET", "/os-server-groups?limit=-1").status_code == 400
     assert demo("GET", "/os-server-groups?limit=a").status_code == 400
 
@@ -303,9 +306,6 @@ def test_multiple_create_in_an_affinity_group(demo):
 
 
 def test_a_member_still_building_holds_its_host():
-    from fakenova.domain.pace import AfterPolls
-    from support.server_api import make_app
-
     demo = Api(make_app(paces={"create": AfterPolls(3)}))
     group = make(demo)
     first = booted(demo, group["id"])  # still scheduling, no host yet
