@@ -313,3 +313,18 @@ def test_a_member_still_building_holds_its_host():
     for _ in range(3):
         shown(demo, first), shown(demo, second)
     assert (shown(demo, first)["status"], shown(demo, second)["status"]) == ("ACTIVE", "ERROR")
+
+
+def test_a_reader_may_look_but_not_change(app, demo):
+    alt_user, demo_project = "1a0f9e8d7c6b4a5f3e2d1c0b9a8f7e6d", DEMO
+    app.extensions["fakenova"].store.put("assignment", f"{alt_user}:{demo_project}", ["reader"])
+    reader = Api(app, "alt_demo", "demo")
+    group = make(demo)
+    assert ids(reader) == [group["id"]]
+    assert reader("GET", f"/os-server-groups/{group['id']}").status_code == 200
+    for method, path, body, rule in (
+            ("POST", "/os-server-groups", {"server_group": {"name": "g", "policies": ["affinity"]}}, "create"),
+            ("DELETE", f"/os-server-groups/{group['id']}", None, "delete")):
+        response = reader(method, path, body)
+        assert (response.status_code, fault(response)) == (
+            403, f"Policy doesn't allow os_compute_api:os-server-groups:{rule} to be performed.")

@@ -15,8 +15,10 @@ _ALL = [*_HARD, "soft-anti-affinity", "soft-affinity"]
 
 
 def _policies(names: list) -> t.Schema:
-    return {"type": "array", "prefixItems": [{"type": "string", "enum": names}], "uniqueItems": True,
-            "minItems": 1, "maxItems": 1, "additionalItems": False}
+    # Nova's one-item tuple (``items: [...]`` plus ``additionalItems: false``) with ``maxItems: 1`` is this
+    # plain list schema, which the fast check (api/schema_check.py) compiles
+    return {"type": "array", "items": {"type": "string", "enum": names}, "uniqueItems": True, "minItems": 1,
+            "maxItems": 1}
 
 
 _GROUP = ("properties", "server_group")
