@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Collection, Mapping, Optional
 
-from . import errors, history
+from . import errors, history, server_groups
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle import finishing
@@ -158,3 +158,6 @@ def delete_server(runtime: Runtime, ctx: RequestContext, server_id: str) -> None
     server = runtime.store.compute("server", server_id, start, touches=ACTION_WRITES)
     assert server.transition is not None  # just begun: delete or soft delete
     history.record_row(runtime.store, ctx, server_id, server.transition.action, host=server.host)
+    if server.transition.action is lifecycle.Action.DELETE:
+        # Nova stops counting a member once its delete is accepted; a soft-deleted one stays (restore)
+        server_groups.remove_member(runtime.store, server.server_groups, server_id)

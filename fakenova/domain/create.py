@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
-from . import compute, errors, flavors, history, network, quotas, security_groups
+from . import compute, errors, flavors, history, network, quotas, security_groups, server_groups
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .models import Server
@@ -156,8 +156,39 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
     }
 
 
+def _member_host(server: Server) -> Optional[str]:
+    """Where a group member is, or will be: its host, or the default host for a build bound to succeed."""
+    if server.host:
+        return server.host
+    begun = server.transition
+    if begun is not None and begun.action is lifecycle.Action.CREATE and begun.outcome == lifecycle.Outcome.OK.value:
+        return lifecycle.DEFAULT_HOST
+    return None
+
+
+def _schedulable(store: Store, group: Optional[server_groups.Group], count: int) -> bool:
+    """Whether the group's policy leaves a host for each of ``count`` new members.
+
+    The candidates are the hosts a server may land on: the one default host today.
+    """
+    if group is None:
+        return True
+    hosts = server_groups.members_hosts([_member_host(member) for member in server_groups.live_servers(store, group)])
+    return server_groups.place(group, hosts, [lifecycle.DEFAULT_HOST], count) is not None
+
+
+def _begin(runtime: Runtime, ctx: RequestContext, record: Server, schedulable: bool) -> Server:
+    if schedulable:
+        return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE)
+    # Nova's scheduler finds no valid host: the build ends in ERROR with the NoValidHost fault, at the pace
+    # chosen for creates
+    choice = runtime.choose(lifecycle.Action.CREATE, record, ctx)
+    return lifecycle.begin(record, lifecycle.Action.CREATE, ctx.now, pace=choice.pace, is_admin=ctx.is_admin,
+                           outcome=lifecycle.Outcome.ERROR)
+
+
 def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any], shared: Dict[str, Any],
-                index: int, count: int, reservation_id: str) -> Server:
+                index: int, count: int, reservation_id: str, schedulable: bool) -> Server:
     ids, store, now = runtime.ids, runtime.store, ctx.now
     server_id = ids.uuid()
     name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
@@ -176,9 +207,9 @@ def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]
         trusted_image_certificates=shared["trusted_image_certificates"],
         security_groups=_security_groups(server, bool(nics)), nics=nics, volumes_attached=shared["volumes"],
         scheduler_hints=shared["scheduler_hints"], pinned_availability_zone=shared["pinned_availability_zone"],
-        root_device_name="/dev/vda",
+        root_device_name="/dev/vda", server_groups=shared["server_groups"],
     )
-    return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE)
+    return _begin(runtime, ctx, record, schedulable)
 
 
 def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
@@ -191,16 +222,24 @@ def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, A
     """
     min_count, max_count = _counts(server, ctx.version)
     shared = _template(runtime, ctx, server, hints)
+    store = runtime.store
     reservation_id = runtime.ids.reservation_id()
-    with runtime.store.atomically():
+    with store.atomically():
+        group = server_groups.requested_group(store, hints)
+        shared["server_groups"] = (group["id"],) if group is not None else ()
         quotas.settle(runtime, ctx.project_id, ctx.now)
-        count = quotas.allowed_count(runtime.store, ctx.project_id, shared["flavor"], min_count, max_count,
+        count = quotas.allowed_count(store, ctx.project_id, shared["flavor"], min_count, max_count,
                                      user_id=ctx.user_id)
-        made = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id)
+        if group is not None:
+            server_groups.check_members_quota(store, ctx, group, count)
+        schedulable = _schedulable(store, group, count)
+        made = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id, schedulable)
                      for index in range(count))
         for record in made:
-            runtime.store.put("server", record.id, record, project=record.project_id)
-            history.record_row(runtime.store, ctx, record.id, lifecycle.Action.CREATE, host=lifecycle.DEFAULT_HOST)
+            store.put("server", record.id, record, project=record.project_id)
+            history.record_row(store, ctx, record.id, lifecycle.Action.CREATE, host=lifecycle.DEFAULT_HOST)
+        if group is not None:
+            server_groups.add_members(store, group["id"], [record.id for record in made])
     admin_pass = None
     if runtime.settings.enable_instance_password:
         admin_pass = server.get("adminPass") or runtime.ids.password()

@@ -129,9 +129,14 @@ def usage(store: Store, project_id: str, user_id: Optional[str] = None) -> Dict[
                 used["instances"] += instances
                 used["cores"] += cores
                 used["ram"] += ram
-    used["server_groups"] = sum(1 for group in store.list("server_group", project_id)
-                                if user_id is None or _field(group, "user_id") == user_id)
+    used["server_groups"] = server_groups_used(store, project_id, user_id)
     return used
+
+
+def server_groups_used(store: Store, project_id: str, user_id: Optional[str] = None) -> int:
+    """How many server groups the project (or one user in it) has."""
+    return sum(1 for group in store.list("server_group", project_id)
+               if user_id is None or _field(group, "user_id") == user_id)
 
 
 def settle(runtime: Runtime, project_id: str, now: float) -> None:
@@ -239,3 +244,21 @@ def check_delta(store: Store, project_id: str, *, user_id: Optional[str] = None,
     overs, scope = _overs(_scopes(store, project_id, user_id), wanted)
     if overs:
         raise _too_many(overs, scope, {name: str(value) for name, value in wanted.items()})
+
+
+# --- server groups: Nova's check_deltas({'server_groups': 1}, project, user) -------------------------
+
+
+class ServerGroupLimitExceeded(errors.Forbidden):
+    msg_fmt = "Quota exceeded, too many server groups."
+
+
+def check_server_groups(store: Store, project_id: str, user_id: str) -> None:
+    """403 ``Quota exceeded, too many server groups.`` when one more group passes the project's limit or
+    the user's (a user's limit defaults to the project's, and counts only the user's groups).
+
+    Call it inside ``store.atomically()`` together with the creation.
+    """
+    for limits, user in ((quotas_for(store, project_id), None), (quotas_for(store, project_id, user_id), user_id)):
+        if 0 <= limits["server_groups"] < server_groups_used(store, project_id, user) + 1:
+            raise ServerGroupLimitExceeded()

@@ -32,6 +32,11 @@ def _no_image_properties(image_id: str) -> Optional[dict]:
     return None
 
 
+def _no_records(kind: str, key: str) -> Optional[Any]:
+    """Default record lookup: nothing stored, so a row reading another record sees none."""
+    return None
+
+
 @dataclass(frozen=True)
 class ViewContext:
     """Everything a view needs from the request, as plain values (the HTTP layer builds it).
@@ -44,6 +49,8 @@ class ViewContext:
     :param image_url: the image service base, e.g. ``http://127.0.0.1:8774/image``.
     :param image_properties: image id -> its properties (for 2.98's ``image.properties``), or None.
     :param now: the injected clock's current time, epoch seconds.
+    :param records: ``(kind, key) -> stored record or None``, for rows that read other records
+        (:attr:`Field.reads`, e.g. 2.71's ``server_groups``).
 
     .. versionadded:: 0.1
     """
@@ -56,6 +63,7 @@ class ViewContext:
     image_url: str = ""
     image_properties: Callable[[str], Optional[dict]] = _no_image_properties
     now: float = 0.0
+    records: Callable[[str, str], Optional[Any]] = _no_records
 
 
 #: the record type a view renders (``Server``, a flavor mapping, a keypair mapping, ...)

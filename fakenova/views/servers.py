@@ -153,6 +153,11 @@ def _scheduler_hints(server: Server, ctx: ViewContext) -> Dict[str, List[str]]:
             for key, value in server.scheduler_hints.items() if not key.startswith(_INTERNAL_HINT_PREFIX)}
 
 
+def _server_groups(server: Server, ctx: ViewContext) -> List[str]:
+    # read from the group records: a group deleted since the server joined it is no longer shown
+    return [group for group in server.server_groups if ctx.records("server_group", group) is not None]
+
+
 def _host_status(server: Server, ctx: ViewContext) -> str:
     # fakenova's compute hosts never go down; an unscheduled server has no host, hence "".
     return "UP" if server.host else ""
@@ -210,7 +215,7 @@ SERVER_FIELDS: FieldTable[Server] = FieldTable("server", [
     Field("tags", lambda s, c: list(s.tags), since="2.26"),
     Field("trusted_image_certificates", lambda s, c: (None if s.trusted_image_certificates is None
                                                       else list(s.trusted_image_certificates)), since="2.63"),
-    Field("server_groups", lambda s, c: list(s.server_groups), since="2.71"),
+    Field("server_groups", _server_groups, since="2.71", reads=("server_group",)),
     Field("locked_reason", attr("locked_reason"), since="2.73"),
     Field("pinned_availability_zone", attr("pinned_availability_zone"), since="2.96"),
     Field("scheduler_hints", _scheduler_hints, since="2.100"),

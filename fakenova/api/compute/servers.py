@@ -42,7 +42,7 @@ def view_context() -> ViewContext:
     return ViewContext(version=ctx.version, is_admin=ctx.is_admin, compute_url=f"{base}{compute_root()}",
                        bookmark_url=f"{base}/compute", project_prefix=f"/{url_project}" if url_project else "",
                        image_url=f"{base}/image", image_properties=_ImageProperties(runtime().store),
-                       now=ctx.now)
+                       now=ctx.now, records=runtime().store.get)
 
 
 def create_server() -> Response:
