@@ -11,8 +11,10 @@ from flask import Blueprint
 
 from .compute import (
     actions,
+    aggregates,
     consoles,
     flavors,
+    hypervisors,
     images,
     instance_actions,
     keypairs,
@@ -22,6 +24,7 @@ from .compute import (
     server_metadata,
     server_ports,
     servers,
+    services,
     versions,
     volume_attachments,
     zones,
@@ -45,6 +48,9 @@ COMPUTE_ROUTES = (
     *limits.ROUTES,
     *quota_sets.ROUTES,
     *zones.ROUTES,
+    *services.ROUTES,
+    *hypervisors.ROUTES,
+    *aggregates.ROUTES,
     *images.ROUTES,
 )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
-from . import compute, errors, flavors, history, network, quotas
+from . import compute, errors, flavors, history, hosts, network, quotas, services
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .models import Server
@@ -66,17 +66,21 @@ def _volumes(ids: Any, server: Mapping[str, Any]) -> Tuple[Tuple[str, bool], ...
     return tuple(volumes)
 
 
-def _zone(ctx: RequestContext, requested: Optional[str]) -> Optional[str]:
+def _zone(store: Any, ctx: RequestContext, requested: Optional[str]) -> Tuple[Optional[str], Dict[str, str]]:
+    """The zone asked for, and the host and node an admin forced with ``zone:host[:node]``."""
     if not requested:
-        return None
+        return None, {}
     parts = requested.split(":")
     if len(parts) > 3:
         raise errors.BadRequest("Invalid input received: Unable to parse availability_zone")
     if len(parts) > 1 and not ctx.is_admin:
         raise errors.Forbidden(rule="os_compute_api:servers:create:forced_host")
-    if parts[0] not in ("", lifecycle.DEFAULT_ZONE):
+    forced = {key: value for key, value in zip(("host", "node"), parts[1:]) if value}
+    if "host" in forced:  # Nova puts a forced host's server in the host's own zone, whatever was asked
+        return hosts.zone_of(store, forced["host"]), forced
+    if parts[0] and parts[0] not in services.available_zones(store):
         raise errors.BadRequest("The requested availability zone is not available")
-    return parts[0] or None
+    return parts[0] or None, forced
 
 
 def _check_limits(store: Any, ctx: RequestContext, server: Mapping[str, Any]) -> None:
@@ -94,12 +98,23 @@ def _check_limits(store: Any, ctx: RequestContext, server: Mapping[str, Any]) ->
                                    f"{limits['injected_file_content_bytes']}")
 
 
-def _check_destination(ctx: RequestContext, server: Mapping[str, Any]) -> None:
+def _destination(store: Any, ctx: RequestContext, server: Mapping[str, Any],
+                 forced: Mapping[str, str]) -> Dict[str, str]:
+    """The host and node to place on: 2.74's ``host``/``hypervisor_hostname`` (admin, checked to exist as
+    Nova checks them) or those forced through the zone."""
     if ("host" in server or "hypervisor_hostname" in server) and not ctx.is_admin:
         raise errors.Forbidden(rule="compute:servers:create:requested_destination")
-    for key in ("host", "hypervisor_hostname"):
-        if key in server and server[key] != lifecycle.DEFAULT_HOST:
-            raise errors.BadRequest(f"Compute host {server[key]} could not be found.")
+    if forced and ("host" in server or "hypervisor_hostname" in server):
+        raise errors.BadRequest("One mechanism with host and/or hypervisor_hostname and another mechanism with "
+                                "zone:host:node are mutually exclusive.")
+    host, node = server.get("host"), server.get("hypervisor_hostname")
+    known = {record["host"]: record["hypervisor_hostname"] for record in hosts.compute_hosts(store)}
+    if host is not None and (host not in known or (node is not None and known[host] != node)):
+        raise errors.BadRequest(f"Compute host {host} could not be found.")
+    if host is None and node is not None and node not in known.values():
+        raise errors.BadRequest(f"Compute host {node} could not be found.")
+    chosen = {key: value for key, value in (("host", host), ("node", node)) if value is not None}
+    return chosen or dict(forced)
 
 
 def _counts(server: Mapping[str, Any], version: Any) -> Tuple[int, int]:
@@ -131,8 +146,8 @@ def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
     store = runtime.store
     flavor = flavors.for_server(store, server["flavorRef"])
     image_id = _image_id(store, server)
-    zone = _zone(ctx, server.get("availability_zone"))
-    _check_destination(ctx, server)
+    zone, forced = _zone(store, ctx, server.get("availability_zone"))
+    destination = _destination(store, ctx, server, forced)
     _check_limits(store, ctx, server)
     key_name = _key_name(store, ctx, server.get("key_name"))
     chosen = network.requested_networks(store, ctx, server.get("networks"))
@@ -150,7 +165,7 @@ def _template(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
         "requested_zone": zone, "user_data": server.get("user_data"), "description": description,
         "trusted_image_certificates": tuple(certificates) if certificates is not None else None,
         "scheduler_hints": dict(hints), "volumes": _volumes(runtime.ids, server),
-        "pinned_availability_zone": zone,
+        "pinned_availability_zone": zone, "destination": destination,
     }
 
 
@@ -176,7 +191,7 @@ def _new_server(runtime: Any, ctx: RequestContext, server: Mapping[str, Any], sh
         scheduler_hints=shared["scheduler_hints"], pinned_availability_zone=shared["pinned_availability_zone"],
         root_device_name="/dev/vda",
     )
-    return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE)
+    return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE, **shared["destination"])
 
 
 def create_servers(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
@@ -198,7 +213,8 @@ def create_servers(runtime: Any, ctx: RequestContext, server: Mapping[str, Any],
                      for index in range(count))
         for record in made:
             runtime.store.put("server", record.id, record, project=record.project_id)
-            history.record_row(runtime.store, ctx, record.id, lifecycle.Action.CREATE, host=lifecycle.DEFAULT_HOST)
+            history.record_row(runtime.store, ctx, record.id, lifecycle.Action.CREATE,
+                               host=hosts.server_host(record))
     admin_pass = None
     if runtime.settings.enable_instance_password:
         admin_pass = server.get("adminPass") or runtime.ids.password()
