@@ -6,15 +6,20 @@ host in two zones or move the servers already on a host to another zone, with th
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from . import errors
 from . import hosts as fleet
 
-#: the verb Nova words each refusal with (``InvalidAggregateAction*``)
-ADD, REMOVE, UPDATE, UPDATE_META, DELETE = (
-    "Cannot add host to aggregate", "Cannot remove host from aggregate", "Cannot update aggregate",
-    "Cannot update metadata of aggregate", "Cannot remove host from aggregate")
+ADD, REMOVE, UPDATE, UPDATE_META, DELETE = "add", "remove", "update", "update_meta", "delete"
+#: how Nova words and answers a refused change (``InvalidAggregateAction*``; the host actions answer 409)
+REFUSALS: Mapping[str, Tuple[str, type]] = {
+    ADD: ("Cannot add host to aggregate", errors.Conflict),
+    REMOVE: ("Cannot remove host from aggregate", errors.Conflict),
+    UPDATE: ("Cannot update aggregate", errors.BadRequest),
+    UPDATE_META: ("Cannot update metadata of aggregate", errors.BadRequest),
+    DELETE: ("Cannot remove host from aggregate", errors.BadRequest),
+}
 
 _MOVE = ("The host cannot be {verb} the aggregate as the availability zone of the host would change from "
          "'{old}' to '{new}' but the host already has {count} instance(s). Changing the AZ of an existing "
@@ -23,8 +28,9 @@ _MOVE = ("The host cannot be {verb} the aggregate as the availability zone of th
          "this.")
 
 
-def _invalid(action: str, aggregate_id: Any, reason: str, error: type = errors.BadRequest) -> errors.FakeNovaError:
-    return error(f"{action} {aggregate_id}. Reason: {reason}.")
+def _invalid(action: str, aggregate_id: Any, reason: str) -> errors.FakeNovaError:
+    verb, error = REFUSALS[action]
+    return error(f"{verb} {aggregate_id}. Reason: {reason}.")
 
 
 def _id(aggregate_id: str) -> str:
@@ -134,8 +140,7 @@ def add_host(store: Any, aggregate_id: str, host: str, now: float) -> Dict[str, 
         count = _instances(store, [host])
         old = fleet.zones_by_host(store).get(host)
         if count and new and old != new:
-            raise _invalid(ADD, aggregate["id"], _MOVE.format(verb="added to", old=old, new=new, count=count),
-                           errors.Conflict)
+            raise _invalid(ADD, aggregate["id"], _MOVE.format(verb="added to", old=old, new=new, count=count))
         if host in aggregate["hosts"]:
             raise errors.Conflict(f"Aggregate {aggregate['id']} already has host {host}.")
         return _save(store, aggregate, {"hosts": [*aggregate["hosts"], host]})
@@ -156,8 +161,7 @@ def remove_host(store: Any, aggregate_id: str, host: str, now: float) -> Dict[st
             new = others[0]["metadata"]["availability_zone"] if others else None
             if new != current:
                 raise _invalid(REMOVE, aggregate["id"],
-                               _MOVE.format(verb="removed from", old=current, new=new, count=count),
-                               errors.Conflict)
+                               _MOVE.format(verb="removed from", old=current, new=new, count=count))
         return _save(store, aggregate, {"hosts": [name for name in aggregate["hosts"] if name != host]})
 
 

@@ -39,7 +39,7 @@ def _listing(table: FieldTable[Any], rule: str, path: str, detail: bool) -> Resp
     page = min(int(limit), rt.settings.max_limit) if limit is not None else (rt.settings.max_limit if pages else None)
     pattern = _last(args, "hypervisor_hostname_pattern")
     found = hypervisors.list_hypervisors(
-        rt.store, ctx.now, by_uuid=by_uuid, detail=detail, limit=None if pattern else page,
+        rt.store, ctx.now, by_uuid=by_uuid, detail=detail, limit=page if limit is not None or not pattern else None,
         marker=_last(args, "marker") if pages else None, pattern=pattern,
         with_servers=bool_from_string(_last(args, "with_servers") or "false"))
     vctx = view_context()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fakenova.api import schema_types as t
 from fakenova.api.schema_types import Edit
+from fakenova.microversions import Versioned
 
 _STRICT = Edit(keywords={"additionalProperties": False})
 _STRING_255: t.Schema = {"type": "string", "minLength": 1, "maxLength": 255}
@@ -24,13 +25,15 @@ def _single(schema: t.Schema) -> t.Schema:
 SERVICES_QUERY = t.evolve("services-index-query", t.object_of(
     {"binary": t.QUERY_STRING, "host": t.QUERY_STRING}, additional=True), [("2.75", [_STRICT])])
 
+_SERVICE_LEGACY = t.object_of({"binary": _STRING_255, "disabled_reason": _STRING_255, "host": _HOST},
+                              required=["host", "binary"])
+_SERVICE_LEGACY_V211 = t.extend(_SERVICE_LEGACY, add={"forced_down": t.BOOLEAN})
+_SERVICE_V253 = t.object_of({"disabled_reason": _STRING_255, "forced_down": t.BOOLEAN,
+                             "status": {"type": "string", "enum": ["enabled", "disabled"]}})
+
 #: ``PUT /os-services/<action>`` before 2.53 (``forced_down`` from 2.11), then ``PUT /os-services/{uuid}``.
-SERVICES_UPDATE = t.evolve("services-update", t.object_of(
-    {"binary": _STRING_255, "disabled_reason": _STRING_255, "host": _HOST}, required=["host", "binary"]), [
-    ("2.11", [Edit(add={"forced_down": t.BOOLEAN})]),
-    ("2.53", [Edit(remove=("binary", "host"), add={"status": {"type": "string", "enum": ["enabled", "disabled"]}},
-                   keywords={"required": []})]),
-])
+SERVICES_UPDATE: Versioned[t.Schema] = Versioned(
+    [("2.1", _SERVICE_LEGACY), ("2.11", _SERVICE_LEGACY_V211), ("2.53", _SERVICE_V253)], name="services-update")
 
 # --- os-hypervisors ----------------------------------------------------------------------------------
 
