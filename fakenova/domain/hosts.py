@@ -9,6 +9,7 @@ the default zone, so changing an aggregate's metadata moves its hosts at once.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -40,6 +41,7 @@ CPU_INFO: Mapping[str, Any] = {
 _NAMESPACE = uuid.UUID("6d8f8c58-7d1e-4a51-9d6e-6b6f7661686f")
 
 
+@functools.lru_cache(maxsize=4096)  # hosts are looked up by name on every list
 def stable_uuid(*parts: str) -> str:
     """A UUID derived from names, so seeding does not draw from (and shift) the seeded id sequence."""
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
@@ -162,13 +164,18 @@ def usage_by_host(store: Any, hosts: Optional[Iterable[str]] = None) -> Dict[str
     wanted = None if hosts is None else set(hosts)
     usage: Dict[str, Usage] = {}
     for server in store.list("server"):
-        host = server_host(server)
+        host = server.host
+        if not host:
+            transition = server.transition
+            host = transition.destination if transition is not None else None
         if host is None or server.deleted or (wanted is not None and host not in wanted):
             continue
+        used = usage.get(host)
+        if used is None:
+            used = usage[host] = Usage()
         flavor = server.flavor
-        used = usage.setdefault(host, Usage())
-        used.vcpus += int(flavor.get("vcpus", 0))
-        used.memory_mb += int(flavor.get("ram", 0))
-        used.local_gb += int(flavor.get("disk", 0)) + int(flavor.get("ephemeral", 0) or 0)
+        used.vcpus += flavor.get("vcpus", 0)
+        used.memory_mb += flavor.get("ram", 0)
+        used.local_gb += flavor.get("disk", 0) + (flavor.get("ephemeral") or 0)
         used.servers.append((server.name, server.id))
     return usage

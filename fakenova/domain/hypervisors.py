@@ -43,10 +43,14 @@ def uptime(record: Mapping[str, Any], now: float) -> str:
 
 
 def _views(store: Any, records: Sequence[Mapping[str, Any]], now: float, *, with_servers: bool,
-           detail: bool) -> List[Hypervisor]:
-    """Records joined with their services (hosts whose service was deleted are skipped, as Nova does)."""
+           detail: bool, counters: bool = True) -> List[Hypervisor]:
+    """Records joined with their services (hosts whose service was deleted are skipped, as Nova does).
+
+    :param counters: whether the view shows the resource counters (until 2.87), which cost a pass over
+        every server; ``with_servers`` costs the same pass.
+    """
     usage = fleet.usage_by_host(store, [record["host"] for record in records]) \
-        if (with_servers or detail) else {}
+        if (with_servers or (detail and counters)) else {}
     views = []
     for record in records:
         service = fleet.compute_service(store, record["host"])
@@ -79,7 +83,7 @@ def matching(store: Any, pattern: str) -> List[Dict[str, Any]]:
 
 def list_hypervisors(store: Any, now: float, *, by_uuid: bool, detail: bool, limit: Optional[int] = None,
                      marker: Optional[str] = None, pattern: Optional[str] = None,
-                     with_servers: bool = False) -> List[Hypervisor]:
+                     with_servers: bool = False, counters: bool = True) -> List[Hypervisor]:
     """``GET /os-hypervisors[/detail]``: a page by id order, or every match of ``pattern`` (no paging)."""
     if pattern is not None:
         if limit is not None or marker is not None:
@@ -88,18 +92,18 @@ def list_hypervisors(store: Any, now: float, *, by_uuid: bool, detail: bool, lim
         records = matching(store, pattern)
     else:
         records = _page(fleet.compute_hosts(store), limit, marker, by_uuid)
-    return _views(store, records, now, with_servers=with_servers, detail=detail)
+    return _views(store, records, now, with_servers=with_servers, detail=detail, counters=counters)
 
 
 def get(store: Any, hypervisor_id: str, now: float, *, by_uuid: bool, with_servers: bool = False,
-        detail: bool = True) -> Hypervisor:
+        detail: bool = True, counters: bool = True) -> Hypervisor:
     """One hypervisor: 400 for a non-uuid from 2.53, 404 for a non-integer before, 404 when unknown."""
     if by_uuid and not is_uuid(hypervisor_id):
         raise errors.BadRequest(f"Invalid uuid {hypervisor_id}")
     wanted = hypervisor_id.lower() if by_uuid else hypervisor_id.strip()
     for record in fleet.compute_hosts(store):
         if _key(record, by_uuid) == wanted:
-            views = _views(store, [record], now, with_servers=with_servers, detail=detail)
+            views = _views(store, [record], now, with_servers=with_servers, detail=detail, counters=counters)
             if views:
                 return views[0]
     raise _not_found(hypervisor_id)

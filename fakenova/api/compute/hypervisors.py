@@ -23,6 +23,8 @@ from .services import BY_UUID
 RULE = "os_compute_api:os-hypervisors:{}"
 #: whether the list is paged (``limit``, ``marker``, ``hypervisors_links``)
 PAGES: Versioned[bool] = Versioned([("2.1", False), ("2.33", True)], name="hypervisors-pages")
+#: whether detail bodies show the resource counters (read from every server on the host)
+COUNTERS: Versioned[bool] = Versioned([("2.1", True), ("2.88", False)], name="hypervisors-counters")
 
 
 def _last(args: Dict[str, List[str]], name: str) -> Optional[str]:
@@ -41,7 +43,8 @@ def _listing(table: FieldTable[Any], rule: str, path: str, detail: bool) -> Resp
     found = hypervisors.list_hypervisors(
         rt.store, ctx.now, by_uuid=by_uuid, detail=detail, limit=page if limit is not None or not pattern else None,
         marker=_last(args, "marker") if pages else None, pattern=pattern,
-        with_servers=bool_from_string(_last(args, "with_servers") or "false"))
+        with_servers=bool_from_string(_last(args, "with_servers") or "false"),
+        counters=bool(COUNTERS.get(ctx.version)))
     vctx = view_context()
     body: Dict[str, Any] = {"hypervisors": render_many(table, found, vctx)}
     if pages and pattern is None:
@@ -69,7 +72,8 @@ def show(hypervisor_id: str) -> Response:
     args = validate_query(schemas.HYPERVISOR_QUERY, ctx.version, request.args.to_dict(flat=False))
     enforce(ctx, Policy.ADMIN, RULE.format("show"))
     found = hypervisors.get(runtime().store, hypervisor_id, ctx.now, by_uuid=bool(BY_UUID.get(ctx.version)),
-                            with_servers=bool_from_string(_last(args, "with_servers") or "false"))
+                            with_servers=bool_from_string(_last(args, "with_servers") or "false"),
+                            counters=bool(COUNTERS.get(ctx.version)))
     return json_response({"hypervisor": render(HYPERVISOR_DETAIL, found, view_context())})
 
 
