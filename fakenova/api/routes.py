@@ -19,6 +19,7 @@ from .compute import (
     instance_actions,
     keypairs,
     limits,
+    os_hosts,
     quota_sets,
     server_extras,
     server_metadata,
@@ -51,6 +52,7 @@ COMPUTE_ROUTES = (
     *services.ROUTES,
     *hypervisors.ROUTES,
     *aggregates.ROUTES,
+    *os_hosts.ROUTES,
     *images.ROUTES,
 )
 

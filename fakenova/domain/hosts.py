@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, NoReturn, Optional, Sequence, Tuple
 
+from . import errors
 from .models import Server
 
 HOST = "compute_host"
@@ -179,3 +180,46 @@ def usage_by_host(store: Any, hosts: Optional[Iterable[str]] = None) -> Dict[str
         used.local_gb += flavor.get("disk", 0) + (flavor.get("ephemeral") or 0)
         used.servers.append((server.name, server.id))
     return usage
+
+
+# --- os-hosts (until 2.42): the host view of the services and resources ---------------------------------
+
+def host_list(store: Any, zone: Optional[str]) -> List[Dict[str, str]]:
+    """``GET /os-hosts``: one row per enabled service, named by its topic, optionally of one zone."""
+    zones = zones_by_host(store)
+    rows = [{"host_name": service["host"], "service": service["binary"].replace("nova-", "", 1),
+             "zone": service_zone(service, zones)} for service in services(store) if not service["disabled"]]
+    return [row for row in rows if not zone or row["zone"] == zone]
+
+
+def _mapped(store: Any, host: str) -> Dict[str, Any]:
+    record = store.get(HOST, host)
+    if record is None or compute_service(store, host) is None:
+        raise errors.NotFound(f"Host '{host}' is not mapped to any cell")
+    return record
+
+
+def host_resources(store: Any, host: str) -> List[Dict[str, Any]]:
+    """``GET /os-hosts/{host}``: totals, used now, used by servers, then per project (Nova's four kinds)."""
+    record = _mapped(store, host)
+    servers = [server for server in store.list("server") if server_host(server) == host and not server.deleted]
+
+    def row(project: str, cpu: int, memory: int, disk: int) -> Dict[str, Any]:
+        return {"resource": {"host": host, "project": project, "cpu": cpu, "memory_mb": memory, "disk_gb": disk}}
+
+    def sums(chosen: List[Server]) -> Tuple[int, int, int]:
+        return (sum(s.flavor.get("vcpus", 0) for s in chosen), sum(s.flavor.get("ram", 0) for s in chosen),
+                sum(s.flavor.get("disk", 0) + (s.flavor.get("ephemeral") or 0) for s in chosen))
+
+    used = sums(servers)
+    rows = [row("(total)", record["vcpus"], record["memory_mb"], record["local_gb"]),
+            row("(used_now)", *used), row("(used_max)", *used)]
+    projects = dict.fromkeys(server.project_id for server in servers)
+    return rows + [row(project, *sums([s for s in servers if s.project_id == project])) for project in projects]
+
+
+def host_operation(store: Any, host: str) -> NoReturn:
+    """The update, reboot, shutdown and startup of ``os-hosts``: a known host answers as a libvirt host
+    does (the driver implements none of them: 501), an unknown one 404."""
+    _mapped(store, host)
+    raise errors.NotImplementedFeature()

@@ -289,3 +289,47 @@ def test_retired_routes(admin):
     assert [hyp["hypervisor_hostname"] for hyp in found] == [HOST2]
     assert admin("GET", "/os-hypervisors/compute-2/search", version="2.53").status_code == 404
     assert admin("GET", "/os-hypervisors/compute-2/servers", version="2.52").status_code == 200
+
+
+# --- os-hosts (until 2.42) -------------------------------------------------------------------------------
+
+def test_os_hosts_list_and_show(admin):
+    server = boot(admin)
+    listed = admin("GET", "/os-hosts").json["hosts"]
+    assert listed[:3] == [{"host_name": HOST1, "service": "conductor", "zone": "internal"},
+                          {"host_name": HOST1, "service": "scheduler", "zone": "internal"},
+                          {"host_name": HOST1, "service": "compute", "zone": "nova"}]
+    assert [row["service"] for row in admin("GET", "/os-hosts?zone=internal").json["hosts"]] == [
+        "conductor", "scheduler"]
+    shown = admin("GET", f"/os-hosts/{HOST1}").json["host"]
+    assert [row["resource"]["project"] for row in shown] == [
+        "(total)", "(used_now)", "(used_max)", server["tenant_id"]]
+    assert shown[0]["resource"] == {"host": HOST1, "project": "(total)", "cpu": 8, "memory_mb": 16384,
+                                    "disk_gb": 100}
+    assert admin("GET", "/os-hosts", version="2.43").status_code == 404
+
+
+@needs_shared
+def test_os_hosts_match_novas_schemas(admin):
+    assert schema_errors("GET", "/os-hosts", "2.1", admin("GET", "/os-hosts").json) == []
+    assert schema_errors("GET", "/os-hosts/{id}", "2.1", admin("GET", f"/os-hosts/{HOST1}").json) == []
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("PUT", f"/os-hosts/{HOST1}", {"status": "enable"}),
+    ("GET", f"/os-hosts/{HOST1}/reboot", None),
+    ("GET", f"/os-hosts/{HOST1}/shutdown", None),
+    ("GET", f"/os-hosts/{HOST1}/startup", None),
+])
+def test_os_hosts_operations_are_not_implemented_by_libvirt(admin, method, path, body):
+    response = admin(method, path, body)
+    assert (response.status_code, fault(response)) == (501, "The requested functionality is not supported.")
+    missing = admin(method, path.replace(HOST1, "nope"), body)
+    assert (missing.status_code, fault(missing)) == (404, "Host 'nope' is not mapped to any cell")
+
+
+def test_os_hosts_errors(admin, member):
+    assert admin("PUT", f"/os-hosts/{HOST1}", {"status": "bogus"}).status_code == 400
+    assert fault(admin("GET", "/os-hosts/nope")) == "Host 'nope' is not mapped to any cell"
+    assert fault(member("GET", f"/os-hosts/{HOST1}/reboot")) == (
+        "Policy doesn't allow os_compute_api:os-hosts:reboot to be performed.")
