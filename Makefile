@@ -62,6 +62,7 @@ typecheck: install-lint
 bench: install-test install-bench $(if $(PEERS),install-peers)
 	$(PY) bench/api_bench.py $(if $(PEERS),--peers)
 	$(PY) bench/list_servers.py
+	$(PY) bench/fleet_bench.py
 	$(PY) bench/plugin_overhead.py
 	$(PY) bench/wsgi_choice.py
 

@@ -89,6 +89,9 @@ def main() -> None:
                    "[default: 4096; env FAKENOVA_CONNECTION_LIMIT]")
 @click.option("--channel-timeout", type=click.FloatRange(min=0, min_open=True),
               help="Seconds an idle connection is kept open. [default: 60; env FAKENOVA_CHANNEL_TIMEOUT]")
+@click.option("--hosts", type=click.IntRange(1),
+              help="Number of compute hosts, named fakenova-compute-1..N. [default: the fixtures' hosts; "
+                   "env FAKENOVA_HOSTS]")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME_OR_PATH",
               help="Load a scenario (bundled name or YAML path) at start; repeatable. See `fakenova scenarios list`.")
 def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:

@@ -1,4 +1,5 @@
-"""Load seed data (identities, flavors, images, networks, quotas) from YAML fixtures into a runtime's store.
+"""Load seed data (identities, flavors, images, networks, quotas, compute hosts) from YAML fixtures into a
+runtime's store.
 
 The bundled ``fixtures/`` folder ships inside the package; ``Settings.fixtures_dir`` points at a user's own
 folder with the same layout. YAML is read by :func:`~fakenova.yaml_io.read_yaml` only (safe, size-capped,
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
+from .domain import hosts
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -69,6 +71,7 @@ def load_seed(runtime: SeedTarget) -> None:
         record = {"size": 1, "multiattach": False, **volume, "project_id": project, "created_at": now}
         record.pop("project", None)
         runtime.store.put("volume", record["id"], record, project=project)
+    hosts.seed_hosts(runtime.store, hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts), now)
 
 
 def _seed_quotas(runtime: SeedTarget, data: Dict[str, Any], projects: Dict[str, str], where: str) -> None:

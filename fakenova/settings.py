@@ -54,6 +54,8 @@ class Settings:
         ``X-Fakenova-Control-Token`` header; None leaves it open to whoever can reach the port.
     :param connection_limit: open connections the server accepts before it stops accepting (and logs so).
     :param channel_timeout: seconds an idle connection is kept open.
+    :param hosts: how many compute hosts the fake cloud has (``fakenova-compute-1..N``, each like the
+        fixtures' host template); None keeps the hosts ``fixtures/hosts.yaml`` lists.
 
     .. versionadded:: 0.1
     """
@@ -79,6 +81,7 @@ class Settings:
     control_token: Optional[str] = None
     connection_limit: int = DEFAULT_CONNECTION_LIMIT
     channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT
+    hosts: Optional[int] = None
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
@@ -88,6 +91,8 @@ class Settings:
             raise ValueError("journal_limit must be at least 1")
         if self.connection_limit < 1 or self.channel_timeout <= 0:
             raise ValueError("connection_limit and channel_timeout must be positive")
+        if self.hosts is not None and self.hosts < 1:
+            raise ValueError("hosts must be at least 1")
         if self.public_url is not None:
             object.__setattr__(self, "public_url", parse_public_url(self.public_url))
 
@@ -129,8 +134,8 @@ def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
     parsers: Mapping[str, Callable[[str], Any]] = {
         "port": int, "seed": int, "max_limit": int, "deleted_retention": int, "journal_limit": int,
-        "connection_limit": int, "token_ttl": float, "reclaim_instance_interval": float, "channel_timeout": float,
-        "shelved_offload_time": float,
+        "connection_limit": int, "hosts": int, "token_ttl": float, "reclaim_instance_interval": float,
+        "channel_timeout": float, "shelved_offload_time": float,
         "public_url": parse_public_url,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
         "quota": parse_quota,

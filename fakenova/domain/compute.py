@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Collection, Mapping, Optional
 
-from . import errors, history, server_groups
+from . import errors, history, placement, server_groups
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle import finishing
-from .models import Server, evolve
+from .models import Fault, Server, evolve
 from .ports import CHOOSER_WRITES, Runtime
 from .states import VmState
 from .strings import normal_ipv6
@@ -128,11 +128,34 @@ def _pin(server: Server, requested: Optional[str]) -> Optional[str]:
     return requested
 
 
-def begin_action(runtime: Runtime, ctx: RequestContext, server: Server, action: lifecycle.Action) -> Server:
-    """Start ``action`` on ``server`` with the pace and outcome the runtime chooses (settings or scenario)."""
+def _goes_on_host(server: Server, action: lifecycle.Action) -> bool:
+    return not server.host and any(step.on_host for step in lifecycle.LIFECYCLE[action].path)
+
+
+def begin_action(runtime: Runtime, ctx: RequestContext, server: Server, action: lifecycle.Action, *,
+                 host: Optional[str] = None, node: Optional[str] = None) -> Server:
+    """Start ``action`` on ``server`` with the pace and outcome the runtime chooses (settings or scenario).
+
+    A server without a host whose action goes on one is placed first; when no host is valid the action
+    ends in ERROR at once with Nova's "No valid host was found" fault (create's ``error`` outcome).
+
+    :param host: the host an admin asked for (create 2.74, ``zone:host``); ``node`` likewise.
+    """
     choice = runtime.choose(action, server, ctx)
+    destination = zone = None
+    if _goes_on_host(server, action):
+        request = placement.Request(server_id=server.id, project_id=server.project_id, flavor=server.flavor,
+                                    zone=server.requested_zone, host=host, node=node,
+                                    hints=server.scheduler_hints)
+        try:
+            chosen = placement.place(runtime, request)
+            destination, zone = chosen.host, chosen.zone
+        except placement.NoValidHost as refused:
+            if lifecycle.Outcome.ERROR in lifecycle.LIFECYCLE[action].outcomes:
+                choice = lifecycle.Choice(pace=lifecycle.Immediate(), outcome=lifecycle.Outcome.ERROR,
+                                          fault=Fault(code=500, message=refused.message, created=ctx.now))
     return lifecycle.begin(server, action, ctx.now, pace=choice.pace, is_admin=ctx.is_admin,
-                           outcome=choice.outcome, fault=choice.fault)
+                           outcome=choice.outcome, fault=choice.fault, destination=destination, zone=zone)
 
 
 def _delete_action(runtime: Runtime, server: Server) -> lifecycle.Action:

@@ -10,7 +10,19 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
-from . import compute, errors, flavors, history, network, quotas, security_groups, server_groups
+from . import (
+    compute,
+    errors,
+    flavors,
+    history,
+    hosts,
+    network,
+    placement,
+    quotas,
+    security_groups,
+    server_groups,
+    services,
+)
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .models import Server
@@ -67,17 +79,21 @@ def _volumes(ids: Any, server: Mapping[str, Any]) -> Tuple[Tuple[str, bool], ...
     return tuple(volumes)
 
 
-def _zone(ctx: RequestContext, requested: Optional[str]) -> Optional[str]:
+def _zone(store: Store, ctx: RequestContext, requested: Optional[str]) -> Tuple[Optional[str], Dict[str, str]]:
+    """The zone asked for, and the host and node an admin forced with ``zone:host[:node]``."""
     if not requested:
-        return None
+        return None, {}
     parts = requested.split(":")
     if len(parts) > 3:
         raise errors.BadRequest("Invalid input received: Unable to parse availability_zone")
     if len(parts) > 1 and not ctx.is_admin:
         raise errors.Forbidden(rule="os_compute_api:servers:create:forced_host")
-    if parts[0] not in ("", lifecycle.DEFAULT_ZONE):
+    forced = {key: value for key, value in zip(("host", "node"), parts[1:]) if value}
+    if "host" in forced:  # Nova puts a forced host's server in the host's own zone, whatever was asked
+        return hosts.zone_of(store, forced["host"]), forced
+    if parts[0] and parts[0] not in services.available_zones(store):
         raise errors.BadRequest("The requested availability zone is not available")
-    return parts[0] or None
+    return parts[0] or None, forced
 
 
 def _check_limits(store: Store, ctx: RequestContext, server: Mapping[str, Any]) -> None:
@@ -95,12 +111,23 @@ def _check_limits(store: Store, ctx: RequestContext, server: Mapping[str, Any]) 
                                    f"{limits['injected_file_content_bytes']}")
 
 
-def _check_destination(ctx: RequestContext, server: Mapping[str, Any]) -> None:
+def _destination(store: Store, ctx: RequestContext, server: Mapping[str, Any],
+                 forced: Mapping[str, str]) -> Dict[str, str]:
+    """The host and node to place on: 2.74's ``host``/``hypervisor_hostname`` (admin, checked to exist as
+    Nova checks them) or those forced through the zone."""
     if ("host" in server or "hypervisor_hostname" in server) and not ctx.is_admin:
         raise errors.Forbidden(rule="compute:servers:create:requested_destination")
-    for key in ("host", "hypervisor_hostname"):
-        if key in server and server[key] != lifecycle.DEFAULT_HOST:
-            raise errors.BadRequest(f"Compute host {server[key]} could not be found.")
+    if forced and ("host" in server or "hypervisor_hostname" in server):
+        raise errors.BadRequest("One mechanism with host and/or hypervisor_hostname and another mechanism with "
+                                "zone:host:node are mutually exclusive.")
+    host, node = server.get("host"), server.get("hypervisor_hostname")
+    known = {record["host"]: record["hypervisor_hostname"] for record in hosts.compute_hosts(store)}
+    if host is not None and (host not in known or (node is not None and known[host] != node)):
+        raise errors.BadRequest(f"Compute host {host} could not be found.")
+    if host is None and node is not None and node not in known.values():
+        raise errors.BadRequest(f"Compute host {node} could not be found.")
+    chosen = {key: value for key, value in (("host", host), ("node", node)) if value is not None}
+    return chosen or dict(forced)
 
 
 def _counts(server: Mapping[str, Any], version: Any) -> Tuple[int, int]:
@@ -132,8 +159,8 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
     store = runtime.store
     flavor = flavors.for_server(store, ctx, server["flavorRef"])
     image_id = _image_id(store, server)
-    zone = _zone(ctx, server.get("availability_zone"))
-    _check_destination(ctx, server)
+    zone, forced = _zone(store, ctx, server.get("availability_zone"))
+    destination = _destination(store, ctx, server, forced)
     _check_limits(store, ctx, server)
     security_groups.check_requested(store, ctx, [group["name"] for group in server.get("security_groups") or ()])
     key_name = _key_name(store, ctx, server.get("key_name"))
@@ -152,34 +179,46 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
         "requested_zone": zone, "user_data": server.get("user_data"), "description": description,
         "trusted_image_certificates": tuple(certificates) if certificates is not None else None,
         "scheduler_hints": dict(hints), "volumes": _volumes(runtime.ids, server),
-        "pinned_availability_zone": zone,
+        "pinned_availability_zone": zone, "destination": destination,
     }
 
 
 def _member_host(server: Server) -> Optional[str]:
-    """Where a group member is, or will be: its host, or the default host for a build bound to succeed."""
+    """Where a group member is, or will be: its host, or the host placement chose for a build bound to succeed."""
     if server.host:
         return server.host
     begun = server.transition
     if begun is not None and begun.action is lifecycle.Action.CREATE and begun.outcome == lifecycle.Outcome.OK.value:
-        return lifecycle.DEFAULT_HOST
+        return begun.destination or lifecycle.DEFAULT_HOST
     return None
 
 
-def _schedulable(store: Store, group: Optional[server_groups.Group], count: int) -> bool:
-    """Whether the group's policy leaves a host for each of ``count`` new members.
+#: a group's plan: a host for each new member (None: no group), or NO_PLACE when its policy leaves none
+Plan = Optional[Tuple[str, ...]]
+NO_PLACE: Tuple[str, ...] = ()
 
-    The candidates are the hosts a server may land on: the one default host today.
-    """
+
+def _group_plan(runtime: Runtime, group: Optional[server_groups.Group], count: int) -> Plan:
+    """Hosts for ``count`` new members of ``group`` that its policy allows, among the hosts placement may use
+    (enabled and up); :data:`NO_PLACE` when one of them finds none (Nova builds none of a multiple create)."""
     if group is None:
-        return True
-    hosts = server_groups.members_hosts([_member_host(member) for member in server_groups.live_servers(store, group)])
-    return server_groups.place(group, hosts, [lifecycle.DEFAULT_HOST], count) is not None
+        return None
+    store = runtime.store
+    usable = [host.host for host in placement.candidates(store) if host.enabled and host.up]
+    members = server_groups.members_hosts([_member_host(member) for member in server_groups.live_servers(store, group)])
+    return server_groups.place(group, members, usable, count) or NO_PLACE
 
 
-def _begin(runtime: Runtime, ctx: RequestContext, record: Server, schedulable: bool) -> Server:
-    if schedulable:
-        return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE)
+def _begin(runtime: Runtime, ctx: RequestContext, record: Server, plan: Plan, index: int,
+           destination: Mapping[str, Any]) -> Server:
+    if plan is None:
+        return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE, **destination)
+    if plan:  # the group's policy chose this member's host; an admin's own choice must agree with it
+        if destination.get("host") not in (None, plan[index]):
+            plan = NO_PLACE
+        else:
+            return compute.begin_action(runtime, ctx, record, lifecycle.Action.CREATE,
+                                        **{**destination, "host": plan[index]})
     # Nova's scheduler finds no valid host: the build ends in ERROR with the NoValidHost fault, at the pace
     # chosen for creates
     choice = runtime.choose(lifecycle.Action.CREATE, record, ctx)
@@ -188,7 +227,7 @@ def _begin(runtime: Runtime, ctx: RequestContext, record: Server, schedulable: b
 
 
 def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any], shared: Dict[str, Any],
-                index: int, count: int, reservation_id: str, schedulable: bool) -> Server:
+                index: int, count: int, reservation_id: str, plan: Plan) -> Server:
     ids, store, now = runtime.ids, runtime.store, ctx.now
     server_id = ids.uuid()
     name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
@@ -209,7 +248,7 @@ def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]
         scheduler_hints=shared["scheduler_hints"], pinned_availability_zone=shared["pinned_availability_zone"],
         root_device_name="/dev/vda", server_groups=shared["server_groups"],
     )
-    return _begin(runtime, ctx, record, schedulable)
+    return _begin(runtime, ctx, record, plan, index, shared["destination"])
 
 
 def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
@@ -232,12 +271,12 @@ def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, A
                                      user_id=ctx.user_id)
         if group is not None:
             server_groups.check_members_quota(store, ctx, group, count)
-        schedulable = _schedulable(store, group, count)
-        made = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id, schedulable)
+        plan = _group_plan(runtime, group, count)
+        made = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id, plan)
                      for index in range(count))
         for record in made:
             store.put("server", record.id, record, project=record.project_id)
-            history.record_row(store, ctx, record.id, lifecycle.Action.CREATE, host=lifecycle.DEFAULT_HOST)
+            history.record_row(store, ctx, record.id, lifecycle.Action.CREATE, host=hosts.server_host(record))
         if group is not None:
             server_groups.add_members(store, group["id"], [record.id for record in made])
     admin_pass = None

@@ -118,6 +118,13 @@ class UnsupportedMediaType(FakeNovaError):
     msg_fmt = "Unsupported Content-Type"
 
 
+class NotImplementedFeature(FakeNovaError):
+    """What Nova answers when the virt driver does not implement an operation (libvirt's host actions)."""
+
+    code = 501
+    msg_fmt = "The requested functionality is not supported."
+
+
 class Gone(FakeNovaError):
     code = 410
     msg_fmt = "This resource is no longer available."

@@ -95,6 +95,8 @@ class Transition:
     """An action under way: which lifecycle row, which outcome, where along its path, since when.
 
     ``origin`` is the vm_state the action started from, for ends that return to it (resume, revert).
+    ``destination`` and ``zone`` are the host placement chose for a server without one, and its zone: the
+    path's first step on a host puts the server there.
     """
 
     action: Action
@@ -105,6 +107,8 @@ class Transition:
     origin: VmState
     pace: Pace = Immediate()
     fault: Optional[Fault] = None
+    destination: Optional[str] = None
+    zone: Optional[str] = None
 
 
 @slotted

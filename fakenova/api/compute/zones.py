@@ -1,68 +1,53 @@
-"""``/os-availability-zone``: the zones of the fake cloud (nova-facts j).
+"""``/os-availability-zone``: the zones of the fake cloud (nova-facts j), from its services' records.
 
-A devstack-like single node: one compute host in zone ``nova``, and the control services (conductor,
-scheduler) in Nova's ``internal`` zone, which only the admin-only detail view shows. The services are
-always up; their ``updated_at`` is the last ten-second heartbeat before now.
+A zone is available when an enabled service is in it; the controller services are in Nova's ``internal``
+zone, which only the admin-only detail view shows, with every host and its enabled services.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, List
 
 from flask import Response, request
 
-from ...domain import errors
-from ...domain.lifecycle.engine import DEFAULT_HOST, DEFAULT_ZONE
-from ...views.common import usage_time
-from .. import schema_types as t
-from ..http import context, json_response
+from ...domain import services
+from ...domain.policy import Policy, enforce
+from ...views.fleet import service_zone_entry
+from ..http import context, json_response, runtime
 from ..routing import Route
-from ..schema_types import Edit
 from ..validation import validate_query
+from .schemas.fleet import NO_QUERY
 
 INTERNAL_ZONE = "internal"
-HEARTBEAT = 10.0
-
-#: zone -> ((host, service binary), ...), in the order Nova lists them (sorted zone names).
-SERVICES: Mapping[str, Tuple[Tuple[str, str], ...]] = {
-    INTERNAL_ZONE: ((DEFAULT_HOST, "nova-conductor"), (DEFAULT_HOST, "nova-scheduler")),
-    DEFAULT_ZONE: ((DEFAULT_HOST, "nova-compute"),),
-}
-
-#: Neither view takes parameters; unknown ones are refused from 2.102.
-QUERY = t.evolve("availability-zone-query", t.object_of({}, additional=True), [
-    ("2.102", [Edit(keywords={"additionalProperties": False})]),
-])
-
 DETAIL_RULE = "os_compute_api:os-availability-zone:detail"
 
 
-def _zone(name: str, hosts: Any) -> Dict[str, Any]:
-    return {"zoneName": name, "zoneState": {"available": True}, "hosts": hosts}
-
-
-def _hosts(zone: str, now: float) -> Dict[str, Dict[str, Dict[str, Any]]]:
-    heartbeat = usage_time(now - now % HEARTBEAT)
-    hosts: Dict[str, Dict[str, Dict[str, Any]]] = {}
-    for host, binary in SERVICES[zone]:
-        hosts.setdefault(host, {})[binary] = {"available": True, "active": True, "updated_at": heartbeat}
-    return hosts
+def _zone(name: str, available: bool, hosts: Any) -> Dict[str, Any]:
+    return {"zoneName": name, "zoneState": {"available": available}, "hosts": hosts}
 
 
 def index() -> Response:
-    """``GET /os-availability-zone``: zones with compute hosts, ``hosts`` null (any user)."""
+    """``GET /os-availability-zone``: available zones, then unavailable ones, ``hosts`` null (any user)."""
     ctx = context()
-    validate_query(QUERY, ctx.version, request.args.to_dict(flat=False))
-    zones: List[Dict[str, Any]] = [_zone(name, None) for name in SERVICES if name != INTERNAL_ZONE]
+    validate_query(NO_QUERY, ctx.version, request.args.to_dict(flat=False))
+    available, unavailable = services.zone_states(runtime().store)
+    zones: List[Dict[str, Any]] = [_zone(name, True, None) for name in available if name != INTERNAL_ZONE]
+    zones += [_zone(name, False, None) for name in unavailable if name != INTERNAL_ZONE]
     return json_response({"availabilityZoneInfo": zones})
 
 
 def detail() -> Response:
     """``GET /os-availability-zone/detail``: every zone with its hosts and services (admin only)."""
     ctx = context()
-    validate_query(QUERY, ctx.version, request.args.to_dict(flat=False))
-    if not ctx.is_admin:
-        raise errors.Forbidden(rule=DETAIL_RULE)
-    zones = [_zone(name, _hosts(name, ctx.now)) for name in SERVICES]
+    validate_query(NO_QUERY, ctx.version, request.args.to_dict(flat=False))
+    enforce(ctx, Policy.ADMIN, DETAIL_RULE)
+    store = runtime().store
+    available, unavailable = services.zone_states(store)
+    by_zone = services.zone_hosts(store)
+    zones = [_zone(name, True, {host: {service["binary"]: service_zone_entry(service, ctx.now)
+                                       for service in listed}
+                                for host, listed in by_zone.get(name, {}).items()})
+             for name in available]
+    zones += [_zone(name, False, None) for name in unavailable]
     return json_response({"availabilityZoneInfo": zones})
 
 

@@ -77,11 +77,14 @@ def guard(server: Server, action: Action, *, is_admin: bool) -> None:
 
 
 def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: bool,
-          outcome: Outcome = Outcome.OK, fault: Optional[Fault] = None) -> Server:
+          outcome: Outcome = Outcome.OK, fault: Optional[Fault] = None, destination: Optional[str] = None,
+          zone: Optional[str] = None) -> Server:
     """Check the guards of ``action`` and enter the first step of its path.
 
     :param outcome: the declared end to reach (a scenario may choose ``error``).
     :param fault: the fault an ``error`` outcome leaves; Nova's scheduling failure when None.
+    :param destination: the host placement chose, for a server without one (``DEFAULT_HOST`` when None).
+    :param zone: ``destination``'s availability zone (``DEFAULT_ZONE`` when None).
     :raises ValueError: for a guards-only row (no path) or an outcome the row does not declare.
     """
     row = LIFECYCLE[action]
@@ -91,18 +94,28 @@ def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: b
     if outcome not in row.outcomes:
         raise ValueError(f"action {action.value} has no outcome {outcome.value}")
     transition = Transition(action=action, outcome=outcome.value, step=0, started=now, polls=0,
-                            origin=server.vm_state, pace=pace, fault=fault)
+                            origin=server.vm_state, pace=pace, fault=fault, destination=destination, zone=zone)
     return _enter(evolve(server, transition=transition, updated_at=now), row, 0)
 
 
 def _zone(server: Server, host: Optional[str]) -> str:
     """A scheduled server is in its host's zone; an unscheduled one shows the zone it asked for."""
-    return DEFAULT_ZONE if host else (server.requested_zone or "")
+    if not host:
+        return server.requested_zone or ""
+    if host == server.host and server.availability_zone:
+        return server.availability_zone
+    transition = server.transition
+    return (transition.zone if transition is not None else None) or DEFAULT_ZONE
+
+
+def _destination(server: Server) -> str:
+    transition = server.transition
+    return server.host or (transition.destination if transition is not None else None) or DEFAULT_HOST
 
 
 def _enter(server: Server, row: Row, index: int) -> Server:
     step = row.path[index]
-    host = server.host or (DEFAULT_HOST if step.on_host else None)
+    host = _destination(server) if step.on_host else server.host
     progress = 100 * index // len(row.path)
     assert server.transition is not None
     return evolve(
@@ -164,7 +177,7 @@ def _finish(server: Server, row: Row, now: float) -> Server:
     fault = server.fault
     if end.faults:
         fault = transition.fault or Fault(code=500, message=DEFAULT_FAULT_MESSAGE, created=now)
-    host = None if end.leaves_host else (server.host or DEFAULT_HOST)
+    host = None if end.leaves_host else _destination(server)
     vm_state = _end_state(server, end, transition.origin)
     power = end.power_state if end.power_state is not None else POWER_OF.get(vm_state, server.power_state)
     finished = evolve(
