@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
 from . import errors, policy
+from . import hosts as fleet
 from .context import RequestContext
-from .lifecycle.engine import DEFAULT_HOST
 from .policy import Policy
 from .ports import Runtime
 
@@ -39,8 +39,8 @@ class AuditSummary:
 
 
 def compute_hosts(runtime: Runtime) -> Tuple[str, ...]:
-    """The hosts of the compute services (fakenova's one host until the fleet names more)."""
-    return (DEFAULT_HOST,)
+    """The hosts of the compute services, in the order they were seeded."""
+    return tuple(record["host"] for record in fleet.compute_hosts(runtime.store))
 
 
 def _wrap(year: int, month: int) -> Tuple[int, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from support.nova_reference import needs_shared, schema_errors
 from support.roles import grant
-from support.server_api import MISSING, Api, fault
+from support.server_api import MISSING, Api, fault, make_app
 
 from fakenova.domain.audit_log import last_completed_month
 from fakenova.domain.states import PowerState, TaskState, VmState
@@ -25,6 +25,13 @@ def test_index_summarises_the_last_whole_month(admin):
     body = admin("GET", AUDIT).json["instance_usage_audit_logs"]  # the clock is at 2026-01-01T00:00:00
     assert body == {**EMPTY_SUMMARY, "period_beginning": "2025-11-01 00:00:00",
                     "period_ending": "2025-12-01 00:00:00"}
+
+
+def test_the_summary_names_every_compute_host_of_the_fleet():
+    admin = Api(make_app(hosts=3), "admin", "admin")
+    body = admin("GET", AUDIT).json["instance_usage_audit_logs"]
+    assert body["hosts_not_run"] == ["fakenova-compute-1", "fakenova-compute-2", "fakenova-compute-3"]
+    assert body["num_hosts"] == 3 and body["overall_status"] == "0 of 3 hosts done. 0 errors."
 
 
 @pytest.mark.parametrize("before,period", [
