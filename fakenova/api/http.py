@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple, TypeVar
 from urllib.parse import quote
 
 from flask import Response, current_app, g, request
@@ -153,3 +153,19 @@ def read_json(default: Any = _NO_BODY) -> Any:
     if not raw.strip():
         return None if default is _NO_BODY else default
     return parse_json(raw)
+
+
+Entry = TypeVar("Entry")
+
+
+def action_body(actions: Mapping[str, Entry]) -> Tuple[str, Entry, Dict[str, Any]]:
+    """Nova's ``POST .../action`` dispatch: a body of exactly one key (400 otherwise), a key the resource knows
+    (400 ``There is no such action``); returns the key, its entry in ``actions`` and the body."""
+    body = read_json()
+    if not isinstance(body, dict) or len(body) != 1:
+        raise errors.MalformedBody()
+    key = next(iter(body))
+    entry = actions.get(key)
+    if entry is None:
+        raise errors.BadRequest(f"There is no such action: {key}")
+    return key, entry, body

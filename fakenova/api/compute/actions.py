@@ -17,7 +17,7 @@ from ...domain import errors, resize, server_actions, snapshots
 from ...domain.lifecycle.table import LIFECYCLE, Action
 from ...microversions import Version, Versioned, VersionRange
 from ...views import servers as views
-from ..http import context, json_response, read_json, runtime
+from ..http import action_body, context, json_response, runtime
 from ..routing import Route
 from ..schema_types import Schema
 from ..validation import validate_body
@@ -234,13 +234,7 @@ ACTIONS: Mapping[str, Entry] = {
 
 def server_action(server_id: str) -> Response:
     """``POST /servers/{id}/action``."""
-    body = read_json()
-    if not isinstance(body, dict) or len(body) != 1:
-        raise errors.MalformedBody()
-    key = next(iter(body))
-    entry = ACTIONS.get(key)
-    if entry is None:
-        raise errors.BadRequest(f"There is no such action: {key}")
+    key, entry, body = action_body(ACTIONS)
     ctx = context()
     if ctx.version not in entry.versions:
         raise errors.NotFound()

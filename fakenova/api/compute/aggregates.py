@@ -7,12 +7,12 @@ from typing import Any, Callable, Dict, Mapping, Tuple
 
 from flask import Response, request
 
-from ...domain import aggregates, errors
+from ...domain import aggregates
 from ...domain.policy import Policy, enforce
 from ...microversions import VersionRange
 from ...views.fields import render, render_many
 from ...views.fleet import AGGREGATE_FIELDS
-from ..http import context, json_response, read_json, runtime
+from ..http import action_body, context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body, validate_query
 from .schemas import fleet as schemas
@@ -97,13 +97,8 @@ ACTIONS: Mapping[str, Tuple[Any, UseCase]] = {
 }
 def action(aggregate_id: str) -> Response:
     """``POST /os-aggregates/{id}/action``: exactly one of :data:`ACTIONS` (Nova's action dispatch)."""
-    ctx, body = context(), read_json()
-    if not isinstance(body, dict) or len(body) != 1:
-        raise errors.MalformedBody()
-    key = next(iter(body))
-    if key not in ACTIONS:
-        raise errors.BadRequest(f"There is no such action: {key}")
-    schema, use_case = ACTIONS[key]
+    key, (schema, use_case), body = action_body(ACTIONS)
+    ctx = context()
     validate_body(schema, ctx.version, body)
     _enforce(key)
     return _shown(use_case(aggregate_id, body[key], ctx.now))

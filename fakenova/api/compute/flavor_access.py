@@ -11,14 +11,14 @@ from typing import Any, Callable, Dict, List, Mapping
 
 from flask import Response, request
 
-from ...domain import errors, flavor_manage
+from ...domain import flavor_manage
 from ...domain.context import RequestContext
 from ...domain.flavors import Flavor
 from ...domain.ports import Store
 from ...domain.quota_sets import InvalidProject, verify_project
 from ...microversions import Versioned
 from ...version_history import at
-from ..http import context, json_response, read_json, runtime
+from ..http import action_body, context, json_response, runtime
 from ..routing import Route
 from ..validation import validate_body, validate_query
 from .schemas.flavors import ADD_TENANT_ACCESS, REMOVE_TENANT_ACCESS, SHOW_QUERY
@@ -69,13 +69,7 @@ def index(flavor_id: str) -> Response:
 
 def flavor_action(flavor_id: str) -> Response:
     """``POST /flavors/{id}/action``: exactly one known action key."""
-    body = read_json()
-    if not isinstance(body, dict) or len(body) != 1:
-        raise errors.MalformedBody()
-    key = next(iter(body))
-    action = ACTIONS.get(key)
-    if action is None:
-        raise errors.BadRequest(f"There is no such action: {key}")
+    key, action, body = action_body(ACTIONS)
     ctx = context()
     validate_body(action.schemas, ctx.version, body)
     flavor = action.run(runtime().store, ctx, flavor_id, body[key]["tenant"])
