@@ -29,6 +29,9 @@ class Route:
     :param public: True for version documents, which need no token.
     :param negotiates: False where Nova answers outside microversion control (the ``/compute/`` root).
     :param action_of: which lifecycle action the request runs, for scenario rules' ``when.action``.
+    :param policy: the owning service's default policy rule name that guards the route (Nova's
+        ``os_compute_api:servers:index``, Keystone's ``identity:list_users``, Glance's ``get_images``, Neutron's
+        ``get_network``), whose default check string lives in ``fakenova.policies.<service>.RULES``.
     """
 
     method: str
@@ -38,6 +41,7 @@ class Route:
     public: bool = False
     negotiates: bool = True
     action_of: Optional[ActionOf] = None
+    policy: Optional[str] = None
 
 
 def _view(route: Route, *, checks_project: bool) -> Handler:
