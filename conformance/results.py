@@ -68,9 +68,14 @@ def classify(listed: Iterable[str], outcomes: Dict[str, Tuple[str, str]]) -> Dic
 
 
 def subpackage(test_id: str) -> str:
-    """``tempest.api.compute.servers.test_x.C.t`` -> ``servers``; modules directly in compute -> ``compute``."""
-    part = test_id.split(".")[3]
-    return "compute" if part.startswith("test_") else part
+    """The table row of a test: compute's subpackages by their own name (``servers``; modules directly in
+    compute -> ``compute``), other services' as ``service/subpackage`` (``image/v2``, ``network/admin``) or
+    the bare service name (``network``)."""
+    parts = test_id.split(".")
+    service, part = parts[2], parts[3]
+    if part.startswith("test_"):
+        return service
+    return part if service == "compute" else f"{service}/{part}"
 
 
 def table(columns: Dict[str, str]) -> str:
@@ -119,7 +124,7 @@ class Verdict(NamedTuple):
 def judge(columns: Dict[str, str], excluded: ExcludeList) -> Verdict:
     """Compare the run's outcomes with the exclude list."""
     unexpected = sorted((t, c) for t, c in columns.items() if c in FAILING and t not in excluded.reasons)
-    stale = sorted((t, columns.get(t, "not in tempest.api.compute any more")) for t in excluded.reasons
+    stale = sorted((t, columns.get(t, "not run by tempest any more")) for t in excluded.reasons
                    if columns.get(t) not in FAILING)
     return Verdict(unexpected, stale)
 

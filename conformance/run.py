@@ -1,4 +1,6 @@
-"""Run ``tempest.api.compute`` serially against a fresh fakenova and judge it against ``exclude.txt``.
+"""Run tempest (``tempest.api.compute`` and the interop guideline's required tests) against a fresh fakenova.
+
+The outcome is judged against ``exclude.txt``.
 
 Steps: start fakenova (``--pace immediate``) on a free loopback port, seed the accounts, write the workspace in a
 temporary folder, list the tests, run them with ``tempest run --serial`` under a time bound, read the subunit
@@ -20,11 +22,14 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from conformance import reasons, results, workspace
+from conformance import interop, reasons, results, workspace
 from conformance.server import FakenovaServer
 
 HERE = Path(__file__).resolve().parent
-REGEX = r"^tempest\.api\.compute\."
+#: the tempest packages run whole, plus the interop guideline's required tests of every service
+PACKAGES = r"^tempest\.api\.compute\."
+REQUIRED = interop.load()
+REGEX = f"(?:{PACKAGES}|{interop.regex(REQUIRED)})"
 #: a test that hangs fails after this many seconds (tempest's base test reads OS_TEST_TIMEOUT)
 TEST_TIMEOUT = 120
 #: the whole tempest run is cut after this many seconds (it takes ~4-6 min; CI gives 15 for all of it)
@@ -76,15 +81,19 @@ def _run(folder: Path, fakenova: str, suggest: Optional[Path], regex: str = REGE
         print(f"fakenova {server.url} (compute 2.1-{max_version}), workspace {folder}", flush=True)
         # the repository `tempest run` keeps results in; listing needs it to exist already
         subprocess.run([_bin("stestr"), "init"], cwd=folder, check=True, stdout=subprocess.DEVNULL)
-        listed = [results.bare(t) for t in _tempest(folder, conf, "--list-tests", regex=regex).splitlines()
-                  if re.match(regex, t)]
+        full_ids = [t for t in _tempest(folder, conf, "--list-tests", regex=regex).splitlines()
+                    if re.match(regex, t)]
+        listed = [results.bare(t) for t in full_ids]
         if not listed:
             raise SystemExit("tempest listed no test: see the discovery errors above")
-        print(f"running {len(listed)} tests serially (tempest run --serial --regex '{regex}')", flush=True)
+        shown = regex if len(regex) < 200 else regex[:200] + "…"  # the interop ids make the default long
+        print(f"running {len(listed)} tests serially (tempest run --serial --regex '{shown}')", flush=True)
         _tempest(folder, conf, "--serial", regex=regex, timeout=RUN_TIMEOUT)
     stream = subprocess.run([_bin("stestr"), "last", "--subunit"], cwd=folder, capture_output=True).stdout
     outcomes = results.read_stream(stream)
     columns = results.classify(listed, outcomes)
+    print("\ninterop guideline 2020.06, OpenStack Powered Compute, required tests:")
+    print(interop.summary(REQUIRED, {results.bare(t): interop.idempotent_id(t) for t in full_ids}, columns))
     if suggest:
         log = (folder / "tempest.log").read_text(errors="replace")
         reasons.write_draft(suggest, results.failing_ids(columns), outcomes, log)
