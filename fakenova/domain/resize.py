@@ -12,7 +12,7 @@ server in ERROR.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Tuple
 
 from . import errors, flavors, placement, policy, quotas
 from . import hosts as fleet
@@ -90,6 +90,11 @@ def _request(server: Server, *, host: Optional[str] = None, leave: bool = True, 
         ignore_hosts=(server.host,) if leave and server.host else (), forced=forced)
 
 
+def _host_rule(name: str) -> Tuple[policy.Policy, str]:
+    """The admin rule Nova checks instead of the action's when the request names a host."""
+    return policy.Policy.ADMIN, f"os_compute_api:os-migrate-server:{name}"
+
+
 def resize(runtime: Runtime, ctx: RequestContext, server_id: str, flavor_ref: Any,
            disk_config: Optional[str] = None) -> Server:
     """``resize``: a different flavor within quota, on the best host (the same one only when
@@ -140,14 +145,14 @@ def migrate(runtime: Runtime, ctx: RequestContext, server_id: str, host: Optiona
     """
     def apply(server: Server) -> Server:
         if host is not None:
-            policy.enforce(ctx, policy.Policy.ADMIN, "os_compute_api:os-migrate-server:migrate:host")
             if host == server.host:
                 raise CannotMigrateToSameHost()
             if not _known_host(runtime.store, host):
                 raise ComputeHostNotFound(host=host)
         return evolve(server, new_flavor=None)
 
-    return perform(runtime, ctx, Action.MIGRATE, server_id, apply, lambda server: _request(server, host=host))
+    return perform(runtime, ctx, Action.MIGRATE, server_id, apply, lambda server: _request(server, host=host),
+                   rule=_host_rule("migrate:host") if host is not None else None)
 
 
 def _check_live_target(runtime: Runtime, server: Server, target: Target) -> None:
@@ -174,16 +179,15 @@ def live_migrate(runtime: Runtime, ctx: RequestContext, server_id: str, target: 
     """
     def apply(server: Server) -> Server:
         target.check()
-        if target.host is not None:
-            policy.enforce(ctx, policy.Policy.ADMIN, "os_compute_api:os-migrate-server:migrate_live:host")
-            if not _known_host(runtime.store, target.host):
-                raise ComputeHostNotFound(host=target.host)
+        if target.host is not None and not _known_host(runtime.store, target.host):
+            raise ComputeHostNotFound(host=target.host)
         if waits:
             _check_live_target(runtime, server, target)
         return server
 
     return perform(runtime, ctx, Action.LIVE_MIGRATE, server_id, apply,
-                   lambda server: _request(server, host=target.host, forced=target.forced))
+                   lambda server: _request(server, host=target.host, forced=target.forced),
+                   rule=_host_rule("migrate_live:host") if target.host is not None else None)
 
 
 def evacuate(runtime: Runtime, ctx: RequestContext, server_id: str, target: Target, action: Action) -> Server:

@@ -69,7 +69,9 @@ def set_migration_status(runtime: Runtime, server_id: str, status: str, now: flo
 
 
 def _finish_migration(runtime: Runtime, server: Server, now: float) -> None:
-    failed = server.vm_state is VmState.ERROR  # a move told to fail (or an evacuation nowhere to go)
+    # a move told to fail, or an evacuation with nowhere to go (ended, or about to end at once)
+    transition = server.transition
+    failed = server.vm_state is VmState.ERROR or (transition is not None and transition.outcome == "error")
     for kind, status in _DONE.items():
         set_migration_status(runtime, server.id, "error" if failed else status, now, only=_RUNNING[kind])
 
