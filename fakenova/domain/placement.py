@@ -167,6 +167,12 @@ def load_weight(runtime: Runtime, request: Request, hosts: Sequence[Candidate]) 
     return weights
 
 
+def by_load(runtime: Runtime, hosts: Sequence[Candidate]) -> List[Candidate]:
+    """``hosts``, least loaded first (how a group's plan breaks the ties of its soft policy)."""
+    weights = load_weight(runtime, Request(server_id="", project_id="", flavor={}), hosts)
+    return sorted(hosts, key=lambda host: weights[host.host])
+
+
 #: applied in order: a later weigher only breaks the ties of the earlier ones
 WEIGHERS: List[Weigher] = [group_weight, load_weight]
 
