@@ -98,6 +98,10 @@ CONF: Tuple[Tuple[str, str, str, str], ...] = (
      "needs Cinder volumes to boot from (another engineer's work)"),
     ("compute-feature-enabled", "shelve_migrate", "True", "an unshelved server can be cold-migrated"),
     ("compute-feature-enabled", "can_migrate_between_any_hosts", "True", "the fake hosts are identical"),
+    ("compute-feature-enabled", "scheduler_enabled_filters",
+     "AvailabilityZoneFilter,ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,"
+     "ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter,SameHostFilter,DifferentHostFilter",
+     "devstack's list: fakenova's placement applies the zone, compute, group and same/different-host filters"),
     ("compute-feature-enabled", "shelve", "True", "devstack-like"),
     ("compute-feature-enabled", "pause", "True", "devstack-like"),
     ("compute-feature-enabled", "suspend", "True", "devstack-like"),

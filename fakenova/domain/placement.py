@@ -3,10 +3,11 @@ unshelve, or a move (resize, cold and live migration, evacuation).
 
 Every host is a candidate; each function of :data:`FILTERS` narrows the candidates (hosts a move must
 leave, enabled and up services, the requested zone, an admin's requested host or node, the hard policy of
-the server's group), and the best of those left wins by the weighers' keys in order (a soft group policy's
-member count, then the least loaded: most free RAM, fewest vCPUs used, then the order the hosts were seeded
-in), so the choice is deterministic for a given fleet and history. When no candidate is left the caller
-gets :class:`NoValidHost` and fails as Nova does for that operation.
+the server's group, the ``same_host`` and ``different_host`` hints), and the best of those left wins by
+the keys of :data:`WEIGHERS` in order (a soft group policy's member count, then the least loaded: most
+free RAM, fewest vCPUs used, then the order the hosts were seeded in), so the choice is deterministic
+for a given fleet and history. When no candidate is left the caller gets :class:`NoValidHost` and fails
+as Nova does for that operation.
 """
 from __future__ import annotations
 
@@ -98,6 +99,28 @@ def destination_filter(runtime: Runtime, request: Request, hosts: Sequence[Candi
             and (request.node is None or host.node == request.node)]
 
 
+def _hinted_hosts(runtime: Runtime, request: Request, hint: str) -> Optional[set]:
+    """The hosts of the servers a ``same_host``/``different_host`` hint names (None: no such hint)."""
+    named = request.hints.get(hint)
+    if not named:
+        return None
+    servers = (runtime.store.get("server", server_id) for server_id in ([named] if isinstance(named, str)
+                                                                        else named))
+    return {fleet.server_host(server) for server in servers if server is not None and not server.deleted}
+
+
+def same_host_filter(runtime: Runtime, request: Request, hosts: Sequence[Candidate]) -> Sequence[Candidate]:
+    """Nova's SameHostFilter: with a ``same_host`` hint, only a host holding one of the servers it names."""
+    wanted = _hinted_hosts(runtime, request, "same_host")
+    return hosts if wanted is None else [host for host in hosts if host.host in wanted]
+
+
+def different_host_filter(runtime: Runtime, request: Request, hosts: Sequence[Candidate]) -> Sequence[Candidate]:
+    """Nova's DifferentHostFilter: with a ``different_host`` hint, no host holding a server it names."""
+    unwanted = _hinted_hosts(runtime, request, "different_host")
+    return hosts if unwanted is None else [host for host in hosts if host.host not in unwanted]
+
+
 def _members_hosts(runtime: Runtime, request: Request, group: server_groups.Group) -> Dict[str, int]:
     # the server being placed is not counted where it is now: it is the one moving
     others = [server for server in server_groups.live_servers(runtime.store, group) if server.id != request.server_id]
@@ -120,7 +143,8 @@ def group_filter(runtime: Runtime, request: Request, hosts: Sequence[Candidate])
 
 
 #: applied in order
-FILTERS: List[Filter] = [ignore_filter, compute_filter, zone_filter, destination_filter, group_filter]
+FILTERS: List[Filter] = [ignore_filter, compute_filter, zone_filter, destination_filter, group_filter,
+                         same_host_filter, different_host_filter]
 #: what still applies to a forced destination: not the host being left, that host, and up
 FORCED_FILTERS: List[Filter] = [ignore_filter, destination_filter, up_filter]
 

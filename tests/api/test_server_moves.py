@@ -352,3 +352,24 @@ def test_a_live_migration_respects_anti_affinity():
     assert host_of(admin, first) == "fakenova-compute-3"
     assert act(admin, second, body, "2.68").status_code == 202  # only host1 is free of members now
     assert host_of(admin, second) == HOST1
+
+
+@pytest.mark.parametrize("hint,expected", [("same_host", HOST1), ("different_host", HOST2)])
+@pytest.mark.parametrize("as_list", [False, True])
+def test_same_and_different_host_hints(hint, expected, as_list):
+    admin = admin_api()
+    first = _boot(admin)
+    assert host_of(admin, first) == HOST1
+    _boot(admin, "3")  # host2 is busier now, host1 the least loaded... until the hint says otherwise
+    _boot(admin, "3")
+    second = _boot(admin, **{hint: [first] if as_list else first})
+    assert host_of(admin, second) == expected
+
+
+def test_a_same_host_hint_on_a_busy_host_finds_no_host():
+    admin = admin_api()
+    first = _boot(admin)
+    disable(admin, HOST1)
+    second = _boot(admin, same_host=first)
+    after = show(admin, second)
+    assert (after["status"], after["fault"]["message"]) == ("ERROR", NO_HOST)
