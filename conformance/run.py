@@ -35,8 +35,9 @@ TEST_TIMEOUT = 120
 #: the whole tempest run is cut after this many seconds (it takes ~4-6 min; CI gives 15 for all of it)
 RUN_TIMEOUT = 780
 #: fakenova flags: immediate pace makes every waiter's first poll see the end state; a fixed seed makes ids,
-#: addresses and passwords the same each run. (`--hosts 2` for migrations is not in the CLI yet: issue 12.)
-SERVE_ARGS = ["--pace", "immediate", "--seed", "12"]
+#: addresses and passwords the same each run; two compute hosts give migrations and evacuations somewhere to go
+#: (tempest's multi-node tests need ``min_compute_nodes`` 2, workspace.py).
+SERVE_ARGS = ["--pace", "immediate", "--seed", "12", "--hosts", "2"]
 
 
 def main(argv: Optional[List[str]] = None) -> int:

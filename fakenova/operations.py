@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 #: settings a reset may override for the next test (the pytest marker's keys)
 RESET_SETTINGS = ("min_version", "max_version", "pace", "seed", "reclaim_instance_interval", "shelved_offload_time",
-                  "enable_instance_password", "token_ttl", "max_limit")
+                  "enable_instance_password", "token_ttl", "max_limit", "hosts", "allow_resize_to_same_host")
 
 
 def _engine(runtime: Runtime) -> ScenarioEngine:

@@ -56,6 +56,9 @@ class Settings:
     :param channel_timeout: seconds an idle connection is kept open.
     :param hosts: how many compute hosts the fake cloud has (``fakenova-compute-1..N``, each like the
         fixtures' host template); None keeps the hosts ``fixtures/hosts.yaml`` lists.
+    :param allow_resize_to_same_host: Nova's option of that name: whether a resize may stay on the server's
+        host. Nova's default is False; devstack (and fakenova, so a one-host cloud can resize) sets True.
+        A cold migration never stays (libvirt does not report ``COMPUTE_SAME_HOST_COLD_MIGRATE``).
 
     .. versionadded:: 0.1
     """
@@ -82,6 +85,7 @@ class Settings:
     connection_limit: int = DEFAULT_CONNECTION_LIMIT
     channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT
     hosts: Optional[int] = None
+    allow_resize_to_same_host: bool = True
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
@@ -130,6 +134,10 @@ def parse_public_url(text: str) -> str:
     return text.strip().rstrip("/")
 
 
+def _boolean(text: str) -> bool:
+    return text.lower() in ("1", "true", "yes", "on")
+
+
 def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
     parsers: Mapping[str, Callable[[str], Any]] = {
@@ -139,6 +147,6 @@ def parse_setting(name: str, raw: str) -> Any:
         "public_url": parse_public_url,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
         "quota": parse_quota,
-        "enable_instance_password": lambda text: text.lower() in ("1", "true", "yes", "on"),
+        "enable_instance_password": _boolean, "allow_resize_to_same_host": _boolean,
     }
     return parsers.get(name, str)(raw)

@@ -26,6 +26,7 @@ from .compute import (
     keypairs,
     limits,
     migrations,
+    networks_proxy,
     os_hosts,
     quota_sets,
     security_groups,
@@ -77,6 +78,7 @@ COMPUTE_ROUTES = (
     *extensions.ROUTES,
     *security_groups.ROUTES,
     *compute_floating_ips.ROUTES,
+    *networks_proxy.ROUTES,
 )
 
 

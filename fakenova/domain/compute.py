@@ -132,26 +132,43 @@ def _goes_on_host(server: Server, action: lifecycle.Action) -> bool:
     return not server.host and any(step.on_host for step in lifecycle.LIFECYCLE[action].path)
 
 
+def _placement_request(server: Server, action: lifecycle.Action, host: Optional[str],
+                       node: Optional[str]) -> Optional[placement.Request]:
+    """What to ask placement for a server without a host whose action goes on one (None: nothing)."""
+    if not _goes_on_host(server, action):
+        return None
+    # a build's group policy is planned for the whole request (``create.py``); an unshelve meets it here
+    groups = () if action is lifecycle.Action.CREATE else server.server_groups
+    return placement.Request(server_id=server.id, project_id=server.project_id, flavor=server.flavor,
+                             zone=server.requested_zone, host=host, node=node, hints=server.scheduler_hints,
+                             groups=groups)
+
+
 def begin_action(runtime: Runtime, ctx: RequestContext, server: Server, action: lifecycle.Action, *,
-                 host: Optional[str] = None, node: Optional[str] = None) -> Server:
+                 host: Optional[str] = None, node: Optional[str] = None,
+                 move: Optional[placement.Request] = None) -> Server:
     """Start ``action`` on ``server`` with the pace and outcome the runtime chooses (settings or scenario).
 
-    A server without a host whose action goes on one is placed first; when no host is valid the action
-    ends in ERROR at once with Nova's "No valid host was found" fault (create's ``error`` outcome).
+    A server without a host whose action goes on one is placed first, as is one that ``move`` moves. When
+    no host is valid the action ends in ERROR at once with Nova's "No valid host was found" fault (create's
+    ``error`` outcome), or, for a row that ``unplaced_keeps_state``, does not start: the server is returned
+    without a transition.
 
     :param host: the host an admin asked for (create 2.74, ``zone:host``); ``node`` likewise.
+    :param move: the placement request of a move (resize, migrations, evacuation).
     """
     choice = runtime.choose(action, server, ctx)
     destination = zone = None
-    if _goes_on_host(server, action):
-        request = placement.Request(server_id=server.id, project_id=server.project_id, flavor=server.flavor,
-                                    zone=server.requested_zone, host=host, node=node,
-                                    hints=server.scheduler_hints)
+    request = move if move is not None else _placement_request(server, action, host, node)
+    if request is not None:
         try:
             chosen = placement.place(runtime, request)
             destination, zone = chosen.host, chosen.zone
         except placement.NoValidHost as refused:
-            if lifecycle.Outcome.ERROR in lifecycle.LIFECYCLE[action].outcomes:
+            row = lifecycle.LIFECYCLE[action]
+            if row.unplaced_keeps_state:
+                return evolve(server, updated_at=ctx.now)
+            if lifecycle.Outcome.ERROR in row.outcomes:
                 choice = lifecycle.Choice(pace=lifecycle.Immediate(), outcome=lifecycle.Outcome.ERROR,
                                           fault=Fault(code=500, message=refused.message, created=ctx.now))
     return lifecycle.begin(server, action, ctx.now, pace=choice.pace, is_admin=ctx.is_admin,

@@ -204,7 +204,8 @@ def _group_plan(runtime: Runtime, group: Optional[server_groups.Group], count: i
     if group is None:
         return None
     store = runtime.store
-    usable = [host.host for host in placement.candidates(store) if host.enabled and host.up]
+    # least loaded first: the group's soft policy weighs first, and the load breaks its ties, as in Nova
+    usable = [host.host for host in placement.by_load(runtime, placement.candidates(store)) if host.enabled and host.up]
     members = server_groups.members_hosts([_member_host(member) for member in server_groups.live_servers(store, group)])
     return server_groups.place(group, members, usable, count) or NO_PLACE
 

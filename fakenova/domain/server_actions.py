@@ -6,18 +6,20 @@ the instance action with this request's id. Bigger use cases live in ``resize.py
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, Tuple
 
-from . import compute, errors, floating_ips, history, policy, quotas, security_groups
+from . import compute, errors, floating_ips, history, placement, policy, quotas, security_groups
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle import finishing
 from .lifecycle.table import LIFECYCLE, Action
 from .models import Server, evolve
+from .policy import Policy
 from .ports import Runtime
 from .states import VmState
 
 Prepare = Callable[[Server], Server]
+Move = Callable[[Server], Optional[placement.Request]]
 
 #: ``os-resetState`` body ``state`` -> vm_state
 RESET_STATES: Mapping[str, VmState] = {"active": VmState.ACTIVE, "error": VmState.ERROR}
@@ -29,22 +31,31 @@ def lookup(current: Optional[Server], ctx: RequestContext, server_id: str, actio
 
 
 def perform(runtime: Runtime, ctx: RequestContext, action: Action, server_id: str,
-            prepare: Optional[Prepare] = None) -> Server:
+            prepare: Optional[Prepare] = None, move: Optional[Move] = None,
+            rule: Optional[Tuple[Policy, str]] = None) -> Server:
     """Run ``action`` on the server atomically and record it; return the server as stored afterwards.
+
+    A row with a ``migration_type`` also writes its migration record as it begins (``finishing.py``).
 
     :param prepare: the action's semantic checks and changes, run after the guards and before the path
         begins; it returns the server to begin from (or to store, for rows without a path).
+    :param move: for an action that moves the server, the placement request for where it goes (a function
+        of the prepared server).
+    :param rule: the policy to enforce instead of the row's (Nova checks ``migrate:host`` *instead of*
+        ``migrate`` when a host is named).
     """
     row = LIFECYCLE[action]
 
     def start(current: Optional[Server]) -> Server:
         server = compute.settle(runtime, lookup(current, ctx, server_id, action), ctx.now, observed=False)
-        policy.enforce(ctx, row.policy, row.rule)
+        policy.enforce(ctx, *(rule or (row.policy, row.rule)))
         lifecycle.check_guards(server, row, is_admin=ctx.is_admin)
         server = prepare(server) if prepare is not None else server
         if not row.path:
             return server
-        server = compute.begin_action(runtime, ctx, server, action)
+        server = compute.begin_action(runtime, ctx, server, action, move=move(server) if move else None)
+        if row.migration_type is not None:
+            finishing.new_migration(runtime, ctx, server, action)
         finishing.started(runtime, server, ctx.now)
         return server
 

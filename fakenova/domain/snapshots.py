@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ..version_history import at
-from . import errors, policy, quotas
+from . import errors, placement, policy, quotas, services
+from . import hosts as fleet
 from .context import RequestContext
-from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
 from .models import Server, evolve
 from .ports import Runtime, Store
@@ -28,12 +28,14 @@ def _check_image_metadata(store: Store, project_id: str, metadata: Mapping[str, 
         raise errors.Forbidden("Image metadata limit exceeded")
 
 
-def _snapshot_record(runtime: Runtime, ctx: RequestContext, server: Server, name: str,
+def _snapshot_record(runtime: Runtime, ctx: RequestContext, server: Server, name: str, image_type: str,
                      metadata: Mapping[str, Any], extra: Mapping[str, Any]) -> Dict[str, Any]:
     base = runtime.store.get("image", server.image_id) or {}
-    properties = {**(base.get("properties") or {}), **dict(metadata), "instance_uuid": server.id,
+    # Nova's ``_create_image``: the caller's metadata is applied last, so it may replace ``image_type`` or
+    # ``instance_uuid``; a backup's ``backup_type`` is part of that metadata (``extra`` here)
+    properties = {**(base.get("properties") or {}), "instance_uuid": server.id,
                   "base_image_ref": server.image_id, "user_id": ctx.user_id, "owner_project_name": "",
-                  "image_location": "snapshot", **dict(extra)}
+                  "image_location": "snapshot", "image_type": image_type, **dict(metadata), **dict(extra)}
     return {"id": runtime.ids.uuid(), "name": name, "status": "saving", "visibility": "private",
             "protected": False, "tags": [], "disk_format": base.get("disk_format", "qcow2"),
             "container_format": base.get("container_format", "bare"), "size": 0,
@@ -48,7 +50,7 @@ def create_image(runtime: Runtime, ctx: RequestContext, server_id: str, name: st
 
     def apply(server: Server) -> Server:
         _check_image_metadata(runtime.store, server.project_id, metadata)
-        made.update(_snapshot_record(runtime, ctx, server, name, metadata, {"image_type": "snapshot"}))
+        made.update(_snapshot_record(runtime, ctx, server, name, "snapshot", metadata, {}))
         runtime.store.put("image", made["id"], made)
         return server
 
@@ -64,8 +66,7 @@ def create_backup(runtime: Runtime, ctx: RequestContext, server_id: str, name: s
 
     def apply(server: Server) -> Server:
         _check_image_metadata(runtime.store, server.project_id, metadata)
-        extra = {"image_type": "backup", "backup_type": backup_type}
-        made.update(_snapshot_record(runtime, ctx, server, name, metadata, extra))
+        made.update(_snapshot_record(runtime, ctx, server, name, "backup", metadata, {"backup_type": backup_type}))
         runtime.store.put("image", made["id"], made)
         _rotate(runtime.store, server.id, backup_type, rotation)
         return server
@@ -164,31 +165,57 @@ def shelve(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     def apply(server: Server) -> Server:
         if not server.image_id:  # a volume-backed server keeps its volume; Nova takes no snapshot
             return evolve(server, shelved_at=ctx.now, shelved_image_id=None)
-        image = _snapshot_record(runtime, ctx, server, f"{server.name}-shelved", {}, {"image_type": "snapshot"})
+        image = _snapshot_record(runtime, ctx, server, f"{server.name}-shelved", "snapshot", {}, {})
         runtime.store.put("image", image["id"], image)
         return evolve(server, shelved_at=ctx.now, shelved_image_id=image["id"])
 
     return perform(runtime, ctx, action, server_id, apply)
 
 
+def _unshelve_zone(runtime: Runtime, server: Server, body: Mapping[str, Any]) -> Optional[str]:
+    """The zone the server must be in once unshelved (2.77 may change it, 2.91 unpin it with null)."""
+    if "availability_zone" not in body:
+        return server.requested_zone
+    zone = body["availability_zone"]
+    if zone is not None and zone not in services.available_zones(runtime.store):
+        raise errors.BadRequest("The requested availability zone is not available")
+    return zone
+
+
+def _check_unshelve_host(runtime: Runtime, ctx: RequestContext, host: str, zone: Optional[str]) -> None:
+    policy.enforce(ctx, policy.Policy.ADMIN, "os_compute_api:os-shelve:unshelve_to_host")
+    if runtime.store.get(fleet.HOST, host) is None or fleet.compute_service(runtime.store, host) is None:
+        raise errors.BadRequest(f"Compute host {host} could not be found.")
+    if zone is not None and fleet.zone_of(runtime.store, host) != zone:
+        raise errors.Conflict(f'Host "{host}" is not in the availability zone "{zone}".')
+
+
 def unshelve(runtime: Runtime, ctx: RequestContext, server_id: str, body: Optional[Mapping[str, Any]]) -> Server:
-    """``unshelve``: to a zone (2.77) or a host (2.91, admin); a null zone unpins the server (2.91)."""
+    """``unshelve``: an offloaded server is placed again, in a zone (2.77) or on a host (2.91, admin); a
+    null zone unpins it (2.91). When no host is valid it stays SHELVED_OFFLOADED, as Nova's conductor
+    leaves it.
+
+    :param body: the keys of the request body Nova reads at the request's version.
+    """
     body = body or {}
 
     def apply(server: Server) -> Server:
-        if "host" in body:
-            policy.enforce(ctx, policy.Policy.ADMIN, "os_compute_api:os-shelve:unshelve_to_host")
-            if body["host"] != lifecycle.DEFAULT_HOST:
-                raise errors.BadRequest(f"Compute host {body['host']} could not be found.")
         if body and server.vm_state is not VmState.SHELVED_OFFLOADED:
-            raise errors.Conflict(f"The unshelve server operation on a shelved instance with a specified "
-                                  f"availability zone or host is not supported for server {server.id}. "
-                                  f"The server status must be SHELVED_OFFLOADED.")
+            raise errors.Conflict(f'Specifying an availability zone or a host when unshelving server '
+                                  f'"{server.id}" with status "{server.vm_state.value}" is not supported. '
+                                  f'The server status must be SHELVED_OFFLOADED.')
+        zone = _unshelve_zone(runtime, server, body)
+        if "host" in body:
+            _check_unshelve_host(runtime, ctx, body["host"], zone)
         if "availability_zone" not in body:
             return server
-        zone = body["availability_zone"]
-        if zone is not None and zone != lifecycle.DEFAULT_ZONE:
-            raise errors.BadRequest("The requested availability zone is not available")
         return evolve(server, requested_zone=zone, pinned_availability_zone=zone)
 
-    return perform(runtime, ctx, Action.UNSHELVE, server_id, apply)
+    def place(server: Server) -> Optional[placement.Request]:
+        if server.host:  # still SHELVED on its host: it starts there again
+            return None
+        return placement.Request(server_id=server.id, project_id=server.project_id, flavor=server.flavor,
+                                 zone=server.requested_zone, host=body.get("host"),
+                                 hints=server.scheduler_hints, groups=server.server_groups)
+
+    return perform(runtime, ctx, Action.UNSHELVE, server_id, apply, place)

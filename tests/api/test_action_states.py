@@ -26,7 +26,7 @@ PACES = {row.action.value: AfterPolls(len(row.path)) for row in LIFECYCLE.values
 
 @pytest.fixture
 def app():
-    app = make_app(paces=PACES)
+    app = make_app(paces=PACES, hosts=2)  # a second host for the moves to go to
     app.extensions["fakenova"].store.put("security_group", "sg-web", {"id": "sg-web", "name": "web"},
                                          project=DEMO_PROJECT)
     return app

@@ -291,13 +291,6 @@ def test_evacuate_is_refused_while_the_host_is_up(admin):
     assert fault(other) == "Compute service of fakenova-compute is still in use."
 
 
-def test_live_migration_to_own_host_is_refused(admin):
-    server_id = admin.server()
-    response = act(admin, server_id, {"os-migrateLive": {"block_migration": False, "host": "fakenova-compute"}},
-                   "2.68")
-    assert response.status_code == 400 and "to current host" in fault(response)
-
-
 def test_floating_ip_actions_until_2_43(app, demo):
     network = demo.client.get("/network/v2.0/networks?name=public", headers={"X-Auth-Token": demo.token}).json
     fip = demo.client.post("/network/v2.0/floatingips", headers={"X-Auth-Token": demo.token}, json={

@@ -40,6 +40,23 @@ def test_create_image_metadata_becomes_image_properties(demo):
     assert proxied["metadata"]["purpose"] == "test"
 
 
+@pytest.mark.parametrize("action,body,image_type,backup_type", [
+    # Nova applies the caller's metadata after its own properties, so it may replace ``image_type``...
+    ("createImage", {"name": "s", "metadata": {"image_type": "test"}}, "test", None),
+    ("createImage", {"name": "s"}, "snapshot", None),
+    # ...but a backup's ``backup_type`` is the request's own, whatever the metadata says
+    ("createBackup", {"name": "b", "backup_type": "daily", "rotation": 1, "metadata": {"backup_type": "x"}},
+     "backup", "daily"),
+])
+def test_snapshot_metadata_is_applied_over_novas_properties(demo, action, body, image_type, backup_type):
+    server_id = demo.server()
+    image_id = act(demo, server_id, {action: body}, "2.45").json["image_id"]
+    image = glance(demo, image_id).json
+    assert (image["image_type"], image.get("backup_type"), image["instance_uuid"]) == (
+        image_type, backup_type, server_id)
+    assert demo("GET", f"/images/{image_id}").json["image"]["metadata"]["image_type"] == image_type
+
+
 def _shelved_image(api: Api, server_id: str):
     images = api.client.get("/image/v2/images", headers={"X-Auth-Token": api.token}).json["images"]
     return [image for image in images if image.get("instance_uuid") == server_id]

@@ -107,3 +107,20 @@ def test_parse_pace(text, expected):
 def test_parse_pace_rejects(text):
     with pytest.raises(ValueError):
         parse_pace(text)
+
+
+@pytest.mark.parametrize("action,outcome,host,vm_state", [
+    (Action.LIVE_MIGRATE, Outcome.OK, "h2", VmState.ACTIVE),
+    (Action.MIGRATE, Outcome.OK, "h2", VmState.RESIZED),
+    (Action.EVACUATE, Outcome.OK, "h2", VmState.ACTIVE),
+    (Action.EVACUATE, Outcome.ERROR, "h1", VmState.ERROR),  # a failed move stays on the host it was leaving
+])
+def test_a_move_stays_on_its_host_until_its_path_ends(action, outcome, host, vm_state):
+    active = make_server(vm_state=VmState.ACTIVE, task_state=None, power_state=PowerState.RUNNING, host="h1", node="h1",
+                         launched_at=0.0, availability_zone="nova")
+    moving = lifecycle.begin(active, action, 1.0, pace=AfterPolls(2), is_admin=True, outcome=outcome,
+                             destination="h2", zone="az2")
+    assert moving.host == "h1" and moving.task_state is LIFECYCLE[action].path[0].task_state
+    moved = lifecycle.advance(lifecycle.advance(moving, 2.0, observed=True), 3.0, observed=True)
+    assert (moved.host, moved.node, moved.vm_state, moved.transition) == (host, host, vm_state, None)
+    assert moved.availability_zone == ("az2" if host == "h2" else "nova")

@@ -15,6 +15,7 @@ from flask import Response
 
 from ...domain import errors, resize, server_actions, snapshots
 from ...domain.lifecycle.table import LIFECYCLE, Action
+from ...domain.strings import parse_bool
 from ...microversions import Version, Versioned, VersionRange
 from ...views import servers as views
 from ..http import action_body, context, json_response, runtime
@@ -91,6 +92,24 @@ MIGRATE_HOST: Versioned[Callable[[Any], Optional[str]]] = Versioned(
     [("2.1", lambda payload: None), ("2.56", lambda payload: _given(payload).get("host"))], name="migrate-host")
 
 
+def _force(payload: Any) -> bool:
+    return bool(parse_bool(_given(payload).get("force", False)))
+
+
+#: a live migration's or evacuation's ``force``: None while a given host is always forced, the body's
+#: value (default False) from 2.29/2.30, False from 2.68 (the scheduler always checks the host)
+LIVE_FORCE: Versioned[Callable[[Any], Optional[bool]]] = Versioned(
+    [("2.1", lambda payload: None), ("2.30", _force), ("2.68", lambda payload: False)], name="live-force")
+EVACUATE_FORCE: Versioned[Callable[[Any], Optional[bool]]] = Versioned(
+    [("2.1", lambda payload: None), ("2.29", _force), ("2.68", lambda payload: False)], name="evacuate-force")
+#: from 2.34 a live migration is accepted before the conductor's checks run
+LIVE_WAITS: Versioned[bool] = Versioned([("2.1", True), ("2.34", False)], name="live-waits")
+#: before 2.14 evacuate reads ``onSharedStorage`` (and then generates no password)
+SHARED_STORAGE: Versioned[Callable[[Any], bool]] = Versioned(
+    [("2.1", lambda payload: bool(parse_bool(payload.get("onSharedStorage")))),
+     ("2.14", lambda payload: False)], name="on-shared-storage")
+
+
 def _lock(action: Action, server_id: str, payload: Any) -> Response:
     reason = LOCK_REASON.get(context().version)(payload)  # type: ignore[misc]
     server_actions.lock(runtime(), context(), server_id, reason)
@@ -150,10 +169,35 @@ EVACUATE_RESPONSE: Versioned[Callable[[Optional[str]], Response]] = Versioned([
 ], name="evacuate-response")
 
 
+#: the unshelve body keys Nova reads (it ignores the rest of the body before these versions)
+UNSHELVE_KEYS: Versioned[Tuple[str, ...]] = Versioned(
+    [("2.1", ()), ("2.77", ("availability_zone",)), ("2.91", ("availability_zone", "host"))], name="unshelve-keys")
+
+
+def _unshelve(action: Action, server_id: str, payload: Any) -> Response:
+    keys = UNSHELVE_KEYS.get(context().version) or ()
+    snapshots.unshelve(runtime(), context(), server_id, {key: _given(payload)[key] for key in keys
+                                                        if key in _given(payload)})
+    return json_response(None, 202)
+
+
+def _live_migrate(action: Action, server_id: str, payload: Any) -> Response:
+    version = context().version
+    target = resize.Target(payload["host"], LIVE_FORCE.get(version)(payload))  # type: ignore[misc]
+    resize.live_migrate(runtime(), context(), server_id, target, waits=bool(LIVE_WAITS.get(version)))
+    return json_response(None, 202)
+
+
 def _evacuate(action: Action, server_id: str, payload: Any) -> Response:
-    resize.evacuate(runtime(), context(), server_id, payload.get("host"), action)
-    admin_pass = payload.get("adminPass") or runtime().ids.password()
-    return EVACUATE_RESPONSE.get(context().version)(admin_pass)  # type: ignore[misc]
+    version = context().version
+    shared = SHARED_STORAGE.get(version)(payload)  # type: ignore[misc]
+    target = resize.Target(payload.get("host"), EVACUATE_FORCE.get(version)(payload),  # type: ignore[misc]
+                           password_on_shared_storage=shared and "adminPass" in payload)
+    resize.evacuate(runtime(), context(), server_id, target, action)
+    admin_pass = None if shared else payload.get("adminPass") or runtime().ids.password()
+    if not runtime().settings.enable_instance_password:
+        return json_response(None, 200)
+    return EVACUATE_RESPONSE.get(version)(admin_pass)  # type: ignore[misc]
 
 
 def _confirm_resize(action: Action, server_id: str, payload: Any) -> Response:
@@ -197,7 +241,7 @@ ACTIONS: Mapping[str, Entry] = {
     "shelve": _entry(_A.SHELVE, schemas.plain("shelve"),
                      _accepted(lambda rt, ctx, sid, p: snapshots.shelve(rt, ctx, sid))),
     "shelveOffload": _entry(_A.SHELVE_OFFLOAD, schemas.plain("shelveOffload")),
-    "unshelve": _entry(_A.UNSHELVE, schemas.UNSHELVE, _accepted(snapshots.unshelve)),
+    "unshelve": _entry(_A.UNSHELVE, schemas.UNSHELVE, _unshelve),
     "createImage": _entry(_A.CREATE_IMAGE, schemas.CREATE_IMAGE, _create_image),
     "createBackup": _entry(_A.CREATE_BACKUP, schemas.CREATE_BACKUP, _create_backup),
     "changePassword": _entry(_A.CHANGE_PASSWORD, schemas.CHANGE_PASSWORD,
@@ -209,8 +253,7 @@ ACTIONS: Mapping[str, Entry] = {
     "os-resetState": _entry(_A.RESET_STATE, schemas.RESET_STATE,
                             _accepted(lambda rt, ctx, sid, p: server_actions.reset_state(rt, ctx, sid, p["state"]))),
     "migrate": _entry(_A.MIGRATE, schemas.MIGRATE, _migrate),
-    "os-migrateLive": _entry(_A.LIVE_MIGRATE, schemas.MIGRATE_LIVE,
-                             _accepted(lambda rt, ctx, sid, p: resize.live_migrate(rt, ctx, sid, p["host"]))),
+    "os-migrateLive": _entry(_A.LIVE_MIGRATE, schemas.MIGRATE_LIVE, _live_migrate),
     "evacuate": Entry((_A.EVACUATE, _A.EVACUATE_STOPPED), schemas.EVACUATE, _evacuate),
     "injectNetworkInfo": _entry(_A.INJECT_NETWORK_INFO, schemas.plain("injectNetworkInfo")),
     "resetNetwork": _entry(_A.RESET_NETWORK, schemas.REMOVED, _gone),

@@ -83,7 +83,8 @@ def begin(server: Server, action: Action, now: float, *, pace: Pace, is_admin: b
 
     :param outcome: the declared end to reach (a scenario may choose ``error``).
     :param fault: the fault an ``error`` outcome leaves; Nova's scheduling failure when None.
-    :param destination: the host placement chose, for a server without one (``DEFAULT_HOST`` when None).
+    :param destination: the host placement chose: for a server without one (``DEFAULT_HOST`` when None),
+        or the host a move takes it to (the server is there once the path ends).
     :param zone: ``destination``'s availability zone (``DEFAULT_ZONE`` when None).
     :raises ValueError: for a guards-only row (no path) or an outcome the row does not declare.
     """
@@ -109,8 +110,10 @@ def _zone(server: Server, host: Optional[str]) -> str:
 
 
 def _destination(server: Server) -> str:
+    """Where the action puts the server: the host placement chose (a build, an unshelve or a move), else
+    where it is."""
     transition = server.transition
-    return server.host or (transition.destination if transition is not None else None) or DEFAULT_HOST
+    return (transition.destination if transition is not None else None) or server.host or DEFAULT_HOST
 
 
 def _enter(server: Server, row: Row, index: int) -> Server:
@@ -177,7 +180,8 @@ def _finish(server: Server, row: Row, now: float) -> Server:
     fault = server.fault
     if end.faults:
         fault = transition.fault or Fault(code=500, message=DEFAULT_FAULT_MESSAGE, created=now)
-    host = None if end.leaves_host else _destination(server)
+    # a move that fails leaves the server on the host it was leaving
+    host = None if end.leaves_host else server.host if end.faults and server.host else _destination(server)
     vm_state = _end_state(server, end, transition.origin)
     power = end.power_state if end.power_state is not None else POWER_OF.get(vm_state, server.power_state)
     finished = evolve(

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from ...domain.ports import Runtime
+from ..hosts import HOST
 from ..models import Server
 from ..pace import Immediate
+from ..states import VmState
 from .table import LIFECYCLE, Action, Finish
 
 #: the status a migration has while running and once finished, per Nova migration_type (the row names it)
@@ -30,20 +32,26 @@ def flavor_db_id(flavor: Optional[Mapping[str, Any]]) -> Optional[int]:
     return int(flavor_id) if flavor_id.isdigit() else None
 
 
-def new_migration(runtime: Runtime, ctx: Any, server: Server, action: Action, *, dest: Optional[str] = None,
-                  new_flavor: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
-    """Store a migration record for ``action`` starting on ``server`` and return it."""
+def new_migration(runtime: Runtime, ctx: Any, server: Server, action: Action) -> Dict[str, Any]:
+    """Store the migration record of ``action``, which has just begun on ``server``, and return it.
+
+    The source is the server's host, the destination the host its transition is going to; an action that
+    did not start (placement found no host) leaves a record in Nova's ``error`` status without one.
+    """
     kind = LIFECYCLE[action].migration_type
     assert kind is not None, f"{action.value} writes no migration record"
     source = server.host
+    dest = server.transition.destination if server.transition is not None else None
+    dest_record = runtime.store.get(HOST, dest) if dest else None
     record = {
         "id": runtime.store.next_counter("migration"), "uuid": runtime.ids.uuid(), "instance_uuid": server.id,
-        "source_compute": source, "dest_compute": dest or source, "source_node": source,
-        "dest_node": dest or source, "dest_host": "127.0.0.1", "status": _RUNNING[kind],
+        "source_compute": source, "dest_compute": dest, "source_node": source, "dest_node": dest,
+        "dest_host": dest_record["host_ip"] if dest_record else None,
+        "status": _RUNNING[kind] if server.transition is not None else "error",
         "migration_type": kind, "created_at": ctx.now, "updated_at": ctx.now,
         "project_id": server.project_id, "user_id": ctx.user_id,
         "old_instance_type_id": flavor_db_id(server.flavor),
-        "new_instance_type_id": flavor_db_id(new_flavor or server.flavor), "hidden": False,
+        "new_instance_type_id": flavor_db_id(server.new_flavor or server.flavor), "hidden": False,
     }
     runtime.store.put("migration", record["uuid"], record, project=server.project_id)
     return record
@@ -61,8 +69,11 @@ def set_migration_status(runtime: Runtime, server_id: str, status: str, now: flo
 
 
 def _finish_migration(runtime: Runtime, server: Server, now: float) -> None:
+    # a move told to fail, or an evacuation with nowhere to go (ended, or about to end at once)
+    transition = server.transition
+    failed = server.vm_state is VmState.ERROR or (transition is not None and transition.outcome == "error")
     for kind, status in _DONE.items():
-        set_migration_status(runtime, server.id, status, now, only=_RUNNING[kind])
+        set_migration_status(runtime, server.id, "error" if failed else status, now, only=_RUNNING[kind])
 
 
 def _activate_snapshots(runtime: Runtime, server: Server, now: float) -> None:

@@ -146,6 +146,9 @@ class Row:
         no mapping to a cell.`` (os-start, os-stop, trigger_crash_dump; nova-facts §e.2).
     :param migration_type: Nova's ``migration_type`` of the migration record the action writes.
     :param finishes: what completes the action's records once its path ends.
+    :param unplaced_keeps_state: when placement finds no host, the action does not start and the server is
+        left as it was (Nova's conductor puts the task_state back: resize, migrations, unshelve) instead of
+        ending in ERROR with the "No valid host" fault (build, evacuate).
     """
 
     action: Action
@@ -166,6 +169,7 @@ class Row:
     cell_lookup: bool = False
     migration_type: Optional[str] = None
     finishes: Optional[Finish] = None
+    unplaced_keeps_state: bool = False
 
     @property
     def instance_action(self) -> Optional[str]:
