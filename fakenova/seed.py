@@ -94,6 +94,8 @@ def _seed_identity(runtime: SeedTarget, data: Dict[str, Any]) -> Dict[str, str]:
     for kind in ("domain", "role", "project", "user"):
         for item in data.get(kind + "s", []):
             record = {"domain_id": "default", "enabled": True, "description": "", **item}
+            if kind == "role":
+                record["domain_id"] = item.get("domain_id")  # Keystone's roles are global unless domain-specific
             store.put(kind, record["id"], record)
     projects = _by_name(data.get("projects", []))
     users = _by_name(data.get("users", []))

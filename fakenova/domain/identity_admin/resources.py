@@ -32,7 +32,7 @@ def _common(data: Mapping[str, Any]) -> Record:
     record = {key: value for key, value in data.items() if key not in ("id", "links")}
     if "enabled" in data:
         record["enabled"] = flag(data["enabled"])
-    if data.get("description") is None:
+    if "description" in data and data["description"] is None:
         record["description"] = ""
     return record
 
