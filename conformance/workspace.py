@@ -71,7 +71,7 @@ CONF: Tuple[Tuple[str, str, str, str], ...] = (
     ("identity", "v3_endpoint_type", "public", "fakenova's catalog has public, internal and admin endpoints"),
     ("identity-feature-enabled", "api_v2", "False", "no Keystone v2.0"),
     ("identity-feature-enabled", "api_v3", "True", "Keystone v3 with its admin API"),
-    ("identity-feature-enabled", "application_credentials", "True", "fakenova serves application credentials"),
+    ("identity-feature-enabled", "trust", "False", "fakenova has no trusts (OS-TRUST)"),
     ("service_available", "nova", "True", "the service under test"),
     ("service_available", "glance", "True", "fakenova serves Glance v2 reads (writes: issue 13)"),
     ("service_available", "neutron", "True", "fakenova serves Neutron reads (writes: issue 13)"),
