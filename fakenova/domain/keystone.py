@@ -73,8 +73,6 @@ _ID_OR_NAME: Tuple[Tuple[str, ...], ...] = (
     ("scope", "project"), ("scope", "project", "domain"), ("scope", "domain"),
 )
 
-_SCOPE_KINDS = ("project", "domain", "unscoped", "system", "OS-TRUST:trust")
-
 
 # -- errors, worded as keystone/exception.py --------------------------------------------------------------
 
