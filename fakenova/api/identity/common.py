@@ -14,13 +14,12 @@ from ...domain.identity import validate_token
 from ...domain.identity_admin import access
 from ...domain.identity_admin.records import found, member
 from ...domain.strings import bool_from_string
-from ...runtime import Runtime
 from ...views import keystone as views
 from ..http import base_url, json_response, parse_json, runtime
 
 Caller = Mapping[str, Any]
 
-__all__ = ["found", "member", "runtime", "Runtime"]
+__all__ = ["found", "member", "runtime"]
 
 
 def v3_url() -> str:
@@ -34,6 +33,11 @@ def region() -> str:
 
 def flag(name: str, default: bool = False) -> bool:
     return bool_from_string(request.args.get(name) or "", default)
+
+
+def present(name: str) -> bool:
+    """A query flag as Keystone's ``query_filter_is_true`` reads it: present and empty, or a true value."""
+    return name in request.args and (request.args[name] == "" or flag(name))
 
 
 def body() -> Dict[str, Any]:

@@ -16,7 +16,7 @@ from ...domain.identity_admin.records import filtered
 from ...views import keystone_admin as views
 from ..http import json_response
 from ..routing import Route
-from .common import authorize, body, caller, flag, found, listing, member, no_content, reply, runtime, v3_url
+from .common import authorize, body, caller, found, listing, member, no_content, present, reply, runtime, v3_url
 
 ROLE_FILTERS = ("name", "domain_id", "id")
 
@@ -190,7 +190,7 @@ def list_role_assignments() -> Response:
     rows = grants.listing(store, request.args)
     lookup = {kind: {r["id"]: r for r in store.list(kind)}
               for kind in ("user", "group", "project", "domain", "role")}
-    names = "include_names" in request.args and flag("include_names", True) or request.args.get("include_names") == ""
+    names = present("include_names")
     return listing("role_assignments", (views.assignment(row, lookup, v3_url(), names) for row in rows))
 
 

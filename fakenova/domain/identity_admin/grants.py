@@ -149,7 +149,7 @@ _FILTERS: Mapping[str, Any] = {
 def listing(store: Store, query: Query) -> List[Assignment]:
     """``GET /v3/role_assignments`` rows for the query's filters and ``effective`` flag."""
     rows = direct(store)
-    if "effective" in query and bool_from_string(query["effective"] or "true", True):
+    if "effective" in query and bool_from_string(query["effective"] or "true", True):  # ?effective alone is true
         rows = _effective(store, rows)
     wanted = [(_FILTERS[name], value) for name, value in query.items() if name in _FILTERS]
     return [row for row in rows if all(pick(row) == value for pick, value in wanted)]

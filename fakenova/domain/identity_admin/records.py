@@ -19,7 +19,7 @@ Record = Dict[str, Any]
 Query = Mapping[str, str]
 
 __all__ = ["bad_request", "forbidden", "not_found", "conflict", "forbidden_not_security", "found", "validate", "member",
-           "unique", "filtered", "Record", "Query"]
+           "filtered", "Record", "Query"]
 
 
 def conflict(kind: str, details: str) -> errors.IdentityError:
@@ -56,15 +56,6 @@ def member(name: str, body: Any) -> Record:
     key = name.split(".")[0]
     validate({"type": "object", "properties": {key: SCHEMAS[name]}, "required": [key]}, body)
     return dict(body[key])
-
-
-def unique(store: Store, kind: str, record: Mapping[str, Any], scope: Sequence[str] = ("domain_id",)) -> None:
-    """409 when another ``kind`` record has the same name (within the same ``scope`` fields)."""
-    for other in store.list(kind):
-        if other["id"] != record["id"] and other["name"] == record["name"] \
-                and all(other.get(field) == record.get(field) for field in scope):
-            where = f" at domain ID {record['domain_id']}" if "domain_id" in scope else ""
-            raise conflict(kind, f"Duplicate entry found with name {record['name']}{where}")
 
 
 #: fields whose query value is a boolean, read as Keystone reads it, and their default on a record
