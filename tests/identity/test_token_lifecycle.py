@@ -185,3 +185,15 @@ def test_reader_role_subset_and_wrong_secret(client):
         401, "Error authenticating with application credential: Application credentials cannot request a scope.")
     issued = _cred_auth(client, {"id": cred["id"], "secret": cred["secret"]}).json["token"]
     assert [r["name"] for r in issued["roles"]] == ["reader"]
+
+
+def test_auth_domains_and_system_list_what_the_caller_may_scope_to(client, admin):
+    user = client.post(f"{V3}/users", json={"user": {"name": "scoper", "password": "pw"}}, headers=admin).json["user"]
+    mine = headers(client.post(f"{V3}/auth/tokens", json={"auth": {"identity": {"methods": ["password"], "password": {
+        "user": {"id": user["id"], "password": "pw"}}}}}).headers["X-Subject-Token"])
+    assert client.get(f"{V3}/auth/domains", headers=mine).json["domains"] == []
+    assert client.get(f"{V3}/auth/system", headers=mine).json["system"] == []
+    for path in ("domains/default", "system"):
+        client.put(f"{V3}/{path}/users/{user['id']}/roles/7b1c9d3e5f406182c3d4e5f60718293a", headers=admin)
+    assert [d["id"] for d in client.get(f"{V3}/auth/domains", headers=mine).json["domains"]] == ["default"]
+    assert client.get(f"{V3}/auth/system", headers=mine).json["system"] == [{"all": True}]

@@ -1,4 +1,4 @@
-"""Keystone v3 at ``/identity``: version documents, tokens (issue, validate, check, revoke), auth projects, catalog.
+"""Keystone v3 at ``/identity``: version documents, tokens (issue, validate, check, revoke), ``/v3/auth/*``.
 
 Handlers parse the request, call :mod:`fakenova.domain.keystone_mint` and :mod:`fakenova.domain.keystone`
 and render with :mod:`fakenova.views.keystone`. Both ``…/identity/v3/auth/tokens`` (auth URL ``…/identity``)
@@ -12,6 +12,7 @@ from flask import Response, request
 
 from ...domain import keystone, keystone_mint
 from ...domain.identity_admin import access
+from ...domain.identity_admin.grants import SYSTEM, effective_roles
 from ...views import keystone as views
 from ...views import keystone_admin as admin_views
 from ..http import base_url, json_response, runtime
@@ -77,6 +78,23 @@ def auth_projects() -> Response:
                                           request.url))
 
 
+def auth_domains() -> Response:
+    """``GET /v3/auth/domains``: domains the caller may scope to (a role on the domain)."""
+    who = caller()
+    store = runtime().store
+    domains = [d for d in store.list("domain") if effective_roles(store, who["user_id"], "domain", d["id"])]
+    return json_response(views.collection("domains", (admin_views.domain(d, v3_url()) for d in domains),
+                                          request.url))
+
+
+def auth_system() -> Response:
+    """``GET /v3/auth/system``: ``[{"all": true}]`` when the caller holds a role on the system."""
+    who = caller()
+    held = effective_roles(runtime().store, who["user_id"], "system", SYSTEM)
+    return json_response({"system": [{"all": True}] if held else [], "links": {
+        "self": request.url, "previous": None, "next": None}})
+
+
 def auth_catalog() -> Response:
     """``GET /v3/auth/catalog``: the catalog of a project-scoped token."""
     who = caller()
@@ -95,5 +113,7 @@ ROUTES = (
     Route("GET", "/v3/auth/tokens", validate, policy="identity:validate_token"),
     Route("DELETE", "/v3/auth/tokens", revoke, policy="identity:revoke_token"),
     Route("GET", "/v3/auth/projects", auth_projects, policy="identity:get_auth_projects"),
+    Route("GET", "/v3/auth/domains", auth_domains, policy="identity:get_auth_domains"),
+    Route("GET", "/v3/auth/system", auth_system, policy="identity:get_auth_system"),
     Route("GET", "/v3/auth/catalog", auth_catalog, policy="identity:get_auth_catalog"),
 )
