@@ -22,6 +22,7 @@ from .keystone import (
     _find,
     _run_methods,
     expecting,
+    forbidden,
     lookup_domain,
     lookup_project,
     method_names,
@@ -132,6 +133,28 @@ def _mint(runtime: Runtime, auth: Record, scope: Mapping[str, Any], now: float) 
     }
 
 
+#: (refusal, its action text) for the token method: keystone/auth/plugins/token.py
+_RESCOPE_REFUSALS = (
+    (lambda previous, scope: bool(previous.get("system")) and ("project" in scope or "domain" in scope),
+     "Using a system-scoped token to create a project-scoped or domain-scoped token is not allowed."),
+    (lambda previous, scope: bool(previous.get("application_credential_id")) and bool(scope),
+     "Using an application credential token to create a scoped token is not allowed."),
+)
+
+
+def _from_token(store: Store, auth: Mapping[str, Any], result: Record) -> None:
+    """Keystone's limits on the token method: no rescoping of system or application credential tokens; an
+    application credential token stays one (same credential, same roles)."""
+    previous = store.get("token", auth["identity"]["token"]["id"]) or {}
+    scope = auth.get("scope") if isinstance(auth.get("scope"), dict) else {}
+    for refused, action in _RESCOPE_REFUSALS:
+        if refused(previous, scope):
+            raise forbidden(action)
+    cred = store.get("app_cred", previous.get("application_credential_id") or "")
+    if cred is not None:
+        result.update(app_cred=cred, roles=list(previous["roles"]))
+
+
 def authenticate(runtime: Runtime, auth: Any) -> Record:
     """Authenticate an ``auth`` object and store the new token record; return it.
 
@@ -147,6 +170,8 @@ def authenticate(runtime: Runtime, auth: Any) -> Record:
         raise errors.IdentityError(APP_CRED_SCOPE, code=401, title="Unauthorized")
     scope = resolve_scope(runtime.store, auth.get("scope"))
     result = _run_methods(runtime.store, auth["identity"], names, now)
+    if "token" in names:
+        _from_token(runtime.store, auth, result)
     if "app_cred" in result:
         scope = _enabled(runtime.store.get("project", result["app_cred"]["project_id"]))
     elif scope is None:

@@ -197,3 +197,21 @@ def test_auth_domains_and_system_list_what_the_caller_may_scope_to(client, admin
         client.put(f"{V3}/{path}/users/{user['id']}/roles/7b1c9d3e5f406182c3d4e5f60718293a", headers=admin)
     assert [d["id"] for d in client.get(f"{V3}/auth/domains", headers=mine).json["domains"]] == ["default"]
     assert client.get(f"{V3}/auth/system", headers=mine).json["system"] == [{"all": True}]
+
+
+@pytest.mark.parametrize("scope, status", [(None, 201), ({"project": {"id": DEMO_PROJECT}}, 403)])
+def test_an_application_credential_token_cannot_be_rescoped(client, scope, status):
+    cred = _cred(client, login(client, "demo", "demo"), roles=[{"name": "reader"}]).json["application_credential"]
+    cred_token = _cred_auth(client, {"id": cred["id"], "secret": cred["secret"]}).headers["X-Subject-Token"]
+    body: Dict[str, Any] = {"identity": {"methods": ["token"], "token": {"id": cred_token}}}
+    if scope:
+        body["scope"] = scope
+    response = client.post(f"{V3}/auth/tokens", json={"auth": body})
+    assert response.status_code == status
+    if status == 403:
+        assert response.json["error"]["message"] == (
+            "You are not authorized to perform the requested action: Using an application credential token to "
+            "create a scoped token is not allowed..")
+    else:
+        token = response.json["token"]
+        assert ([r["name"] for r in token["roles"]], token["application_credential"]["id"]) == (["reader"], cred["id"])
