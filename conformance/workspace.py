@@ -31,9 +31,9 @@ ACCOUNTS: Tuple[Account, ...] = (
     # alt persona: a member of a second project (cross-project 404s)
     Account("alt_demo", "alt_demo", ("member", "reader"), ("member",), False),
     # project_reader, in primary's project as tempest requires (it reads what primary created)
-    Account("demo_reader", "demo", ("reader",), ("reader",), True),
+    Account("demo_reader", "demo", ("reader",), ("reader",), False),
     # project_manager, same project
-    Account("demo_manager", "demo", ("manager", "member", "reader"), ("manager",), True),
+    Account("demo_manager", "demo", ("manager", "member", "reader"), ("manager",), False),
     # ['admin', 'service'] persona of the server external events tests (Nova's service role)
     Account("nova_service", "service", ("admin", "service"), ("admin", "service"), True),
     # a second one: the admin persona may be handed the first (tempest picks among admin-role accounts)
@@ -53,16 +53,25 @@ CONF: Tuple[Tuple[str, str, str, str], ...] = (
     ("DEFAULT", "debug", "False", "DEBUG logs every body; INFO still logs each request line the harness reads"),
     ("oslo_concurrency", "lock_path", "{workspace}/locks",
      "pre-provisioned accounts are locked by files here; a fresh dir each run"),
-    ("auth", "use_dynamic_credentials", "False",
-     "dynamic credentials need Keystone's admin API (users, projects), not built yet (issue 17)"),
-    ("auth", "test_accounts_file", "{workspace}/accounts.yaml", "the pre-provisioned users seeded into fakenova"),
-    ("auth", "default_credentials_domain_name", "Default", "fakenova's (and devstack's) only domain"),
-    ("auth", "create_isolated_networks", "False", "only meaningful with dynamic credentials"),
+    ("auth", "use_dynamic_credentials", "True",
+     "as devstack: tempest creates a project and users per test class through Keystone's admin API, and "
+     "deletes them after"),
+    ("auth", "admin_username", "admin", "the admin who creates them: fakenova's seeded admin"),
+    ("auth", "admin_password", "admin", "the seeded admin's password"),
+    ("auth", "admin_project_name", "admin", "the seeded admin project"),
+    ("auth", "admin_domain_name", "Default", "the seeded default domain"),
+    ("auth", "test_accounts_file", "{workspace}/accounts.yaml",
+     "unused with dynamic credentials; kept so switching back is one option"),
+    ("auth", "default_credentials_domain_name", "Default", "dynamic users and projects go to the default domain"),
+    ("auth", "create_isolated_networks", "False",
+     "every test project boots on the shared `private` network (fixed_network_name), as before"),
     ("identity", "uri_v3", "{url}/identity/v3", "fakenova's Keystone v3, on the same loopback port"),
     ("identity", "auth_version", "v3", "fakenova serves Keystone v3 only"),
     ("identity", "region", "RegionOne", "the region of every catalog entry fakenova builds"),
     ("identity", "v3_endpoint_type", "public", "fakenova's catalog has public, internal and admin endpoints"),
     ("identity-feature-enabled", "api_v2", "False", "no Keystone v2.0"),
+    ("identity-feature-enabled", "api_v3", "True", "Keystone v3 with its admin API"),
+    ("identity-feature-enabled", "trust", "False", "fakenova has no trusts (OS-TRUST)"),
     ("service_available", "nova", "True", "the service under test"),
     ("service_available", "glance", "True", "fakenova serves Glance v2 reads (writes: issue 13)"),
     ("service_available", "neutron", "True", "fakenova serves Neutron reads (writes: issue 13)"),
@@ -136,7 +145,7 @@ def seed_body() -> Dict[str, object]:
 
     Quotas stay Nova's defaults: test_compare_tenant_quotas_with_default_quotas compares them."""
     seeded = [a for a in ACCOUNTS if a.seeded]
-    projects = sorted({a.project for a in seeded} - {"admin", "demo", "alt_demo"})
+    projects = sorted({a.project for a in seeded} - {"admin", "demo", "alt_demo", "service"})
     return {
         "projects": [{"name": name} for name in projects],
         "users": [{"name": a.user, "password": a.user, "project": a.project, "roles": list(a.roles)}

@@ -94,12 +94,18 @@ def _seed_identity(runtime: SeedTarget, data: Dict[str, Any]) -> Dict[str, str]:
     for kind in ("domain", "role", "project", "user"):
         for item in data.get(kind + "s", []):
             record = {"domain_id": "default", "enabled": True, "description": "", **item}
+            if kind == "role":
+                record["domain_id"] = item.get("domain_id")  # Keystone's roles are global unless domain-specific
             store.put(kind, record["id"], record)
     projects = _by_name(data.get("projects", []))
     users = _by_name(data.get("users", []))
     for assignment in data.get("assignments", []):
         user, project = users[assignment["user"]], projects[assignment["project"]]
         store.put("assignment", f"{user['id']}:{project['id']}", list(assignment["roles"]))
+    roles = _by_name(data.get("roles", []))
+    for rule in data.get("implied_roles", []):  # keystone's role inference rules, by role name
+        prior, implied = roles[rule["prior"]]["id"], roles[rule["implies"]]["id"]
+        store.put("implied_role", f"{prior}:{implied}", {"prior_role_id": prior, "implied_role_id": implied})
     return {name: project["id"] for name, project in projects.items()}
 
 

@@ -43,7 +43,7 @@ from .compute import (
     zones,
 )
 from .compute import floating_ips as compute_floating_ips
-from .identity import tokens
+from .identity import identity_blueprint
 from .image import images as glance
 from .network import floating_ips, networks
 from .routing import Route, blueprint
@@ -91,7 +91,7 @@ def blueprints() -> List[Blueprint]:
                         checks_project=True)
     v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
     legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
-    return [blueprint("identity", "/identity", tokens.ROUTES),
+    return [identity_blueprint(),
             blueprint("image", "/image", glance.ROUTES),
             blueprint("network", "/network", (*networks.ROUTES, *floating_ips.ROUTES)),
             compute_root, v21, compute, v2_doc, legacy]

@@ -1,4 +1,6 @@
-"""Keystone v3 authentication, sans-IO: an ``auth`` request body in, a stored token record out.
+"""Keystone v3 authentication, sans-IO: request validation, auth methods, lookups, subject tokens, revocation.
+
+:mod:`.keystone_mint` resolves the scope and mints the token record (:func:`.keystone_mint.authenticate`).
 
 The steps run in Keystone's own order (``keystone/auth/schema.py``, ``auth/core.py``, ``auth/plugins/`` and
 ``token/provider.py``): schema, method payloads, supported methods, scope lookup, the methods themselves,
@@ -12,15 +14,12 @@ what rendering needs: ``id``, ``methods``, ``audit_ids``, user and project domai
 """
 from __future__ import annotations
 
-import base64
-import uuid
-from types import MappingProxyType
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import jsonschema
 
 from . import errors
-from .ports import Runtime, Store
+from .ports import Store
 
 Record = Dict[str, Any]
 
@@ -47,6 +46,9 @@ TOKEN_ISSUE_SCHEMA: Mapping[str, Any] = {
                 "methods": {"type": "array", "items": {"type": "string"}},
                 "password": {"type": "object", "properties": {"user": _USER}},
                 "token": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+                "application_credential": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"}, "secret": {"type": "string"},
+                    "user": _USER}},
             },
             "required": ["methods"],
         },
@@ -70,8 +72,6 @@ _ID_OR_NAME: Tuple[Tuple[str, ...], ...] = (
     ("identity", "password", "user"), ("identity", "password", "user", "domain"),
     ("scope", "project"), ("scope", "project", "domain"), ("scope", "domain"),
 )
-
-_SCOPE_KINDS = ("project", "domain", "unscoped", "system", "OS-TRUST:trust")
 
 
 # -- errors, worded as keystone/exception.py --------------------------------------------------------------
@@ -173,21 +173,15 @@ def lookup_project(store: Store, info: Mapping[str, Any]) -> Record:
 
 
 def role_names(store: Store, user_id: str, project_id: str) -> List[str]:
-    """The roles a user holds on a project (empty when none)."""
-    return list(store.get("assignment", f"{user_id}:{project_id}") or [])
+    """The user's effective roles on a project: direct, through groups and implied (empty when none)."""
+    from .identity_admin.grants import effective_roles  # the grants modules import this one's errors
+
+    return effective_roles(store, user_id, "project", project_id)
 
 
 def projects_of(store: Store, user_id: str) -> List[Record]:
     """Projects on which the user holds at least one role, in store order."""
     return [project for project in store.list("project") if role_names(store, user_id, project["id"])]
-
-
-def assignments(store: Store) -> List[Tuple[Record, Record, Record]]:
-    """Every direct (user, project, role) assignment, in store order (roles unknown to the store skipped)."""
-    roles = {role["name"]: role for role in store.list("role")}
-    return [(user, project, roles[name])
-            for user in store.list("user") for project in store.list("project")
-            for name in role_names(store, user["id"], project["id"]) if name in roles]
 
 
 # -- auth methods -----------------------------------------------------------------------------------------
@@ -219,9 +213,16 @@ def _token(store: Store, payload: Mapping[str, Any], now: float) -> Record:
             "expires_at": previous["expires_at"], "audit_chain": previous["audit_ids"][-1]}
 
 
+def _application_credential(store: Store, payload: Mapping[str, Any], now: float) -> Record:
+    from .identity_admin.app_credentials import authenticate  # that module imports this one's errors
+
+    return authenticate(store, payload, now)
+
+
 METHODS: Mapping[str, Callable[[Any, Mapping[str, Any], float], Record]] = {
     "password": _password,
     "token": _token,
+    "application_credential": _application_credential,
 }
 
 
@@ -234,6 +235,9 @@ def _run_methods(store: Store, identity: Mapping[str, Any], names: Sequence[str]
             raise errors.Unauthorized()  # "Unable to reconcile identity attribute user_id", hidden
         merged["methods"] += result["methods"]
         merged["user_id"] = result["user_id"]
+        for key in ("app_cred", "roles"):  # an application credential fixes the project and roles
+            if key in result:
+                merged[key] = result[key]
         if "expires_at" in result:
             merged["expires_at"] = min(result["expires_at"], merged.get("expires_at", result["expires_at"]))
             merged["audit_chain"] = result["audit_chain"]
@@ -241,114 +245,6 @@ def _run_methods(store: Store, identity: Mapping[str, Any], names: Sequence[str]
         raise errors.Unauthorized()  # "User not found by auth plugin; authentication failed", hidden
     merged["methods"] = list(dict.fromkeys(merged["methods"]))
     return merged
-
-
-# -- scope ------------------------------------------------------------------------------------------------
-
-#: the caller asked for an unscoped token (empty and read-only, so it is falsy and cannot be filled in)
-UNSCOPED: Mapping[str, Any] = MappingProxyType({})
-
-
-def _refuse_scope(store: Store, value: Any) -> Mapping[str, Any]:
-    # The seed has no domain or system role assignments and no trusts, so Keystone would answer 401
-    # ("User <id> has no access to domain <id>" / "... to the system", hidden) for every such request.
-    raise errors.Unauthorized()
-
-
-_SCOPES: Mapping[str, Callable[[Any, Any], Mapping[str, Any]]] = {
-    "project": lookup_project,
-    "unscoped": lambda store, value: UNSCOPED,
-    "domain": _refuse_scope,
-    "system": _refuse_scope,
-    "OS-TRUST:trust": _refuse_scope,
-}
-
-
-def resolve_scope(store: Store, scope: Any) -> Optional[Mapping[str, Any]]:
-    """The project a request scopes to, :data:`UNSCOPED`, or None when it names no scope at all."""
-    if scope is None:
-        return None
-    # `in` works on the string form too: "unscoped" contains only the word unscoped
-    kinds = [kind for kind in _SCOPE_KINDS if kind in scope]
-    if len(kinds) != 1:
-        raise expecting("system, project, domain, OS-TRUST:trust or unscoped", "scope")
-    value = scope.get(kinds[0]) if isinstance(scope, dict) else None
-    return _SCOPES[kinds[0]](store, value)
-
-
-def default_project_of(store: Store, user: Mapping[str, Any]) -> Optional[Record]:
-    """The project a user record names as default (``default_project_id``, or ``default_project`` by id or
-    by name in the user's domain, as the seed writes it), if it exists."""
-    wanted = user.get("default_project_id") or user.get("default_project")
-    if not wanted:
-        return None
-    return store.get("project", wanted) or _find(store, "project", name=wanted,
-                                                 domain_id=user.get("domain_id", "default"))
-
-
-def default_project(store: Store, user: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The user's default project if it is usable (exists, enabled, a role on it), else :data:`UNSCOPED`.
-
-    Keystone applies it only when the request names no scope; ``"scope": "unscoped"`` stays unscoped.
-    """
-    project = default_project_of(store, user)
-    if project is None or not project.get("enabled", True) or not role_names(store, user["id"], project["id"]):
-        return UNSCOPED
-    return project
-
-
-# -- tokens -----------------------------------------------------------------------------------------------
-
-def _audit_id(ids: Any) -> str:
-    # keystone's random_urlsafe_str: 16 random bytes, urlsafe base64 without the "==" padding
-    return base64.urlsafe_b64encode(uuid.UUID(ids.uuid()).bytes)[:-2].decode("ascii")
-
-
-def _mint(runtime: Runtime, auth: Record, project: Mapping[str, Any], now: float) -> Record:
-    """Build the token record, refusing a project scope without roles (keystone's ``mint``)."""
-    store = runtime.store
-    user = _enabled(store.get("user", auth["user_id"]))
-    user_domain = store.get("domain", user.get("domain_id", "default")) or {"id": "default", "name": "Default"}
-    roles = role_names(store, user["id"], project["id"]) if project else []
-    if project and not roles:
-        raise errors.Unauthorized()  # "User <id> has no access to project <id>", hidden
-    project_domain = store.get("domain", project["domain_id"]) if project else None
-    refs = {role["name"]: role["id"] for role in store.list("role")}
-    issued = float(int(now))  # Fernet tokens are precise to the second
-    audit_ids = [_audit_id(runtime.ids)] + ([auth["audit_chain"]] if "audit_chain" in auth else [])
-    return {
-        "id": runtime.ids.token(), "methods": auth["methods"], "audit_ids": audit_ids,
-        "user_id": user["id"], "user_name": user["name"], "domain_id": user_domain["id"],
-        "user_domain_id": user_domain["id"], "user_domain_name": user_domain["name"],
-        "project_id": project.get("id"), "project_name": project.get("name"),
-        "project_domain_id": project_domain["id"] if project_domain else None,
-        "project_domain_name": project_domain["name"] if project_domain else None,
-        "roles": roles, "role_ids": [refs.get(name, name) for name in roles],
-        "issued_at": issued, "expires_at": auth.get("expires_at", issued + runtime.settings.token_ttl),
-        "revoked_at": None,
-    }
-
-
-def authenticate(runtime: Runtime, auth: Any) -> Record:
-    """Authenticate an ``auth`` object and store the new token record; return it.
-
-    :param runtime: anything with ``store``, ``clock``, ``ids`` and ``settings`` (``token_ttl``).
-    :param auth: the request body's ``auth`` value, None when absent.
-    :raises errors.IdentityError: 400 for malformed requests, 404 for an unusable token method token.
-    :raises errors.Unauthorized: for every authentication or authorization failure.
-
-    .. versionadded:: 0.1
-    """
-    validate_auth(auth)
-    now = runtime.clock.now()
-    names = method_names(auth["identity"], tuple(METHODS))
-    scope = resolve_scope(runtime.store, auth.get("scope"))
-    result = _run_methods(runtime.store, auth["identity"], names, now)
-    if scope is None:
-        scope = default_project(runtime.store, runtime.store.get("user", result["user_id"]) or {})
-    record = _mint(runtime, result, scope, now)
-    runtime.store.put("token", record["id"], record)
-    return record
 
 
 def validate_subject(store: Store, token_id: Optional[str], now: float, window: float = 0.0) -> Record:

@@ -1,4 +1,4 @@
-"""Keystone v3 bodies: token, service catalog, version document and the read-only resources, as pure functions.
+"""Keystone v3 bodies: token, service catalog and its read API, version document, as pure functions.
 
 Every URL is built from the identity or base URL the client used (passed in by the HTTP layer), so the
 catalog follows port mappings. Shapes follow ``keystone/common/render_token.py``, the catalog of
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping
 
 Body = Dict[str, Any]
 
@@ -58,15 +58,31 @@ def token(record: Mapping[str, Any], base_url: str, region: str, include_catalog
         "expires_at": token_time(record["expires_at"]),
         "issued_at": token_time(record["issued_at"]),
     }
-    if record.get("project_id"):
-        body["project"] = {"domain": {"id": record["project_domain_id"], "name": record["project_domain_name"]},
-                           "id": record["project_id"], "name": record["project_name"]}
-        body["is_domain"] = False
+    scope = _scope(record)
+    if scope:
+        body.update(scope)
         body["roles"] = [{"id": role_id, "name": name}
                          for role_id, name in zip(record["role_ids"], record["roles"])]
         if include_catalog:
             body["catalog"] = catalog(base_url, region)
+    if record.get("application_credential_id"):
+        body["application_credential"] = {"id": record["application_credential_id"],
+                                          "name": record["application_credential_name"],
+                                          "restricted": bool(record.get("app_cred_restricted"))}
     return {"token": body}
+
+
+def _scope(record: Mapping[str, Any]) -> Body:
+    """The scope part of a token body: project (with ``is_domain``), domain or system; {} when unscoped."""
+    if record.get("project_id"):
+        return {"project": {"domain": {"id": record["project_domain_id"], "name": record["project_domain_name"]},
+                            "id": record["project_id"], "name": record["project_name"]},
+                "is_domain": False}
+    if record.get("scope_domain_id"):
+        return {"domain": {"id": record["scope_domain_id"], "name": record["scope_domain_name"]}}
+    if record.get("system"):
+        return {"system": {"all": True}}
+    return {}
 
 
 def version_v3(identity_url: str) -> Body:
@@ -81,44 +97,20 @@ def collection(key: str, items: Iterable[Body], self_url: str) -> Body:
     return {key: list(items), "links": {"self": self_url, "previous": None, "next": None}}
 
 
-def project(record: Mapping[str, Any], v3_url: str) -> Body:
-    """A project as ``GET /v3/projects/<id>`` shows it (top-level projects are parented by their domain)."""
-    return {"id": record["id"], "name": record["name"], "domain_id": record["domain_id"],
-            "description": record.get("description", ""), "enabled": record.get("enabled", True),
-            "parent_id": record["domain_id"], "is_domain": False, "tags": list(record.get("tags", [])),
-            "options": {}, "links": {"self": f"{v3_url}/projects/{record['id']}"}}
+def services(v3_url: str) -> List[Body]:
+    """``GET /v3/services``: the catalog's services."""
+    return [{"id": _stable_id(kind), "type": kind, "name": name, "enabled": True, "description": "",
+             "links": {"self": f"{v3_url}/services/{_stable_id(kind)}"}} for kind, name, _ in CATALOG]
 
 
-def user(record: Mapping[str, Any], v3_url: str, default_project_id: Optional[str] = None) -> Body:
-    """A user as ``GET /v3/users/<id>`` shows it; never the password."""
-    body: Body = {"id": record["id"], "name": record["name"], "domain_id": record["domain_id"],
-                  "enabled": record.get("enabled", True), "password_expires_at": None, "options": {},
-                  "links": {"self": f"{v3_url}/users/{record['id']}"}}
-    if default_project_id:
-        body["default_project_id"] = default_project_id
-    return body
+def endpoints(base_url: str, region: str, v3_url: str) -> List[Body]:
+    """``GET /v3/endpoints``: every endpoint of the catalog, as the tokens carry them."""
+    return [{**endpoint, "service_id": service["id"], "enabled": True,
+             "links": {"self": f"{v3_url}/endpoints/{endpoint['id']}"}}
+            for service in catalog(base_url, region) for endpoint in service["endpoints"]]
 
 
-def domain(record: Mapping[str, Any], v3_url: str) -> Body:
-    """A domain as ``GET /v3/domains/<id>`` shows it."""
-    return {"id": record["id"], "name": record["name"], "description": record.get("description", ""),
-            "enabled": record.get("enabled", True), "tags": [], "options": {},
-            "links": {"self": f"{v3_url}/domains/{record['id']}"}}
-
-
-def role(record: Mapping[str, Any], v3_url: str) -> Body:
-    """A global role as ``GET /v3/roles/<id>`` shows it."""
-    return {"id": record["id"], "name": record["name"], "domain_id": None,
-            "description": record.get("description") or None, "options": {},
-            "links": {"self": f"{v3_url}/roles/{record['id']}"}}
-
-
-def role_assignment(user_ref: Mapping[str, Any], project_ref: Mapping[str, Any], role_ref: Mapping[str, Any],
-                    v3_url: str, include_names: bool = False) -> Body:
-    """One direct user-on-project assignment; ``include_names`` adds names as ``?include_names`` does."""
-    def ref(record: Mapping[str, Any]) -> Body:
-        return {"id": record["id"], "name": record["name"]} if include_names else {"id": record["id"]}
-
-    link = f"{v3_url}/projects/{project_ref['id']}/users/{user_ref['id']}/roles/{role_ref['id']}"
-    return {"role": ref(role_ref), "user": ref(user_ref), "scope": {"project": ref(project_ref)},
-            "links": {"assignment": link}}
+def region_body(region: str, v3_url: str) -> Body:
+    """``GET /v3/regions/<id>``: the one region."""
+    return {"id": region, "description": "", "parent_region_id": None,
+            "links": {"self": f"{v3_url}/regions/{region}"}}

@@ -404,12 +404,12 @@ def test_a_member_cannot_read_the_rest(client, path):
 
 
 @pytest.mark.parametrize("path, key, count", [
-    ("/identity/v3/projects", "projects", 3),
+    ("/identity/v3/projects", "projects", 4),  # admin, demo, alt_demo, service
     ("/identity/v3/projects?name=demo", "projects", 1),
     ("/identity/v3/domains", "domains", 1),
-    ("/identity/v3/roles", "roles", 4),
-    ("/identity/v3/role_assignments", "role_assignments", 12),
-    (f"/identity/v3/role_assignments?scope.project.id={DEMO_PROJECT}&include_names=1", "role_assignments", 6),
+    ("/identity/v3/roles", "roles", 5),  # admin, manager, member, reader, service
+    ("/identity/v3/role_assignments", "role_assignments", 17),
+    (f"/identity/v3/role_assignments?scope.project.id={DEMO_PROJECT}&include_names=1", "role_assignments", 10),
 ])
 def test_admin_lists(client, path, key, count):
     response = client.get(path, headers={"X-Auth-Token": admin_token(client)})
