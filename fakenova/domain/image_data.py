@@ -127,6 +127,6 @@ def download(runtime: Runtime, ctx: RequestContext, image_id: str) -> Optional[b
         raise errors.Forbidden("The requested image has been deactivated. Image data download is forbidden.")
     if not allows(ctx, Policy.MEMBER):
         raise errors.Forbidden("You are not authorized to complete download_image action.")
-    if image.get("status") != "active":
+    if image.get("status") not in ("active", "deactivated"):
         return None
     return runtime.store.get(KIND, image_id)
