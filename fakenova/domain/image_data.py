@@ -7,7 +7,7 @@ The HTTP layer spools the request body up to :func:`room` bytes and hands the oc
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from . import errors
 from .context import RequestContext
@@ -117,7 +117,33 @@ def import_image(runtime: Runtime, ctx: RequestContext, image_id: str, body: Any
         if not image.get(key):
             raise errors.Conflict(f"'{key}' needs to be set before import")
     data = runtime.store.get(KIND, image_id) or b""
-    _move(runtime, ctx, image_id, ("uploading",), "active", _hashes(data))
+    task = _import_task(runtime, ctx, image, body)
+    _move(runtime, ctx, image_id, ("uploading",), "active",
+          {**_hashes(data), "tasks": [*(image.get("tasks") or ())[-(TASKS_KEPT - 1):], task]})
+
+
+#: import tasks an image keeps (Glance keeps them 48 hours; a few are all a client ever looks at)
+TASKS_KEPT = 8
+#: Glance's ``[task] task_time_to_live`` (hours)
+TASK_TTL = 48 * 3600
+
+
+def _import_task(runtime: Runtime, ctx: RequestContext, image: Image, body: Dict[str, Any]) -> Dict[str, Any]:
+    """The ``api_image_import`` task Glance records for an import (already succeeded here)."""
+    return {"id": runtime.ids.uuid(), "type": "api_image_import", "status": "success",
+            "owner": image.get("owner"), "created_at": ctx.now, "updated_at": ctx.now,
+            "expires_at": ctx.now + TASK_TTL, "deleted_at": None, "deleted": False, "image_id": image["id"],
+            "request_id": ctx.request_id, "user_id": ctx.user_id,
+            "input": {"image_id": image["id"], "import_req": body, "backend": [None]},
+            "result": {"image_id": image["id"]}, "message": ""}
+
+
+def tasks(runtime: Runtime, ctx: RequestContext, image_id: str) -> List[Dict[str, Any]]:
+    """``GET /v2/images/{id}/tasks`` (2.12): the image's import tasks; a bare 404 for an unseen image."""
+    image = runtime.store.get("image", image_id)
+    if image is None or not can_see(image, ctx):
+        raise errors.NotFound()
+    return [task for task in image.get("tasks") or () if task["expires_at"] >= ctx.now]
 
 
 def download(runtime: Runtime, ctx: RequestContext, image_id: str) -> Optional[bytes]:

@@ -197,6 +197,13 @@ def test_glance_direct_import(demo):
     shown = demo("GET", f"/images/{image['id']}").get_json()
     assert (shown["status"], shown["size"]) == ("active", 6)
     assert demo("GET", f"/images/{image['id']}/file").get_data() == b"staged"
+    (task,) = demo("GET", f"/images/{image['id']}/tasks").get_json()["tasks"]
+    assert (task["type"], task["status"], task["request_id"], task["input"]["import_req"], task["created_at"]) == (
+        "api_image_import", "success", done.headers["x-openstack-request-id"], {"method": {"name": "glance-direct"}},
+        "2026-01-01T00:00:00.000000")
+    again = demo("POST", f"/images/{image['id']}/import", {"method": {"name": "glance-direct"}})
+    assert (again.status_code, again.get_json()) == (
+        409, glance_error(409, "Image with status active cannot be target for import"))
 
 
 def test_image_data_limit_is_glances_413_and_nothing_is_kept():
@@ -216,3 +223,5 @@ def test_image_data_limit_is_glances_413_and_nothing_is_kept():
 
 def test_cirros_is_still_listed_and_shown(demo):
     assert demo("GET", f"/images/{CIRROS}").get_json()["name"] == "cirros"
+    empty_id = demo("GET", "/images/")
+    assert (empty_id.status_code, empty_id.get_json()) == (404, glance_error(404, "The resource could not be found."))

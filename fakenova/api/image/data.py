@@ -6,8 +6,9 @@ honour ``Range`` (206 with ``Content-Range``; 416 when unsatisfiable) and carry 
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from io import BytesIO
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 from flask import Response, request
 
@@ -73,6 +74,20 @@ def import_image(image_id: str) -> Response:
     return Response(b"", status=202, content_type="text/html; charset=UTF-8")
 
 
+def _task_time(when: Any) -> Any:
+    """oslo's ``to_primitive`` of a datetime (``PERFECT_TIME_FORMAT``), as Glance serialises task rows."""
+    if not isinstance(when, (int, float)):
+        return when
+    return datetime.fromtimestamp(when, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def image_tasks(image_id: str) -> Response:
+    """``GET /v2/images/{id}/tasks``: ``{"tasks": [...]}``."""
+    found = image_data.tasks(runtime(), context(), image_id)
+    return json_response({"tasks": [{key: _task_time(value) if key.endswith("_at") else value
+                                     for key, value in task.items()} for task in found]})
+
+
 def _range(size: int) -> Optional[Tuple[int, int]]:
     """(first, last) byte of a ``Range: bytes=...`` request (one range, as Glance serves), else None."""
     header = request.headers.get("Range")
@@ -118,4 +133,5 @@ ROUTES = (
     Route("GET", f"{_IMAGE}/file", download, policy="download_image"),
     Route("PUT", f"{_IMAGE}/stage", stage, policy="upload_image"),
     Route("POST", f"{_IMAGE}/import", import_image, policy="modify_image"),
+    Route("GET", f"{_IMAGE}/tasks", image_tasks, policy="get_image"),
 )

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Response, request
 
-from ...domain import glance_images
+from ...domain import errors, glance_images
 from ...domain.glance_errors import not_found
 from ...domain.image_listing import member_check, range_checks, sort_images, sort_order
 from ...domain.images import after_marker, glance_checks, glance_limit, observe_image
@@ -50,6 +50,11 @@ def glance_list() -> Response:
     if page and len(page) == limit:
         body["next"] = "/v2/images?" + urlencode([*params, ("marker", page[-1]["id"])])
     return json_response(body)
+
+
+def no_image_id() -> Response:
+    """``GET /v2/images/`` (an empty id): Glance's router matches nothing there, a bare 404."""
+    raise errors.NotFound()
 
 
 def glance_show(image_id: str) -> Response:
@@ -104,6 +109,7 @@ ROUTES = (
     Route("GET", "/versions", glance_versions, public=True),
     Route("GET", "/v2/images", glance_list, policy="get_images"),
     Route("POST", "/v2/images", glance_create, policy="add_image"),
+    Route("GET", "/v2/images/", no_image_id, policy="get_image"),
     Route("GET", _IMAGE, glance_show, policy="get_image"),
     Route("PATCH", _IMAGE, glance_update, policy="modify_image"),
     Route("DELETE", _IMAGE, glance_delete, policy="delete_image"),
