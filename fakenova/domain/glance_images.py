@@ -78,6 +78,25 @@ def _check_custom(keys: Sequence[str]) -> None:
             raise ForbiddenDetail(f"Attribute '{key}' is reserved.")
 
 
+#: Glance's ``image_property_quota`` and ``image_tag_quota``
+PROPERTY_QUOTA = 128
+TAG_QUOTA = 128
+
+
+def _over(what: str, attempted: int, maximum: int) -> errors.RequestTooLarge:
+    return errors.RequestTooLarge(f"The limit has been exceeded on the number of allowed image {what}. "
+                                  f"Attempted: {attempted}, Maximum: {maximum}")
+
+
+def _check_quotas(image: Image) -> None:
+    """Glance's quota proxy: at most 128 custom properties and 128 tags on an image (413)."""
+    properties, tags = len(image.get("properties") or {}), len(image.get("tags") or ())
+    if properties > PROPERTY_QUOTA:
+        raise _over("properties", properties, PROPERTY_QUOTA)
+    if tags > TAG_QUOTA:
+        raise _over("tags", tags, TAG_QUOTA)
+
+
 def _check_numbers(values: Mapping[str, Any]) -> None:
     for key in ("min_ram", "min_disk"):
         value = values.get(key)
@@ -113,6 +132,8 @@ def create(runtime: Runtime, ctx: RequestContext, body: Any) -> Image:
         "tags": list(dict.fromkeys(fields.get("tags") or ())), "properties": custom, "members": {},
         "created_at": ctx.now, "updated_at": ctx.now,
     }
+
+    _check_quotas(record)
 
     def add(current: Optional[Image]) -> Image:
         if current is not None:
@@ -169,6 +190,7 @@ def update(runtime: Runtime, ctx: RequestContext, image_id: str, changes: List[C
                                  "tags": list(current.get("tags") or ())}
         for change in changes:
             _apply(image, ctx, change)
+        _check_quotas(image)
         return {**image, "updated_at": ctx.now}
 
     return runtime.store.compute("image", image_id, patch)
@@ -214,6 +236,9 @@ def change_tags(runtime: Runtime, ctx: RequestContext, image_id: str, tag: str, 
         tags: List[str] = list(current.get("tags") or ())
         if add:
             tags = list(dict.fromkeys([*tags, tag]))
+            if len(tags) > TAG_QUOTA:
+                over = _over("tags", len(tags), TAG_QUOTA)
+                raise errors.RequestTooLarge(f"Image tag limit exceeded for image {image_id}: {over.message}:")
         elif tag not in tags:
             raise errors.NotFound()
         else:

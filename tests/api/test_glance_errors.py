@@ -36,6 +36,10 @@ CASES = [
     ("demo", "POST", "/images", {"x" * 256: "v"}, None, 400,
      "Custom property should not be greater than 255 characters.", False),
     ("demo", "POST", "/images", {"id": CIRROS}, None, 409, f"Image ID {CIRROS} already exists!", False),
+    ("demo", "POST", "/images", {"tags": [f"t{n}" for n in range(129)]}, None, 413,
+     "The limit has been exceeded on the number of allowed image tags. Attempted: 129, Maximum: 128", False),
+    ("demo", "POST", "/images", {f"p{n}": "v" for n in range(129)}, None, 413,
+     "The limit has been exceeded on the number of allowed image properties. Attempted: 129, Maximum: 128", False),
     ("reader", "POST", "/images", {}, None, 403, "You are not authorized to complete add_image action.", False),
     ("demo", "PATCH", f"/images/{QUEUED}", _op("replace", "/name"), "application/json", 415,
      f"The request media type application/json is not supported by this server.\n<br /><br />\n"
