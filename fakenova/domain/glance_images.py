@@ -25,9 +25,9 @@ RESERVED = ("location", "deleted", "deleted_at")
 RESERVED_PREFIX = "os_glance"
 #: attributes an image record keeps at its top level (everything else is a custom property)
 TOP_LEVEL = ("name", "disk_format", "container_format", "visibility", "protected", "min_ram", "min_disk",
-             "owner", "os_hidden", "tags", "locations")
-#: the visibility a change asks for -> the policy rule that must allow it
-_VISIBILITY_RULES = {"public": "publicize_image", "community": "communitize_image"}
+             "owner", "os_hidden", "tags")
+#: the visibility a create or change asks for -> Glance's rule that must allow it, and its default level
+_VISIBILITY_RULES = {"public": ("publicize_image", Policy.ADMIN), "community": ("communitize_image", Policy.MEMBER)}
 #: image status -> whether deactivate / reactivate is allowed, a no-op, or refused
 _ACTIVATION = {"deactivate": {"active": "deactivated", "deactivated": "deactivated"},
                "reactivate": {"deactivated": "active", "active": "active"}}
@@ -59,9 +59,9 @@ def writable(runtime: Runtime, ctx: RequestContext, image_id: str, rule: str) ->
 
 
 def _check_visibility(ctx: RequestContext, visibility: Optional[str]) -> None:
-    rule = _VISIBILITY_RULES.get(visibility or "")
-    if rule == "publicize_image" and not ctx.is_admin or rule == "communitize_image" and not allows(ctx, Policy.MEMBER):
-        raise not_authorized(rule)
+    guarded = _VISIBILITY_RULES.get(visibility or "")
+    if guarded is not None and not allows(ctx, guarded[1]):
+        raise not_authorized(guarded[0])
 
 
 def _check_keys(body: Mapping[str, Any]) -> None:
