@@ -183,6 +183,15 @@ def test_schemas_and_discovery(demo, admin):
     assert demo("GET", "/info/import").get_json()["import-methods"]["value"] == ["glance-direct"]
     assert demo("GET", "/info/stores").get_json() == glance_error(404, "Multi backend is not supported at this site.")
     assert admin("GET", "/tasks").get_json() == {"tasks": [], "first": "/v2/tasks", "schema": "/v2/schemas/tasks"}
+    made = admin("POST", "/tasks", {"type": "import", "input": {"import_from": "http://nowhere.example/x.qcow2"}})
+    task = made.get_json()
+    assert (made.status_code, made.headers["Location"], task["status"], task["self"], task["created_at"]) == (
+        201, f"/v2/tasks/{task['id']}", "failure", f"/v2/tasks/{task['id']}", "2026-01-01T00:00:00Z")
+    assert task["message"].startswith("Error: <class 'urllib.error.URLError'>")
+    assert admin("GET", f"/tasks/{task['id']}").get_json() == task
+    assert [stub["id"] for stub in admin("GET", "/tasks").get_json()["tasks"]] == [task["id"]]
+    assert admin("GET", "/tasks/nope").get_json() == glance_error(404, "Could not find task nope")
+    assert admin("POST", "/tasks", {"input": {}}).get_json() == glance_error(400, "Task 'type' is required")
     assert demo("GET", "/tasks").get_json() == glance_error(
         403, "You are not authorized to complete tasks_api_access action.")
 
