@@ -156,3 +156,11 @@ def test_missing_token_is_keystone_middlewares_401(app):
     response = app.test_client().get("/image/v2/images")
     assert response.status_code == 401
     assert response.get_json()["error"]["title"] == "Unauthorized"
+
+
+def test_html_error_escapes_explanation_and_detail(app):
+    glance = Glance(app)
+    response = glance("POST", "/images", {"deleted": "x"}, headers={"Accept": "*/*"})
+    assert (response.status_code, response.headers["Content-Type"]) == (403, "text/html; charset=UTF-8")
+    assert ("  Access was denied to this resource.<br /><br />\nAttribute &#x27;deleted&#x27; is reserved.\n\n\n"
+            in response.get_data(as_text=True))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from html import escape
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Callable, Dict, Mapping, Optional, Tuple
 
 from flask import Response, request
 
@@ -44,13 +44,13 @@ def _parts(error: errors.FakeNovaError) -> Tuple[str, str]:
     return error.message, ""
 
 
-def _template(error: errors.FakeNovaError) -> str:
-    """webob's body template (405 and 415 have their own) filled in."""
-    explanation, detail = _parts(error)
+def _template(error: errors.FakeNovaError, esc: Callable[[str], str] = str) -> str:
+    """webob's body template (405 and 415 have their own) filled in, each value passed through ``esc``."""
+    explanation, detail = (esc(part) for part in _parts(error))
     if error.code == 405:
         return f"The method {request.method} is not allowed for this resource. <br /><br />\n{detail}"
     if error.code == 415:
-        media = request.environ.get("CONTENT_TYPE") or "${CONTENT_TYPE}"
+        media = esc(request.environ.get("CONTENT_TYPE") or "${CONTENT_TYPE}")
         return f"The request media type {media} is not supported by this server.\n<br /><br />\n{detail}"
     return f"{explanation}<br /><br />\n{detail}\n\n"
 
@@ -79,15 +79,13 @@ def glance_error(error: errors.FakeNovaError) -> Response:
     title = WEBOB.get(error.code, (getattr(error, "title", None) or "Error", ""))[0]
     status = f"{error.code} {title}"
     offer = _match()
-    body = _template(error)
+    body = _template(error, escape if offer == "text/html" else str)
     if offer == "application/json":
         payload = json.dumps({"message": body, "code": status, "title": title})
         content_type = "application/json"
     elif offer == "text/html":
-        explanation, detail = _parts(error)
-        html = body.replace(explanation, escape(explanation), 1) if explanation else body
         payload = (f"<html>\n <head>\n  <title>{status}</title>\n </head>\n <body>\n  <h1>{status}</h1>\n"
-                   f"  {html}\n </body>\n</html>")
+                   f"  {body}\n </body>\n</html>")
         content_type = "text/html; charset=UTF-8"
     else:
         payload, content_type = f"{status}\n\n{_plain(body)}", "text/plain; charset=UTF-8"
