@@ -92,6 +92,9 @@ def main() -> None:
 @click.option("--hosts", type=click.IntRange(1),
               help="Number of compute hosts, named fakenova-compute-1..N. [default: the fixtures' hosts; "
                    "env FAKENOVA_HOSTS]")
+@click.option("--image-data-limit", type=click.IntRange(0), metavar="BYTES",
+              help="Image data (Glance uploads) kept in memory, all images together; more is Glance's 413. "
+                   "[default: 268435456 (256 MiB); env FAKENOVA_IMAGE_DATA_LIMIT]")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME_OR_PATH",
               help="Load a scenario (bundled name or YAML path) at start; repeatable. See `fakenova scenarios list`.")
 def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:

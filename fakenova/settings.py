@@ -21,6 +21,8 @@ MAX_REQUEST_BODY = 114688
 DEFAULT_CONNECTION_LIMIT = 4096
 #: seconds an idle connection stays open
 DEFAULT_CHANNEL_TIMEOUT = 60.0
+#: image data kept in memory, all images together (256 MiB)
+DEFAULT_IMAGE_DATA_LIMIT = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Settings:
     :param allow_resize_to_same_host: Nova's option of that name: whether a resize may stay on the server's
         host. Nova's default is False; devstack (and fakenova, so a one-host cloud can resize) sets True.
         A cold migration never stays (libvirt does not report ``COMPUTE_SAME_HOST_COLD_MIGRATE``).
+    :param image_data_limit: bytes of image data (Glance uploads) kept in memory across all images; an upload
+        past it is Glance's 413.
 
     .. versionadded:: 0.1
     """
@@ -86,6 +90,7 @@ class Settings:
     channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT
     hosts: Optional[int] = None
     allow_resize_to_same_host: bool = True
+    image_data_limit: int = DEFAULT_IMAGE_DATA_LIMIT
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
@@ -95,6 +100,8 @@ class Settings:
             raise ValueError("journal_limit must be at least 1")
         if self.connection_limit < 1 or self.channel_timeout <= 0:
             raise ValueError("connection_limit and channel_timeout must be positive")
+        if self.image_data_limit < 0:
+            raise ValueError("image_data_limit must not be negative")
         if self.hosts is not None and self.hosts < 1:
             raise ValueError("hosts must be at least 1")
         if self.public_url is not None:
@@ -142,7 +149,8 @@ def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
     parsers: Mapping[str, Callable[[str], Any]] = {
         "port": int, "seed": int, "max_limit": int, "deleted_retention": int, "journal_limit": int,
-        "connection_limit": int, "hosts": int, "token_ttl": float, "reclaim_instance_interval": float,
+        "connection_limit": int, "hosts": int, "image_data_limit": int, "token_ttl": float,
+        "reclaim_instance_interval": float,
         "channel_timeout": float, "shelved_offload_time": float,
         "public_url": parse_public_url,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,

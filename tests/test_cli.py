@@ -35,7 +35,7 @@ def test_serve_help_names_every_option() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0, result.output
     for option in ("--host", "--port", "--fixtures", "--seed", "--max-version", "--min-version", "--pace",
-                   "--journal-limit", "--threads"):
+                   "--journal-limit", "--threads", "--image-data-limit"):
         assert option in result.output
 
 
@@ -52,11 +52,21 @@ def test_microversions_lists_the_range_one_per_line() -> None:
     (["--pace", "sometimes"], "invalid pace"),
     (["--min-version", "2.90", "--max-version", "2.60"], "min <= max"),
     (["--journal-limit", "0"], "--journal-limit"),
+    (["--image-data-limit", "-1"], "--image-data-limit"),
 ])
 def test_serve_rejects_bad_settings_before_binding(args: List[str], message: str) -> None:
     result = CliRunner().invoke(main, ["serve", "--port", "0", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_image_data_limit_setting_from_env_and_default() -> None:
+    from fakenova.settings import DEFAULT_IMAGE_DATA_LIMIT, Settings
+
+    assert DEFAULT_IMAGE_DATA_LIMIT == 256 * 1024 * 1024 == Settings().image_data_limit
+    assert Settings.from_env({"FAKENOVA_IMAGE_DATA_LIMIT": "1024"}).image_data_limit == 1024
+    with pytest.raises(ValueError, match="image_data_limit"):
+        Settings(image_data_limit=-1)
 
 
 def test_setup_cfg_lists_every_package() -> None:

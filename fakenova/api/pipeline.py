@@ -5,6 +5,7 @@ belongs to decides how errors are shaped and which headers a response carries.
 """
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
@@ -21,6 +22,7 @@ from ..scenario import http as scenario_http
 from ..settings import MAX_REQUEST_BODY
 from . import faults, negotiation
 from .http import base_url, parse_json
+from .image.faults import glance_error
 from .routing import route_of
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ SERVICES = (
     Service("compute", "/compute/v2", faults.nova_fault, legacy_v2=True),
     Service("compute", "/compute", faults.nova_fault, negotiates=True),
     Service("identity", "/identity", _keystone, needs_token=False),
-    Service("image", "/image", _keystone),
+    Service("image", "/image", glance_error),
     Service("network", "/network", faults.neutron_error),
     Service("control", "/_fakenova", faults.nova_fault, needs_token=False),
     Service("root", "", faults.nova_fault, needs_token=False),
@@ -71,7 +73,14 @@ def service_for(path: str) -> Service:
     return SERVICES[-1]
 
 
+#: image data uploads (``PUT /image/v2/images/{id}/file`` and ``/stage``) stream octets past the JSON body
+#: cap; their handler spools them under the image data limit instead
+_STREAMED_BODY = re.compile(r"^/image/v2/images/[^/]+/(?:file|stage)/?$")
+
+
 def _check_size(environ: dict) -> None:
+    if environ.get("REQUEST_METHOD") == "PUT" and _STREAMED_BODY.match(environ.get("PATH_INFO", "")):
+        return
     length = environ.get("CONTENT_LENGTH")
     if length and length.isdigit() and int(length) > MAX_REQUEST_BODY:
         raise errors.RequestTooLarge(limit=MAX_REQUEST_BODY)

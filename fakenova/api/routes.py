@@ -44,7 +44,10 @@ from .compute import (
 )
 from .compute import floating_ips as compute_floating_ips
 from .identity import identity_blueprint
+from .image import data as glance_data
+from .image import discovery as glance_discovery
 from .image import images as glance
+from .image import members as glance_members
 from .network import floating_ips, networks
 from .routing import Route, blueprint
 
@@ -92,6 +95,7 @@ def blueprints() -> List[Blueprint]:
     v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
     legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
     return [identity_blueprint(),
-            blueprint("image", "/image", glance.ROUTES),
+            blueprint("image", "/image", (*glance.ROUTES, *glance_data.ROUTES, *glance_members.ROUTES,
+                                          *glance_discovery.ROUTES)),
             blueprint("network", "/network", (*networks.ROUTES, *floating_ips.ROUTES)),
             compute_root, v21, compute, v2_doc, legacy]

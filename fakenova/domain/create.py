@@ -16,6 +16,7 @@ from . import (
     flavors,
     history,
     hosts,
+    images,
     network,
     placement,
     quotas,
@@ -50,7 +51,8 @@ def sanitize_hostname(name: str, default: str) -> str:
     return hostname or default
 
 
-def _image_id(store: Store, server: Mapping[str, Any]) -> str:
+def _image_id(store: Store, server: Mapping[str, Any], ctx: Optional[RequestContext] = None,
+              flavor: Optional[Mapping[str, Any]] = None) -> str:
     """The image to boot, or ``""`` for boot from volume (block device mappings without imageRef)."""
     image_ref = server.get("imageRef") or ""
     has_bdm = bool(server.get("block_device_mapping_v2") or server.get("block_device_mapping"))
@@ -62,9 +64,33 @@ def _image_id(store: Store, server: Mapping[str, Any]) -> str:
             raise errors.BadRequest("Missing imageRef attribute")
         return ""
     image = store.get("image", image_ref)
-    if image is None or image.get("status") != "active":
+    if image is None or (ctx is not None and not images.can_see(image, ctx)):
         raise errors.BadRequest("Can not find requested image")
+    if image.get("status") != "active":
+        raise errors.BadRequest(f"Image {image_ref} is not active.")
+    if flavor is not None and not has_bdm:
+        _check_flavor_fits(image, flavor)
     return image["id"]
+
+
+_GIB = 1024 ** 3
+
+
+def _check_flavor_fits(image: Mapping[str, Any], flavor: Mapping[str, Any]) -> None:
+    """Nova's ``_validate_flavor_image_nostatus``: the flavor's memory and (non-zero) root disk against the
+    image's ``min_ram``, size and ``min_disk``."""
+    if int(flavor.get("ram") or 0) < int(image.get("min_ram") or 0):
+        raise errors.BadRequest("Flavor's memory is too small for requested image.")
+    disk = int(flavor.get("disk") or 0) * _GIB
+    if not disk:
+        return
+    size, min_disk = int(image.get("size") or 0), int(image.get("min_disk") or 0) * _GIB
+    if size > disk:
+        raise errors.BadRequest(f"Flavor's disk is too small for requested image. Flavor disk is {disk} bytes, "
+                                f"image is {size} bytes.")
+    if min_disk > disk:
+        raise errors.BadRequest(f"Flavor's disk is smaller than the minimum size specified in image metadata. "
+                                f"Flavor disk is {disk} bytes, minimum size is {min_disk} bytes.")
 
 
 def _volumes(ids: Any, server: Mapping[str, Any]) -> Tuple[Tuple[str, bool], ...]:
@@ -158,7 +184,7 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
     """Everything the new servers share, after every semantic check has passed."""
     store = runtime.store
     flavor = flavors.for_server(store, ctx, server["flavorRef"])
-    image_id = _image_id(store, server)
+    image_id = _image_id(store, server, ctx, flavor)
     zone, forced = _zone(store, ctx, server.get("availability_zone"))
     destination = _destination(store, ctx, server, forced)
     _check_limits(store, ctx, server)

@@ -70,3 +70,4 @@ def delete_image(runtime: Runtime, ctx: RequestContext, image_id: str) -> None:
     if not _may_write(image, ctx) or image.get("protected"):
         raise errors.Forbidden("You are not allowed to delete the image.")
     runtime.store.delete("image", image_id)
+    runtime.store.delete("image_data", image_id)  # the octets go with the image (domain.image_data.KIND)

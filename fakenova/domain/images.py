@@ -83,7 +83,8 @@ def _in(value: str) -> Callable[[Any], bool]:
 #: Glance's core attributes (every other key of a record's body is a custom property)
 CORE = ("name", "disk_format", "container_format", "visibility", "size", "virtual_size", "status",
          "checksum", "protected", "min_ram", "min_disk", "owner", "os_hidden", "os_hash_algo", "os_hash_value")
-_CONTROL = ("limit", "marker", "sort_key", "sort_dir", "sort", "visibility", "tag", "os_hidden", "member_status")
+_CONTROL = ("limit", "marker", "sort_key", "sort_dir", "sort", "visibility", "tag", "os_hidden", "member_status",
+            "size_min", "size_max", "created_at", "updated_at", "changes-since")
 _VISIBILITIES = ("public", "private", "shared", "community", "all")
 
 
@@ -128,11 +129,15 @@ def glance_checks(ctx: RequestContext, args: Mapping[str, List[str]]) -> List[Ch
     visibility = args.get("visibility", [None])[-1]
     if visibility is not None and visibility not in _VISIBILITIES:
         raise errors.BadRequest(f"Invalid visibility value: {visibility}")
-    if visibility in (None, "all"):
-        checks: List[Check] = [lambda image: listed(image, ctx) or visibility == "all"]
+    if visibility is None:
+        checks: List[Check] = [lambda image: listed(image, ctx)]
     else:
-        checks = [lambda image: image["visibility"] == visibility]
-    hidden = bool_from_string(args.get("os_hidden", ["false"])[-1])
+        checks = [lambda image: can_see(image, ctx) and visibility in ("all", image["visibility"])]
+    raw_hidden = args.get("os_hidden", ["false"])[-1]
+    if raw_hidden.lower() not in ("true", "false", "1", "0", "yes", "no", "on", "off", "t", "f", "y", "n"):
+        raise errors.BadRequest(f"Invalid value '{raw_hidden}' for 'os_hidden' filter. Valid values are 'true' "
+                                f"or 'false'.")
+    hidden = bool_from_string(raw_hidden)
     checks.append(lambda image: bool(image.get("os_hidden", False)) == hidden)
     checks.extend(_tagged(tag) for tag in args.get("tag", ()))
     checks.extend(_field_is(key, values[-1]) for key, values in args.items() if key not in _CONTROL)

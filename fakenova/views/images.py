@@ -73,3 +73,10 @@ def glance_image(image: Image) -> Dict[str, Any]:
                  "schema": "/v2/schemas/image"})
     return body
 
+
+
+def glance_member(member: Dict[str, Any]) -> Dict[str, Any]:
+    """Glance's image member body."""
+    return {"member_id": member["member_id"], "image_id": member["image_id"], "status": member["status"],
+            "created_at": isotime(member["created_at"]), "updated_at": isotime(member["updated_at"]),
+            "schema": "/v2/schemas/member"}

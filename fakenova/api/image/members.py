@@ -1,0 +1,43 @@
+"""Glance v2 image members: ``/v2/images/{id}/members[/{member}]`` (share, accept/reject, list, remove)."""
+from __future__ import annotations
+
+from flask import Response
+
+from ...domain import image_members
+from ...views.images import glance_member
+from ..http import context, json_response, runtime
+from ..routing import Route
+from .body import read_body
+
+
+def add_member(image_id: str) -> Response:
+    return json_response(glance_member(image_members.add(runtime(), context(), image_id, read_body())))
+
+
+def list_members(image_id: str) -> Response:
+    members = image_members.listing(runtime(), context(), image_id)
+    return json_response({"members": [glance_member(member) for member in members], "schema": "/v2/schemas/members"})
+
+
+def show_member(image_id: str, member_id: str) -> Response:
+    return json_response(glance_member(image_members.show(runtime(), context(), image_id, member_id)))
+
+
+def update_member(image_id: str, member_id: str) -> Response:
+    member = image_members.update(runtime(), context(), image_id, member_id, read_body())
+    return json_response(glance_member(member))
+
+
+def delete_member(image_id: str, member_id: str) -> Response:
+    image_members.remove(runtime(), context(), image_id, member_id)
+    return json_response(None, 204)
+
+
+_MEMBERS = "/v2/images/<image_id>/members"
+ROUTES = (
+    Route("POST", _MEMBERS, add_member, policy="add_member"),
+    Route("GET", _MEMBERS, list_members, policy="get_members"),
+    Route("GET", f"{_MEMBERS}/<member_id>", show_member, policy="get_member"),
+    Route("PUT", f"{_MEMBERS}/<member_id>", update_member, policy="modify_member"),
+    Route("DELETE", f"{_MEMBERS}/<member_id>", delete_member, policy="delete_member"),
+)
