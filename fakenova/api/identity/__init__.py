@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..routing import blueprint
+from . import app_creds, catalog, resources, roles, tokens, users
 
 
 def identity_blueprint() -> Blueprint:
     """Every identity route; each response carries ``Vary: X-Auth-Token``, as Keystone's app adds it."""
-    from . import app_creds, catalog, resources, roles, tokens, users
-
     routes = (*tokens.ROUTES, *resources.ROUTES, *users.ROUTES, *roles.ROUTES, *app_creds.ROUTES,
               *catalog.ROUTES)
     bp = blueprint("identity", "/identity", routes)
