@@ -124,9 +124,11 @@ def page(defn: Definition, records: List[Record], args: Args) -> Page:
         sorts.append(("id", True))
     if sorts:
         records = sorted(records, key=functools.cmp_to_key(functools.partial(_compare, sorts)))
-    if not limit:
-        return Page(records, [])
     marker = args.get("marker", [None])[0]
+    if not limit:
+        # fakenova has always honoured a marker alone (Neutron ignores it without a limit); kept for clients
+        ids = [record["id"] for record in records]
+        return Page(records[ids.index(marker) + 1:] if marker in ids else records, [])
     reverse = args.get("page_reverse", ["False"])[0].lower() == "true"
     index = len(records) if reverse else 0
     if marker:
