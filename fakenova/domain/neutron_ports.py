@@ -211,7 +211,8 @@ class PortPlugin(StoredPlugin):
         super().authorize_create(store, ctx, item)
 
     def create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
-        return new_port(runtime.store, ctx, runtime.ids.uuid(), runtime.ids.mac(), item)
+        record = new_port(runtime.store, ctx, runtime.ids.uuid(), runtime.ids.mac(), item)
+        return current(runtime.store, record) or record
 
     def check_update(self, runtime: Runtime, ctx: RequestContext, record: Record, changes: Record) -> Record:
         store = runtime.store

@@ -71,10 +71,14 @@ def filters(defn: Definition, args: Args) -> Dict[str, List[Any]]:
     return found
 
 
-def matching(records: List[Record], wanted: Mapping[str, List[Any]], args: Args) -> List[Record]:
-    """The records that pass every attribute filter and tag filter."""
+def matching(defn: Definition, records: List[Record], wanted: Mapping[str, List[Any]], args: Args) -> List[Record]:
+    """The records that pass every attribute filter (on values as shown) and tag filter."""
     for name, values in wanted.items():
-        records = [record for record in records if _match(record.get(name), values)]
+        present = defn.attrs[name].present
+        if present is not None:
+            records = [record for record in records if _match(present(record.get(name)), values)]
+        else:
+            records = [record for record in records if _match(record.get(name), values)]
     for name, check in TAG_FILTERS.items():
         if name in args:
             tags = {tag for value in args[name] for tag in value.split(",") if tag}
