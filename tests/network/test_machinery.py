@@ -144,7 +144,8 @@ BAD_QUERIES = [
 @pytest.mark.parametrize("args,message", BAD_QUERIES)
 def test_bad_queries(args: Dict[str, List[str]], message: str) -> None:
     with pytest.raises(FakeNovaError) as caught:
-        neutron_query.page(THING, neutron_query.matching(THING, RECORDS, neutron_query.filters(THING, args), args), args)
+        wanted = neutron_query.filters(THING, args)
+        neutron_query.page(THING, neutron_query.matching(THING, RECORDS, wanted, args), args)
     assert (caught.value.code, caught.value.message) == (400, message)
 
 
