@@ -51,11 +51,17 @@ def _match(actual: Any, wanted: List[Any]) -> bool:
     if isinstance(actual, list):
         pairs = [tuple(str(value).split("=", 1)) for value in wanted if "=" in str(value)]
         if pairs and all(isinstance(item, dict) for item in actual):  # fixed_ips=ip_address=10.0.0.3
-            return any(str(item.get(key)) == val for key, val in pairs for item in actual)
+            return any(_pair(item, key, val) for key, val in pairs for item in actual)
         return any(value in actual for value in wanted)
     if isinstance(actual, bool) or actual is None or isinstance(actual, int):
         return actual in wanted or str(actual) in wanted
     return str(actual) in [str(value) for value in wanted]
+
+
+def _pair(item: Mapping[str, Any], key: str, value: str) -> bool:
+    if key == "ip_address_substr":  # ip-substring-filtering: part of an address
+        return value in str(item.get("ip_address"))
+    return str(item.get(key)) == value
 
 
 def filters(defn: Definition, args: Args) -> Dict[str, List[Any]]:

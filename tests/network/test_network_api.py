@@ -225,6 +225,9 @@ def test_port_addresses(demo, admin):
     assert "binding:host_id" not in first and "binding:host_id" in admin("GET", f"/ports/{first['id']}")[1]["port"]
     chosen = make(demo, "ports", network_id=net["id"], fixed_ips=[{"ip_address": "10.20.0.5"}])
     assert chosen["fixed_ips"] == [{"subnet_id": subnet["id"], "ip_address": "10.20.0.5"}]
+    for query, found in (("fixed_ips=ip_address=10.20.0.5", [chosen]), ("fixed_ips=ip_address_substr=20.0.",
+                         [first, chosen]), (f"fixed_ips=subnet_id={subnet['id']}&name=nope", [])):
+        assert [p["id"] for p in demo("GET", f"/ports?{query}")[1]["ports"]] == [p["id"] for p in found], query
     assert demo("POST", "/ports", {"port": {"network_id": net["id"], "fixed_ips": [{"ip_address": "10.20.0.5"}]}}) \
         == (409, error("IpAddressAlreadyAllocated", f"IP address 10.20.0.5 already allocated in subnet {subnet['id']}"))
     assert demo("POST", "/ports", {"port": {"network_id": net["id"], "fixed_ips": [{"ip_address": "10.30.0.5"}]}}) \
