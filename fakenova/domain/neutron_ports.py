@@ -108,6 +108,18 @@ def ports_on_network(store: Store, net_id: str) -> List[Record]:
     return [record for record in found if record is not None]
 
 
+def address_holder(store: Store, network: Mapping[str, Any], address: str) -> Optional[Record]:
+    """The live port holding ``address`` on one of the network's subnets, if any."""
+    check = alive(store)
+    for subnet in _subnets(store, network):
+        if ipam.in_subnet(address, subnet):
+            port_id = ipam.holder(store, subnet["id"], address, check)
+            if port_id is not None:
+                found = store.get(PORT.kind, port_id)
+                return current(store, found) if found is not None else None
+    return None
+
+
 def _subnets(store: Store, network: Mapping[str, Any]) -> List[Record]:
     found = (store.get("subnet", sid) for sid in network["subnets"])
     return [full for full in (SUBNET_PLUGIN.effective(store, subnet) for subnet in found if subnet) if full]

@@ -341,3 +341,25 @@ def test_port_update_reaches_the_server(app, demo):
     status, body = demo("PUT", f"/ports/{port['id']}", {"port": {"fixed_ips": [{"ip_address": "10.0.0.40"}]}})
     assert status == 200 and body["port"]["fixed_ips"][0]["ip_address"] == "10.0.0.40"
     assert _ips(server_get(app, demo.token, server["id"])["server"]) == ["10.0.0.40"]
+
+
+def boot_error(app, token: str, networks: Any) -> Any:
+    body = {"server": {"name": "s", "imageRef": "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f", "flavorRef": "1",
+                       "networks": networks}}
+    response = app.test_client().post("/compute/v2.1/servers", json=body, headers={"X-Auth-Token": token})
+    return response.status_code, response.get_json()
+
+
+def test_nova_checks_requested_networks(app, demo):
+    server = boot(app, demo.token, [{"uuid": PRIVATE_NET, "fixed_ip": "10.0.0.20"}])
+    bare = make(demo, "networks", name="no-subnet")
+    portless = make(demo, "ports", network_id=bare["id"])
+    cases = [
+        ([{"uuid": PRIVATE_NET, "fixed_ip": "10.0.0.20"}],
+         f"Fixed IP address 10.0.0.20 is already in use on instance {server['id']}."),
+        ([{"uuid": bare["id"]}], f"Network {bare['id']} requires a subnet in order to boot instances on."),
+        ([{"port": portless["id"]}], f"Port {portless['id']} requires a FixedIP in order to be used."),
+        ([{"port": PRIVATE_NET}], f"Port id {PRIVATE_NET} could not be found."),
+    ]
+    for networks, message in cases:
+        assert boot_error(app, demo.token, networks) == (400, {"badRequest": {"code": 400, "message": message}})
