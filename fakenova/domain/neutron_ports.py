@@ -148,8 +148,9 @@ def _subnet_for(store: Store, fixed: Mapping[str, Any], subnets: Sequence[Record
 
 
 def allocate(store: Store, network: Mapping[str, Any], port_id: str, requested: Optional[List[Dict[str, Any]]],
-             *, lenient: bool = False) -> List[Dict[str, str]]:
-    """Fixed IPs for a port: the requested ones (by subnet and/or address), else one per IP version.
+             mac: str, *, lenient: bool = False) -> List[Dict[str, str]]:
+    """Fixed IPs for a port: the requested ones (by subnet and/or address), else one from the first subnet of
+    each IP version and one on every IPv6 auto-address (SLAAC) subnet, whose address comes from the MAC.
 
     :param lenient: when a subnet is full, reuse an address rather than fail (Nova's own ports, so a fleet of
         thousands of servers fits on devstack's small private subnet).
@@ -157,15 +158,17 @@ def allocate(store: Store, network: Mapping[str, Any], port_id: str, requested: 
     subnets = _subnets(store, network)
     check = alive(store)
     if requested is None:
-        firsts: Dict[int, Record] = {}
+        firsts: Dict[Any, Record] = {}
         for subnet in subnets:
-            firsts.setdefault(subnet["ip_version"], subnet)
+            firsts.setdefault(subnet["id"] if ipam.auto_address(subnet) else subnet["ip_version"], subnet)
         requested = [{"subnet_id": subnet["id"]} for subnet in firsts.values()]
     allocated = []
     for fixed in requested:
         subnet = _subnet_for(store, fixed, subnets, network["id"])
         if "ip_address" in fixed:
             address = ipam.take(store, subnet, str(fixed["ip_address"]), port_id, check)
+        elif ipam.auto_address(subnet):
+            address = ipam.take(store, subnet, ipam.eui64(subnet["cidr"], mac), port_id, check)
         else:
             found = ipam.next_free(store, subnet, port_id, check)
             if found is None and lenient:
@@ -175,6 +178,17 @@ def allocate(store: Store, network: Mapping[str, Any], port_id: str, requested: 
             address = found
         allocated.append({"subnet_id": subnet["id"], "ip_address": address})
     return allocated
+
+
+def drop_subnet(store: Store, subnet_id: str, now: float) -> None:
+    """Remove a deleted subnet's addresses from the ports that held them."""
+    check = alive(store)
+    for port_id in ipam.in_use(store, subnet_id, check):
+        def change(record: Record) -> Record:
+            kept = [ip for ip in record["fixed_ips"] if ip["subnet_id"] != subnet_id]
+            release(store, record, keep=kept)
+            return {**record, "fixed_ips": kept, "updated_at": now, "revision_number": record["revision_number"] + 1}
+        store.compute(PORT.kind, port_id, change, touches=(ipam.KIND,))
 
 
 def release(store: Store, record: Mapping[str, Any], keep: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -194,7 +208,7 @@ def new_port(store: Store, ctx: RequestContext, port_id: str, mac: str, item: Ma
     if given is not None and any(p["mac_address"] == given for p in ports_on_network(store, network["id"])):
         raise MacAddressInUse(net_id=network["id"], mac=given)
     with store.atomically():
-        fixed = allocate(store, network, port_id, item.get("fixed_ips"), lenient=lenient)
+        fixed = allocate(store, network, port_id, item.get("fixed_ips"), given or mac, lenient=lenient)
         record = new_record(PORT, port_id, item, ctx.now)
         record.update(mac_address=given or mac, fixed_ips=fixed)
         if record.get("port_security_enabled") is None:
@@ -232,7 +246,7 @@ class PortPlugin(StoredPlugin):
         if "fixed_ips" in changes:
             network = network_record(store, record["network_id"]) or {"id": record["network_id"], "subnets": []}
             with store.atomically():
-                fixed = allocate(store, network, record["id"], changes["fixed_ips"])
+                fixed = allocate(store, network, record["id"], changes["fixed_ips"], record["mac_address"])
                 release(store, record, keep=fixed)
             changes = {**changes, "fixed_ips": fixed}
         mac = changes.get("mac_address")

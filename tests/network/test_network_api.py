@@ -363,3 +363,21 @@ def test_nova_checks_requested_networks(app, demo):
     ]
     for networks, message in cases:
         assert boot_error(app, demo.token, networks) == (400, {"badRequest": {"code": 400, "message": message}})
+
+
+def test_slaac_subnet(demo):
+    net = make(demo, "networks", name="v6")
+    subnet = make(demo, "subnets", network_id=net["id"], cidr="2001:db8::/64", ip_version=6,
+                  ipv6_ra_mode="slaac", ipv6_address_mode="slaac")
+    assert (subnet["gateway_ip"], subnet["allocation_pools"]) == (
+        "2001:db8::1", [{"start": "2001:db8::2", "end": "2001:db8::ffff:ffff:ffff:ffff"}])
+    port = make(demo, "ports", network_id=net["id"], mac_address="fa:16:3e:12:34:56")
+    assert port["fixed_ips"] == [{"subnet_id": subnet["id"], "ip_address": "2001:db8::f816:3eff:fe12:3456"}]
+    assert demo("DELETE", f"/subnets/{subnet['id']}") == (204, None)
+    assert demo("GET", f"/ports/{port['id']}")[1]["port"]["fixed_ips"] == []
+    assert demo("DELETE", f"/networks/{net['id']}")[0] == 409
+    mismatch = {"subnet": {"network_id": net["id"], "cidr": "2001:db9::/64", "ip_version": 6,
+                           "ipv6_ra_mode": "slaac", "ipv6_address_mode": "dhcpv6-stateful"}}
+    assert demo("POST", "/subnets", mismatch) == (400, error(
+        "InvalidInput", "Invalid input for operation: ipv6_ra_mode set to 'slaac' with ipv6_address_mode set to "
+                        "'dhcpv6-stateful' is not valid. If both attributes are set, they must be the same value."))
