@@ -76,11 +76,11 @@ def test_network_lifecycle(demo):
     assert (net["status"], net["admin_state_up"], net["shared"], net["router:external"], net["mtu"]) == (
         "ACTIVE", True, False, False, 1450)
     assert (net["project_id"], net["tenant_id"], net["subnets"], net["tags"], net["revision_number"]) == (
-        DEMO_PROJECT, DEMO_PROJECT, [], [], 0)
+        DEMO_PROJECT, DEMO_PROJECT, [], [], 1)
     assert demo("GET", f"/networks/{net['id']}") == (200, {"network": net})
     status, body = demo("PUT", f"/networks/{net['id']}", {"network": {"name": "n2", "mtu": 1400}})
     assert status == 200 and (body["network"]["name"], body["network"]["mtu"], body["network"]["revision_number"]) == (
-        "n2", 1400, 1)
+        "n2", 1400, 2)
     assert demo("DELETE", f"/networks/{net['id']}") == (204, None)
     assert demo("GET", f"/networks/{net['id']}") == (404, error(
         "NetworkNotFound", f"Network {net['id']} could not be found."))
@@ -152,7 +152,7 @@ def test_tags(demo):
     assert [n["id"] for n in demo("GET", "/networks?tags=blue,green")[1]["networks"]] == [net["id"]]
     assert [n["id"] for n in demo("GET", "/networks?tags-any=red,green")[1]["networks"]] == [net["id"]]
     assert net["id"] not in [n["id"] for n in demo("GET", "/networks?not-tags=blue")[1]["networks"]]
-    assert demo("GET", f"/networks/{net['id']}")[1]["network"]["revision_number"] == 3
+    assert demo("GET", f"/networks/{net['id']}")[1]["network"]["revision_number"] == 4
     assert demo("DELETE", path) == (204, None)
     assert demo("GET", path) == (200, {"tags": []})
 
