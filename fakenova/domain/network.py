@@ -147,7 +147,7 @@ def allocate_nics(store: Store, ids: Any, ctx: RequestContext, chosen: Sequence[
             requested = [{"ip_address": want.fixed_ip}] if want.fixed_ip else None
             item = {"network_id": want.network["id"], "project_id": ctx.project_id, "tenant_id": ctx.project_id,
                     "fixed_ips": requested, "admin_state_up": True, "name": "", "description": "",
-                    "security_groups": [], **_binding(server_id, zone), NOVA: True}
+                    **_binding(server_id, zone), NOVA: True}
             if requested is None:
                 item.pop("fixed_ips")
             port = new_port(store, ctx, ids.uuid(), ids.mac(), item, lenient=requested is None)

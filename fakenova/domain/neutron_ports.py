@@ -24,12 +24,15 @@ from .neutron_errors import (
     MacAddressInUse,
     NetworkNotFound,
     PortNotFound,
+    SecurityGroupNotFound,
     SubnetNotFound,
 )
 from .neutron_networks import SUBNET_PLUGIN, network_record, network_target
 from .neutron_plugin import StoredPlugin
 from .neutron_resource import REQUIRED, UNSET, Attr, Record, definition, new_record
 from .ports import Runtime, Store
+from .security_groups import find as find_group
+from .security_groups import group_id
 
 VNIC_TYPES = ("normal", "direct", "macvtap", "baremetal", "direct-physical", "virtio-forwarder", "smart-nic",
               "vdpa", "accelerator-direct", "accelerator-direct-physical", "remote-managed")
@@ -198,6 +201,12 @@ def release(store: Store, record: Mapping[str, Any], keep: Sequence[Mapping[str,
             ipam.release(store, ip["subnet_id"], ip["ip_address"], record["id"])
 
 
+def _check_groups(store: Store, record: Mapping[str, Any]) -> None:
+    for gid in record["security_groups"]:
+        if gid != group_id(record["project_id"], "default") and find_group(store, record["project_id"], gid) is None:
+            raise SecurityGroupNotFound(id=gid)
+
+
 def new_port(store: Store, ctx: RequestContext, port_id: str, mac: str, item: Mapping[str, Any],
              *, lenient: bool = False) -> Record:
     """Allocate addresses and store a port from a prepared body (``mac_address`` filled by the caller)."""
@@ -213,8 +222,10 @@ def new_port(store: Store, ctx: RequestContext, port_id: str, mac: str, item: Ma
         record.update(mac_address=given or mac, fixed_ips=fixed)
         if record.get("port_security_enabled") is None:
             record["port_security_enabled"] = network["port_security_enabled"]
-        if record.get("security_groups") is None:
-            record["security_groups"] = []
+        if record.get("security_groups") is None:  # Neutron puts a port in its project's default group
+            record["security_groups"] = [group_id(record["project_id"], "default")] \
+                if record["port_security_enabled"] else []
+        _check_groups(store, record)
         store.put(PORT.kind, port_id, record, project=record["project_id"])
     return record
 
@@ -249,6 +260,8 @@ class PortPlugin(StoredPlugin):
                 fixed = allocate(store, network, record["id"], changes["fixed_ips"], record["mac_address"])
                 release(store, record, keep=fixed)
             changes = {**changes, "fixed_ips": fixed}
+        if changes.get("security_groups"):
+            _check_groups(store, {**record, **changes})
         mac = changes.get("mac_address")
         if mac is not None and mac != record["mac_address"] and any(
                 p["mac_address"] == mac for p in ports_on_network(store, record["network_id"])):

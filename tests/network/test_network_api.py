@@ -381,3 +381,14 @@ def test_slaac_subnet(demo):
     assert demo("POST", "/subnets", mismatch) == (400, error(
         "InvalidInput", "Invalid input for operation: ipv6_ra_mode set to 'slaac' with ipv6_address_mode set to "
                         "'dhcpv6-stateful' is not valid. If both attributes are set, they must be the same value."))
+
+
+def test_ports_join_the_default_security_group(demo):
+    port = make(demo, "ports", network_id=PRIVATE_NET)
+    [group] = port["security_groups"]
+    assert make(demo, "ports", network_id=PRIVATE_NET, port_security_enabled=False)["security_groups"] == []
+    missing = "0b6a3c5e-1f2d-4a8b-9c7d-6e5f4a3b2c1d"
+    assert demo("POST", "/ports", {"port": {"network_id": PRIVATE_NET, "security_groups": [missing]}}) == (
+        404, error("SecurityGroupNotFound", f"Security group {missing} does not exist"))
+    assert demo("PUT", f"/ports/{port['id']}", {"port": {"security_groups": [missing]}})[0] == 404
+    assert demo("GET", f"/ports/{port['id']}")[1]["port"]["security_groups"] == [group]
