@@ -113,3 +113,7 @@ class GatewayConflictWithAllocationPools(errors.Conflict):
 
 class SecurityGroupNotFound(errors.NotFound):
     msg_fmt = "Security group {id} does not exist"
+
+
+class MalformedRequestBody(errors.BadRequest):
+    msg_fmt = "Malformed request body: {reason}."

@@ -405,3 +405,15 @@ def test_multiple_create_refuses_fixed_addresses_and_ports(app, demo, networks, 
                        "networks": networks, "max_count": 2}}
     response = app.test_client().post("/compute/v2.1/servers", json=body, headers={"X-Auth-Token": demo.token})
     assert (response.status_code, response.get_json()) == (400, {"badRequest": {"code": 400, "message": message}})
+
+
+def test_bodies_are_read_as_json_whatever_their_type(app, demo):
+    client, headers = app.test_client(), {"X-Auth-Token": demo.token, "Content-Type": "text/xml"}
+    response = client.post(f"{BASE}/networks", data=b'{"network": {"name": "typed"}}', headers=headers)
+    assert response.status_code == 201 and response.get_json()["network"]["name"] == "typed"
+    response = client.post(f"{BASE}/networks", data=b"{nope", headers=headers)
+    assert (response.status_code, response.get_json()) == (400, error(
+        "MalformedRequestBody", "Malformed request body: Cannot understand JSON."))
+    response = client.delete(f"{BASE}/networks/{PRIVATE_NET}", data=b"{}", headers=headers)
+    assert (response.status_code, response.get_json()) == (400, error(
+        "HTTPBadRequest", "Request body is not supported in DELETE."))

@@ -19,18 +19,22 @@ from flask import Response, request
 
 from ...domain import errors
 from ...domain import neutron_query as query
-from ...domain.neutron_errors import HTTPBadRequest
+from ...domain.neutron_errors import HTTPBadRequest, MalformedRequestBody
 from ...domain.neutron_plugin import StoredPlugin
 from ...domain.neutron_resource import items_of, prepare
-from ..http import base_url, context, json_response, read_json, runtime
+from ..http import base_url, context, json_response, parse_json, runtime
 from ..routing import Route
 
 
 def _body() -> Any:
+    """The JSON body, read as Neutron reads it: whatever the Content-Type, and ``None`` when empty."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return None
     try:
-        return read_json()
+        return parse_json(raw)
     except errors.MalformedBody:
-        raise HTTPBadRequest("Malformed request body") from None
+        raise MalformedRequestBody(reason="Cannot understand JSON") from None
 
 
 def _links(plural: str, page: query.Page) -> Dict[str, Any]:
