@@ -60,6 +60,8 @@ SUBNET = definition("subnet", "subnets", not_found=lambda i: SubnetNotFound(subn
     Attr("segment_id"), Attr("service_types", is_sort_key=False), Attr("dns_publish_fixed_ip"),
 ))
 
+PROVIDER = ("provider:network_type", "provider:physical_network", "provider:segmentation_id")
+
 #: Subnet pools plug in here: subnetpool_id -> (request, other cidrs) -> the cidr to use (neutron-l3).
 SUBNET_POOLS: Dict[str, Callable[[Store, Mapping[str, Any]], str]] = {}
 
@@ -93,6 +95,9 @@ class NetworkPlugin(StoredPlugin):
                    "provider:physical_network": record.get("name") if flat else None,
                    "provider:segmentation_id": None if flat else 100 + sum(map(ord, record["id"])) % 900}
         full = _complete(NETWORK, store, record, derived)
+        for key in PROVIDER:  # not given on create: the segment Neutron would have chosen
+            if full.get(key) is None:
+                full[key] = derived[key]
         full["external"] = full["router:external"]
         return full
 

@@ -104,7 +104,7 @@ class StoredPlugin:
         item = self.check_create(runtime, ctx, item)
         record = new_record(self.definition, runtime.ids.uuid(), item, ctx.now)
         self.store_new(runtime, ctx, record)
-        return record
+        return self.effective(runtime.store, record) or record
 
     def store_new(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:
         runtime.store.put(self.definition.kind, record["id"], record, project=record.get("project_id"))
@@ -119,7 +119,8 @@ class StoredPlugin:
         self._authorize(store, ctx, "update", {**record, **changes},
                         explicit(self.definition, changes, creating=False))
         changes = self.check_update(runtime, ctx, record, changes)
-        return self._write(runtime, ctx, rid, changes)
+        written = self._write(runtime, ctx, rid, changes)
+        return self.effective(store, written) or written
 
     def _write(self, runtime: Runtime, ctx: RequestContext, rid: str, changes: Mapping[str, Any]) -> Record:
         def change(current: Optional[Record]) -> Record:

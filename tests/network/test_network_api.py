@@ -105,6 +105,9 @@ def test_create_policy(request, who, attrs, message):
 
 def test_admin_may_create_shared_external(admin, demo):
     net = make(admin, "networks", name="ext", shared=True, **{"router:external": True})
+    assert (net["provider:network_type"], net["provider:physical_network"]) == ("flat", "ext")
+    vlan = make(admin, "networks", **{"provider:network_type": "vlan", "provider:segmentation_id": 42})
+    assert (vlan["provider:network_type"], vlan["provider:segmentation_id"]) == ("vlan", 42)
     assert demo("GET", f"/networks/{net['id']}")[0] == 200
     assert demo("PUT", f"/networks/{net['id']}", {"network": {"name": "y"}}) == (403, error(
         "PolicyNotAuthorized", "rule:update_network is disallowed by policy"))
