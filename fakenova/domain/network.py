@@ -14,7 +14,7 @@ from . import errors, ipam
 from .context import RequestContext
 from .models import Nic
 from .neutron_networks import NETWORK_PLUGIN, network_record
-from .neutron_ports import NOVA, PORT, PORT_PLUGIN, address_holder, current, new_port
+from .neutron_ports import NOVA, PORT, PORT_PLUGIN, UNBOUND, address_holder, current, new_port, release
 from .ports import Store
 
 #: the kinds binding, making or releasing a server's ports writes (``Store.compute`` touches)
@@ -157,7 +157,6 @@ def allocate_nics(store: Store, ids: Any, ctx: RequestContext, chosen: Sequence[
 
 def release_nic(store: Store, ctx: RequestContext, port_id: str) -> None:
     """A NIC leaves its server: Nova deletes the port it made, and unbinds a port the user made."""
-    from .neutron_ports import UNBOUND, release
     record = store.get(PORT.kind, port_id)
     if record is None:
         return
