@@ -161,6 +161,17 @@ def _counts(server: Mapping[str, Any], version: Any) -> Tuple[int, int]:
     max_count = int(server.get("max_count", min_count))
     if min_count > max_count:
         raise errors.BadRequest("min_count must be <= max_count")
+    requested = server.get("networks")
+    for item in requested if max_count > 1 and isinstance(requested, list) else ():
+        # nova/compute/api.py checks requested networks against max_count first
+        if item.get("uuid") and item.get("fixed_ip"):
+            raise errors.BadRequest("Failed to launch instances: max_count cannot be greater than 1 if an fixed_ip "
+                                    "is specified.")
+    for item in requested if max_count > 1 and isinstance(requested, list) else ():
+        if item.get("port"):
+            raise errors.BadRequest("Failed to launch instances: Unable to launch multiple instances with a single "
+                                    "configured port ID. Please launch your instance one by one with different "
+                                    "ports.")
     if max_count > 1 and server.get("hostname"):
         raise errors.BadRequest("Unable to allocate a single hostname to multiple instances")
     return min_count, max_count
@@ -260,7 +271,7 @@ def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]
     name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
     default_hostname = f"server-{server_id}"
     hostname = server.get("hostname") or sanitize_hostname(name, default_hostname)
-    nics = network.allocate_nics(store, ids, shared["chosen"])
+    nics = network.allocate_nics(store, ids, ctx, shared["chosen"], server_id, shared["requested_zone"] or "")
     record = Server(
         id=server_id, name=name, project_id=ctx.project_id, user_id=ctx.user_id, flavor=shared["flavor"],
         image_id=shared["image_id"], created_at=now, updated_at=now, key_name=shared["key_name"],
