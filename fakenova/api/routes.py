@@ -44,7 +44,8 @@ from .compute import (
 from .compute import floating_ips as compute_floating_ips
 from .identity import tokens
 from .image import images as glance
-from .network import floating_ips, networks
+from .network import l3 as network_l3
+from .network import networks
 from .routing import Route, blueprint
 
 COMPUTE_ROUTES = (
@@ -91,5 +92,5 @@ def blueprints() -> List[Blueprint]:
     legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
     return [blueprint("identity", "/identity", tokens.ROUTES),
             blueprint("image", "/image", glance.ROUTES),
-            blueprint("network", "/network", (*networks.ROUTES, *floating_ips.ROUTES)),
+            blueprint("network", "/network", (*networks.ROUTES, *network_l3.ROUTES)),
             compute_root, v21, compute, v2_doc, legacy]

@@ -35,57 +35,61 @@ IPV6_ONLY = frozenset({"ipv6-encap", "ipv6-frag", "ipv6-icmp", "icmpv6", "ipv6-n
 LEGACY_IPV6_ICMP = ("icmp", "icmpv6")
 
 
-class InvalidInput(errors.BadRequest):
+class InvalidInput(errors.FakeNovaError):
+    """neutron_lib's ``InvalidInput``: raised by converters, it reaches the client as itself (the attribute
+    machinery wraps only validators' reasons), so it is not a :class:`errors.BadRequest`."""
+
+    code = 400
     msg_fmt = "Invalid input for operation: {error_message}."
 
 
-class SecurityGroupInvalidPortRange(errors.BadRequest):
+class SecurityGroupInvalidPortRange(InvalidInput):
     msg_fmt = "For TCP/UDP protocols, port_range_min must be <= port_range_max"
 
 
-class SecurityGroupInvalidProtocolForPort(errors.BadRequest):
+class SecurityGroupInvalidProtocolForPort(InvalidInput):
     msg_fmt = ("Ports cannot be specified for protocol {protocol}. Ports are only supported for "
                "{valid_port_protocols}.")
 
 
-class SecurityGroupInvalidPortValue(errors.BadRequest):
+class SecurityGroupInvalidPortValue(InvalidInput):
     msg_fmt = "Invalid value for port {port}"
 
 
-class SecurityGroupInvalidIcmpValue(errors.BadRequest):
+class SecurityGroupInvalidIcmpValue(InvalidInput):
     msg_fmt = "Invalid value for ICMP {field} ({attr}) {value}. It must be 0 to 255."
 
 
-class SecurityGroupEthertypeConflictWithProtocol(errors.BadRequest):
+class SecurityGroupEthertypeConflictWithProtocol(InvalidInput):
     msg_fmt = "Invalid ethertype {ethertype} for protocol {protocol}."
 
 
-class SecurityGroupMissingIcmpType(errors.BadRequest):
+class SecurityGroupMissingIcmpType(InvalidInput):
     msg_fmt = "ICMP code (port-range-max) {value} is provided but ICMP type (port-range-min) is missing."
 
 
-class SecurityGroupRuleInvalidProtocol(errors.BadRequest):
+class SecurityGroupRuleInvalidProtocol(InvalidInput):
     msg_fmt = ("Security group rule protocol {protocol} not supported. Only protocol values {values} and "
                "integer representations [0 to 255] are supported.")
 
 
-class SecurityGroupMultipleRemoteEntites(errors.BadRequest):
+class SecurityGroupMultipleRemoteEntites(InvalidInput):
     msg_fmt = "Only one of remote_ip_prefix or remote_group_id or remote_address_group_id may be provided."
 
 
-class SecurityGroupProtocolRequiredWithPorts(errors.BadRequest):
+class SecurityGroupProtocolRequiredWithPorts(InvalidInput):
     msg_fmt = "Must also specify protocol if port range is given."
 
 
-class SecurityGroupRuleParameterConflict(errors.BadRequest):
+class SecurityGroupRuleParameterConflict(InvalidInput):
     msg_fmt = "Conflicting value ethertype {ethertype} for CIDR {cidr}"
 
 
-class SecurityGroupRuleInvalidEtherType(errors.BadRequest):
+class SecurityGroupRuleInvalidEtherType(InvalidInput):
     msg_fmt = "Security group rule for ethertype '{ethertype}' not supported. Allowed values are {values}."
 
 
-class InvalidCIDR(errors.BadRequest):
+class InvalidCIDR(InvalidInput):
     msg_fmt = "Invalid CIDR {input} given as IP prefix."
 
 
