@@ -81,7 +81,7 @@ def update(store: Store, project_id: str, changes: Mapping[str, int], *, force: 
                 raise HTTPBadRequest(f"Quota limit {limit} for {name} must be greater than or equal to already "
                                      f"used {used}")
 
-    def apply(current: Optional[Dict[str, int]]) -> Dict[str, int]:
+    def apply(current: Optional[Dict[str, Any]]) -> Dict[str, Any]:
         return {**(current or {}), **changes, "project_id": project_id}
     store.compute(KIND, project_id, apply)
     return limits(store, project_id)
