@@ -18,7 +18,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any, Iterator, List, Mapping, Optional, Set, Tuple
 
-from . import errors
+from . import errors, router_ports, routers
 from .context import RequestContext
 from .models import Nic, Server, evolve
 from .network import visible_networks
@@ -26,8 +26,8 @@ from .ports import Store
 
 KIND = "floatingip"
 
-#: Devstack's ``router1``: joins every internal network to the external ones. Not modelled beyond its id,
-#: which associated floating IPs report as ``router_id``.
+#: Devstack's ``router1`` (seeded from ``fixtures/catalogue/routers.yaml``): its gateway on ``public``, an
+#: interface on ``private-subnet``.
 ROUTER_ID = "5c3f1a0e-7d2b-4e8f-9a61-0b2c4d6e8f10"
 
 
@@ -96,6 +96,8 @@ class FloatingIp:
     fixed_ip_address: Optional[str] = None
     device_id: Optional[str] = None
     revision_number: int = 0
+    #: the router joining the port's subnet to the floating network (set on association)
+    router_id: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class Target:
     server: Server
     nic: Nic
     fixed_ip: str
+    router_id: Optional[str] = None
 
 
 def binding(store: Store, fip: FloatingIp) -> Optional[Tuple[Server, Nic]]:
@@ -120,7 +123,7 @@ def binding(store: Store, fip: FloatingIp) -> Optional[Tuple[Server, Nic]]:
 def effective(store: Store, fip: FloatingIp) -> FloatingIp:
     """The record as it reads now: disassociated if its port has vanished with its server."""
     if fip.port_id is not None and binding(store, fip) is None:
-        return evolve(fip, port_id=None, fixed_ip_address=None, device_id=None)
+        return evolve(fip, port_id=None, fixed_ip_address=None, device_id=None, router_id=None)
     return fip
 
 
@@ -217,6 +220,7 @@ def _taken(store: Store, network_id: str) -> Set[str]:
     held = {fip.floating_ip_address for fip in store.list(KIND) if fip.floating_network_id == network_id}
     held.update(address for server in store.list("server") if not server.deleted
                 for nic in server.nics if nic.network_id == network_id for _, address in nic.ips)
+    held.update(router_ports.gateway_addresses(store, network_id))
     return held
 
 
@@ -238,6 +242,12 @@ def _allocate(store: Store, network: Mapping[str, Any], subnet_id: Optional[str]
         if free is not None:
             return subnet["id"], free
     raise IpAddressGenerationFailure(net_id=network["id"])
+
+
+def allocate_address(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
+                     wanted: Optional[str]) -> Tuple[str, str]:
+    """(subnet id, address) free on an external network, for a floating IP or a router's gateway."""
+    return _allocate(store, network, subnet_id, wanted)
 
 
 def _is_host(cidr: str, address: Any) -> bool:
@@ -304,13 +314,13 @@ def _target(store: Store, ctx: RequestContext, fip: FloatingIp, port_id: Optiona
         raise BadRequest(msg=f"Cannot process floating IP association with Port {port_id}, since that port "
                              "is owned by a different tenant")
     fixed = _fixed_address(nic, fixed_ip)
-    network = store.get("network", nic.network_id)
-    if network is None or network["external"]:  # router1 has interfaces on internal subnets only
+    router_id = routers.router_for(store, nic.subnet_id, fip.floating_network_id)
+    if router_id is None:
         raise ExternalGatewayForFloatingIPNotFound(external_network_id=fip.floating_network_id,
                                                    subnet_id=nic.subnet_id, port_id=port_id)
     if port_id != fip.port_id:  # Neutron skips the duplicate check when the association is unchanged
         _check_unclaimed(store, fip, port_id, fixed)
-    return Target(server, nic, fixed)
+    return Target(server, nic, fixed, router_id)
 
 
 def _check_unclaimed(store: Store, fip: FloatingIp, port_id: str, fixed: str) -> None:
@@ -326,10 +336,10 @@ def _save(store: Store, fip: FloatingIp, target: Optional[Target]) -> FloatingIp
     """Store ``fip`` associated with ``target`` (or with nothing), moving the server-side mirror with it."""
     _mirror(store, fip, target)
     if target is None:
-        fip = evolve(fip, port_id=None, fixed_ip_address=None, device_id=None)
+        fip = evolve(fip, port_id=None, fixed_ip_address=None, device_id=None, router_id=None)
     else:
         fip = evolve(fip, port_id=target.nic.port_id, fixed_ip_address=target.fixed_ip,
-                      device_id=target.server.id)
+                      device_id=target.server.id, router_id=target.router_id)
     store.put(KIND, fip.id, fip, project=fip.project_id)
     return fip
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..domain import floating_ips
 from ..domain.floating_ips import FloatingIp
 from ..domain.models import Nic, Server
 from .common import isotime
@@ -102,7 +101,7 @@ def floatingip_body(fip: FloatingIp, bound: Optional[Tuple[Server, Nic]]) -> Dic
     return {
         "id": fip.id, "tenant_id": fip.project_id, "project_id": fip.project_id,
         "floating_ip_address": fip.floating_ip_address, "floating_network_id": fip.floating_network_id,
-        "router_id": floating_ips.ROUTER_ID if bound else None,
+        "router_id": fip.router_id if bound else None,
         "port_id": fip.port_id if bound else None,
         "fixed_ip_address": fip.fixed_ip_address if bound else None,
         "status": "ACTIVE" if bound else "DOWN", "description": fip.description,
