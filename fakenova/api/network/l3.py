@@ -2,6 +2,6 @@
 pools, quotas, ...), gathered so the app's route table names them once."""
 from __future__ import annotations
 
-from . import floating_ips, routers, security_groups
+from . import floating_ips, quotas, routers, security_groups
 
-ROUTES = (*security_groups.ROUTES, *routers.ROUTES, *floating_ips.ROUTES)
+ROUTES = (*security_groups.ROUTES, *routers.ROUTES, *floating_ips.ROUTES, *quotas.ROUTES)
