@@ -233,7 +233,7 @@ def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]
     name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
     default_hostname = f"server-{server_id}"
     hostname = server.get("hostname") or sanitize_hostname(name, default_hostname)
-    nics = network.allocate_nics(store, ids, shared["chosen"])
+    nics = network.allocate_nics(store, ids, ctx, shared["chosen"], server_id, shared["requested_zone"] or "")
     record = Server(
         id=server_id, name=name, project_id=ctx.project_id, user_id=ctx.user_id, flavor=shared["flavor"],
         image_id=shared["image_id"], created_at=now, updated_at=now, key_name=shared["key_name"],

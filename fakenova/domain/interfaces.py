@@ -1,7 +1,8 @@
 """``os-interface``: list, show, attach and detach a server's ports (each port is one :class:`Nic`).
 
-Ports are derived from servers' NICs (``api/neutron.py``), so attaching an interface adds a NIC and
-detaching removes it; a floating IP bound to a removed port reads as unbound (``domain/floating_ips.py``).
+Each NIC is a Neutron port record (``domain/network.py``): attaching by network makes a port (Nova's),
+attaching by port binds the user's port; detaching deletes Nova's port and unbinds the user's, as Nova does.
+A floating IP bound to a removed port reads as unbound (``domain/floating_ips.py``).
 Errors are worded as Nova's ``attach_interfaces`` controller and ``nova/exception.py`` word them.
 """
 from __future__ import annotations
@@ -57,8 +58,8 @@ def _network(store: Store, ctx: RequestContext, net_id: Optional[str]) -> Mappin
             raise errors.BadRequest(f"No specific network was requested and none are available for project "
                                     f"'{ctx.project_id}'.")
         return candidates[0]
-    found = store.get("network", net_id)
-    if found is None or found not in network.visible_networks(store, ctx):
+    found = network.network_record(store, net_id)
+    if found is None or not network.NETWORK_PLUGIN.visible(ctx, store, found):
         raise errors.NotFound(f"Network {net_id} could not be found.")
     if found["external"] and not ctx.is_admin:
         raise errors.Forbidden(f"It is not allowed to create an interface on external network {net_id}")
@@ -92,17 +93,19 @@ def attach(runtime: Runtime, ctx: RequestContext, server_id: str, request: Mappi
     def change(server: Server) -> Server:
         lifecycle.guard(server, Action.ATTACH_INTERFACE, is_admin=ctx.is_admin)
         if port_id:
-            # fakenova has no free-standing ports: every port belongs to a server, so it is in use.
-            if _port_owner(store, port_id) is None:
-                raise PortNotFound(port_id=port_id)
-            raise errors.Conflict(f"Port {port_id} is still in use.")
-        net = _network(store, ctx, net_id)
-        _check_fixed_ip(store, net, fixed_ip)
-        added.extend(network.allocate_nics(store, runtime.ids, [(net, fixed_ip, tag)]))
+            port = network.free_port(store, ctx, port_id, missing=errors.NotFound)
+            net = store.get("network", port["network_id"]) or {"id": port["network_id"], "name": ""}
+            wanted = network.Requested(net, None, tag, port)
+        else:
+            net = _network(store, ctx, net_id)
+            _check_fixed_ip(store, net, fixed_ip)
+            wanted = network.Requested(net, fixed_ip, tag)
+        added.extend(network.allocate_nics(store, runtime.ids, ctx, [wanted], server.id,
+                                           server.availability_zone or ""))
         return evolve(server, nics=(*server.nics, *added), updated_at=ctx.now)
 
     with store.atomically():
-        server = compute.edit(runtime, ctx, server_id, change)
+        server = compute.edit(runtime, ctx, server_id, change, touches=network.PORT_WRITES)
     history.record(store, ctx, server_id, "attach_interface", host=server.host,
                     events=["compute_attach_interface"])
     return added[0]
@@ -120,8 +123,10 @@ def detach(runtime: Runtime, ctx: RequestContext, server_id: str, port_id: str) 
         lifecycle.guard(server, Action.DETACH_INTERFACE, is_admin=ctx.is_admin)
         kept = tuple(nic for nic in server.nics if nic.port_id != port_id)
         found.append(len(kept) != len(server.nics))
+        if found[-1]:
+            network.release_nic(runtime.store, ctx, port_id)
         return evolve(server, nics=kept, updated_at=ctx.now) if found[-1] else server
 
-    server = compute.edit(runtime, ctx, server_id, change)
+    server = compute.edit(runtime, ctx, server_id, change, touches=network.PORT_WRITES)
     history.record(runtime.store, ctx, server_id, "detach_interface", host=server.host,
                     events=["compute_detach_interface"], result="Success" if found[-1] else "Error")

@@ -1,37 +1,53 @@
-"""Addresses for servers: choose networks as Nova does with Neutron, and allocate ports on them.
+"""Addresses for servers: choose networks and ports as Nova does with Neutron, and bind ports to servers.
 
-Ports are not stored on their own: Neutron's ``/ports`` is derived from the servers' NICs, so deleting a
-server removes its ports with no bookkeeping to forget.
+Every NIC of a server is a Neutron port record (``domain/neutron_ports.py``): Nova creates one per
+requested network (marked as Nova's, so it goes with the server) or binds a port the user made
+(``networks: [{"port": ...}]``), which outlives the server unbound. ``Nic`` keeps Nova's copy of the port's
+addresses for the server views, kept in step when the port changes.
 """
 from __future__ import annotations
 
-import ipaddress
+from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
-from . import errors
+from . import errors, ipam
 from .context import RequestContext
 from .models import Nic
+from .neutron_networks import NETWORK_PLUGIN, network_record
+from .neutron_ports import NOVA, PORT, PORT_PLUGIN, current, new_port
 from .ports import Store
+
+#: the kinds binding, making or releasing a server's ports writes (``Store.compute`` touches)
+PORT_WRITES = (PORT.kind, ipam.KIND, ipam.CURSOR)
+
+
+@dataclass(frozen=True)
+class Requested:
+    """One NIC a server asks for: a network (with an optional fixed address) or an existing port."""
+
+    network: Mapping[str, Any]
+    fixed_ip: Optional[str] = None
+    tag: Optional[str] = None
+    port: Optional[Mapping[str, Any]] = None
 
 
 def visible_networks(store: Store, ctx: RequestContext) -> List[Mapping[str, Any]]:
-    """Networks the caller may see: their project's, shared ones, external ones, or all for admins."""
-    return [net for net in store.list("network")
-            if ctx.is_admin or net["project_id"] == ctx.project_id or net["shared"] or net["external"]]
+    """Networks the caller may see (Neutron's ``get_network`` rule: own, shared, external, or admin)."""
+    return list(NETWORK_PLUGIN.records(store, ctx))
 
 
 def _network(store: Store, ctx: RequestContext, network_id: str) -> Mapping[str, Any]:
-    network = store.get("network", network_id)
-    if network is None or network not in visible_networks(store, ctx):
+    network = network_record(store, network_id)
+    if network is None or not NETWORK_PLUGIN.visible(ctx, store, network):
         raise errors.BadRequest(f"Network {network_id} could not be found.")
-    if network["external"] and not ctx.is_admin:
+    if network["router:external"] and not ctx.is_admin:
         raise errors.Forbidden(rule="network:attach_external_network")
     return network
 
 
 def default_networks(store: Store, ctx: RequestContext) -> List[Mapping[str, Any]]:
     """What Nova picks with no network requested (or ``auto``): the one usable internal network."""
-    candidates = [net for net in visible_networks(store, ctx) if not net["external"]]
+    candidates = [net for net in visible_networks(store, ctx) if not net["router:external"]]
     if len(candidates) > 1:
         own = [net for net in candidates if net["project_id"] == ctx.project_id]
         candidates = own or candidates
@@ -40,56 +56,99 @@ def default_networks(store: Store, ctx: RequestContext) -> List[Mapping[str, Any
     return candidates
 
 
-def requested_networks(store: Store, ctx: RequestContext,
-                       requested: Any) -> List[Tuple[Mapping[str, Any], Optional[str], Optional[str]]]:
-    """Resolve a create request's ``networks`` into (network, fixed_ip, tag) triples.
+def free_port(store: Store, ctx: RequestContext, port_id: str, missing: type = errors.BadRequest
+              ) -> Mapping[str, Any]:
+    """A port the caller may bind to a server: it exists for them and no device holds it."""
+    found = store.get(PORT.kind, port_id)
+    port = current(store, found) if found is not None else None
+    if port is None or not PORT_PLUGIN.visible(ctx, store, port):
+        raise missing(f"Port id {port_id} could not be found.")
+    if port["device_id"]:
+        raise errors.Conflict(f"Port {port_id} is still in use.")
+    return port
+
+
+def requested_networks(store: Store, ctx: RequestContext, requested: Any) -> List[Requested]:
+    """Resolve a create request's ``networks`` into the NICs to make.
 
     :param requested: None (omitted), ``"auto"``, ``"none"`` or the validated list of items.
     """
     if requested == "none":
         return []
     if requested is None or requested == "auto":
-        return [(net, None, None) for net in default_networks(store, ctx)]
+        return [Requested(net) for net in default_networks(store, ctx)]
     chosen = []
     seen_ports = set()
     for item in requested:
-        port, fixed_ip = item.get("port"), item.get("fixed_ip")
-        if port:
-            if port in seen_ports:
-                raise errors.BadRequest(f"Port ID '{port}' was specified twice: you cannot attach a port "
+        port_id, fixed_ip = item.get("port"), item.get("fixed_ip")
+        if port_id:
+            if port_id in seen_ports:
+                raise errors.BadRequest(f"Port ID '{port_id}' was specified twice: you cannot attach a port "
                                         "multiple times.")
             if fixed_ip:
-                raise errors.BadRequest(f"Specified Fixed IP '{fixed_ip}' cannot be used with port '{port}': "
-                                        "the two cannot be specified together.")
-            seen_ports.add(port)
-            raise errors.BadRequest(f"Port {port} could not be found.")
+                raise errors.BadRequest(f"Specified Fixed IP '{fixed_ip}' cannot be used with port "
+                                        f"'{port_id}': the two cannot be specified together.")
+            seen_ports.add(port_id)
+            port = free_port(store, ctx, port_id)
+            network = network_record(store, port["network_id"]) or {"id": port["network_id"], "name": ""}
+            chosen.append(Requested(network, None, item.get("tag"), port))
+            continue
         if not item.get("uuid"):
             raise errors.BadRequest("Bad network format: missing 'uuid'")
-        chosen.append((_network(store, ctx, item["uuid"]), fixed_ip, item.get("tag")))
+        chosen.append(Requested(_network(store, ctx, item["uuid"]), fixed_ip, item.get("tag")))
     return chosen
 
 
-def _address(store: Store, subnet: Mapping[str, Any], fixed_ip: Optional[str]) -> str:
-    """The next free-looking address in the subnet; wraps around a small pool rather than failing."""
-    if fixed_ip:
-        return fixed_ip
-    network = ipaddress.ip_network(subnet["cidr"])
-    gateway = ipaddress.ip_address(subnet["gateway_ip"])
-    pool = max(1, network.num_addresses - 3)  # network, gateway and broadcast addresses are taken
-    offset = (store.next_counter("ip:" + subnet["id"]) - 1) % pool
-    address = network.network_address + 1 + offset
-    if int(address) >= int(gateway):
-        address += 1
-    return str(address)
+def _nic(port: Mapping[str, Any], network: Mapping[str, Any], tag: Optional[str]) -> Nic:
+    ips = tuple((6 if ":" in ip["ip_address"] else 4, ip["ip_address"]) for ip in port["fixed_ips"])
+    subnet = port["fixed_ips"][0]["subnet_id"] if port["fixed_ips"] else ""
+    return Nic(port_id=port["id"], network_id=network["id"], network_name=network.get("name") or "",
+               subnet_id=subnet, mac=port["mac_address"], ips=ips, tag=tag)
 
 
-def allocate_nics(store: Store, ids: Any,
-                  chosen: Sequence[Tuple[Mapping[str, Any], Optional[str], Optional[str]]]) -> Tuple[Nic, ...]:
-    """One port per requested network, with a MAC and a fixed address from its first subnet."""
+def _binding(server_id: str, zone: str) -> Mapping[str, Any]:
+    return {"device_id": server_id, "device_owner": f"compute:{zone or 'nova'}"}
+
+
+def _bind(store: Store, ctx: RequestContext, port: Mapping[str, Any], server_id: str, zone: str) -> Mapping[str, Any]:
+    def change(record: Optional[Mapping[str, Any]]) -> Mapping[str, Any]:
+        now = current(store, dict(record)) if record is not None else None
+        if record is None or now is None or now["device_id"] not in ("", server_id):
+            raise errors.Conflict(f"Port {port['id']} is still in use.")
+        return {**record, **_binding(server_id, zone), "updated_at": ctx.now,
+                "revision_number": now["revision_number"] + 1}
+    return store.compute(PORT.kind, port["id"], change)
+
+
+def allocate_nics(store: Store, ids: Any, ctx: RequestContext, chosen: Sequence[Requested], server_id: str,
+                  zone: str = "") -> Tuple[Nic, ...]:
+    """Ports for a server: a new one (Nova's) per requested network, or the requested port bound to it."""
     nics = []
-    for network, fixed_ip, tag in chosen:
-        subnets = [subnet for subnet in (store.get("subnet", sid) for sid in network["subnets"]) if subnet]
-        ips = tuple((subnet["ip_version"], _address(store, subnet, fixed_ip)) for subnet in subnets[:1])
-        nics.append(Nic(port_id=ids.uuid(), network_id=network["id"], network_name=network["name"],
-                        subnet_id=subnets[0]["id"] if subnets else "", mac=ids.mac(), ips=ips, tag=tag))
+    for want in chosen:
+        if want.port is not None:
+            port = _bind(store, ctx, want.port, server_id, zone)
+        else:
+            requested = [{"ip_address": want.fixed_ip}] if want.fixed_ip else None
+            item = {"network_id": want.network["id"], "project_id": ctx.project_id, "tenant_id": ctx.project_id,
+                    "fixed_ips": requested, "admin_state_up": True, "name": "", "description": "",
+                    "security_groups": [], **_binding(server_id, zone), NOVA: True}
+            if requested is None:
+                item.pop("fixed_ips")
+            port = new_port(store, ctx, ids.uuid(), ids.mac(), item, lenient=requested is None)
+        nics.append(_nic(port, want.network, want.tag))
     return tuple(nics)
+
+
+def release_nic(store: Store, ctx: RequestContext, port_id: str) -> None:
+    """A NIC leaves its server: Nova deletes the port it made, and unbinds a port the user made."""
+    from .neutron_ports import UNBOUND, release
+    record = store.get(PORT.kind, port_id)
+    if record is None:
+        return
+    if record.get(NOVA):
+        store.delete(PORT.kind, port_id)
+        release(store, record)
+        return
+    def unbind(record: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {**record, **UNBOUND, "updated_at": ctx.now, "revision_number": record["revision_number"] + 1}
+    store.compute(PORT.kind, port_id, unbind)

@@ -9,7 +9,7 @@ derived values); the HTTP side (``fakenova.api.network.resource``) is the same f
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
 
 from . import neutron_policy as policy
 from . import neutron_validators as validators
@@ -27,6 +27,9 @@ class StoredPlugin:
     definition: Definition
     #: store kinds the hooks write besides the resource's own (``Store.compute`` touches)
     touches: Sequence[str] = ()
+    #: attributes whose stored value may decide a non-empty filter before ``effective`` runs (a fast path
+    #: for ``GET /ports?device_id=``): ``effective`` never turns another stored value into a non-empty one
+    prefilter: FrozenSet[str] = frozenset()
 
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
@@ -58,16 +61,22 @@ class StoredPlugin:
 
     # --- reads ---------------------------------------------------------------------------------------
 
-    def all_records(self, store: Store) -> List[Record]:
-        found = (self.effective(store, record) for record in store.list(self.definition.kind))
+    def all_records(self, store: Store, wanted: Optional[Mapping[str, Sequence[Any]]] = None) -> List[Record]:
+        stored = store.list(self.definition.kind)
+        for name in self.prefilter & set(wanted or ()):
+            values = {str(value) for value in (wanted or {})[name]}
+            if values and "" not in values:
+                stored = [record for record in stored if str(record.get(name)) in values]
+        found = (self.effective(store, record) for record in stored)
         return [record for record in found if record is not None]
 
     def visible(self, ctx: RequestContext, store: Store, record: Mapping[str, Any]) -> bool:
         return policy.allowed(ctx, self.definition.rule("get"), self.target(store, record))
 
-    def records(self, store: Store, ctx: RequestContext) -> List[Record]:
-        """The records the caller may see."""
-        return [record for record in self.all_records(store) if self.visible(ctx, store, record)]
+    def records(self, store: Store, ctx: RequestContext,
+                wanted: Optional[Mapping[str, Sequence[Any]]] = None) -> List[Record]:
+        """The records the caller may see (``wanted``: the list's filters, which may narrow the search)."""
+        return [record for record in self.all_records(store, wanted) if self.visible(ctx, store, record)]
 
     def get(self, store: Store, ctx: RequestContext, rid: str) -> Record:
         """The record, or the resource's 404 when it is missing or hidden from the caller."""

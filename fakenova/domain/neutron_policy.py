@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..policies.network import RULES as NETWORK_RULES
 from .context import RequestContext
@@ -134,14 +134,46 @@ def allowed(ctx: RequestContext, rule: str, target: Target) -> bool:
     return _compiled(rule)(Creds(ctx), target)
 
 
-def enforce(ctx: RequestContext, rule: str, target: Target, attributes: Sequence[str] = ()) -> None:
-    """Raise Neutron's 403 unless ``rule`` and each ``<rule>:<attribute>`` rule pass.
+#: a rule Neutron builds for a request: ``("rule", name)`` or ``("and", [trees])``
+Tree = Tuple[str, Any]
 
-    :param attributes: the attributes the request sets to non-default values that have their own rule.
+
+def _text(tree: Tree) -> str:
+    """The tree as oslo.policy prints it (``rule:x``; ``(a and b)``)."""
+    kind, value = tree
+    return f"rule:{value}" if kind == "rule" else "(" + " and ".join(_text(part) for part in value) + ")"
+
+
+def _passes(tree: Tree, creds: Creds, target: Target) -> bool:
+    kind, value = tree
+    if kind == "rule":
+        return _compiled(value)(creds, target)
+    return all(_passes(part, creds, target) for part in value)
+
+
+def build(rule: str, target: Target, attributes: Sequence[str] = ()) -> Tree:
+    """Neutron's ``_build_match_rule``: the action's rule, and-ed with a rule per attribute the request sets
+    (with one per key of the dicts in a list value, ``create_port:fixed_ips:ip_address``)."""
+    tree: Tree = ("rule", rule)
+    for name in attributes:
+        if f"{rule}:{name}" not in RULES:
+            continue
+        attr: Tree = ("rule", f"{rule}:{name}")
+        value = target.get(name)
+        if isinstance(value, list):
+            keys = [("rule", f"{rule}:{name}:{key}") for item in value if isinstance(item, dict) for key in item]
+            if keys:
+                attr = ("and", [attr, ("and", keys)])
+        tree = ("and", [tree, attr])
+    return tree
+
+
+def enforce(ctx: RequestContext, rule: str, target: Target, attributes: Sequence[str] = ()) -> None:
+    """Raise Neutron's 403 unless the rule built for the request passes.
+
+    :param attributes: the attributes the request sets (to non-default values on create) that Neutron checks
+        rules for (``enforce_policy``).
     """
-    names = [rule, *(f"{rule}:{name}" for name in attributes if f"{rule}:{name}" in RULES)]
-    creds = Creds(ctx)
-    if all(_compiled(name)(creds, target) for name in names):
-        return
-    built = " and ".join(f"rule:{name}" for name in names)
-    raise PolicyNotAuthorized(rule=f"({built})" if len(names) > 1 else built)
+    tree = build(rule, target, attributes)
+    if not _passes(tree, Creds(ctx), target):
+        raise PolicyNotAuthorized(rule=_text(tree))

@@ -51,11 +51,17 @@ def _match(actual: Any, wanted: List[Any]) -> bool:
     if isinstance(actual, list):
         pairs = [tuple(str(value).split("=", 1)) for value in wanted if "=" in str(value)]
         if pairs and all(isinstance(item, dict) for item in actual):  # fixed_ips=ip_address=10.0.0.3
-            return any(str(item.get(key)) == val for key, val in pairs for item in actual)
+            return any(_pair(item, key, val) for key, val in pairs for item in actual)
         return any(value in actual for value in wanted)
     if isinstance(actual, bool) or actual is None or isinstance(actual, int):
         return actual in wanted or str(actual) in wanted
     return str(actual) in [str(value) for value in wanted]
+
+
+def _pair(item: Mapping[str, Any], key: str, value: str) -> bool:
+    if key == "ip_address_substr":  # ip-substring-filtering: part of an address
+        return value in str(item.get("ip_address"))
+    return str(item.get(key)) == value
 
 
 def filters(defn: Definition, args: Args) -> Dict[str, List[Any]]:
@@ -71,10 +77,14 @@ def filters(defn: Definition, args: Args) -> Dict[str, List[Any]]:
     return found
 
 
-def matching(records: List[Record], wanted: Mapping[str, List[Any]], args: Args) -> List[Record]:
-    """The records that pass every attribute filter and tag filter."""
+def matching(defn: Definition, records: List[Record], wanted: Mapping[str, List[Any]], args: Args) -> List[Record]:
+    """The records that pass every attribute filter (on values as shown) and tag filter."""
     for name, values in wanted.items():
-        records = [record for record in records if _match(record.get(name), values)]
+        present = defn.attrs[name].present
+        if present is not None:
+            records = [record for record in records if _match(present(record.get(name)), values)]
+        else:
+            records = [record for record in records if _match(record.get(name), values)]
     for name, check in TAG_FILTERS.items():
         if name in args:
             tags = {tag for value in args[name] for tag in value.split(",") if tag}
@@ -124,9 +134,11 @@ def page(defn: Definition, records: List[Record], args: Args) -> Page:
         sorts.append(("id", True))
     if sorts:
         records = sorted(records, key=functools.cmp_to_key(functools.partial(_compare, sorts)))
-    if not limit:
-        return Page(records, [])
     marker = args.get("marker", [None])[0]
+    if not limit:
+        # fakenova has always honoured a marker alone (Neutron ignores it without a limit); kept for clients
+        ids = [record["id"] for record in records]
+        return Page(records[ids.index(marker) + 1:] if marker in ids else records, [])
     reverse = args.get("page_reverse", ["False"])[0].lower() == "true"
     index = len(records) if reverse else 0
     if marker:

@@ -34,6 +34,8 @@ from .neutron_errors import HTTPBadRequest
 Record = Dict[str, Any]
 #: the value for "no default: the attribute is required on create"
 REQUIRED = object()
+#: Neutron's ATTR_NOT_SPECIFIED: optional, left out of the prepared body so the plugin computes it
+UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def prepare(defn: Definition, ctx: RequestContext, item: Any, *, creating: bool)
         if creating and attr.post:
             if attr.default is REQUIRED and name not in item:
                 raise HTTPBadRequest(f"Failed to parse request. Required attribute '{name}' not specified")
-            if name not in item and attr.default is not REQUIRED:
+            if name not in item and attr.default not in (REQUIRED, UNSET):
                 item[name] = _copy(attr.default)
         elif creating and name in item:
             raise HTTPBadRequest(f"Attribute '{name}' not allowed in POST")
@@ -202,7 +204,7 @@ def explicit(defn: Definition, item: Mapping[str, Any], *, creating: bool) -> Li
 
 def new_record(defn: Definition, rid: str, item: Mapping[str, Any], now: float) -> Record:
     """A stored record from a prepared create body: every attribute present, standard ones set."""
-    record = {name: _copy(attr.default) if attr.default is not REQUIRED else None
+    record = {name: _copy(attr.default) if attr.default not in (REQUIRED, UNSET) else None
               for name, attr in defn.attrs.items()}
     record.update(item)
     record.update(id=rid, tags=[], created_at=now, updated_at=now, revision_number=0)

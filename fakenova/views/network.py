@@ -1,8 +1,8 @@
-"""Neutron bodies: networks, subnets, the ports derived from servers' NICs, and floating IPs."""
+"""Neutron bodies for floating IPs and the port details they repeat (networks, subnets and ports render from
+their attribute tables: ``fakenova.domain.neutron_resource.view``)."""
 from __future__ import annotations
 
-import ipaddress
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ..domain.floating_ips import FloatingIp
 from ..domain.models import Nic, Server
@@ -18,53 +18,6 @@ def _times(created: float) -> Dict[str, Any]:
 
 def _owner(project_id: str) -> Dict[str, str]:
     return {"project_id": project_id, "tenant_id": project_id}
-
-
-def network_body(net: Record, created: float, is_admin: bool) -> Dict[str, Any]:
-    """A network as ``GET /v2.0/networks/{id}`` shows it (provider attributes for admins only)."""
-    body: Dict[str, Any] = {
-        "id": net["id"], "name": net["name"], "admin_state_up": net["admin_state_up"],
-        "availability_zone_hints": [], "availability_zones": ["nova"], "description": "", "dns_domain": "",
-        "ipv4_address_scope": None, "ipv6_address_scope": None, "l2_adjacency": True, "mtu": net["mtu"],
-        "port_security_enabled": True, "qos_policy_id": None, "router:external": net["external"],
-        "shared": net["shared"], "status": net["status"], "subnets": list(net["subnets"]), "tags": [],
-        **_owner(net["project_id"]), **_times(net.get("created_at", created)),
-    }
-    if net["external"]:
-        body["is_default"] = False
-    if is_admin:
-        flat = net["external"]
-        body.update({"provider:network_type": "flat" if flat else "vxlan",
-                     "provider:physical_network": net["name"] if flat else None,
-                     "provider:segmentation_id": None if flat else 100 + sum(map(ord, net["id"])) % 900})
-    return body
-
-
-def allocation_pools(cidr: str, gateway: Optional[str]) -> List[Dict[str, str]]:
-    """The usable range of a subnet around its gateway, as Neutron computes the default pools."""
-    network = ipaddress.ip_network(cidr)
-    first: Any = network.network_address + 1
-    last: Any = network.broadcast_address - (1 if network.version == 4 else 0)
-    gw: Any = ipaddress.ip_address(gateway) if gateway else None
-    if gw is None or not first <= gw <= last:
-        ranges = [(first, last)]
-    else:
-        ranges = [(low, high) for low, high in ((first, gw - 1), (gw + 1, last)) if low <= high]
-    return [{"start": str(low), "end": str(high)} for low, high in ranges]
-
-
-def subnet_body(subnet: Record, created: float, is_admin: bool) -> Dict[str, Any]:
-    """A subnet as ``GET /v2.0/subnets/{id}`` shows it."""
-    return {
-        "id": subnet["id"], "name": subnet["name"], "network_id": subnet["network_id"],
-        "allocation_pools": allocation_pools(subnet["cidr"], subnet.get("gateway_ip")), "cidr": subnet["cidr"],
-        "description": "", "dns_nameservers": list(subnet["dns_nameservers"]), "dns_publish_fixed_ip": False,
-        "enable_dhcp": subnet["enable_dhcp"], "gateway_ip": subnet.get("gateway_ip"),
-        "host_routes": list(subnet["host_routes"]), "ip_version": subnet["ip_version"],
-        "ipv6_address_mode": None, "ipv6_ra_mode": None, "segment_id": None, "service_types": [],
-        "subnetpool_id": None, "tags": [], **_owner(subnet["project_id"]),
-        **_times(subnet.get("created_at", created)),
-    }
 
 
 def port_body(server: Server, nic: Nic, is_admin: bool) -> Dict[str, Any]:

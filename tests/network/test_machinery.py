@@ -56,6 +56,13 @@ def test_refusal_names_the_built_rule() -> None:
     with pytest.raises(FakeNovaError) as caught:
         neutron_policy.enforce(ctx(), "create_network", {"project_id": "p1"}, ["shared"])
     assert caught.value.message == "(rule:create_network and rule:create_network:shared) is disallowed by policy"
+    target = {"network:project_id": "p2", "shared": True, "fixed_ips": [{"subnet_id": "s", "ip_address": "a"}],
+              "mac_address": "m"}
+    with pytest.raises(FakeNovaError) as caught:
+        neutron_policy.enforce(ctx(), "create_port", target, ["mac_address", "fixed_ips"])
+    assert caught.value.message == (
+        "((rule:create_port and rule:create_port:mac_address) and (rule:create_port:fixed_ips and "
+        "(rule:create_port:fixed_ips:subnet_id and rule:create_port:fixed_ips:ip_address))) is disallowed by policy")
 
 
 BODY_CASES = [
@@ -119,7 +126,7 @@ QUERY_CASES = [
 @pytest.mark.parametrize("args,ids", QUERY_CASES)
 def test_queries(args: Dict[str, List[str]], ids: List[str]) -> None:
     wanted = neutron_query.filters(THING, args)
-    found = neutron_query.page(THING, neutron_query.matching(RECORDS, wanted, args), args)
+    found = neutron_query.page(THING, neutron_query.matching(THING, RECORDS, wanted, args), args)
     assert [record["id"] for record in found.items] == ids
 
 
@@ -137,7 +144,8 @@ BAD_QUERIES = [
 @pytest.mark.parametrize("args,message", BAD_QUERIES)
 def test_bad_queries(args: Dict[str, List[str]], message: str) -> None:
     with pytest.raises(FakeNovaError) as caught:
-        neutron_query.page(THING, neutron_query.matching(RECORDS, neutron_query.filters(THING, args), args), args)
+        wanted = neutron_query.filters(THING, args)
+        neutron_query.page(THING, neutron_query.matching(THING, RECORDS, wanted, args), args)
     assert (caught.value.code, caught.value.message) == (400, message)
 
 

@@ -1,56 +1,23 @@
-"""A read-only Neutron v2.0 subset at ``/network``: networks, subnets and the ports of servers.
+"""Neutron v2.0 at ``/network``: the version documents, extensions, and networks, subnets and ports.
 
-What the caller sees, and Neutron's filters, are :mod:`fakenova.domain.neutron`; the bodies are
-:mod:`fakenova.views.network`. Errors are ``{"NeutronError": {"type", "message", "detail"}}``, the ``type``
-being the error class name (rendered by the pipeline).
+Each resource's routes come from its plugin through :mod:`fakenova.api.network.resource` (the domain is
+``domain/neutron_networks.py`` and ``domain/neutron_ports.py``). Errors are
+``{"NeutronError": {"type", "message", "detail"}}``, the ``type`` being the error class name (rendered by the
+pipeline).
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Tuple
 
-from flask import Response, request
+from flask import Response
 
-from ...domain import errors, neutron
-from ...domain.context import RequestContext
-from ...domain.floating_ips import NetworkNotFound, PortNotFound
-from ...domain.ports import Store
-from ...views import network as views
-from ..http import base_url, context, json_response, runtime
+from ...domain.neutron_errors import HTTPNotFound
+from ...domain.neutron_networks import NETWORK_PLUGIN, SUBNET_PLUGIN
+from ...domain.neutron_ports import PORT_PLUGIN
+from ...views import network_extensions
+from ..http import base_url, json_response
 from ..routing import Route
-
-# --- rendered lists ---------------------------------------------------------------------------------
-
-
-def networks(store: Store, ctx: RequestContext) -> List[Dict[str, Any]]:
-    created = neutron.seeded_at(store, ctx)
-    return [views.network_body(net, created, ctx.is_admin) for net in neutron.networks(store, ctx)]
-
-
-def subnets(store: Store, ctx: RequestContext) -> List[Dict[str, Any]]:
-    created = neutron.seeded_at(store, ctx)
-    return [views.subnet_body(subnet, created, ctx.is_admin) for subnet in neutron.subnets(store, ctx)]
-
-
-def ports(store: Store, ctx: RequestContext) -> List[Dict[str, Any]]:
-    return [views.port_body(server, nic, ctx.is_admin) for server, nic in neutron.ports(store, ctx)]
-
-
-# --- handlers ---------------------------------------------------------------------------------------
-
-Lister = Callable[[Any, RequestContext], List[Dict[str, Any]]]
-
-
-def _collection(plural: str, lister: Lister) -> Response:
-    items = neutron.select(lister(runtime().store, context()), request.args.to_dict(flat=False))
-    return json_response({plural: items})
-
-
-def _member(singular: str, lister: Lister, not_found: Callable[[str], errors.FakeNovaError],
-            item_id: str) -> Response:
-    for item in lister(runtime().store, context()):
-        if item["id"] == item_id:
-            return json_response({singular: neutron.picked(item, request.args.getlist("fields"))})
-    raise not_found(item_id)
+from . import resource
 
 
 def versions() -> Response:
@@ -71,28 +38,15 @@ def resources() -> Response:
                                         for name, plural in RESOURCES]})
 
 
-def list_networks() -> Response:
-    return _collection("networks", networks)
+def list_extensions() -> Response:
+    return json_response({"extensions": network_extensions.extensions()})
 
 
-def show_network(network_id: str) -> Response:
-    return _member("network", networks, lambda i: NetworkNotFound(id=i), network_id)
-
-
-def list_subnets() -> Response:
-    return _collection("subnets", subnets)
-
-
-def show_subnet(subnet_id: str) -> Response:
-    return _member("subnet", subnets, lambda i: neutron.SubnetNotFound(id=i), subnet_id)
-
-
-def list_ports() -> Response:
-    return _collection("ports", ports)
-
-
-def show_port(port_id: str) -> Response:
-    return _member("port", ports, lambda i: PortNotFound(id=i), port_id)
+def show_extension(alias: str) -> Response:
+    body = network_extensions.extension_body(alias)
+    if body is None:
+        raise HTTPNotFound(f"Extension with alias {alias} does not exist")
+    return json_response({"extension": body})
 
 
 ROUTES = (
@@ -100,10 +54,9 @@ ROUTES = (
     Route("GET", "/", versions, public=True),
     Route("GET", "/v2.0", resources),
     Route("GET", "/v2.0/", resources),
-    Route("GET", "/v2.0/networks", list_networks),
-    Route("GET", "/v2.0/networks/<network_id>", show_network),
-    Route("GET", "/v2.0/subnets", list_subnets),
-    Route("GET", "/v2.0/subnets/<subnet_id>", show_subnet),
-    Route("GET", "/v2.0/ports", list_ports),
-    Route("GET", "/v2.0/ports/<port_id>", show_port),
+    Route("GET", "/v2.0/extensions", list_extensions),
+    Route("GET", "/v2.0/extensions/<alias>", show_extension),
+    *resource.routes(NETWORK_PLUGIN),
+    *resource.routes(SUBNET_PLUGIN),
+    *resource.routes(PORT_PLUGIN),
 )

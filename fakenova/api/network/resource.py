@@ -57,7 +57,7 @@ def lister(plugin: StoredPlugin) -> Callable[[], Response]:
         store, ctx = runtime().store, context()
         args = request.args.to_dict(flat=False)
         wanted = query.filters(defn, args)
-        found = query.page(defn, query.matching(plugin.records(store, ctx), wanted, args), args)
+        found = query.page(defn, query.matching(defn, plugin.records(store, ctx, wanted), wanted, args), args)
         fields = args.get("fields", [])
         items = [query.pick(plugin.body(store, ctx, record), fields) for record in found.items]
         return json_response({defn.plural: items, **_links(defn.plural, found)})
