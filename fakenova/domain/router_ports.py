@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from . import errors
+from . import errors, neutron_ports
 from .context import RequestContext
 from .ports import Store
 
@@ -41,24 +41,23 @@ def _mac(seed: str) -> str:
 
 def make(store: Store, ctx: RequestContext, router: Mapping[str, Any], network_id: str,
          fixed_ips: List[Dict[str, str]], owner: str) -> str:
-    """Store the router's port on ``network_id`` with ``fixed_ips``; returns its id."""
+    """Store the router's port on ``network_id`` with ``fixed_ips`` (taken through IPAM); returns its id."""
     seed = f"{router['id']}/{owner}/{network_id}/{fixed_ips[0]['ip_address'] if fixed_ips else ''}"
     port_id = str(uuid.uuid5(_PORTS, seed))
     project = "" if owner == GATEWAY else router["project_id"]
-    record = {"id": port_id, "name": "", "description": "", "network_id": network_id, "tenant_id": project,
-              "project_id": project, "admin_state_up": True, "mac_address": _mac(seed), "fixed_ips": fixed_ips,
-              "device_id": router["id"], "device_owner": owner, "status": "ACTIVE", "security_groups": [],
-              "allowed_address_pairs": [], "port_security_enabled": False, "dns_name": "",
-              "dns_assignment": [], "binding:host_id": "", "binding:profile": {}, "binding:vnic_type": "normal",
-              "binding:vif_type": "ovs", "binding:vif_details": {}, "tags": [], "created_at": ctx.now,
-              "updated_at": ctx.now, "revision_number": 0}
-    store.put(KIND, port_id, record, project=project)
+    item = {"network_id": network_id, "project_id": project, "tenant_id": project, "fixed_ips": fixed_ips,
+            "device_id": router["id"], "device_owner": owner, "port_security_enabled": False,
+            "security_groups": []}
+    neutron_ports.new_port(store, ctx, port_id, _mac(seed), item)
     return port_id
 
 
 def remove(store: Store, port_id: Optional[str]) -> None:
-    if port_id:
-        store.delete(KIND, port_id)
+    """Delete a router's port, releasing its addresses."""
+    record = store.get(KIND, port_id) if port_id else None
+    if record is not None:
+        neutron_ports.release(store, record)
+        store.delete(KIND, record["id"])
 
 
 def adopt(store: Store, router: Mapping[str, Any], port_id: str) -> Tuple[str, List[Dict[str, str]]]:

@@ -9,7 +9,7 @@ group in use by a port kept, rules checked and de-duplicated, quotas. Records li
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from . import errors, network_quotas
 from . import neutron_validators as v
@@ -110,9 +110,10 @@ class SecurityGroupRulePlugin(_Derived):
         return {**record, "normalized_cidr": _normalized(record.get("remote_ip_prefix")),
                 "belongs_to_default_sg": bool(group and group["name"] == "default")}
 
-    def records(self, store: Store, ctx: RequestContext) -> List[Record]:
+    def records(self, store: Store, ctx: RequestContext,
+                wanted: Optional[Mapping[str, Sequence[Any]]] = None) -> List[Record]:
         groups.ensure_default(store, ctx.project_id, ctx.now)
-        return super().records(store, ctx)
+        return super().records(store, ctx, wanted)
 
     def authorize_create(self, store: Store, ctx: RequestContext, item: Record) -> None:
         groups.ensure_default(store, ctx.project_id, ctx.now)
@@ -149,9 +150,10 @@ class SecurityGroupPlugin(_Derived):
         return {**groups.new_group(record["id"], record.get("project_id", ""), record["name"], "", 0.0),
                 **record, "security_group_rules": shown}
 
-    def records(self, store: Store, ctx: RequestContext) -> List[Record]:
+    def records(self, store: Store, ctx: RequestContext,
+                wanted: Optional[Mapping[str, Sequence[Any]]] = None) -> List[Record]:
         groups.ensure_default(store, ctx.project_id, ctx.now)
-        return super().records(store, ctx)
+        return super().records(store, ctx, wanted)
 
     def get(self, store: Store, ctx: RequestContext, rid: str) -> Record:
         groups.ensure_default(store, ctx.project_id, ctx.now)

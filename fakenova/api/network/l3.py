@@ -2,6 +2,10 @@
 pools, quotas, ...), gathered so the app's route table names them once."""
 from __future__ import annotations
 
-from . import floating_ips, quotas, routers, security_groups
+from ...views import l3_extensions, network_extensions
+from . import availability_zones, floating_ips, quotas, routers, security_groups
 
-ROUTES = (*security_groups.ROUTES, *routers.ROUTES, *floating_ips.ROUTES, *quotas.ROUTES)
+network_extensions.register(l3_extensions.EXTENSIONS)  # what these routes implement, listed at /extensions
+
+ROUTES = (*security_groups.ROUTES, *routers.ROUTES, *floating_ips.ROUTES, *quotas.ROUTES,
+          *availability_zones.ROUTES)
