@@ -209,8 +209,8 @@ def add_interface(store: Store, ctx: RequestContext, router: Record, info: Any) 
 
 def _in_use_by_fips(store: Store, router: Mapping[str, Any], subnet_id: str) -> None:
     for fip in _floating_ips(store, router["id"]):
-        server = store.get("server", fip.device_id) if fip.device_id else None
-        if server and any(nic.port_id == fip.port_id and nic.subnet_id == subnet_id for nic in server.nics):
+        port = store.get(ports.KIND, fip.port_id)
+        if port and any(ip["subnet_id"] == subnet_id for ip in port.get("fixed_ips") or ()):
             raise RouterInterfaceInUseByFloatingIP(router_id=router["id"], subnet_id=subnet_id)
 
 
