@@ -7,7 +7,7 @@ from :mod:`fakenova.domain.ipam`; a subnetpool_id is the seam for subnet pools (
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from . import ipam
 from . import neutron_validators as v
@@ -60,8 +60,9 @@ SUBNET = definition("subnet", "subnets", not_found=lambda i: SubnetNotFound(subn
     Attr("segment_id"), Attr("service_types", is_sort_key=False), Attr("dns_publish_fixed_ip"),
 ))
 
-#: Subnet pools plug in here: subnetpool_id -> (request, other cidrs) -> the cidr to use (neutron-l3).
-SUBNET_POOLS: Dict[str, Callable[[Store, Mapping[str, Any]], str]] = {}
+#: Subnet pools plug in here: (store, request with ``subnetpool_id``) -> the cidr to use (neutron-l3's
+#: ``subnet_pool_resources.cidr_for``, which knows every pool in the store).
+SUBNET_POOL_ALLOCATOR: List[Callable[[Store, Mapping[str, Any]], str]] = []
 
 
 def seeded_at(store: Store) -> float:
@@ -182,8 +183,8 @@ class SubnetPlugin(StoredPlugin):
         pool_id = item.get("subnetpool_id")
         if item.get("cidr") and item.get("prefixlen") is not None:
             raise BadRequest(resource="subnets", msg="cidr and prefixlen must not be supplied together")
-        if pool_id and pool_id in SUBNET_POOLS:
-            return SUBNET_POOLS[pool_id](store, item)
+        if pool_id and SUBNET_POOL_ALLOCATOR:
+            return SUBNET_POOL_ALLOCATOR[0](store, item)
         if not item.get("cidr"):
             raise BadRequest(resource="subnets", msg="A cidr must be specified in the absence of a subnet pool")
         return str(item["cidr"])
