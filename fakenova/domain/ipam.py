@@ -91,6 +91,24 @@ def check_cidr(cidr: str, network_id: str, others: Sequence[str]) -> None:
                                              "overlaps with another subnet")
 
 
+#: IPv6 address modes in which hosts make their own addresses from their MAC (Neutron's auto-address subnets)
+AUTO_ADDRESS_MODES = ("slaac", "dhcpv6-stateless")
+
+
+def auto_address(subnet: Mapping[str, Any]) -> bool:
+    return subnet.get("ipv6_address_mode") in AUTO_ADDRESS_MODES
+
+
+def eui64(cidr: str, mac: str) -> str:
+    """The SLAAC address of ``mac`` in an IPv6 /64: the prefix, then the MAC with ff:fe inserted and the
+    universal/local bit flipped."""
+    octets = [int(part, 16) for part in mac.replace("-", ":").split(":")]
+    octets[0] ^= 0x02
+    interface = bytes(octets[:3] + [0xFF, 0xFE] + octets[3:])
+    network = ipaddress.ip_network(cidr, strict=False)
+    return str(ipaddress.ip_address(int(network.network_address) | int.from_bytes(interface, "big")))
+
+
 def in_subnet(address: str, subnet: Mapping[str, Any]) -> bool:
     ip = ipaddress.ip_address(address)
     net = ipaddress.ip_network(subnet["cidr"], strict=False)

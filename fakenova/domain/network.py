@@ -14,7 +14,7 @@ from . import errors, ipam
 from .context import RequestContext
 from .models import Nic
 from .neutron_networks import NETWORK_PLUGIN, network_record
-from .neutron_ports import NOVA, PORT, PORT_PLUGIN, current, new_port
+from .neutron_ports import NOVA, PORT, PORT_PLUGIN, address_holder, current, new_port
 from .ports import Store
 
 #: the kinds binding, making or releasing a server's ports writes (``Store.compute`` touches)
@@ -90,13 +90,29 @@ def requested_networks(store: Store, ctx: RequestContext, requested: Any) -> Lis
                                         f"'{port_id}': the two cannot be specified together.")
             seen_ports.add(port_id)
             port = free_port(store, ctx, port_id)
-            network = network_record(store, port["network_id"]) or {"id": port["network_id"], "name": ""}
-            chosen.append(Requested(network, None, item.get("tag"), port))
+            if not port["fixed_ips"]:
+                raise errors.BadRequest(f"Port {port_id} requires a FixedIP in order to be used.")
+            owner: Mapping[str, Any] = (network_record(store, port["network_id"])
+                                        or {"id": port["network_id"], "name": ""})
+            chosen.append(Requested(owner, None, item.get("tag"), port))
             continue
         if not item.get("uuid"):
             raise errors.BadRequest("Bad network format: missing 'uuid'")
-        chosen.append(Requested(_network(store, ctx, item["uuid"]), fixed_ip, item.get("tag")))
+        network = _network(store, ctx, item["uuid"])
+        if fixed_ip:
+            _check_fixed_ip(store, network, fixed_ip)
+        chosen.append(Requested(network, fixed_ip, item.get("tag")))
+    for want in chosen:
+        if want.port is None and not want.network["subnets"]:
+            raise errors.BadRequest(f"Network {want.network['id']} requires a subnet in order to boot instances on.")
     return chosen
+
+
+def _check_fixed_ip(store: Store, network: Mapping[str, Any], address: str) -> None:
+    """Nova's ``validate_networks``: a requested fixed address another port holds is refused up front."""
+    holder = address_holder(store, network, address)
+    if holder is not None:
+        raise errors.BadRequest(f"Fixed IP address {address} is already in use on instance {holder['device_id']}.")
 
 
 def _nic(port: Mapping[str, Any], network: Mapping[str, Any], tag: Optional[str]) -> Nic:
@@ -131,7 +147,7 @@ def allocate_nics(store: Store, ids: Any, ctx: RequestContext, chosen: Sequence[
             requested = [{"ip_address": want.fixed_ip}] if want.fixed_ip else None
             item = {"network_id": want.network["id"], "project_id": ctx.project_id, "tenant_id": ctx.project_id,
                     "fixed_ips": requested, "admin_state_up": True, "name": "", "description": "",
-                    "security_groups": [], **_binding(server_id, zone), NOVA: True}
+                    **_binding(server_id, zone), NOVA: True}
             if requested is None:
                 item.pop("fixed_ips")
             port = new_port(store, ctx, ids.uuid(), ids.mac(), item, lenient=requested is None)

@@ -109,3 +109,7 @@ class OutOfBoundsAllocationPool(errors.BadRequest):
 
 class GatewayConflictWithAllocationPools(errors.Conflict):
     msg_fmt = "Gateway ip {ip_address} conflicts with allocation pool {pool}."
+
+
+class SecurityGroupNotFound(errors.NotFound):
+    msg_fmt = "Security group {id} does not exist"

@@ -206,11 +206,13 @@ class SubnetPlugin(StoredPlugin):
 
     def check_delete(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:
         from .neutron_ports import alive  # the ports module builds on this one
-        if ipam.in_use(runtime.store, record["id"], alive(runtime.store)):
+        if not ipam.auto_address(record) and ipam.in_use(runtime.store, record["id"], alive(runtime.store)):
             raise SubnetInUse(subnet_id=record["id"])
 
     def after_delete(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:
+        from .neutron_ports import drop_subnet  # the ports module builds on this one
         store = runtime.store
+        drop_subnet(store, record["id"], ctx.now)  # an auto-address subnet's addresses leave its ports
         if store.get(NETWORK.kind, record["network_id"]) is not None:
             NETWORK_PLUGIN.edit(runtime, ctx, record["network_id"],
                                 lambda net: {"subnets": [s for s in net["subnets"] if s != record["id"]]})

@@ -64,9 +64,9 @@ class StoredPlugin:
     def all_records(self, store: Store, wanted: Optional[Mapping[str, Sequence[Any]]] = None) -> List[Record]:
         stored = store.list(self.definition.kind)
         for name in self.prefilter & set(wanted or ()):
-            values = {str(value) for value in (wanted or {})[name]}
-            if values and "" not in values:
-                stored = [record for record in stored if str(record.get(name)) in values]
+            values = set((wanted or {})[name])
+            if values and "" not in values and all(isinstance(value, str) for value in values):
+                stored = [record for record in stored if record.get(name) in values]
         found = (self.effective(store, record) for record in stored)
         return [record for record in found if record is not None]
 

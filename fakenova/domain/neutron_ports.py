@@ -24,12 +24,15 @@ from .neutron_errors import (
     MacAddressInUse,
     NetworkNotFound,
     PortNotFound,
+    SecurityGroupNotFound,
     SubnetNotFound,
 )
 from .neutron_networks import SUBNET_PLUGIN, network_record, network_target
 from .neutron_plugin import StoredPlugin
 from .neutron_resource import REQUIRED, UNSET, Attr, Record, definition, new_record
 from .ports import Runtime, Store
+from .security_groups import find as find_group
+from .security_groups import group_id
 
 VNIC_TYPES = ("normal", "direct", "macvtap", "baremetal", "direct-physical", "virtio-forwarder", "smart-nic",
               "vdpa", "accelerator-direct", "accelerator-direct-physical", "remote-managed")
@@ -108,6 +111,18 @@ def ports_on_network(store: Store, net_id: str) -> List[Record]:
     return [record for record in found if record is not None]
 
 
+def address_holder(store: Store, network: Mapping[str, Any], address: str) -> Optional[Record]:
+    """The live port holding ``address`` on one of the network's subnets, if any."""
+    check = alive(store)
+    for subnet in _subnets(store, network):
+        if ipam.in_subnet(address, subnet):
+            port_id = ipam.holder(store, subnet["id"], address, check)
+            if port_id is not None:
+                found = store.get(PORT.kind, port_id)
+                return current(store, found) if found is not None else None
+    return None
+
+
 def _subnets(store: Store, network: Mapping[str, Any]) -> List[Record]:
     found = (store.get("subnet", sid) for sid in network["subnets"])
     return [full for full in (SUBNET_PLUGIN.effective(store, subnet) for subnet in found if subnet) if full]
@@ -136,8 +151,9 @@ def _subnet_for(store: Store, fixed: Mapping[str, Any], subnets: Sequence[Record
 
 
 def allocate(store: Store, network: Mapping[str, Any], port_id: str, requested: Optional[List[Dict[str, Any]]],
-             *, lenient: bool = False) -> List[Dict[str, str]]:
-    """Fixed IPs for a port: the requested ones (by subnet and/or address), else one per IP version.
+             mac: str, *, lenient: bool = False) -> List[Dict[str, str]]:
+    """Fixed IPs for a port: the requested ones (by subnet and/or address), else one from the first subnet of
+    each IP version and one on every IPv6 auto-address (SLAAC) subnet, whose address comes from the MAC.
 
     :param lenient: when a subnet is full, reuse an address rather than fail (Nova's own ports, so a fleet of
         thousands of servers fits on devstack's small private subnet).
@@ -145,15 +161,17 @@ def allocate(store: Store, network: Mapping[str, Any], port_id: str, requested: 
     subnets = _subnets(store, network)
     check = alive(store)
     if requested is None:
-        firsts: Dict[int, Record] = {}
+        firsts: Dict[Any, Record] = {}
         for subnet in subnets:
-            firsts.setdefault(subnet["ip_version"], subnet)
+            firsts.setdefault(subnet["id"] if ipam.auto_address(subnet) else subnet["ip_version"], subnet)
         requested = [{"subnet_id": subnet["id"]} for subnet in firsts.values()]
     allocated = []
     for fixed in requested:
         subnet = _subnet_for(store, fixed, subnets, network["id"])
         if "ip_address" in fixed:
             address = ipam.take(store, subnet, str(fixed["ip_address"]), port_id, check)
+        elif ipam.auto_address(subnet):
+            address = ipam.take(store, subnet, ipam.eui64(subnet["cidr"], mac), port_id, check)
         else:
             found = ipam.next_free(store, subnet, port_id, check)
             if found is None and lenient:
@@ -165,11 +183,28 @@ def allocate(store: Store, network: Mapping[str, Any], port_id: str, requested: 
     return allocated
 
 
+def drop_subnet(store: Store, subnet_id: str, now: float) -> None:
+    """Remove a deleted subnet's addresses from the ports that held them."""
+    check = alive(store)
+    for port_id in ipam.in_use(store, subnet_id, check):
+        def change(record: Record) -> Record:
+            kept = [ip for ip in record["fixed_ips"] if ip["subnet_id"] != subnet_id]
+            release(store, record, keep=kept)
+            return {**record, "fixed_ips": kept, "updated_at": now, "revision_number": record["revision_number"] + 1}
+        store.compute(PORT.kind, port_id, change, touches=(ipam.KIND,))
+
+
 def release(store: Store, record: Mapping[str, Any], keep: Sequence[Mapping[str, Any]] = ()) -> None:
     kept = {(ip["subnet_id"], ip["ip_address"]) for ip in keep}
     for ip in record.get("fixed_ips") or ():
         if (ip["subnet_id"], ip["ip_address"]) not in kept:
             ipam.release(store, ip["subnet_id"], ip["ip_address"], record["id"])
+
+
+def _check_groups(store: Store, record: Mapping[str, Any]) -> None:
+    for gid in record["security_groups"]:
+        if gid != group_id(record["project_id"], "default") and find_group(store, record["project_id"], gid) is None:
+            raise SecurityGroupNotFound(id=gid)
 
 
 def new_port(store: Store, ctx: RequestContext, port_id: str, mac: str, item: Mapping[str, Any],
@@ -182,13 +217,15 @@ def new_port(store: Store, ctx: RequestContext, port_id: str, mac: str, item: Ma
     if given is not None and any(p["mac_address"] == given for p in ports_on_network(store, network["id"])):
         raise MacAddressInUse(net_id=network["id"], mac=given)
     with store.atomically():
-        fixed = allocate(store, network, port_id, item.get("fixed_ips"), lenient=lenient)
+        fixed = allocate(store, network, port_id, item.get("fixed_ips"), given or mac, lenient=lenient)
         record = new_record(PORT, port_id, item, ctx.now)
         record.update(mac_address=given or mac, fixed_ips=fixed)
         if record.get("port_security_enabled") is None:
             record["port_security_enabled"] = network["port_security_enabled"]
-        if record.get("security_groups") is None:
-            record["security_groups"] = []
+        if record.get("security_groups") is None:  # Neutron puts a port in its project's default group
+            record["security_groups"] = [group_id(record["project_id"], "default")] \
+                if record["port_security_enabled"] else []
+        _check_groups(store, record)
         store.put(PORT.kind, port_id, record, project=record["project_id"])
     return record
 
@@ -220,9 +257,11 @@ class PortPlugin(StoredPlugin):
         if "fixed_ips" in changes:
             network = network_record(store, record["network_id"]) or {"id": record["network_id"], "subnets": []}
             with store.atomically():
-                fixed = allocate(store, network, record["id"], changes["fixed_ips"])
+                fixed = allocate(store, network, record["id"], changes["fixed_ips"], record["mac_address"])
                 release(store, record, keep=fixed)
             changes = {**changes, "fixed_ips": fixed}
+        if changes.get("security_groups"):
+            _check_groups(store, {**record, **changes})
         mac = changes.get("mac_address")
         if mac is not None and mac != record["mac_address"] and any(
                 p["mac_address"] == mac for p in ports_on_network(store, record["network_id"])):

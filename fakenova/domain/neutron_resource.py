@@ -207,7 +207,7 @@ def new_record(defn: Definition, rid: str, item: Mapping[str, Any], now: float) 
     record = {name: _copy(attr.default) if attr.default not in (REQUIRED, UNSET) else None
               for name, attr in defn.attrs.items()}
     record.update(item)
-    record.update(id=rid, tags=[], created_at=now, updated_at=now, revision_number=0)
+    record.update(id=rid, tags=[], created_at=now, updated_at=now, revision_number=1)  # as Neutron shows it
     return record
 
 

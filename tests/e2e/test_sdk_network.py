@@ -45,7 +45,7 @@ def test_sdk_network_subnet_port_lifecycle(auth_url):
     port = conn.network.create_port(network_id=net.id, name="sdk-port")
     assert port.fixed_ips == [{"subnet_id": subnet.id, "ip_address": "192.168.50.2"}]
     port = conn.network.update_port(port, name="renamed", fixed_ips=[{"ip_address": "192.168.50.9"}])
-    assert (port.name, port.fixed_ips[0]["ip_address"], port.revision_number) == ("renamed", "192.168.50.9", 1)
+    assert (port.name, port.fixed_ips[0]["ip_address"], port.revision_number) == ("renamed", "192.168.50.9", 2)
     assert [p.id for p in conn.network.ports(network_id=net.id)] == [port.id]
     assert conn.network.find_network("sdk-net").id == net.id
     conn.network.set_tags(net, ["a", "b"])

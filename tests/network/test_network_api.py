@@ -76,11 +76,11 @@ def test_network_lifecycle(demo):
     assert (net["status"], net["admin_state_up"], net["shared"], net["router:external"], net["mtu"]) == (
         "ACTIVE", True, False, False, 1450)
     assert (net["project_id"], net["tenant_id"], net["subnets"], net["tags"], net["revision_number"]) == (
-        DEMO_PROJECT, DEMO_PROJECT, [], [], 0)
+        DEMO_PROJECT, DEMO_PROJECT, [], [], 1)
     assert demo("GET", f"/networks/{net['id']}") == (200, {"network": net})
     status, body = demo("PUT", f"/networks/{net['id']}", {"network": {"name": "n2", "mtu": 1400}})
     assert status == 200 and (body["network"]["name"], body["network"]["mtu"], body["network"]["revision_number"]) == (
-        "n2", 1400, 1)
+        "n2", 1400, 2)
     assert demo("DELETE", f"/networks/{net['id']}") == (204, None)
     assert demo("GET", f"/networks/{net['id']}") == (404, error(
         "NetworkNotFound", f"Network {net['id']} could not be found."))
@@ -152,7 +152,7 @@ def test_tags(demo):
     assert [n["id"] for n in demo("GET", "/networks?tags=blue,green")[1]["networks"]] == [net["id"]]
     assert [n["id"] for n in demo("GET", "/networks?tags-any=red,green")[1]["networks"]] == [net["id"]]
     assert net["id"] not in [n["id"] for n in demo("GET", "/networks?not-tags=blue")[1]["networks"]]
-    assert demo("GET", f"/networks/{net['id']}")[1]["network"]["revision_number"] == 3
+    assert demo("GET", f"/networks/{net['id']}")[1]["network"]["revision_number"] == 4
     assert demo("DELETE", path) == (204, None)
     assert demo("GET", path) == (200, {"tags": []})
 
@@ -343,3 +343,54 @@ def test_port_update_reaches_the_server(app, demo):
     status, body = demo("PUT", f"/ports/{port['id']}", {"port": {"fixed_ips": [{"ip_address": "10.0.0.40"}]}})
     assert status == 200 and body["port"]["fixed_ips"][0]["ip_address"] == "10.0.0.40"
     assert _ips(server_get(app, demo.token, server["id"])["server"]) == ["10.0.0.40"]
+
+
+def boot_error(app, token: str, networks: Any) -> Any:
+    body = {"server": {"name": "s", "imageRef": "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f", "flavorRef": "1",
+                       "networks": networks}}
+    response = app.test_client().post("/compute/v2.1/servers", json=body, headers={"X-Auth-Token": token})
+    return response.status_code, response.get_json()
+
+
+def test_nova_checks_requested_networks(app, demo):
+    server = boot(app, demo.token, [{"uuid": PRIVATE_NET, "fixed_ip": "10.0.0.20"}])
+    bare = make(demo, "networks", name="no-subnet")
+    portless = make(demo, "ports", network_id=bare["id"])
+    cases = [
+        ([{"uuid": PRIVATE_NET, "fixed_ip": "10.0.0.20"}],
+         f"Fixed IP address 10.0.0.20 is already in use on instance {server['id']}."),
+        ([{"uuid": bare["id"]}], f"Network {bare['id']} requires a subnet in order to boot instances on."),
+        ([{"port": portless["id"]}], f"Port {portless['id']} requires a FixedIP in order to be used."),
+        ([{"port": PRIVATE_NET}], f"Port id {PRIVATE_NET} could not be found."),
+    ]
+    for networks, message in cases:
+        assert boot_error(app, demo.token, networks) == (400, {"badRequest": {"code": 400, "message": message}})
+
+
+def test_slaac_subnet(demo):
+    net = make(demo, "networks", name="v6")
+    subnet = make(demo, "subnets", network_id=net["id"], cidr="2001:db8::/64", ip_version=6,
+                  ipv6_ra_mode="slaac", ipv6_address_mode="slaac")
+    assert (subnet["gateway_ip"], subnet["allocation_pools"]) == (
+        "2001:db8::1", [{"start": "2001:db8::2", "end": "2001:db8::ffff:ffff:ffff:ffff"}])
+    port = make(demo, "ports", network_id=net["id"], mac_address="fa:16:3e:12:34:56")
+    assert port["fixed_ips"] == [{"subnet_id": subnet["id"], "ip_address": "2001:db8::f816:3eff:fe12:3456"}]
+    assert demo("DELETE", f"/subnets/{subnet['id']}") == (204, None)
+    assert demo("GET", f"/ports/{port['id']}")[1]["port"]["fixed_ips"] == []
+    assert demo("DELETE", f"/networks/{net['id']}")[0] == 409
+    mismatch = {"subnet": {"network_id": net["id"], "cidr": "2001:db9::/64", "ip_version": 6,
+                           "ipv6_ra_mode": "slaac", "ipv6_address_mode": "dhcpv6-stateful"}}
+    assert demo("POST", "/subnets", mismatch) == (400, error(
+        "InvalidInput", "Invalid input for operation: ipv6_ra_mode set to 'slaac' with ipv6_address_mode set to "
+                        "'dhcpv6-stateful' is not valid. If both attributes are set, they must be the same value."))
+
+
+def test_ports_join_the_default_security_group(demo):
+    port = make(demo, "ports", network_id=PRIVATE_NET)
+    [group] = port["security_groups"]
+    assert make(demo, "ports", network_id=PRIVATE_NET, port_security_enabled=False)["security_groups"] == []
+    missing = "0b6a3c5e-1f2d-4a8b-9c7d-6e5f4a3b2c1d"
+    assert demo("POST", "/ports", {"port": {"network_id": PRIVATE_NET, "security_groups": [missing]}}) == (
+        404, error("SecurityGroupNotFound", f"Security group {missing} does not exist"))
+    assert demo("PUT", f"/ports/{port['id']}", {"port": {"security_groups": [missing]}})[0] == 404
+    assert demo("GET", f"/ports/{port['id']}")[1]["port"]["security_groups"] == [group]
