@@ -41,7 +41,7 @@ def new_group(gid: str, project_id: str, name: str, description: str, now: float
     """A group record as Neutron stores it."""
     return {"id": gid, "name": name, "description": description, "project_id": project_id,
             "tenant_id": project_id, "stateful": stateful, "shared": False, "tags": [], "created_at": now,
-            "updated_at": now, "revision_number": 0}
+            "updated_at": now, "revision_number": 1}
 
 
 def new_rule(rid: str, group: Mapping[str, Any], now: float, **given: Any) -> Record:
@@ -50,7 +50,7 @@ def new_rule(rid: str, group: Mapping[str, Any], now: float, **given: Any) -> Re
                     "security_group_id": group["id"], "direction": "ingress", "ethertype": "IPv4",
                     "protocol": None, "port_range_min": None, "port_range_max": None, "remote_ip_prefix": None,
                     "remote_group_id": None, "remote_address_group_id": None, "description": "",
-                    "created_at": now, "updated_at": now, "revision_number": 0, "tags": []}
+                    "created_at": now, "updated_at": now, "revision_number": 1, "tags": []}
     rule.update(given)
     return rule
 

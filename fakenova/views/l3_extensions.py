@@ -42,6 +42,10 @@ EXTENSIONS: Dict[str, Row] = {
                       "project", "2017-02-10T10:00:00-00:00"),
     "quota-check-limit": ("Quota engine limit check", "Support for checking the resource usage before applying a "
                           "new quota limit", "2021-09-08T16:00:00-00:00"),
+    "subnet_allocation": ("Subnet Allocation", "Enables allocation of subnets from a subnet pool",
+                          "2015-03-30T10:00:00-00:00"),
+    "default-subnetpools": ("Default Subnetpools", "Provides ability to mark and use a subnetpool as the default.",
+                            "2016-02-18T18:00:00-00:00"),
 }
 
 #: rows for extensions not built yet (subnet pools, address scopes, IP availability, auto-allocated topology,
@@ -53,10 +57,6 @@ PENDING: Dict[str, Row] = {
     "l3-flavors": ("Router Flavor Extension", "Flavor support for routers.", "2016-05-17T00:00:00-00:00"),
     "l3-ext-ndp-proxy": ("Router support to enable NDP proxy", "Router extension to enable ndp proxy",
                          "2020-08-25T00:00:00-00:00"),
-    "subnet_allocation": ("Subnet Allocation", "Enables allocation of subnets from a subnet pool",
-                          "2015-03-30T10:00:00-00:00"),
-    "default-subnetpools": ("Default Subnetpools", "Provides ability to mark and use a subnetpool as the default.",
-                            "2016-02-18T18:00:00-00:00"),
     "address-scope": ("Address scope", "Address scopes extension.", "2015-07-26T10:00:00-00:00"),
     "network-ip-availability": ("Network IP Availability", "Provides IP availability data for each network and "
                                 "subnet.", "2015-09-24T00:00:00-00:00"),

@@ -54,7 +54,7 @@ def test_a_new_group_gets_egress_rules_only_and_crud_works(client):
     group = _group(client)
     assert sorted((r["direction"], r["ethertype"]) for r in group["security_group_rules"]) == [
         ("egress", "IPv4"), ("egress", "IPv6")]
-    assert group["stateful"] is True and group["shared"] is False and group["revision_number"] == 0
+    assert group["stateful"] is True and group["shared"] is False and group["revision_number"] == 1
     shown = client.get(f"{SG}/{group['id']}", headers=client.demo)
     assert shown.status_code == 200 and shown.get_json()["security_group"] == group
     updated = client.put(f"{SG}/{group['id']}", json={"security_group": {"name": "www"}}, headers=client.demo)
