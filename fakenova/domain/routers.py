@@ -89,8 +89,10 @@ def router_for(store: Store, subnet_id: str, external_network_id: str) -> Option
 
 
 def _floating_ips(store: Store, router_id: str) -> List[Any]:
+    """The floating IPs associated through the router (an association whose port is gone does not count:
+    Neutron disassociates a floating IP when its port is deleted)."""
     return [fip for fip in store.list("floatingip") if getattr(fip, "router_id", None) == router_id
-            and fip.port_id is not None]
+            and fip.port_id is not None and store.get(ports.KIND, fip.port_id) is not None]
 
 
 # --- the gateway ------------------------------------------------------------------------------------------

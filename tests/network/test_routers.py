@@ -194,3 +194,18 @@ def test_availability_zones(client):
     assert response.status_code == 200
     assert response.get_json() == {"availability_zones": [{"name": "nova", "resource": "router",
                                                            "state": "available"}]}
+
+
+def test_a_floating_ip_whose_port_is_gone_does_not_hold_the_router(client):
+    subnet = _network(client, "192.168.11.0/24")
+    router = _router(client, external_gateway_info={"network_id": PUBLIC})
+    _put(client, router["id"], "add_router_interface", {"subnet_id": subnet["id"]})
+    port = client.post(f"{N}/ports", json={"port": {"network_id": subnet["network_id"]}},
+                       headers=client.demo).get_json()["port"]
+    fip = client.post(f"{N}/floatingips", json={"floatingip": {"floating_network_id": PUBLIC, "port_id": port["id"]}},
+                      headers=client.demo).get_json()["floatingip"]
+    assert client.delete(f"{N}/ports/{port['id']}", headers=client.demo).status_code == 204
+    shown = client.get(f"{N}/floatingips/{fip['id']}", headers=client.demo).get_json()["floatingip"]
+    assert (shown["port_id"], shown["router_id"], shown["status"]) == (None, None, "DOWN")
+    _put(client, router["id"], "remove_router_interface", {"subnet_id": subnet["id"]})
+    assert client.delete(f"{N}/routers/{router['id']}", headers=client.demo).status_code == 204
