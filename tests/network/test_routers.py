@@ -209,3 +209,19 @@ def test_a_floating_ip_whose_port_is_gone_does_not_hold_the_router(client):
     assert (shown["port_id"], shown["router_id"], shown["status"]) == (None, None, "DOWN")
     _put(client, router["id"], "remove_router_interface", {"subnet_id": subnet["id"]})
     assert client.delete(f"{N}/routers/{router['id']}", headers=client.demo).status_code == 204
+
+
+def test_network_ip_availability_is_for_admins(client):
+    response = client.get(f"{N}/network-ip-availabilities/{PRIVATE}", headers=client.admin)
+    assert response.status_code == 200
+    body = response.get_json()["network_ip_availability"]
+    (subnet,) = body["subnet_ip_availability"]
+    assert (body["network_name"], subnet["cidr"], subnet["total_ips"]) == ("private", "10.0.0.0/26", 61)
+    assert subnet["used_ips"] == body["used_ips"] >= 1  # router1's interface
+    assert client.get(f"{N}/network-ip-availabilities", headers=client.demo).get_json() == {
+        "network_ip_availabilities": []}
+    hidden = client.get(f"{N}/network-ip-availabilities/{PRIVATE}", headers=client.demo)
+    assert hidden.status_code == 404 and _error(hidden)[0] == "HTTPNotFound"
+    missing = client.get(f"{N}/network-ip-availabilities/{MISSING}", headers=client.admin)
+    assert missing.status_code == 404
+    assert _error(missing) == ("NetworkNotFound", f"Network {MISSING} could not be found.")
