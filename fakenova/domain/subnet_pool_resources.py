@@ -66,3 +66,13 @@ def cidr_for(store: Store, item: Mapping[str, Any]) -> str:
 
 
 neutron_networks.SUBNET_POOL_ALLOCATOR.append(cidr_for)
+
+
+def seed(store: Store, spec: Mapping[str, Any], project_id: str, now: float) -> None:
+    """Store a subnet pool given in the fixtures' shape (``subnetpools.yaml``)."""
+    from .neutron_resource import new_record
+    given = {key: value for key, value in spec.items() if key not in ("id", "project")}
+    item = {"description": "", "shared": False, "is_default": False, "address_scope_id": None,
+            "default_quota": None, **given, "project_id": project_id, "tenant_id": project_id}
+    record = new_record(SUBNETPOOL, spec["id"], {**item, **subnet_pools.read(item)}, now)
+    store.put(SUBNETPOOL.kind, record["id"], record, project=project_id)

@@ -48,6 +48,8 @@ EXTENSIONS: Dict[str, Row] = {
                             "2016-02-18T18:00:00-00:00"),
     "network-ip-availability": ("Network IP Availability", "Provides IP availability data for each network and "
                                 "subnet.", "2015-09-24T00:00:00-00:00"),
+    "auto-allocated-topology": ("Auto Allocated Topology Services", "Auto Allocated Topology Services.",
+                                "2016-01-01T00:00:00-00:00"),
 }
 
 #: rows for extensions not built yet (subnet pools, address scopes, IP availability, auto-allocated topology,
@@ -60,6 +62,4 @@ PENDING: Dict[str, Row] = {
     "l3-ext-ndp-proxy": ("Router support to enable NDP proxy", "Router extension to enable ndp proxy",
                          "2020-08-25T00:00:00-00:00"),
     "address-scope": ("Address scope", "Address scopes extension.", "2015-07-26T10:00:00-00:00"),
-    "auto-allocated-topology": ("Auto Allocated Topology Services", "Auto Allocated Topology Services.",
-                                "2016-01-01T00:00:00-00:00"),
 }

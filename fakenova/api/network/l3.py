@@ -3,9 +3,19 @@ pools, quotas, ...), gathered so the app's route table names them once."""
 from __future__ import annotations
 
 from ...views import l3_extensions, network_extensions
-from . import availability_zones, floating_ips, ip_availability, quotas, routers, security_groups, subnet_pools
+from . import (
+    auto_allocation,
+    availability_zones,
+    floating_ips,
+    ip_availability,
+    quotas,
+    routers,
+    security_groups,
+    subnet_pools,
+)
 
 network_extensions.register(l3_extensions.EXTENSIONS)  # what these routes implement, listed at /extensions
 
 ROUTES = (*security_groups.ROUTES, *routers.ROUTES, *floating_ips.ROUTES, *quotas.ROUTES,
-          *availability_zones.ROUTES, *subnet_pools.ROUTES, *ip_availability.ROUTES)
+          *availability_zones.ROUTES, *subnet_pools.ROUTES, *ip_availability.ROUTES,
+          *auto_allocation.ROUTES)
