@@ -135,6 +135,17 @@ def _counts(server: Mapping[str, Any], version: Any) -> Tuple[int, int]:
     max_count = int(server.get("max_count", min_count))
     if min_count > max_count:
         raise errors.BadRequest("min_count must be <= max_count")
+    requested = server.get("networks")
+    for item in requested if max_count > 1 and isinstance(requested, list) else ():
+        # nova/compute/api.py checks requested networks against max_count first
+        if item.get("uuid") and item.get("fixed_ip"):
+            raise errors.BadRequest("Failed to launch instances: max_count cannot be greater than 1 if an fixed_ip "
+                                    "is specified.")
+    for item in requested if max_count > 1 and isinstance(requested, list) else ():
+        if item.get("port"):
+            raise errors.BadRequest("Failed to launch instances: Unable to launch multiple instances with a single "
+                                    "configured port ID. Please launch your instance one by one with different "
+                                    "ports.")
     if max_count > 1 and server.get("hostname"):
         raise errors.BadRequest("Unable to allocate a single hostname to multiple instances")
     return min_count, max_count

@@ -23,7 +23,8 @@ effects) and ``resource.routes(plugin)`` in the route table. Rules come from the
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import errors
@@ -72,8 +73,6 @@ class Definition:
     not_found: Callable[[str], errors.FakeNovaError]
     bulk: bool = True
     tags: bool = True
-    #: attributes whose rule names are built from another name (``<action>_<singular>``)
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def rule(self, action: str) -> str:
         """Neutron's rule name for ``action`` (create, get, update, delete) on this resource."""
@@ -81,7 +80,6 @@ class Definition:
 
 
 def _isotime(when: Any) -> Any:
-    import time
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(when))) if isinstance(when, (int, float)) else when
 
 

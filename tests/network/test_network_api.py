@@ -394,3 +394,16 @@ def test_ports_join_the_default_security_group(demo):
         404, error("SecurityGroupNotFound", f"Security group {missing} does not exist"))
     assert demo("PUT", f"/ports/{port['id']}", {"port": {"security_groups": [missing]}})[0] == 404
     assert demo("GET", f"/ports/{port['id']}")[1]["port"]["security_groups"] == [group]
+
+
+@pytest.mark.parametrize("networks,message", [
+    ([{"uuid": PRIVATE_NET, "fixed_ip": "10.0.0.21"}], "Failed to launch instances: max_count cannot be greater "
+                                                       "than 1 if an fixed_ip is specified."),
+    ([{"port": PRIVATE_SUBNET}], "Failed to launch instances: Unable to launch multiple instances with a single "
+                                 "configured port ID. Please launch your instance one by one with different ports."),
+])
+def test_multiple_create_refuses_fixed_addresses_and_ports(app, demo, networks, message):
+    body = {"server": {"name": "m", "imageRef": "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f", "flavorRef": "1",
+                       "networks": networks, "max_count": 2}}
+    response = app.test_client().post("/compute/v2.1/servers", json=body, headers={"X-Auth-Token": demo.token})
+    assert (response.status_code, response.get_json()) == (400, {"badRequest": {"code": 400, "message": message}})

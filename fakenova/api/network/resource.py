@@ -38,10 +38,9 @@ def _links(plural: str, page: query.Page) -> Dict[str, Any]:
         return {}
     path = base_url() + request.path
     rows = []
-    for rel, marker in page.links:
-        params = [(key, value) for key, value in request.args.items(multi=True)
-                  if key not in ("marker", "page_reverse") or (key == "page_reverse" and rel == "previous")]
-        params = [(key, value) for key, value in params if key != "page_reverse"]
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key not in ("marker", "page_reverse")]
+    for rel, marker in page.links:  # as api_common.get_next_link/get_previous_link rebuild the query
+        params = list(kept)
         if marker is not None:
             params.append(("marker", marker))
         if rel == "previous":
