@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from . import neutron_networks, subnet_pools
+from . import address_scopes, neutron_networks, subnet_pools
 from . import neutron_validators as v
 from .context import RequestContext
 from .neutron_plugin import StoredPlugin
@@ -41,12 +41,16 @@ class SubnetPoolPlugin(StoredPlugin):
     """Pools: prefixes compacted, bounds checked, in use while a subnet names them."""
 
     def check_create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
-        return {**item, "default_quota": item.get("default_quota"), **subnet_pools.read(item)}
+        item = {**item, "default_quota": item.get("default_quota"), **subnet_pools.read(item)}
+        address_scopes.check_pool(runtime.store, ctx, item)
+        return item
 
     def check_update(self, runtime: Runtime, ctx: RequestContext, record: Record, changes: Record) -> Record:
         bounds = ("prefixes", "min_prefixlen", "max_prefixlen", "default_prefixlen")
         if any(key in changes for key in bounds):
             changes = {**changes, **subnet_pools.read(changes, record)}
+        if changes.get("address_scope_id"):
+            address_scopes.check_pool(runtime.store, ctx, {**record, **changes})
         return changes
 
     def check_delete(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:

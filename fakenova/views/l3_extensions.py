@@ -50,6 +50,7 @@ EXTENSIONS: Dict[str, Row] = {
                                 "subnet.", "2015-09-24T00:00:00-00:00"),
     "auto-allocated-topology": ("Auto Allocated Topology Services", "Auto Allocated Topology Services.",
                                 "2016-01-01T00:00:00-00:00"),
+    "address-scope": ("Address scope", "Address scopes extension.", "2015-07-26T10:00:00-00:00"),
 }
 
 #: rows for extensions not built yet (subnet pools, address scopes, IP availability, auto-allocated topology,
@@ -61,5 +62,4 @@ PENDING: Dict[str, Row] = {
     "l3-flavors": ("Router Flavor Extension", "Flavor support for routers.", "2016-05-17T00:00:00-00:00"),
     "l3-ext-ndp-proxy": ("Router support to enable NDP proxy", "Router extension to enable ndp proxy",
                          "2020-08-25T00:00:00-00:00"),
-    "address-scope": ("Address scope", "Address scopes extension.", "2015-07-26T10:00:00-00:00"),
 }

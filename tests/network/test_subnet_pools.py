@@ -111,3 +111,25 @@ def test_auto_allocated_topology_is_built_once_and_torn_down(client):
     assert other.status_code == 403 and _error(other)[0] == "PolicyNotAuthorized"
     odd = client.get(f"{path}?fields=name", headers=client.demo)
     assert odd.status_code == 400 and _error(odd)[1] == "Bad auto_allocate request: Unrecognized field."
+
+
+def test_address_scopes_and_pools(client):
+    made = client.post(f"{N}/address-scopes", json={"address_scope": {"name": "scope", "ip_version": 4}},
+                       headers=client.demo)
+    assert made.status_code == 201
+    scope = made.get_json()["address_scope"]
+    assert scope == {"id": scope["id"], "name": "scope", "shared": False, "ip_version": 4, "project_id": DEMO,
+                     "tenant_id": DEMO}
+    pool = _pool(client, address_scope_id=scope["id"])
+    assert pool.status_code == 201 and pool.get_json()["subnetpool"]["address_scope_id"] == scope["id"]
+    v6 = _pool(client, prefixes=["2001:db8::/48"], address_scope_id=scope["id"])
+    assert v6.status_code == 400 and _error(v6)[0] == "IllegalSubnetPoolIpVersionAssociationToAddressScope"
+    in_use = client.delete(f"{N}/address-scopes/{scope['id']}", headers=client.demo)
+    assert in_use.status_code == 409 and _error(in_use) == (
+        "AddressScopeInUse", f"Unable to complete operation on address scope {scope['id']}. There are one or "
+                             "more subnet pools in use on the address scope.")
+    hidden = client.get(f"{N}/address-scopes/{scope['id']}", headers=client.alt)
+    assert hidden.status_code == 404 and _error(hidden)[0] == "AddressScopeNotFound"
+    shared = client.post(f"{N}/address-scopes", json={"address_scope": {"name": "s", "ip_version": 4,
+                                                                        "shared": True}}, headers=client.demo)
+    assert shared.status_code == 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...views import l3_extensions, network_extensions
 from . import (
+    address_scopes,
     auto_allocation,
     availability_zones,
     floating_ips,
@@ -18,4 +19,4 @@ network_extensions.register(l3_extensions.EXTENSIONS)  # what these routes imple
 
 ROUTES = (*security_groups.ROUTES, *routers.ROUTES, *floating_ips.ROUTES, *quotas.ROUTES,
           *availability_zones.ROUTES, *subnet_pools.ROUTES, *ip_availability.ROUTES,
-          *auto_allocation.ROUTES)
+          *auto_allocation.ROUTES, *address_scopes.ROUTES)
