@@ -45,6 +45,18 @@ ALT_IMAGE = {"id": "0c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e", "name": "cirros-alt",
              "container_format": "bare", "size": 21430272, "visibility": "public", "owner": "admin"}
 IMAGE_ID = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"  # the default fixtures' cirros
 NETWORK = "private"  # the default fixtures' shared network, as devstack's
+#: the aliases fakenova's Neutron lists (fakenova/views/network_extensions.py and l3_extensions.py)
+NEUTRON_EXTENSIONS = (
+    "allowed-address-pairs", "availability_zone", "binding", "dns-integration", "empty-string-filtering",
+    "ext-gw-mode", "external-net", "extraroute", "filter-validation", "fip-port-details", "ip-substring-filtering",
+    "net-mtu", "net-mtu-writable", "pagination", "port-security", "project-id", "provider", "quota-check-limit",
+    "quota_details", "quotas", "router", "router_availability_zone", "security-group",
+    "security-groups-normalized-cidr", "security-groups-remote-address-group",
+    "security-groups-rules-belongs-to-default-sg", "security-groups-shared-filtering", "sorting",
+    "standard-attr-description", "standard-attr-revisions", "standard-attr-tag", "standard-attr-timestamp",
+    "stateful-security-group", "subnet_allocation", "default-subnetpools", "network-ip-availability",
+    "auto-allocated-topology", "address-scope",
+)
 
 #: (section, option, value, reason). Values may name {url}, {workspace}, {max_version}, {image}, {image_alt}.
 CONF: Tuple[Tuple[str, str, str, str], ...] = (
@@ -137,6 +149,10 @@ CONF: Tuple[Tuple[str, str, str, str], ...] = (
     ("image-feature-enabled", "manage_locations", "False", "show_multiple_locations is off, as in devstack"),
     ("validation", "run_validation", "False", "servers are not real: nothing to ssh or ping into"),
     ("network-feature-enabled", "ipv6", "False", "fakenova's networks are IPv4 only"),
+    ("network", "public_network_id", "8f4b0c6a-3d5e-4f70-8b12-c3d4e5f60718",
+     "the default fixtures' external network (devstack's public), router1's gateway network"),
+    ("network-feature-enabled", "api_extensions", ",".join(NEUTRON_EXTENSIONS),
+     "exactly what fakenova's GET /network/v2.0/extensions lists (tempest's 'all' would expect agents, metering)"),
     ("enforce_scope", "nova", "True",
      "fakenova enforces Nova's new defaults (reader/member/manager/admin), so readers get their own client"),
 )

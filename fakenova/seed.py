@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
-from .domain import hosts
+from .domain import hosts, routers, subnet_pool_resources
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -63,8 +63,12 @@ def load_seed(runtime: SeedTarget) -> None:
     for image in _read(folder, "catalogue/images.yaml").get("images", []):
         record = normalise_image(image, now, projects)
         runtime.store.put("image", record["id"], record)
+    for pool in _read(folder, "catalogue/subnetpools.yaml").get("subnetpools", []):
+        subnet_pool_resources.seed(runtime.store, pool, projects.get(pool.get("project", ""), ""), now)
     for network in _read(folder, "catalogue/networks.yaml").get("networks", []):
         _seed_network(runtime, network, projects)
+    for router in _read(folder, "catalogue/routers.yaml").get("routers", []):
+        routers.seed(runtime.store, router, projects.get(router.get("project", ""), ""), now)
     _seed_quotas(runtime, _read(folder, "quotas.yaml"), projects, str(folder / "quotas.yaml"))
     for volume in _read(folder, "catalogue/volumes.yaml").get("volumes", []):
         project = projects.get(volume.get("project", ""), volume.get("project", ""))

@@ -48,7 +48,8 @@ from .image import data as glance_data
 from .image import discovery as glance_discovery
 from .image import images as glance
 from .image import members as glance_members
-from .network import floating_ips, networks
+from .network import l3 as network_l3
+from .network import networks
 from .routing import Route, blueprint
 
 COMPUTE_ROUTES = (
@@ -97,5 +98,5 @@ def blueprints() -> List[Blueprint]:
     return [identity_blueprint(),
             blueprint("image", "/image", (*glance.ROUTES, *glance_data.ROUTES, *glance_members.ROUTES,
                                           *glance_discovery.ROUTES)),
-            blueprint("network", "/network", (*networks.ROUTES, *floating_ips.ROUTES)),
+            blueprint("network", "/network", (*networks.ROUTES, *network_l3.ROUTES)),
             compute_root, v21, compute, v2_doc, legacy]

@@ -18,16 +18,17 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any, Iterator, List, Mapping, Optional, Set, Tuple
 
-from . import errors
+from . import errors, neutron_ports, router_ports, routers
 from .context import RequestContext
-from .models import Nic, Server, evolve
+from .models import Server, evolve
 from .network import visible_networks
 from .ports import Store
 
 KIND = "floatingip"
+Record = Any
 
-#: Devstack's ``router1``: joins every internal network to the external ones. Not modelled beyond its id,
-#: which associated floating IPs report as ``router_id``.
+#: Devstack's ``router1`` (seeded from ``fixtures/catalogue/routers.yaml``): its gateway on ``public``, an
+#: interface on ``private-subnet``.
 ROUTER_ID = "5c3f1a0e-7d2b-4e8f-9a61-0b2c4d6e8f10"
 
 
@@ -96,31 +97,34 @@ class FloatingIp:
     fixed_ip_address: Optional[str] = None
     device_id: Optional[str] = None
     revision_number: int = 0
+    #: the router joining the port's subnet to the floating network (set on association)
+    router_id: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where a floating IP is (to be) associated: a server, one of its NICs and that NIC's fixed address."""
+    """Where a floating IP is (to be) associated: a live port record, its fixed address, and the router
+    that joins the port's subnet to the floating network."""
 
-    server: Server
-    nic: Nic
+    port: Mapping[str, Any]
     fixed_ip: str
+    router_id: Optional[str] = None
 
 
-def binding(store: Store, fip: FloatingIp) -> Optional[Tuple[Server, Nic]]:
-    """The server and NIC behind the floating IP's port, or None when unassociated or the port is gone."""
-    if fip.port_id is None or fip.device_id is None:
-        return None
-    server = store.get("server", fip.device_id)
-    if server is None or server.deleted:
-        return None
-    return next(((server, nic) for nic in server.nics if nic.port_id == fip.port_id), None)
+def _live_port(store: Store, port_id: Optional[str]) -> Optional[Record]:
+    record = store.get(neutron_ports.PORT.kind, port_id) if port_id else None
+    return neutron_ports.current(store, record) if isinstance(record, dict) else None
+
+
+def binding(store: Store, fip: FloatingIp) -> Optional[Record]:
+    """The port behind the floating IP as it reads now, or None when unassociated or the port is gone."""
+    return _live_port(store, fip.port_id) if fip.port_id is not None else None
 
 
 def effective(store: Store, fip: FloatingIp) -> FloatingIp:
-    """The record as it reads now: disassociated if its port has vanished with its server."""
+    """The record as it reads now: disassociated if its port has vanished (with its server, say)."""
     if fip.port_id is not None and binding(store, fip) is None:
-        return evolve(fip, port_id=None, fixed_ip_address=None, device_id=None)
+        return evolve(fip, port_id=None, fixed_ip_address=None, device_id=None, router_id=None)
     return fip
 
 
@@ -217,6 +221,7 @@ def _taken(store: Store, network_id: str) -> Set[str]:
     held = {fip.floating_ip_address for fip in store.list(KIND) if fip.floating_network_id == network_id}
     held.update(address for server in store.list("server") if not server.deleted
                 for nic in server.nics if nic.network_id == network_id for _, address in nic.ips)
+    held.update(router_ports.gateway_addresses(store, network_id))
     return held
 
 
@@ -238,6 +243,12 @@ def _allocate(store: Store, network: Mapping[str, Any], subnet_id: Optional[str]
         if free is not None:
             return subnet["id"], free
     raise IpAddressGenerationFailure(net_id=network["id"])
+
+
+def allocate_address(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
+                     wanted: Optional[str]) -> Tuple[str, str]:
+    """(subnet id, address) free on an external network, for a floating IP or a router's gateway."""
+    return _allocate(store, network, subnet_id, wanted)
 
 
 def _is_host(cidr: str, address: Any) -> bool:
@@ -263,33 +274,31 @@ def _claim(subnets: List[Mapping[str, Any]], taken: Set[str], wanted: str) -> Tu
 # --- association ----------------------------------------------------------------------------------------
 
 
-def _port(store: Store, ctx: RequestContext, port_id: str) -> Tuple[Server, Nic]:
-    # The same visibility as GET /ports: a member finds only their project's servers' ports.
-    servers = store.list("server") if ctx.is_admin else store.list("server", ctx.project_id)
-    for server in servers:
-        if not server.deleted:
-            for nic in server.nics:
-                if nic.port_id == port_id:
-                    return server, nic
-    raise PortNotFound(id=port_id)
+def _port(store: Store, ctx: RequestContext, port_id: str) -> Record:
+    # The same visibility as GET /ports: a member finds only their project's ports.
+    port = _live_port(store, port_id)
+    if port is None or not (ctx.is_admin or port.get("project_id") == ctx.project_id):
+        raise PortNotFound(id=port_id)
+    return port
 
 
-def _fixed_address(nic: Nic, wanted: Optional[str]) -> str:
-    """The port's fixed address to translate to, checked as ``_internal_fip_assoc_data`` does."""
+def _fixed_address(port: Mapping[str, Any], wanted: Optional[str]) -> Tuple[str, str]:
+    """(subnet id, the port's fixed address) to translate to, checked as ``_internal_fip_assoc_data`` does."""
+    fixed = {ip["ip_address"]: ip["subnet_id"] for ip in port.get("fixed_ips") or ()}
     if wanted:
         if ipaddress.ip_address(wanted).version != 4:
             raise BadRequest(msg=f"Cannot process floating IP association with {wanted}, since that is not "
                                  "an IPv4 address")
-        if wanted not in {address for _, address in nic.ips}:
-            raise BadRequest(msg=f"Port {nic.port_id} does not have fixed ip {wanted}")
-        return wanted
-    ipv4 = [address for version, address in nic.ips if version == 4]
+        if wanted not in fixed:
+            raise BadRequest(msg=f"Port {port['id']} does not have fixed ip {wanted}")
+        return fixed[wanted], wanted
+    ipv4 = [address for address in fixed if ipaddress.ip_address(address).version == 4]
     if not ipv4:
-        raise BadRequest(msg=f"Cannot add floating IP to port {nic.port_id} that has no fixed IPv4 addresses")
+        raise BadRequest(msg=f"Cannot add floating IP to port {port['id']} that has no fixed IPv4 addresses")
     if len(ipv4) > 1:
-        raise BadRequest(msg=f"Port {nic.port_id} has multiple fixed IPv4 addresses.  Must provide a specific "
+        raise BadRequest(msg=f"Port {port['id']} has multiple fixed IPv4 addresses.  Must provide a specific "
                              "IPv4 address when assigning a floating IP")
-    return ipv4[0]
+    return fixed[ipv4[0]], ipv4[0]
 
 
 def _target(store: Store, ctx: RequestContext, fip: FloatingIp, port_id: Optional[str],
@@ -299,18 +308,18 @@ def _target(store: Store, ctx: RequestContext, fip: FloatingIp, port_id: Optiona
         raise BadRequest(msg="fixed_ip_address cannot be specified without a port_id")
     if not port_id:
         return None
-    server, nic = _port(store, ctx, port_id)
-    if server.project_id != fip.project_id and not ctx.is_admin:
+    port = _port(store, ctx, port_id)
+    if port.get("project_id") != fip.project_id and not ctx.is_admin:
         raise BadRequest(msg=f"Cannot process floating IP association with Port {port_id}, since that port "
                              "is owned by a different tenant")
-    fixed = _fixed_address(nic, fixed_ip)
-    network = store.get("network", nic.network_id)
-    if network is None or network["external"]:  # router1 has interfaces on internal subnets only
+    subnet_id, fixed = _fixed_address(port, fixed_ip)
+    router_id = routers.router_for(store, subnet_id, fip.floating_network_id)
+    if router_id is None:
         raise ExternalGatewayForFloatingIPNotFound(external_network_id=fip.floating_network_id,
-                                                   subnet_id=nic.subnet_id, port_id=port_id)
+                                                   subnet_id=subnet_id, port_id=port_id)
     if port_id != fip.port_id:  # Neutron skips the duplicate check when the association is unchanged
         _check_unclaimed(store, fip, port_id, fixed)
-    return Target(server, nic, fixed)
+    return Target(port, fixed, router_id)
 
 
 def _check_unclaimed(store: Store, fip: FloatingIp, port_id: str, fixed: str) -> None:
@@ -326,21 +335,29 @@ def _save(store: Store, fip: FloatingIp, target: Optional[Target]) -> FloatingIp
     """Store ``fip`` associated with ``target`` (or with nothing), moving the server-side mirror with it."""
     _mirror(store, fip, target)
     if target is None:
-        fip = evolve(fip, port_id=None, fixed_ip_address=None, device_id=None)
+        fip = evolve(fip, port_id=None, fixed_ip_address=None, device_id=None, router_id=None)
     else:
-        fip = evolve(fip, port_id=target.nic.port_id, fixed_ip_address=target.fixed_ip,
-                      device_id=target.server.id)
+        fip = evolve(fip, port_id=target.port["id"], fixed_ip_address=target.fixed_ip,
+                      device_id=target.port.get("device_id") or None, router_id=target.router_id)
     store.put(KIND, fip.id, fip, project=fip.project_id)
     return fip
 
 
+def _server_of(port: Optional[Mapping[str, Any]]) -> Optional[str]:
+    """The server a port is a NIC of (whose ``addresses`` show the floating IP), if any."""
+    if port and str(port.get("device_owner") or "").startswith("compute:") and port.get("device_id"):
+        return str(port["device_id"])
+    return None
+
+
 def _mirror(store: Store, fip: FloatingIp, target: Optional[Target]) -> None:
     """Take the address off the NIC it was on (if that still exists) and put it on the target's NIC."""
-    old = binding(store, fip)
-    if old is not None:
-        _set_on_nic(store, old[0].id, old[1].port_id, fip.floating_ip_address, present=False)
-    if target is not None:
-        _set_on_nic(store, target.server.id, target.nic.port_id, fip.floating_ip_address, present=True)
+    old = _server_of(binding(store, fip))
+    if old is not None and fip.port_id:
+        _set_on_nic(store, old, fip.port_id, fip.floating_ip_address, present=False)
+    new = _server_of(target.port) if target is not None else None
+    if new is not None and target is not None:
+        _set_on_nic(store, new, target.port["id"], fip.floating_ip_address, present=True)
 
 
 def _set_on_nic(store: Store, server_id: str, port_id: str, address: str, *, present: bool) -> None:

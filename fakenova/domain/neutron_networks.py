@@ -3,11 +3,11 @@
 Network records keep ``external`` alongside ``router:external`` (Nova's side and floating IPs read it) and
 ``subnets`` lists the network's subnet ids. Seeded and older records lack most attributes: ``effective``
 fills them with Neutron's defaults, so every record reads complete. Subnets get their gateway and pools
-from :mod:`fakenova.domain.ipam`; a subnetpool_id is the seam for subnet pools (``SUBNET_POOLS``).
+from :mod:`fakenova.domain.ipam`; a subnetpool_id is the seam for subnet pools (``SUBNET_POOL_ALLOCATOR``).
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from . import ipam
 from . import neutron_validators as v
@@ -62,8 +62,9 @@ SUBNET = definition("subnet", "subnets", not_found=lambda i: SubnetNotFound(subn
 
 PROVIDER = ("provider:network_type", "provider:physical_network", "provider:segmentation_id")
 
-#: Subnet pools plug in here: subnetpool_id -> (request, other cidrs) -> the cidr to use (neutron-l3).
-SUBNET_POOLS: Dict[str, Callable[[Store, Mapping[str, Any]], str]] = {}
+#: Subnet pools plug in here: (store, request with ``subnetpool_id``) -> the cidr to use (neutron-l3's
+#: ``subnet_pool_resources.cidr_for``, which knows every pool in the store).
+SUBNET_POOL_ALLOCATOR: List[Callable[[Store, Mapping[str, Any]], str]] = []
 
 
 def seeded_at(store: Store) -> float:
@@ -187,8 +188,8 @@ class SubnetPlugin(StoredPlugin):
         pool_id = item.get("subnetpool_id")
         if item.get("cidr") and item.get("prefixlen") is not None:
             raise BadRequest(resource="subnets", msg="cidr and prefixlen must not be supplied together")
-        if pool_id and pool_id in SUBNET_POOLS:
-            return SUBNET_POOLS[pool_id](store, item)
+        if pool_id and SUBNET_POOL_ALLOCATOR:
+            return SUBNET_POOL_ALLOCATOR[0](store, item)
         if not item.get("cidr"):
             raise BadRequest(resource="subnets", msg="A cidr must be specified in the absence of a subnet pool")
         return str(item["cidr"])

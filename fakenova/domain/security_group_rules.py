@@ -1,5 +1,6 @@
 """``os-security-group-rules`` (Nova's proxy, 2.1 to 2.35): ingress rules added to and removed from the
-security group records of :mod:`.security_groups`, checked as Nova's proxy checks them before Neutron."""
+Neutron rule records of :mod:`.security_groups`, checked as Nova's proxy checks them before Neutron and then
+stored as the Neutron rule Nova's driver asks for."""
 from __future__ import annotations
 
 import ipaddress
@@ -69,8 +70,24 @@ def _new_rule(body: Mapping[str, Any], source: Optional[str]) -> Optional[Dict[s
     return None if source is None else rule
 
 
+def _neutron_rule(rule: Mapping[str, Any]) -> Dict[str, Any]:
+    """Nova's ingress rule as the Neutron rule Nova's driver asks for (``-1`` ports mean none; a group rule
+    is IPv4, a CIDR rule takes its family)."""
+    cidr = rule.get("cidr")
+    version = ipaddress.ip_network(cidr, strict=False).version if cidr else 4
+    protocol = rule.get("ip_protocol")
+    given = {"direction": "ingress", "ethertype": f"IPv{version}",
+             "protocol": str(protocol).lower() if protocol else None, "remote_ip_prefix": cidr,
+             "remote_group_id": rule.get("group_id")}
+    for nova, neutron in (("from_port", "port_range_min"), ("to_port", "port_range_max")):
+        if rule.get(nova) is not None and rule[nova] != -1:
+            given[neutron] = rule[nova]
+    return given
+
+
 def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Tuple[Dict[str, Any], groups.Group]:
-    """Add an ingress rule to a group; returns the rule and the group it names as its source (or ``{}``)."""
+    """Add an ingress rule to a group; returns the rule (Nova's shape) and the group it names as its source
+    (or ``{}``)."""
     policy.enforce(ctx, Policy.MEMBER, _RULE.format("create"))
     store = runtime.store
     parent = groups.get(store, ctx, body["parent_group_id"])
@@ -80,18 +97,17 @@ def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Tu
         raise errors.BadRequest("Not enough parameters to build a valid rule.")
     if any(all(old.get(key) == rule[key] for key in _MATCH) for old in parent["rules"]):
         raise errors.BadRequest(f"This rule already exists in group {parent['id']}")
-    rule = {"id": runtime.ids.uuid(), "parent_group_id": parent["id"], **rule}
-    store.put(groups.KIND, parent["id"], {**parent, "rules": [*parent["rules"], rule]}, project=parent["project_id"])
-    return rule, source
+    groups.ensure_default(store, parent["project_id"], ctx.now)
+    record = groups.new_rule(runtime.ids.uuid(), parent, ctx.now, **_neutron_rule(rule))
+    store.put(groups.RULE_KIND, record["id"], record, project=parent["project_id"])
+    return groups.nova_rule(record), source
 
 
 def delete(runtime: Runtime, ctx: RequestContext, rule_id: str) -> None:
     """Remove a rule from its group; 404 ``Security group rule <id> does not exist``."""
     policy.enforce(ctx, Policy.MEMBER, _RULE.format("delete"))
     groups.check_id(rule_id)
-    for group in groups.visible(runtime.store, ctx, all_projects=ctx.is_admin):
-        kept = [rule for rule in group["rules"] if rule["id"] != rule_id]
-        if len(kept) != len(group["rules"]):
-            runtime.store.put(groups.KIND, group["id"], {**group, "rules": kept}, project=group["project_id"])
-            return
-    raise errors.NotFound(f"Security group rule {rule_id} does not exist")
+    rule = runtime.store.get(groups.RULE_KIND, rule_id)
+    if rule is None or not (ctx.is_admin or rule["project_id"] == ctx.project_id):
+        raise errors.NotFound(f"Security group rule {rule_id} does not exist")
+    runtime.store.delete(groups.RULE_KIND, rule_id)

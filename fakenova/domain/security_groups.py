@@ -1,8 +1,12 @@
-"""Security groups, the Neutron records Nova's ``os-security-groups`` proxy and server create/actions use.
+"""Security groups: the one copy of Neutron's records, read and written by Neutron's API and Nova's proxy.
 
-Records of kind ``security_group`` (keyed by id, per project) hold ``id``, ``name``, ``description``,
-``project_id`` and ``rules``. Every project has a ``default`` group, as Neutron makes one on first use; it is
-derived (same id every time, Neutron's two ingress rules from itself) until something stores it.
+Records are Neutron-shaped: kind ``security_group`` (id, name, description, project_id, stateful, shared,
+timestamps, revision) and kind ``security_group_rule`` (direction, ethertype, protocol, port range, remote
+prefix or group), both filed under their project. Every project has a ``default`` group, created on first use
+as Neutron does, with Neutron's default rules (egress IPv4 and IPv6 to anywhere, ingress from the group
+itself); its id and its rules' ids are derived from the project, so reading before it exists shows the same
+group that the first write stores. Nova's ``os-security-groups`` proxy sees a group through :func:`nova_group`
+(ingress rules only, in Nova's rule shape), as Nova's neutron driver converts them.
 """
 from __future__ import annotations
 
@@ -15,9 +19,16 @@ from .policy import Policy
 from .ports import Runtime, Store
 
 KIND = "security_group"
+RULE_KIND = "security_group_rule"
 Group = Dict[str, Any]
+Record = Dict[str, Any]
 
 _GROUPS = uuid.UUID("8d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d")  # namespace of derived group and rule ids
+DEFAULT_DESCRIPTION = "Default security group"
+#: Neutron's default rule templates: (direction, ethertype, from the group itself) for the default group;
+#: other new groups get the egress ones only
+DEFAULT_RULES = (("egress", "IPv4", False), ("egress", "IPv6", False), ("ingress", "IPv4", True),
+                 ("ingress", "IPv6", True))
 
 
 def group_id(project_id: str, name: str) -> str:
@@ -25,27 +36,110 @@ def group_id(project_id: str, name: str) -> str:
     return str(uuid.uuid5(_GROUPS, f"{project_id}/{name}"))
 
 
-def default_group(project_id: str) -> Group:
-    """Neutron's ``default`` group of a project: ingress from itself over IPv4 and IPv6."""
-    gid = group_id(project_id, "default")
-    rules = [{"id": str(uuid.uuid5(_GROUPS, f"{gid}/{ethertype}")), "parent_group_id": gid,
-              "ip_protocol": None, "from_port": None, "to_port": None, "group_id": gid, "cidr": None}
-             for ethertype in ("IPv4", "IPv6")]
-    return {"id": gid, "name": "default", "description": "Default security group", "project_id": project_id,
-            "rules": rules}
+def new_group(gid: str, project_id: str, name: str, description: str, now: float, *,
+              stateful: bool = True) -> Record:
+    """A group record as Neutron stores it."""
+    return {"id": gid, "name": name, "description": description, "project_id": project_id,
+            "tenant_id": project_id, "stateful": stateful, "shared": False, "tags": [], "created_at": now,
+            "updated_at": now, "revision_number": 1}
 
 
-def _normal(record: Mapping[str, Any], project_id: str) -> Group:
+def new_rule(rid: str, group: Mapping[str, Any], now: float, **given: Any) -> Record:
+    """A rule record: Neutron's attributes, defaults for the ones not ``given``."""
+    rule: Record = {"id": rid, "project_id": group["project_id"], "tenant_id": group["project_id"],
+                    "security_group_id": group["id"], "direction": "ingress", "ethertype": "IPv4",
+                    "protocol": None, "port_range_min": None, "port_range_max": None, "remote_ip_prefix": None,
+                    "remote_group_id": None, "remote_address_group_id": None, "description": "",
+                    "created_at": now, "updated_at": now, "revision_number": 1, "tags": []}
+    rule.update(given)
+    return rule
+
+
+def template_rules(group: Mapping[str, Any], now: float, ids: Any = None) -> List[Record]:
+    """The rules Neutron gives a new group: all four for ``default`` (derived ids), egress for others."""
+    default = group["name"] == "default"
+    rules = []
+    for direction, ethertype, from_self in DEFAULT_RULES:
+        if from_self and not default:
+            continue
+        rid = str(uuid.uuid5(_GROUPS, f"{group['id']}/{direction}/{ethertype}")) if default else ids.uuid()
+        rules.append(new_rule(rid, group, now, direction=direction, ethertype=ethertype,
+                              remote_group_id=group["id"] if from_self else None))
+    return rules
+
+
+def default_group(project_id: str, now: float = 0.0) -> Record:
+    """The ``default`` group of a project, as it is first stored."""
+    return new_group(group_id(project_id, "default"), project_id, "default", DEFAULT_DESCRIPTION, now)
+
+
+def _normal(record: Mapping[str, Any], project_id: str) -> Record:
     # records stored by tests or seeds may carry only an id and a name
-    return {"description": "", "rules": [], "project_id": project_id, **record}
+    return {**new_group(record["id"], project_id, record["name"], "", 0.0), **record}
+
+
+def ensure_default(store: Store, project_id: str, now: float) -> Record:
+    """The project's ``default`` group, storing it with its rules on first use (Neutron's
+    ``_ensure_default_security_group``)."""
+    gid = group_id(project_id, "default")
+
+    def make(current: Optional[Record]) -> Record:
+        if current is not None:
+            return current
+        group = default_group(project_id, now)
+        for rule in template_rules(group, now):
+            store.put(RULE_KIND, rule["id"], rule, project=project_id)
+        return group
+
+    if any(group["name"] == "default" and group["id"] != gid for group in _stored(store, project_id)):
+        return next(group for group in _stored(store, project_id) if group["name"] == "default")
+    return store.compute(KIND, gid, make, project=project_id, touches=(RULE_KIND,))
+
+
+def _stored(store: Store, project_id: Optional[str] = None) -> List[Record]:
+    return [_normal(record, record.get("project_id") or project_id or "")
+            for record in store.list(KIND, project_id) if isinstance(record, dict)]
+
+
+def group_rules(store: Store, group: Mapping[str, Any]) -> List[Record]:
+    """The rules of a group (derived ones for a ``default`` group not yet stored)."""
+    if store.get(KIND, group["id"]) is None and group["id"] == group_id(group["project_id"], "default"):
+        return template_rules(group, group.get("created_at", 0.0))
+    return [rule for rule in store.list(RULE_KIND, group["project_id"]) if rule["security_group_id"] == group["id"]]
+
+
+def all_rules(store: Store) -> List[Record]:
+    return list(store.list(RULE_KIND))
+
+
+# --- Nova's view of the records -------------------------------------------------------------------------
+
+_OPEN_PORTS = {"TCP": (1, 65535), "UDP": (1, 65535)}
+
+
+def nova_rule(rule: Mapping[str, Any]) -> Record:
+    """A Neutron rule in Nova's shape (``_convert_to_nova_security_group_rule_format``)."""
+    protocol = rule.get("protocol")
+    low, high = rule.get("port_range_min"), rule.get("port_range_max")
+    if protocol and low is None and high is None:
+        low, high = _OPEN_PORTS.get(str(protocol).upper(), (-1, -1))
+    return {"id": rule["id"], "parent_group_id": rule["security_group_id"], "ip_protocol": protocol,
+            "from_port": low, "to_port": high, "group_id": rule.get("remote_group_id"),
+            "cidr": rule.get("remote_ip_prefix")}
+
+
+def nova_group(store: Store, record: Mapping[str, Any]) -> Group:
+    """A group as Nova's proxy shows it: ingress rules only, in Nova's rule shape."""
+    rules = [nova_rule(rule) for rule in group_rules(store, record) if rule["direction"] == "ingress"]
+    return {**record, "rules": rules}
 
 
 def project_groups(store: Store, project_id: str) -> List[Group]:
-    """The project's groups, its ``default`` group first (derived when none is stored)."""
-    stored = [_normal(record, project_id) for record in store.list(KIND, project_id) if isinstance(record, dict)]
+    """The project's groups in Nova's shape, its ``default`` group first (derived when none is stored)."""
+    stored = _stored(store, project_id)
     if not any(group["name"] == "default" for group in stored):
         stored.insert(0, default_group(project_id))
-    return stored
+    return [nova_group(store, group) for group in stored]
 
 
 def find(store: Store, project_id: str, name_or_id: str) -> Optional[Group]:
@@ -61,6 +155,17 @@ def check_requested(store: Store, ctx: RequestContext, names: Sequence[str]) -> 
     for name in names:
         if name != "default" and find(store, ctx.project_id, name) is None:
             raise errors.BadRequest(f"Unable to find security_group with name or id '{name}'")
+
+
+def in_use(store: Store, group: Mapping[str, Any]) -> bool:
+    """Whether a port is in the group: a NIC of a live server given the group by name or id, or a stored
+    port naming it."""
+    keys = {group["id"], group["name"]}
+    if any(group["id"] in (port.get("security_groups") or ()) for port in store.list("port")
+           if isinstance(port, dict)):
+        return True
+    return any(keys & set(server.security_groups) for server in store.list("server", group["project_id"])
+               if not server.deleted and server.nics)
 
 
 # --- os-security-groups (Nova's proxy, 2.1 to 2.35) ---------------------------------------------------
@@ -94,19 +199,29 @@ def get(store: Store, ctx: RequestContext, group_id: str) -> Group:
     return found
 
 
-def _put(store: Store, group: Group) -> Group:
-    store.put(KIND, group["id"], group, project=group["project_id"])
-    return group
+def _write(runtime: Runtime, ctx: RequestContext, group: Mapping[str, Any], **changes: Any) -> Group:
+    ensure_default(runtime.store, group["project_id"], ctx.now)
+    stored = runtime.store.get(KIND, group["id"]) or {}
+    record = {**_normal(stored or group, group["project_id"]), **changes, "updated_at": ctx.now,
+              "revision_number": stored.get("revision_number", -1) + 1}
+    record.pop("rules", None)
+    runtime.store.put(KIND, record["id"], record, project=record["project_id"])
+    return nova_group(runtime.store, record)
 
 
 def create(runtime: Runtime, ctx: RequestContext, name: str, description: str) -> Group:
-    """A new group of the caller's project; Neutron gives it only egress rules, which Nova does not show."""
+    """A new group of the caller's project, with Neutron's egress rules (which Nova does not show)."""
     policy.enforce(ctx, Policy.MEMBER, _RULE.format("create"))
     if name == "default":  # Neutron's 409, which Nova's proxy reads as over quota
         raise errors.Forbidden("Default security group already exists.")
-    group = {"id": runtime.ids.uuid(), "name": name, "description": description, "project_id": ctx.project_id,
-             "rules": []}
-    return _put(runtime.store, group)
+    store = runtime.store
+    ensure_default(store, ctx.project_id, ctx.now)
+    group = new_group(runtime.ids.uuid(), ctx.project_id, name, description, ctx.now)
+    with store.atomically():
+        store.put(KIND, group["id"], group, project=ctx.project_id)
+        for rule in template_rules(group, ctx.now, runtime.ids):
+            store.put(RULE_KIND, rule["id"], rule, project=ctx.project_id)
+    return nova_group(store, group)
 
 
 def update(runtime: Runtime, ctx: RequestContext, group_id: str, name: str, description: str) -> Group:
@@ -115,7 +230,15 @@ def update(runtime: Runtime, ctx: RequestContext, group_id: str, name: str, desc
     group = get(runtime.store, ctx, group_id)
     if group["name"] == "default" and name != "default":
         raise errors.BadRequest("Updating default security group not allowed.")
-    return _put(runtime.store, {**group, "name": name, "description": description})
+    return _write(runtime, ctx, group, name=name, description=description)
+
+
+def delete_records(store: Store, group: Mapping[str, Any]) -> None:
+    """Remove a group and its rules."""
+    with store.atomically():
+        for rule in group_rules(store, group):
+            store.delete(RULE_KIND, rule["id"])
+        store.delete(KIND, group["id"])
 
 
 def delete(runtime: Runtime, ctx: RequestContext, group_id: str) -> None:
@@ -124,10 +247,9 @@ def delete(runtime: Runtime, ctx: RequestContext, group_id: str) -> None:
     group = get(runtime.store, ctx, group_id)
     if group["name"] == "default":
         raise errors.BadRequest("Insufficient rights for removing default security group.")
-    if any(group["name"] in server.security_groups for server in runtime.store.list("server", group["project_id"])
-           if not server.deleted and server.nics):
+    if in_use(runtime.store, group):
         raise errors.BadRequest(f"Security Group {group_id} in use.")
-    runtime.store.delete(KIND, group_id)
+    delete_records(runtime.store, group)
 
 
 def by_id(store: Store, ctx: RequestContext) -> Dict[str, Group]:

@@ -148,32 +148,36 @@ def console_output(runtime: Runtime, ctx: RequestContext, server_id: str, length
     return "\n".join(shown)
 
 
-def _known_groups(runtime: Runtime, ctx: RequestContext, server: Server) -> set:
-    stored = {group["name"] for group in security_groups.project_groups(runtime.store, server.project_id)}
-    return {*server.security_groups, *stored}
+def _resolve(runtime: Runtime, ctx: RequestContext, server: Server, name_or_id: str) -> str:
+    """The name of the group ``name_or_id`` names (neutronclient's ``find_resourceid_by_name_or_id`` over the
+    project's records), or Nova's 404 worded as ``security_group_api`` words it."""
+    found = security_groups.find(runtime.store, server.project_id, name_or_id)
+    if found is not None:
+        return str(found["name"])
+    if name_or_id in server.security_groups:  # a group the server kept after it was deleted
+        return name_or_id
+    raise errors.NotFound(f"Security group {name_or_id} is not found for project {ctx.project_id}")
 
 
 def add_security_group(runtime: Runtime, ctx: RequestContext, server_id: str, name: str) -> Server:
     """``addSecurityGroup``: 404 for a group that does not exist, 400 if the server already has it."""
     def apply(server: Server) -> Server:
-        if name not in _known_groups(runtime, ctx, server):
-            raise errors.NotFound(f"Security group {name} not found.")
-        if name in server.security_groups:
+        group = _resolve(runtime, ctx, server, name)
+        if group in server.security_groups:
             raise errors.BadRequest(f"Security group {name} is already associated with the instance "
                                     f"{server.id}")
-        return evolve(server, security_groups=(*server.security_groups, name), updated_at=ctx.now)
+        return evolve(server, security_groups=(*server.security_groups, group), updated_at=ctx.now)
 
     return perform(runtime, ctx, Action.ADD_SECURITY_GROUP, server_id, apply)
 
 
 def remove_security_group(runtime: Runtime, ctx: RequestContext, server_id: str, name: str) -> Server:
-    """``removeSecurityGroup``: 404 for a group that does not exist, 400 if the server does not have it."""
+    """``removeSecurityGroup``: 404 for a group that does not exist or that the server is not in."""
     def apply(server: Server) -> Server:
-        if name not in _known_groups(runtime, ctx, server):
-            raise errors.NotFound(f"Security group {name} not found.")
-        if name not in server.security_groups:
-            raise errors.BadRequest(f"Security group {name} not associated with the instance {server.id}")
-        kept = tuple(group for group in server.security_groups if group != name)
+        group = _resolve(runtime, ctx, server, name)
+        if group not in server.security_groups:
+            raise errors.NotFound(f"Security group {name} not associated with the instance {server.id}")
+        kept = tuple(known for known in server.security_groups if known != group)
         return evolve(server, security_groups=kept, updated_at=ctx.now)
 
     return perform(runtime, ctx, Action.REMOVE_SECURITY_GROUP, server_id, apply)

@@ -165,3 +165,9 @@ RULES: Dict[str, str] = {
         "rule:context_is_advsvc or role:member and project_id:%(project_id)s or (rule:admin_only) or "
         "(role:member and rule:network_owner)"),
 }
+
+# --- neutron-l3: routers, security groups, floating IPs, subnet pools, address scopes, quotas, AZs, IP
+# availabilities, auto-allocated topology (fakenova/policies/network_l3.py, kept apart for an easy merge) ---
+from .network_l3 import RULES as _L3_RULES  # noqa: E402
+
+RULES.update(_L3_RULES)

@@ -2,9 +2,8 @@
 their attribute tables: ``fakenova.domain.neutron_resource.view``)."""
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional
 
-from ..domain import floating_ips
 from ..domain.floating_ips import FloatingIp
 from ..domain.models import Nic, Server
 from .common import isotime
@@ -43,19 +42,16 @@ def port_body(server: Server, nic: Nic, is_admin: bool) -> Dict[str, Any]:
 PORT_DETAILS = ("name", "network_id", "mac_address", "admin_state_up", "status", "device_id", "device_owner")
 
 
-def floatingip_body(fip: FloatingIp, bound: Optional[Tuple[Server, Nic]]) -> Dict[str, Any]:
+def floatingip_body(fip: FloatingIp, bound: Optional[Record]) -> Dict[str, Any]:
     """A floating IP as ``GET /v2.0/floatingips/{id}`` shows it; association fields come from the live port.
 
-    :param bound: the server and NIC behind its port now (``floating_ips.binding``), or None.
+    :param bound: the port record behind it now (``floating_ips.binding``), or None.
     """
-    details = None
-    if bound is not None:
-        port = port_body(bound[0], bound[1], is_admin=False)
-        details = {key: port[key] for key in PORT_DETAILS}
+    details = {key: bound.get(key) for key in PORT_DETAILS} if bound is not None else None
     return {
         "id": fip.id, "tenant_id": fip.project_id, "project_id": fip.project_id,
         "floating_ip_address": fip.floating_ip_address, "floating_network_id": fip.floating_network_id,
-        "router_id": floating_ips.ROUTER_ID if bound else None,
+        "router_id": fip.router_id if bound else None,
         "port_id": fip.port_id if bound else None,
         "fixed_ip_address": fip.fixed_ip_address if bound else None,
         "status": "ACTIVE" if bound else "DOWN", "description": fip.description,

@@ -269,7 +269,8 @@ def test_removed_actions_are_gone(admin, key):
 def test_security_groups(app, demo):
     server_id = demo.server()
     missing = act(demo, server_id, {"addSecurityGroup": {"name": "nope"}})
-    assert missing.status_code == 404 and fault(missing) == "Security group nope not found."
+    assert missing.status_code == 404
+    assert fault(missing) == "Security group nope is not found for project 3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
     again = act(demo, server_id, {"addSecurityGroup": {"name": "default"}})
     assert again.status_code == 400
     assert act(demo, server_id, {"removeSecurityGroup": {"name": "default"}}).status_code == 202

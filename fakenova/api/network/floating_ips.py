@@ -199,9 +199,9 @@ def delete_floatingip(fip_id: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", "/v2.0/floatingips", list_floatingips),
-    Route("POST", "/v2.0/floatingips", create_floatingip),
-    Route("GET", "/v2.0/floatingips/<fip_id>", show_floatingip),
-    Route("PUT", "/v2.0/floatingips/<fip_id>", update_floatingip),
-    Route("DELETE", "/v2.0/floatingips/<fip_id>", delete_floatingip),
+    Route("GET", "/v2.0/floatingips", list_floatingips, policy="get_floatingip"),
+    Route("POST", "/v2.0/floatingips", create_floatingip, policy="create_floatingip"),
+    Route("GET", "/v2.0/floatingips/<fip_id>", show_floatingip, policy="get_floatingip"),
+    Route("PUT", "/v2.0/floatingips/<fip_id>", update_floatingip, policy="update_floatingip"),
+    Route("DELETE", "/v2.0/floatingips/<fip_id>", delete_floatingip, policy="delete_floatingip"),
 )
