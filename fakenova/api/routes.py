@@ -46,6 +46,12 @@ from .identity import tokens
 from .image import images as glance
 from .network import floating_ips, networks
 from .routing import Route, blueprint
+from .volume import misc as volume_misc
+from .volume import types as volume_types
+from .volume import volumes as cinder_volumes
+from .volume.base import before_volume_request
+
+VOLUME_ROUTES = (*cinder_volumes.ROUTES, *volume_types.ROUTES, *volume_misc.ROUTES)
 
 COMPUTE_ROUTES = (
     *servers.ROUTES,
@@ -89,7 +95,10 @@ def blueprints() -> List[Blueprint]:
                         checks_project=True)
     v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
     legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
+    volume = blueprint("volume_v3", "/volume/v3", VOLUME_ROUTES, ("", "/<project_id>"))
+    volume.before_request(before_volume_request)  # Cinder's URL project check and its default rules
     return [blueprint("identity", "/identity", tokens.ROUTES),
+            blueprint("volume", "/volume", cinder_volumes.VERSION_ROUTES), volume,
             blueprint("image", "/image", glance.ROUTES),
             blueprint("network", "/network", (*networks.ROUTES, *floating_ips.ROUTES)),
             compute_root, v21, compute, v2_doc, legacy]

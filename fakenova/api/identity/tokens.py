@@ -131,7 +131,7 @@ def auth_catalog() -> Response:
     if not caller.get("project_id"):
         # keystone raises Forbidden("A project-scoped token is required…"); security errors hide the text
         raise keystone.forbidden()
-    return json_response({"catalog": views.catalog(base_url(), _region()),
+    return json_response({"catalog": views.catalog(base_url(), _region(), caller["project_id"]),
                           "links": {"self": f"{_v3_url()}/auth/catalog"}})
 
 
