@@ -174,6 +174,14 @@ def visible(record: Optional[Mapping[str, Any]], ctx: RequestContext) -> bool:
     return record is not None and (ctx.is_admin or record["project_id"] == ctx.project_id)
 
 
+def lookup(runtime: Runtime, ctx: RequestContext, volume_id: str) -> Record:
+    """The caller's stored volume as it is (for use inside another record's compute); 404 otherwise."""
+    record = runtime.store.get(KIND, volume_id)
+    if record is None or not visible(record, ctx):
+        raise VolumeNotFound(volume_id=volume_id)
+    return dict(record)
+
+
 def observe(runtime: Runtime, ctx: RequestContext, volume_id: str, *, observed: bool = True) -> Record:
     """The caller's volume, settled; Cinder's 404 when it is missing or another project's."""
     if not visible(runtime.store.get(KIND, volume_id), ctx):

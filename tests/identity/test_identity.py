@@ -311,9 +311,12 @@ def test_expired_subject_is_404_unless_allow_expired(client, clock):
 def test_catalog_follows_the_address_the_client_used(client):
     response = client.post(TOKENS, json=auth(DEMO_BY_NAME, DEMO_PROJECT_SCOPE),
                            base_url="http://example.test:9999")
-    catalog = {(entry["type"], entry["name"]): entry for entry in response.json["token"]["catalog"]}
+    token = response.json["token"]
+    catalog = {(entry["type"], entry["name"]): entry for entry in token["catalog"]}
+    cinder = f"/volume/v3/{token['project']['id']}"
     expected = {("identity", "keystone"): "/identity", ("compute", "nova"): "/compute/v2.1",
-                ("image", "glance"): "/image", ("network", "neutron"): "/network"}
+                ("image", "glance"): "/image", ("network", "neutron"): "/network",
+                ("block-storage", "cinderv3"): cinder, ("volumev3", "cinderv3"): cinder}
     assert set(catalog) == set(expected)
     for key, path in expected.items():
         endpoints = catalog[key]["endpoints"]
