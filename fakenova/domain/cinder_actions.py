@@ -68,8 +68,14 @@ def _status(status: str) -> Change:
     return change
 
 
-def _unreserve(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping[str, Any]) -> Record:
-    return {**record, "status": "in-use" if record["attachments"] else "available", "updated_at": ctx.now}
+def _back_from(status: str) -> Change:
+    """Cinder's unreserve and roll_detaching: from ``status`` back to in-use (attached) or available; any
+    other status is left alone (a conditional update that matches nothing is not an error)."""
+    def change(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping[str, Any]) -> Record:
+        if record["status"] != status:
+            return record
+        return {**record, "status": "in-use" if record["attachments"] else "available", "updated_at": ctx.now}
+    return change
 
 
 def _reset_status(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping[str, Any]) -> Record:
@@ -127,11 +133,11 @@ ACTIONS: Mapping[str, VolumeAction] = {
                                     admin_only=True),
     "os-reserve": VolumeAction(f"{_P}reserve", _status("attaching"), ("available",),
                                "Volume status must be available to reserve, but the status is {status}."),
-    "os-unreserve": VolumeAction(f"{_P}unreserve", _unreserve),
+    "os-unreserve": VolumeAction(f"{_P}unreserve", _back_from("attaching")),
     "os-begin_detaching": VolumeAction(
         f"{_P}begin_detaching", _status("detaching"), ("in-use",),
         "Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach."),
-    "os-roll_detaching": VolumeAction(f"{_P}roll_detaching", _unreserve),
+    "os-roll_detaching": VolumeAction(f"{_P}roll_detaching", _back_from("detaching")),
     "os-attach": VolumeAction(f"{_P}attach", _attach, ("available", "attaching", "reserved", "in-use"),
                               "Volume {id} status must be available or attaching, but current status is: "
                               "{status}."),
