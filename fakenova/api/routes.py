@@ -39,6 +39,7 @@ from .compute import (
     usage,
     versions,
     volume_attachments,
+    volumes_proxy,
     zones,
 )
 from .compute import floating_ips as compute_floating_ips
@@ -47,11 +48,12 @@ from .image import images as glance
 from .network import floating_ips, networks
 from .routing import Route, blueprint
 from .volume import misc as volume_misc
+from .volume import snapshots as volume_snapshots
 from .volume import types as volume_types
 from .volume import volumes as cinder_volumes
 from .volume.base import before_volume_request
 
-VOLUME_ROUTES = (*cinder_volumes.ROUTES, *volume_types.ROUTES, *volume_misc.ROUTES)
+VOLUME_ROUTES = (*cinder_volumes.ROUTES, *volume_snapshots.ROUTES, *volume_types.ROUTES, *volume_misc.ROUTES)
 
 COMPUTE_ROUTES = (
     *servers.ROUTES,
@@ -61,6 +63,7 @@ COMPUTE_ROUTES = (
     *server_metadata.ROUTES,
     *server_ports.ROUTES,
     *volume_attachments.ROUTES,
+    *volumes_proxy.ROUTES,
     *server_extras.ROUTES,
     *server_migrations.ROUTES,
     *migrations.ROUTES,

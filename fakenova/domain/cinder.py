@@ -149,13 +149,14 @@ def settle(runtime: Runtime, volume_id: str, now: float, *, observed: bool) -> O
             return None
         after = advance(record, now, observed=observed)
         after = _release(after, gone, now) if after is not None else None
-        return after if after is not None else _remove()
+        return after if after is not None else removed()
 
     result = store.compute(KIND, volume_id, apply)
-    return None if result is _remove() else result
+    return None if result is removed() else result
 
 
-def _remove() -> Any:
+def removed() -> Any:
+    """The store's sentinel for a record a compute deletes."""
     from ..store.base import REMOVE  # the store package's sentinel; domain code imports no store at load
 
     return REMOVE

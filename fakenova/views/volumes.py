@@ -116,3 +116,46 @@ def version_document(base_url: str) -> Body:
                       {"rel": "self", "href": f"{base_url}/volume/v3/"}],
             "media-types": [{"base": "application/json",
                              "type": "application/vnd.openstack.volume+json;version=3"}]}
+
+
+#: (first version, key, value, admin only) of the fields the snapshot view adds by microversion
+SNAPSHOT_SINCE: Tuple[Tuple[str, str, Getter, bool], ...] = (
+    ("3.14", "group_snapshot_id", lambda r, c: None, False),
+    ("3.41", "user_id", lambda r, c: r["user_id"], False),
+    ("3.65", "consumes_quota", lambda r, c: True, False),
+)
+
+
+def snapshot(record: Mapping[str, Any], ctx: VolumeViewContext, detail: bool = True) -> Body:
+    """One snapshot as ``GET /snapshots/{id}`` shows it at ``ctx.version``."""
+    body: Body = {"id": record["id"], "created_at": usage_time(record["created_at"]),
+                  "updated_at": usage_time(record.get("updated_at")), "name": record["name"],
+                  "description": record["description"], "volume_id": record["volume_id"],
+                  "status": record["status"], "size": record["size"], "metadata": dict(record["metadata"])}
+    if detail:
+        body["os-extended-snapshot-attributes:progress"] = "100%" if record["status"] == "available" else "0%"
+        body["os-extended-snapshot-attributes:project_id"] = record["project_id"]
+    for since, key, getter, admin_only in SNAPSHOT_SINCE:
+        if ctx.version >= Version.parse(since) and (ctx.is_admin or not admin_only):
+            body[key] = getter(record, ctx)
+    return body
+
+
+def proxy_volume(record: Mapping[str, Any], type_name: str, iso: Callable[[float], str]) -> Body:
+    """Nova's ``os-volumes`` view of a Cinder volume (``_translate_volume_summary_view``)."""
+    attachments: List[Body] = [{}]
+    if record["attachments"]:
+        server_id, detail = next(iter(record["attachments"].items()))
+        attachments = [{"id": record["id"], "volumeId": record["id"], "serverId": server_id,
+                        **({"device": detail["device"]} if detail.get("device") else {})}]
+    return {"id": record["id"], "status": record["status"], "size": record["size"],
+            "availabilityZone": record["availability_zone"], "createdAt": iso(record["created_at"]),
+            "attachments": attachments, "displayName": record["name"], "displayDescription": record["description"],
+            "volumeType": type_name, "snapshotId": record["snapshot_id"], "metadata": dict(record["metadata"])}
+
+
+def proxy_snapshot(record: Mapping[str, Any], iso: Callable[[float], str]) -> Body:
+    """Nova's ``os-snapshots`` view of a Cinder snapshot."""
+    return {"id": record["id"], "volumeId": record["volume_id"], "status": record["status"],
+            "size": record["size"], "createdAt": iso(record["created_at"]), "displayName": record["name"],
+            "displayDescription": record["description"]}
