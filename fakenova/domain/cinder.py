@@ -8,6 +8,7 @@ details (device, tag, attachment and bdm ids), so both sides read one record.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from . import errors
@@ -21,6 +22,8 @@ ZONE = "nova"
 DEFAULT_TYPE = {"id": "a4a8f7a5-3f4b-4b0e-9a4c-6f6d2f0e9f10", "name": "__DEFAULT__",
                 "description": "Default Volume Type", "is_public": True, "extra_specs": {}, "qos_specs_id": None,
                 "os-volume-type-access:is_public": True}
+#: namespace of the creator ids of seeded volumes
+_SEEDED_BY = uuid.UUID("5d1e0a7c-3b2f-4e6d-8c9a-0f1e2d3c4b5a")
 #: what a finished transient status becomes when nothing else is named
 DELETED = None
 Record = Dict[str, Any]
@@ -53,9 +56,11 @@ def new_record(runtime: Runtime, ctx: RequestContext, **fields: Any) -> Record:
 
 
 def seed_record(volume: Mapping[str, Any], project_id: str, now: float) -> Record:
-    """A fixture volume as an ``available`` Cinder volume of ``project_id``."""
+    """A fixture volume as an ``available`` Cinder volume of ``project_id`` (its creator a stable id, as Cinder
+    always names one)."""
     record: Record = {
-        "name": None, "description": None, "size": 1, "status": "available", "user_id": None,
+        "name": None, "description": None, "size": 1, "status": "available",
+        "user_id": uuid.uuid5(_SEEDED_BY, project_id).hex,
         "availability_zone": ZONE, "updated_at": None, "volume_type_id": DEFAULT_TYPE["id"],
         "snapshot_id": None, "source_volid": None, "image_id": None, "metadata": {}, "bootable": False,
         "readonly": False, "multiattach": False, "attachments": {}, "transition": None, "migration_status": None,

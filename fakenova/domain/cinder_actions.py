@@ -62,6 +62,13 @@ def _set(field: str, key: str) -> Change:
     return change
 
 
+def _readonly(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping[str, Any]) -> Record:
+    """Cinder keeps the flag in the volume's admin metadata, which its views show within ``metadata``."""
+    flag = bool_from_string(body["readonly"])
+    admin = {**record.get("admin_metadata", {}), "readonly": str(flag)}
+    return {**record, "readonly": flag, "admin_metadata": admin, "updated_at": ctx.now}
+
+
 def _status(status: str) -> Change:
     def change(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping[str, Any]) -> Record:
         return {**record, "status": status, "updated_at": ctx.now}
@@ -125,7 +132,7 @@ ACTIONS: Mapping[str, VolumeAction] = {
     "os-extend": VolumeAction("volume:extend", _extend),
     "os-set_bootable": VolumeAction("volume:update", _set("bootable", "bootable"), status=200),
     "os-update_readonly_flag": VolumeAction(
-        "volume:update_readonly_flag", _set("readonly", "readonly"), ("available",),
+        "volume:update_readonly_flag", _readonly, ("available",),
         "Volume {id} status must be available to update readonly flag, but current status is: {status}."),
     "os-reset_status": VolumeAction("volume_extension:volume_admin_actions:reset_status", _reset_status,
                                     admin_only=True),

@@ -34,8 +34,11 @@ def limits_for(runtime: Runtime, project_id: str) -> Dict[str, int]:
 
 
 def usage(runtime: Runtime, project_id: str) -> Dict[str, int]:
-    """What the project uses now, counted from its records."""
-    volumes = runtime.store.list("volume", project_id)
+    """What the project uses now, counted from its records (settled first: a finished delete frees its share)."""
+    from .cinder import settle
+
+    volumes = [record for record in (settle(runtime, v["id"], runtime.clock.now(), observed=False)
+                                     for v in runtime.store.list("volume", project_id)) if record is not None]
     snapshots = [s for s in runtime.store.list("volume_snapshot") if s["project_id"] == project_id]
     return {"volumes": len(volumes), "gigabytes": sum(int(v["size"]) for v in volumes)
             + sum(int(s["size"]) for s in snapshots), "snapshots": len(snapshots)}

@@ -76,7 +76,11 @@ def attachments_of(store: Store, server: Server) -> List[Attachment]:
         root = index == 0 and not server.image_id
         if detail is None:
             detail = derived_detail(server.id, volume_id, index, bool(server.image_id))
-        found.append(Attachment(volume_id=volume_id, server_id=server.id, device=detail["device"],
+        device = detail["device"]
+        if device is None and server.vm_state is not VmState.SHELVED_OFFLOADED:
+            # attached while offloaded without a device: the unshelved guest's driver named one, in order
+            device = derived_detail(server.id, volume_id, index, bool(server.image_id))["device"]
+        found.append(Attachment(volume_id=volume_id, server_id=server.id, device=device,
                                 tag=detail["tag"], delete_on_termination=delete,
                                 attachment_id=detail["attachment_id"], bdm_uuid=detail["bdm_uuid"], root=root))
     return found

@@ -58,23 +58,31 @@ DETAIL_SINCE: Tuple[Tuple[str, str, Getter, bool], ...] = (
 )
 
 
-def volume_detail(record: Mapping[str, Any], ctx: VolumeViewContext) -> Body:
-    """One volume as ``GET /volumes/{id}`` shows it at ``ctx.version``."""
+def volume_detail(record: Mapping[str, Any], ctx: VolumeViewContext, extended: bool = True) -> Body:
+    """One volume as ``GET /volumes/{id}`` shows it at ``ctx.version``.
+
+    :param extended: whether Cinder's extensions add their attributes (the tenant, host and migration
+        attributes extend show and detail lists only, not the create and update responses).
+    """
     body: Body = {
         "id": record["id"], "status": record["status"], "size": record["size"],
         "availability_zone": record["availability_zone"], "created_at": usage_time(record["created_at"]),
         "updated_at": usage_time(record.get("updated_at")), "name": record["name"],
         "description": record["description"], "volume_type": _type(record, ctx)["name"],
         "snapshot_id": record["snapshot_id"], "source_volid": record["source_volid"],
-        "metadata": dict(record["metadata"]), "links": links(ctx, "volumes", record["id"]),
+        "metadata": {**record["metadata"], **record.get("admin_metadata", {})},
+        "links": links(ctx, "volumes", record["id"]),
         "user_id": record["user_id"], "bootable": str(bool(record["bootable"])).lower(), "encrypted": False,
         "replication_status": None, "consistencygroup_id": None, "multiattach": record["multiattach"],
-        "attachments": _attachments(record, ctx), "os-vol-tenant-attr:tenant_id": record["project_id"],
+        "attachments": _attachments(record, ctx),
     }
-    if record.get("image_id"):
+    if extended and record.get("image_id"):
         body["volume_image_metadata"] = {"image_id": record["image_id"]}
     if ctx.is_admin:
         body["migration_status"] = record.get("migration_status")
+    if extended:
+        body["os-vol-tenant-attr:tenant_id"] = record["project_id"]
+    if extended and ctx.is_admin:
         body["os-vol-host-attr:host"] = "fakenova-volume@lvmdriver-1#lvmdriver-1"
         body["os-vol-mig-status-attr:migstat"] = record.get("migration_status")
         body["os-vol-mig-status-attr:name_id"] = None

@@ -173,3 +173,23 @@ def test_boot_from_volume_makes_or_takes_volumes_and_server_delete_honours_delet
         assert after.json["volume"]["status"] == "available" and after.json["volume"]["attachments"] == []
     else:
         assert after.status_code == 404
+
+
+def test_readonly_flag_shows_in_metadata_and_summary_from_3_12(demo):
+    for flag in (True, False):
+        assert demo("POST", f"/volumes/{VOL1}/action", {"os-update_readonly_flag": {"readonly": flag}}
+                    ).status_code == 202
+        assert demo("GET", f"/volumes/{VOL1}").json["volume"]["metadata"]["readonly"] == str(flag)
+    assert demo("GET", "/volumes/summary", version="3.11").status_code == 404
+    summary = demo("GET", "/volumes/summary", version="3.12").json
+    assert summary == {"volume-summary": {"total_count": 3, "total_size": 8}}
+    assert demo("GET", "/volumes/summary", version="3.36").json["volume-summary"]["metadata"] == {}
+
+
+def test_create_and_update_bodies_carry_no_extension_attributes(demo):
+    made = demo("POST", "/volumes", {"volume": {"size": 1, "imageRef": IMAGE}}).json["volume"]
+    assert "os-vol-tenant-attr:tenant_id" not in made and "volume_image_metadata" not in made
+    shown = demo("GET", f"/volumes/{made['id']}").json["volume"]
+    assert shown["os-vol-tenant-attr:tenant_id"] == demo.project_id and shown["volume_image_metadata"]
+    updated = demo("PUT", f"/volumes/{made['id']}", {"volume": {"name": "n"}}).json["volume"]
+    assert "os-vol-tenant-attr:tenant_id" not in updated

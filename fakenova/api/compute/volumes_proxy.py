@@ -64,7 +64,14 @@ def _limited(items: list) -> list:
     return items[offset:offset + limit]
 
 
+def _no_empty_id() -> None:
+    # ``GET /os-volumes/`` names a member with an empty id, which Nova's router does not match (404)
+    if request.path.endswith("/"):
+        raise errors.NotFound()
+
+
 def volumes_index() -> Response:
+    _no_empty_id()
     enforce(context(), Policy.READER, f"{_P}list")
     return _volumes_list()
 
@@ -112,6 +119,7 @@ def _snapshot(record: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def snapshots_index() -> Response:
+    _no_empty_id()
     enforce(context(), Policy.READER, f"{_P}snapshots:list")
     return _snapshots_list()
 

@@ -9,7 +9,7 @@ from flask import Response, request
 
 from ...domain import cinder, cinder_actions, cinder_volumes, errors
 from ...domain.strings import bool_from_string
-from ...microversions import Version
+from ...microversions import Version, VersionRange
 from ...views import volumes as views
 from ..http import action_body, base_url, context, json_response, read_json, runtime
 from ..routing import Route
@@ -20,6 +20,7 @@ from .base import authorize, endpoint, view_context
 #: listing counts (``with_count``) from SUPPORT_COUNT_INFO; delete's ``force`` from VOLUME_DELETE_FORCE
 WITH_COUNT = Version(3, 45)
 DELETE_FORCE = Version(3, 23)
+SUMMARY_METADATA = Version(3, 36)
 
 
 def versions_root() -> Response:
@@ -57,6 +58,23 @@ def detail() -> Response:
     return _list(detail=True)
 
 
+def summary() -> Response:
+    """``GET /volumes/summary`` (3.12): how many volumes and GB the caller has, and (3.36) their metadata."""
+    ctx = context()
+    args = {key: values[-1] for key, values in request.args.to_dict(flat=False).items()}
+    found = cinder.visible_volumes(runtime(), ctx, args.get("all_tenants", "0") not in ("0", "false"))
+    body: Dict[str, Any] = {"total_count": len(found), "total_size": sum(int(v["size"]) for v in found)}
+    if ctx.version >= SUMMARY_METADATA:
+        merged: Dict[str, list] = {}
+        for record in found:
+            for key, value in record["metadata"].items():
+                merged.setdefault(key, [])
+                if value not in merged[key]:
+                    merged[key].append(value)
+        body["metadata"] = merged
+    return json_response({"volume-summary": body})
+
+
 def show(volume_id: str) -> Response:
     record = cinder.observe(runtime(), context(), volume_id)
     return json_response({"volume": views.volume_detail(record, view_context())})
@@ -67,7 +85,7 @@ def create() -> Response:
     ctx = context()
     validate_body(schemas.VOLUME_CREATE, ctx.version, body)
     record = cinder_volumes.create(runtime(), ctx, body["volume"])
-    return json_response({"volume": views.volume_detail(record, view_context())}, 202)
+    return json_response({"volume": views.volume_detail(record, view_context(), extended=False)}, 202)
 
 
 def update(volume_id: str) -> Response:
@@ -75,7 +93,7 @@ def update(volume_id: str) -> Response:
     ctx = context()
     validate_body(schemas.VOLUME_UPDATE, ctx.version, body)
     record = cinder_volumes.update(runtime(), ctx, volume_id, body["volume"])
-    return json_response({"volume": views.volume_detail(record, view_context())})
+    return json_response({"volume": views.volume_detail(record, view_context(), extended=False)})
 
 
 def delete(volume_id: str) -> Response:
@@ -168,6 +186,7 @@ _V, _M = "/volumes/<volume_id>", "/volumes/<volume_id>/metadata"
 ROUTES = (
     Route("GET", "/volumes", index, policy="volume:get_all"),
     Route("GET", "/volumes/detail", detail, policy="volume:get_all"),
+    Route("GET", "/volumes/summary", summary, VersionRange(Version(3, 12)), policy="volume:get_all"),
     Route("POST", "/volumes", create, policy="volume:create"),
     Route("GET", _V, show, policy="volume:get"),
     Route("PUT", _V, update, policy="volume:update"),
