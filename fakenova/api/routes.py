@@ -13,6 +13,7 @@ from flask import Blueprint
 from .compute import (
     actions,
     aggregates,
+    assisted_snapshots,
     audit_log,
     consoles,
     extensions,
@@ -64,6 +65,7 @@ COMPUTE_ROUTES = (
     *server_ports.ROUTES,
     *volume_attachments.ROUTES,
     *volumes_proxy.ROUTES,
+    *assisted_snapshots.ROUTES,
     *server_extras.ROUTES,
     *server_migrations.ROUTES,
     *migrations.ROUTES,

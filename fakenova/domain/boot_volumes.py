@@ -60,6 +60,8 @@ def _check(runtime: Runtime, ctx: RequestContext, bdm: Mapping[str, Any]) -> Boo
         if not cinder.visible(record, ctx):
             raise errors.BadRequest(f"Block Device Mapping is Invalid: failed to get volume {uuid}.")
         record = cinder.observe(runtime, ctx, str(uuid), observed=False)
+        if str(bdm.get("boot_index")) == "0" and not record["bootable"]:
+            raise errors.BadRequest(f"Block Device {uuid} is not bootable.")
         if record["status"] != "available":
             raise cinder.InvalidVolume(reason=reserve_refusal(runtime, record))
         volume_id, size = record["id"], record["size"]

@@ -77,7 +77,7 @@ def test_detail_keys_per_microversion(demo, version):
     shown = demo("GET", f"/volumes/{VOL1}", version=version).json["volume"]
     assert set(shown) == BASE_KEYS | added
     assert (shown["name"], shown["size"], shown["status"], shown["bootable"]) == ("demo-vol-1", 1, "available",
-                                                                                   "false")
+                                                                                   "true")
 
 
 def test_create_is_202_creating_then_available(demo):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from support.apps import control
-from support.cinder_api import IMAGE, VOL1, VOL2, Cinder, fault, make_app
+from support.cinder_api import IMAGE, MISSING, VOL1, VOL2, Cinder, fault, make_app
 
 STATUSES = ["available", "in-use", "error", "creating", "attaching", "detaching"]
 #: action -> (body, {start status: (HTTP status, status after)}); statuses not named are refused (400, unchanged)
@@ -142,6 +142,7 @@ BFV_ERRORS = [
      "'volume') need to have non-zero size"),
     ({"source_type": "snapshot", "uuid": "00000000-0000-4000-8000-000000000000", "volume_size": 1}, 400,
      "Block Device Mapping is Invalid: failed to get snapshot 00000000-0000-4000-8000-000000000000."),
+    ({"source_type": "volume", "uuid": VOL2}, 400, f"Block Device {VOL2} is not bootable."),
 ]
 
 
@@ -159,14 +160,14 @@ def test_boot_from_volume_errors(demo, bdm, status, message):
 def test_boot_from_volume_makes_or_takes_volumes_and_server_delete_honours_delete_on_termination(demo, source):
     bdm = {"source_type": source, "destination_type": "volume", "boot_index": 0, "volume_size": 4,
            "delete_on_termination": source != "volume", **({"uuid": IMAGE} if source == "image" else {}),
-           **({"uuid": VOL2} if source == "volume" else {})}
+           **({"uuid": VOL1} if source == "volume" else {})}
     server = demo.server(imageRef="", block_device_mapping_v2=[bdm])
     shown = demo.nova("GET", f"/servers/{server}").json["server"]
     ((volume_id, _),) = [(v["id"], v) for v in shown["os-extended-volumes:volumes_attached"]]
     volume = demo("GET", f"/volumes/{volume_id}").json["volume"]
     assert volume["status"] == "in-use" and volume["attachments"][0]["server_id"] == server
-    assert volume["bootable"] == ("true" if source == "image" else "false")
-    assert volume["size"] == (2 if source == "volume" else 4)
+    assert volume["bootable"] == ("false" if source == "blank" else "true")
+    assert volume["size"] == (1 if source == "volume" else 4)
     assert demo.nova("DELETE", f"/servers/{server}").status_code == 204
     after = demo("GET", f"/volumes/{volume_id}")
     if source == "volume":
@@ -193,3 +194,23 @@ def test_create_and_update_bodies_carry_no_extension_attributes(demo):
     assert shown["os-vol-tenant-attr:tenant_id"] == demo.project_id and shown["volume_image_metadata"]
     updated = demo("PUT", f"/volumes/{made['id']}", {"volume": {"name": "n"}}).json["volume"]
     assert "os-vol-tenant-attr:tenant_id" not in updated
+
+
+def test_assisted_volume_snapshots_are_for_the_service_role_and_need_an_attached_volume(demo, admin):
+    body = {"snapshot": {"volume_id": VOL1, "create_info": {"snapshot_id": MISSING, "type": "qcow2",
+                                                            "new_file": "f", "id": MISSING}}}
+    refused = demo.nova("POST", "/os-assisted-volume-snapshots", body)
+    assert refused.status_code == 403 and fault(refused) == (
+        "Policy doesn't allow os_compute_api:os-assisted-volume-snapshots:create to be performed.")
+    unattached = admin.nova("POST", "/os-assisted-volume-snapshots", body)
+    assert unattached.status_code == 400 and fault(unattached) == f"No volume Block Device Mapping with id {VOL1}."
+    server = demo.server()
+    demo.nova("POST", f"/servers/{server}/os-volume_attachments", {"volumeAttachment": {"volumeId": VOL1}})
+    made = admin.nova("POST", "/os-assisted-volume-snapshots", body)
+    assert made.status_code == 200 and made.json == {"snapshot": {"id": MISSING, "volumeId": VOL1}}
+    info = '{"volume_id": "%s", "type": "qcow2"}' % VOL1
+    assert admin.client.delete(f"/compute/v2.1/os-assisted-volume-snapshots/{MISSING}?delete_info={info}",
+                               headers={"X-Auth-Token": admin.token}).status_code == 204
+    missing = admin.client.delete(f"/compute/v2.1/os-assisted-volume-snapshots/{MISSING}",
+                                  headers={"X-Auth-Token": admin.token})
+    assert missing.status_code == 400 and fault(missing) == "'delete_info'"
