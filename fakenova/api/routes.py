@@ -48,13 +48,15 @@ from .identity import tokens
 from .image import images as glance
 from .network import floating_ips, networks
 from .routing import Route, blueprint
+from .volume import attachments as volume_attachments_api
 from .volume import misc as volume_misc
 from .volume import snapshots as volume_snapshots
 from .volume import types as volume_types
 from .volume import volumes as cinder_volumes
 from .volume.base import before_volume_request
 
-VOLUME_ROUTES = (*cinder_volumes.ROUTES, *volume_snapshots.ROUTES, *volume_types.ROUTES, *volume_misc.ROUTES)
+VOLUME_ROUTES = (*cinder_volumes.ROUTES, *volume_snapshots.ROUTES, *volume_attachments_api.ROUTES,
+                 *volume_types.ROUTES, *volume_misc.ROUTES)
 
 COMPUTE_ROUTES = (
     *servers.ROUTES,

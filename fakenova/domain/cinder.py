@@ -146,6 +146,8 @@ def settle(runtime: Runtime, volume_id: str, now: float, *, observed: bool) -> O
         return None
     gone: Dict[str, bool] = {}
     for server_id, detail in current.get("attachments", {}).items():
+        if detail.get("cinder_only"):  # made through Cinder's attachments API: no Nova server to follow
+            continue
         if not _held_by_live_server(runtime, server_id, now):
             gone[server_id] = _delete_on_termination(store, server_id, volume_id, detail)
 

@@ -103,3 +103,14 @@ SNAPSHOT_UPDATE = _late(("3.0", {"type": "object", "properties": {"snapshot": {"
     name="snapshot update")
 QUOTA_UPDATE = _late(("3.0", {"type": "object", "properties": {"quota_set": {"type": "object"}},
                               "required": ["quota_set"], "additionalProperties": False}), name="quota update")
+_ATTACH: Schema = {"type": "object", "properties": {"attachment": {"type": "object", "properties": {
+    "instance_uuid": {"type": "string", "format": "uuid"}, "connector": {"type": ["object", "null"]},
+    "volume_uuid": {"type": "string", "format": "uuid"}}, "required": ["volume_uuid"],
+    "additionalProperties": False}}, "required": ["attachment"], "additionalProperties": False}
+_ATTACH_354 = copy.deepcopy(_ATTACH)
+_ATTACH_354["properties"]["attachment"]["properties"]["mode"] = {"type": "string", "enum": ["rw", "ro"]}
+ATTACHMENT_CREATE = _late(("3.0", _ATTACH), ("3.54", _ATTACH_354), name="attachment create")
+ATTACHMENT_UPDATE = _late(("3.0", {"type": "object", "properties": {"attachment": {"type": "object", "properties": {
+    "connector": {"type": "object", "minProperties": 1}}, "required": ["connector"],
+    "additionalProperties": False}}, "required": ["attachment"], "additionalProperties": False}),
+    name="attachment update")
