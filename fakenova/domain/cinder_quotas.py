@@ -33,20 +33,29 @@ def limits_for(runtime: Runtime, project_id: str) -> Dict[str, int]:
     return limits
 
 
-def usage(runtime: Runtime, project_id: str) -> Dict[str, int]:
-    """What the project uses now, counted from its records (settled first: a finished delete frees its share)."""
+def usage(runtime: Runtime, project_id: str, *, settled: bool = True) -> Dict[str, int]:
+    """What the project uses now, counted from its records.
+
+    :param settled: settle each volume first (a finished delete frees its share); False inside another
+        volume's compute, which may write no other record.
+    """
     from .cinder import settle
 
-    volumes = [record for record in (settle(runtime, v["id"], runtime.clock.now(), observed=False)
-                                     for v in runtime.store.list("volume", project_id)) if record is not None]
+    volumes = runtime.store.list("volume", project_id)
+    if settled:
+        volumes = [record for record in (settle(runtime, v["id"], runtime.clock.now(), observed=False)
+                                         for v in volumes) if record is not None]
     snapshots = [s for s in runtime.store.list("volume_snapshot") if s["project_id"] == project_id]
     return {"volumes": len(volumes), "gigabytes": sum(int(v["size"]) for v in volumes)
             + sum(int(s["size"]) for s in snapshots), "snapshots": len(snapshots)}
 
 
 def check_new_volume(runtime: Runtime, project_id: str, size: int, *, extend_by: int = 0) -> None:
-    """Cinder's 413 when one more volume of ``size`` GB (or ``extend_by`` GB more) is over quota."""
-    limits, used = limits_for(runtime, project_id), usage(runtime, project_id)
+    """Cinder's 413 when one more volume of ``size`` GB (or ``extend_by`` GB more) is over quota.
+
+    An extend runs inside the volume's own compute, so it counts the records as they are stored.
+    """
+    limits, used = limits_for(runtime, project_id), usage(runtime, project_id, settled=not extend_by)
     per_volume = limits["per_volume_gigabytes"]
     if 0 <= per_volume < (size + extend_by if extend_by else size):
         raise QuotaError(f"Requested volume size {size}G is larger than maximum allowed limit {per_volume}G.")

@@ -214,3 +214,10 @@ def test_assisted_volume_snapshots_are_for_the_service_role_and_need_an_attached
     missing = admin.client.delete(f"/compute/v2.1/os-assisted-volume-snapshots/{MISSING}",
                                   headers={"X-Auth-Token": admin.token})
     assert missing.status_code == 400 and fault(missing) == "'delete_info'"
+
+
+def test_extend_while_another_volume_is_still_creating():
+    demo = Cinder(make_app(pace="polls:5"))
+    demo("POST", "/volumes", {"volume": {"size": 1}})  # stays creating for five reads
+    response = demo("POST", f"/volumes/{VOL2}/action", {"os-extend": {"new_size": 3}})
+    assert response.status_code == 202
