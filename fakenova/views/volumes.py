@@ -107,13 +107,29 @@ def volume_list(records: Sequence[Mapping[str, Any]], ctx: VolumeViewContext, de
     return body
 
 
-def volume_type(record: Mapping[str, Any], is_admin: bool) -> Body:
-    """A volume type as ``GET /types/{id}`` shows it (extra specs only to admins)."""
-    body: Body = {"id": record["id"], "name": record["name"], "description": record.get("description"),
-                  "is_public": record.get("is_public", True), "qos_specs_id": record.get("qos_specs_id"),
-                  "os-volume-type-access:is_public": record.get("is_public", True)}
-    if is_admin:
-        body["extra_specs"] = dict(record.get("extra_specs") or {})
+#: the extra specs Cinder shows to non-admins (``USER_VISIBLE_EXTRA_SPECS``)
+USER_VISIBLE_SPECS = ("RESKEY:availability_zones", "multiattach", "replication_enabled")
+
+
+def volume_type(record: Mapping[str, Any], is_admin: bool, *, managed: bool = False, access: bool = True) -> Body:
+    """A volume type as Cinder shows it.
+
+    :param managed: the create/update answer (types_manage's plain view: every extra spec, no qos id),
+        rather than ``GET /types``' (specs trimmed for non-admins, qos id for admins).
+    :param access: whether the type-access extension adds ``os-volume-type-access:is_public`` (show, list
+        and create; not update).
+    """
+    specs = dict(record.get("extra_specs") or {})
+    body: Body = {"id": record["id"], "name": record["name"], "is_public": record.get("is_public", True),
+                  "description": record.get("description")}
+    if managed or is_admin:
+        body["extra_specs"] = specs
+    else:
+        body["extra_specs"] = {key: value for key, value in specs.items() if key in USER_VISIBLE_SPECS}
+    if is_admin and not managed:
+        body["qos_specs_id"] = record.get("qos_specs_id")
+    if access:
+        body["os-volume-type-access:is_public"] = record.get("is_public", True)
     return body
 
 
@@ -135,7 +151,10 @@ SNAPSHOT_SINCE: Tuple[Tuple[str, str, Getter, bool], ...] = (
 
 
 def snapshot(record: Mapping[str, Any], ctx: VolumeViewContext, detail: bool = True) -> Body:
-    """One snapshot as ``GET /snapshots/{id}`` shows it at ``ctx.version``."""
+    """One snapshot as ``GET /snapshots/{id}`` shows it at ``ctx.version``.
+
+    :param detail: whether the extended attributes (show and detail lists only) are added.
+    """
     body: Body = {"id": record["id"], "created_at": usage_time(record["created_at"]),
                   "updated_at": usage_time(record.get("updated_at")), "name": record["name"],
                   "description": record["description"], "volume_id": record["volume_id"],

@@ -199,14 +199,16 @@ def test_delete_states(demo):
 
 def test_types_default_and_admin_crud(demo, admin):
     (default,) = demo("GET", "/types").json["volume_types"]
-    assert default["name"] == "__DEFAULT__" and "extra_specs" not in default
+    assert default["name"] == "__DEFAULT__" and default["extra_specs"] == {} and "qos_specs_id" not in default
     assert demo("GET", "/types/default").json["volume_type"]["id"] == default["id"]
     refused = demo("POST", "/types", {"volume_type": {"name": "gold"}})
     assert refused.status_code == 403 and fault(refused) == (
         "Policy doesn't allow volume_extension:type_create to be performed.")
     gold = admin("POST", "/types", {"volume_type": {"name": "gold", "extra_specs": {"tier": "1"}}}).json
     gold_id = gold["volume_type"]["id"]
-    assert gold["volume_type"]["extra_specs"] == {"tier": "1"}
+    assert gold["volume_type"]["extra_specs"] == {"tier": "1"} and "qos_specs_id" not in gold["volume_type"]
+    assert demo("GET", f"/types/{gold_id}").json["volume_type"]["extra_specs"] == {}  # not user-visible
+    assert admin("GET", f"/types/{gold_id}").json["volume_type"]["qos_specs_id"] is None
     assert admin("POST", f"/types/{gold_id}/extra_specs", {"extra_specs": {"x": "y"}}).json == {
         "extra_specs": {"x": "y"}}
     assert admin("GET", f"/types/{gold_id}/extra_specs/x").json == {"x": "y"}

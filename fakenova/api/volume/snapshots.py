@@ -39,7 +39,7 @@ def create() -> Response:
     validate_body(schemas.SNAPSHOT_CREATE, ctx.version, body)
     wanted = body["snapshot"]
     record = cinder_snapshots.create(runtime(), ctx, wanted, force=bool_from_string(wanted.get("force", False)))
-    return json_response({"snapshot": views.snapshot(record, view_context())}, 202)
+    return json_response({"snapshot": views.snapshot(record, view_context(), detail=False)}, 202)
 
 
 def update(snapshot_id: str) -> Response:
@@ -47,7 +47,7 @@ def update(snapshot_id: str) -> Response:
     ctx = context()
     validate_body(schemas.SNAPSHOT_UPDATE, ctx.version, body)
     record = cinder_snapshots.update(runtime(), ctx, snapshot_id, body["snapshot"])
-    return json_response({"snapshot": views.snapshot(record, view_context())})
+    return json_response({"snapshot": views.snapshot(record, view_context(), detail=False)})
 
 
 def delete(snapshot_id: str) -> Response:

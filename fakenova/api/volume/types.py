@@ -60,7 +60,7 @@ def create() -> Response:
         "is_public": bool_from_string(wanted.get("os-volume-type-access:is_public", True)),
         "extra_specs": dict(wanted.get("extra_specs") or {}), "qos_specs_id": None}
     runtime().store.put(KIND, record["id"], record)
-    return json_response({"volume_type": views.volume_type(record, True)})
+    return json_response({"volume_type": views.volume_type(record, True, managed=True)})
 
 
 def update(type_id: str) -> Response:
@@ -72,7 +72,7 @@ def update(type_id: str) -> Response:
         changes["is_public"] = bool_from_string(wanted["is_public"])
     _stored(type_id)
     record = runtime().store.compute(KIND, type_id, lambda t: {**t, **changes})
-    return json_response({"volume_type": views.volume_type(record, True)})
+    return json_response({"volume_type": views.volume_type(record, True, managed=True, access=False)})
 
 
 def delete(type_id: str) -> Response:
