@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
-from .domain import hosts, routers, subnet_pool_resources
+from .domain import cinder, hosts, routers, subnet_pool_resources
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -72,9 +72,7 @@ def load_seed(runtime: SeedTarget) -> None:
     _seed_quotas(runtime, _read(folder, "quotas.yaml"), projects, str(folder / "quotas.yaml"))
     for volume in _read(folder, "catalogue/volumes.yaml").get("volumes", []):
         project = projects.get(volume.get("project", ""), volume.get("project", ""))
-        record = {"size": 1, "multiattach": False, **volume, "project_id": project, "created_at": now}
-        record.pop("project", None)
-        runtime.store.put("volume", record["id"], record, project=project)
+        runtime.store.put("volume", volume["id"], cinder.seed_record(volume, project, now), project=project)
     hosts.seed_hosts(runtime.store, hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts), now)
 
 

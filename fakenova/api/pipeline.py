@@ -43,6 +43,8 @@ class Service:
     negotiates: bool = False
     #: Nova's legacy v2.0 endpoint: v2.1 at 2.1 without microversions, unknown body keys dropped
     legacy_v2: bool = False
+    #: how the service's microversion headers read and what range they have (compute's or Cinder's)
+    dialect: negotiation.Dialect = negotiation.COMPUTE
 
 
 def identity_url() -> str:
@@ -60,6 +62,8 @@ SERVICES = (
     Service("identity", "/identity", _keystone, needs_token=False),
     Service("image", "/image", glance_error),
     Service("network", "/network", faults.neutron_error),
+    # Cinder renders its faults as Nova does ({"badRequest": {"code", "message"}}, wsgi.Fault's names)
+    Service("volume", "/volume", faults.nova_fault, negotiates=True, dialect=negotiation.VOLUME),
     Service("control", "/_fakenova", faults.nova_fault, needs_token=False),
     Service("root", "", faults.nova_fault, needs_token=False),
 )
@@ -112,9 +116,11 @@ def before_request() -> Optional[Response]:
         raise req.routing_exception
     version = None
     if service.negotiates and not (route and not route.negotiates):
+        dialect = service.dialect
         version = state.fakenova_version = negotiation.negotiate_headers(
-            environ.get(negotiation.NEW_ENVIRON), environ.get(negotiation.LEGACY_ENVIRON),
-            rt.settings.min_version, rt.settings.max_version)
+            environ.get(negotiation.NEW_ENVIRON),
+            environ.get(negotiation.LEGACY_ENVIRON) if dialect.legacy_header else None,
+            dialect.low or rt.settings.min_version, dialect.high or rt.settings.max_version, dialect)
     if identity is not None:
         kwargs = {"version": version} if version is not None else {}
         state.fakenova_ctx = RequestContext(identity=identity, now=now, request_id=request_id, **kwargs)
@@ -138,7 +144,8 @@ def after_request(response: Response) -> Response:
             put("x-compute-request-id", request_id)
     version = getattr(state, "fakenova_version", None)
     if version is not None:
-        for name, value in negotiation.response_headers(version):
+        for name, value in negotiation.response_headers(version, service.dialect if service else
+                                                        negotiation.COMPUTE):
             put(name, value)
     if service is None or service.name != "control":  # the journal records the cloud's traffic, not the test's
         _journal(state, response)

@@ -13,6 +13,7 @@ from flask import Blueprint
 from .compute import (
     actions,
     aggregates,
+    assisted_snapshots,
     audit_log,
     consoles,
     extensions,
@@ -40,6 +41,7 @@ from .compute import (
     usage,
     versions,
     volume_attachments,
+    volumes_proxy,
     zones,
 )
 from .compute import floating_ips as compute_floating_ips
@@ -51,6 +53,15 @@ from .image import members as glance_members
 from .network import l3 as network_l3
 from .network import networks
 from .routing import Route, blueprint
+from .volume import attachments as volume_attachments_api
+from .volume import misc as volume_misc
+from .volume import snapshots as volume_snapshots
+from .volume import types as volume_types
+from .volume import volumes as cinder_volumes
+from .volume.base import before_volume_request
+
+VOLUME_ROUTES = (*cinder_volumes.ROUTES, *volume_snapshots.ROUTES, *volume_attachments_api.ROUTES,
+                 *volume_types.ROUTES, *volume_misc.ROUTES)
 
 COMPUTE_ROUTES = (
     *servers.ROUTES,
@@ -60,6 +71,8 @@ COMPUTE_ROUTES = (
     *server_metadata.ROUTES,
     *server_ports.ROUTES,
     *volume_attachments.ROUTES,
+    *volumes_proxy.ROUTES,
+    *assisted_snapshots.ROUTES,
     *server_extras.ROUTES,
     *server_migrations.ROUTES,
     *migrations.ROUTES,
@@ -95,7 +108,10 @@ def blueprints() -> List[Blueprint]:
                         checks_project=True)
     v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
     legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
+    volume = blueprint("volume_v3", "/volume/v3", VOLUME_ROUTES, ("", "/<project_id>"))
+    volume.before_request(before_volume_request)  # Cinder's URL project check and its default rules
     return [identity_blueprint(),
+            blueprint("volume", "/volume", cinder_volumes.VERSION_ROUTES), volume,
             blueprint("image", "/image", (*glance.ROUTES, *glance_data.ROUTES, *glance_members.ROUTES,
                                           *glance_discovery.ROUTES)),
             blueprint("network", "/network", (*networks.ROUTES, *network_l3.ROUTES)),

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
 from . import (
+    boot_volumes,
     compute,
     errors,
     flavors,
@@ -91,18 +92,6 @@ def _check_flavor_fits(image: Mapping[str, Any], flavor: Mapping[str, Any]) -> N
     if min_disk > disk:
         raise errors.BadRequest(f"Flavor's disk is smaller than the minimum size specified in image metadata. "
                                 f"Flavor disk is {disk} bytes, minimum size is {min_disk} bytes.")
-
-
-def _volumes(ids: Any, server: Mapping[str, Any]) -> Tuple[Tuple[str, bool], ...]:
-    volumes = []
-    for bdm in server.get("block_device_mapping_v2") or []:
-        if bdm.get("destination_type") == "volume":
-            volume_id = bdm.get("uuid") if bdm.get("source_type") == "volume" else None
-            volumes.append((volume_id or ids.uuid(), bool_from_string(bdm.get("delete_on_termination", False))))
-    for bdm in server.get("block_device_mapping") or []:
-        if bdm.get("volume_id"):
-            volumes.append((bdm["volume_id"], bool_from_string(bdm.get("delete_on_termination", False))))
-    return tuple(volumes)
 
 
 def _zone(store: Store, ctx: RequestContext, requested: Optional[str]) -> Tuple[Optional[str], Dict[str, str]]:
@@ -215,7 +204,7 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
         "config_drive": bool_from_string(server.get("config_drive", False)),
         "requested_zone": zone, "user_data": server.get("user_data"), "description": description,
         "trusted_image_certificates": tuple(certificates) if certificates is not None else None,
-        "scheduler_hints": dict(hints), "volumes": _volumes(runtime.ids, server),
+        "scheduler_hints": dict(hints), "volumes": boot_volumes.plan(runtime, ctx, server),
         "pinned_availability_zone": zone, "destination": destination,
     }
 
@@ -272,6 +261,7 @@ def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]
     default_hostname = f"server-{server_id}"
     hostname = server.get("hostname") or sanitize_hostname(name, default_hostname)
     nics = network.allocate_nics(store, ids, ctx, shared["chosen"], server_id, shared["requested_zone"] or "")
+    volumes = boot_volumes.attach_all(runtime, ctx, server_id, bool(shared["image_id"]), shared["volumes"])
     record = Server(
         id=server_id, name=name, project_id=ctx.project_id, user_id=ctx.user_id, flavor=shared["flavor"],
         image_id=shared["image_id"], created_at=now, updated_at=now, key_name=shared["key_name"],
@@ -282,7 +272,7 @@ def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]
         instance_name=f"instance-{store.next_counter('instance'):08x}", reservation_id=reservation_id,
         launch_index=index, user_data=shared["user_data"], description=shared["description"],
         trusted_image_certificates=shared["trusted_image_certificates"],
-        security_groups=_security_groups(server, bool(nics)), nics=nics, volumes_attached=shared["volumes"],
+        security_groups=_security_groups(server, bool(nics)), nics=nics, volumes_attached=volumes,
         scheduler_hints=shared["scheduler_hints"], pinned_availability_zone=shared["pinned_availability_zone"],
         root_device_name="/dev/vda", server_groups=shared["server_groups"],
     )

@@ -1,19 +1,20 @@
-"""Volumes and ``os-volume_attachments``: a tiny Cinder stand-in and Nova's attach, detach and update rules.
+"""``os-volume_attachments``: Nova's attach, detach and update rules over the Cinder volume records.
 
-Which volumes a server has is stored once, on the server (``volumes_attached``), so server bodies and this
-API cannot disagree. A volume record (kind ``volume``: id, name, size, project) exists for seeded volumes;
-a volume a server booted from needs none, it exists while some server refers to it. Per-attachment
-details Nova keeps in its block device mapping (device, tag, attachment and bdm ids) live on the volume
-record under ``attachments``, or are derived (stable uuid5 ids, devices in order) when there is none.
-A volume whose last holder was deleted with ``delete_on_termination`` is gone, as Nova deletes it.
+Which volumes a server has is stored on the server (``volumes_attached``, with delete_on_termination), and
+each volume's Cinder record (:mod:`fakenova.domain.cinder`) holds the attachment under ``attachments``
+with the details Nova keeps in its block device mapping (device, tag, attachment and bdm ids). Attaching
+moves the volume ``attaching`` -> ``in-use`` and detaching ``detaching`` -> ``available``, at the pace of
+servers. A volume whose server was deleted is released, or deleted with ``delete_on_termination``, when it
+is next read (:func:`fakenova.domain.cinder.settle`).
 """
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional
 
-from . import compute, errors, history
+from . import cinder, compute, errors, history
+from .boot_volumes import reserve_refusal
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
@@ -28,8 +29,7 @@ _SWAP_POLICY = "os_compute_api:os-volumes-attachments:swap"
 _MUTABLE_CHECKS = (("id", "id"), ("serverId", "server_id"), ("device", "device"), ("tag", "tag"))
 
 
-class VolumeNotFound(errors.NotFound):
-    msg_fmt = "Volume {volume_id} could not be found."
+VolumeNotFound = cinder.VolumeNotFound
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,14 @@ def _letters_from(server: Server) -> str:
     return "abcdefghijklmnopqrstuvwxyz" if not server.image_id else "bcdefghijklmnopqrstuvwxyz"
 
 
+def derived_detail(server_id: str, volume_id: str, index: int, has_image: bool) -> Dict[str, Any]:
+    """The block device mapping details of the ``index``-th volume of a server: stable ids, devices in order."""
+    letters = "abcdefghijklmnopqrstuvwxyz" if not has_image else "bcdefghijklmnopqrstuvwxyz"
+    return {"device": f"/dev/vd{letters[min(index, len(letters) - 1)]}", "tag": None,
+            "attachment_id": _derived_id(server_id, volume_id, "attachment"),
+            "bdm_uuid": _derived_id(server_id, volume_id, "bdm")}
+
+
 def attachments_of(store: Store, server: Server) -> List[Attachment]:
     """The server's volume attachments in attach order, with stored details or derived defaults."""
     found = []
@@ -67,41 +75,30 @@ def attachments_of(store: Store, server: Server) -> List[Attachment]:
         detail = record.get("attachments", {}).get(server.id)
         root = index == 0 and not server.image_id
         if detail is None:
-            letters = _letters_from(server)
-            detail = {"device": f"/dev/vd{letters[min(index, len(letters) - 1)]}", "tag": None,
-                      "attachment_id": _derived_id(server.id, volume_id, "attachment"),
-                      "bdm_uuid": _derived_id(server.id, volume_id, "bdm")}
-        found.append(Attachment(volume_id=volume_id, server_id=server.id, device=detail["device"],
+            detail = derived_detail(server.id, volume_id, index, bool(server.image_id))
+        device = detail["device"]
+        if device is None and server.vm_state is not VmState.SHELVED_OFFLOADED:
+            # attached while offloaded without a device: the unshelved guest's driver named one, in order
+            device = derived_detail(server.id, volume_id, index, bool(server.image_id))["device"]
+        found.append(Attachment(volume_id=volume_id, server_id=server.id, device=device,
                                 tag=detail["tag"], delete_on_termination=delete,
                                 attachment_id=detail["attachment_id"], bdm_uuid=detail["bdm_uuid"], root=root))
     return found
 
 
-def _holders(runtime: Runtime, now: float, volume_id: str) -> List[Tuple[Server, bool]]:
-    """The servers referring to the volume, each settled first: a finished delete has let go of it."""
-    found: List[Tuple[Server, bool]] = []
-    for server in runtime.store.list("server"):
-        if any(held == volume_id for held, _ in server.volumes_attached):
-            server = runtime.store.compute("server", server.id,
-                                           lambda s: compute.settle(runtime, s, now, observed=False),
-                                           touches=compute.SETTLE_WRITES)
-            found.extend((server, delete) for held, delete in server.volumes_attached if held == volume_id)
-    return found
-
-
 def find_volume(runtime: Runtime, ctx: RequestContext, volume_id: str) -> Dict[str, Any]:
-    """The volume as Cinder would show it to the caller (``in-use`` servers listed); 404 otherwise."""
-    record = runtime.store.get(KIND, volume_id)
-    holders = _holders(runtime, ctx.now, volume_id)
-    live = [server for server, _ in holders if not server.deleted]
-    deleted_with_server = not live and any(server.deleted and delete for server, delete in holders)
-    if deleted_with_server or (record is None and not holders):
-        raise VolumeNotFound(volume_id=volume_id)
-    volume = dict(record or {"id": volume_id, "name": "", "size": 1, "project_id": holders[0][0].project_id,
-                             "multiattach": False})
-    if not ctx.is_admin and volume["project_id"] != ctx.project_id:
-        raise VolumeNotFound(volume_id=volume_id)
-    return {**volume, "servers": [server.id for server in live]}
+    """The Cinder volume as the caller may see it, with ``servers``: those it is attached to.
+
+    Reads the record as stored, so it can run inside a server's compute; callers settle it first
+    (:func:`settle_volume`).
+    """
+    volume = cinder.lookup(runtime, ctx, volume_id)
+    return {**volume, "servers": list(volume["attachments"])}
+
+
+def settle_volume(runtime: Runtime, ctx: RequestContext, volume_id: str) -> None:
+    """Let the volume's transition and its servers' deletions run before Nova's checks read it."""
+    cinder.settle(runtime, volume_id, ctx.now, observed=False)
 
 
 def _attachment(store: Store, server: Server, volume_id: str) -> Optional[Attachment]:
@@ -138,15 +135,18 @@ def _next_device(store: Store, server: Server) -> str:
                            "has been exceeded.")
 
 
-def _save_detail(store: Store, volume: Mapping[str, Any], server_id: str, detail: Optional[Dict[str, Any]]) -> None:
-    def apply(record: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-        base = record or {k: v for k, v in volume.items() if k != "servers"}
-        attachments = {k: v for k, v in base.get("attachments", {}).items() if k != server_id}
+def _save_detail(runtime: Runtime, ctx: RequestContext, volume: Mapping[str, Any], server_id: str,
+                 detail: Optional[Dict[str, Any]]) -> None:
+    """Record the attachment (``attaching`` -> ``in-use``) or its removal (``detaching`` -> ``available``)."""
+    def apply(record: Dict[str, Any]) -> Dict[str, Any]:
+        attachments = {k: v for k, v in record["attachments"].items() if k != server_id}
         if detail is not None:
             attachments[server_id] = detail
-        return {**base, "attachments": attachments}
+        status, then = ("attaching", "in-use") if detail is not None else (
+            "detaching", "in-use" if attachments else "available")
+        return cinder.begin(record, status, then, cinder.pace(runtime), ctx.now, attachments=attachments)
 
-    store.compute(KIND, volume["id"], apply, project=volume["project_id"])
+    runtime.store.compute(KIND, volume["id"], apply)
 
 
 def attach(runtime: Runtime, ctx: RequestContext, server_id: str, request: Mapping[str, Any], *,
@@ -166,6 +166,8 @@ def attach(runtime: Runtime, ctx: RequestContext, server_id: str, request: Mappi
         if volume["servers"]:
             raise errors.BadRequest(f"Invalid volume: volume {volume_id} is already attached to instances: "
                                     f"{' '.join(volume['servers'])}")
+        if volume["status"] != "available":  # Cinder will not reserve it; Nova passes its 400 on
+            raise cinder.InvalidInput(reason=reserve_refusal(runtime, volume).split(": ", 1)[1])
         offloaded = server.vm_state is VmState.SHELVED_OFFLOADED
         if offloaded and tag:
             raise errors.BadRequest("Tagged volume attachment is not supported for shelved-offloaded "
@@ -173,13 +175,15 @@ def attach(runtime: Runtime, ctx: RequestContext, server_id: str, request: Mappi
         # an offloaded server has no host to pick a device: Nova keeps the requested one (maybe none)
         device = request.get("device") if offloaded else _next_device(store, server)
         attachment_id, bdm_uuid = runtime.ids.uuid(), runtime.ids.uuid()
-        detail = {"device": device, "tag": tag, "attachment_id": attachment_id, "bdm_uuid": bdm_uuid}
-        _save_detail(store, volume, server.id, detail)
+        detail = {"device": device, "tag": tag, "attachment_id": attachment_id, "bdm_uuid": bdm_uuid,
+                  "attached_at": ctx.now, "delete_on_termination": delete_on_termination}
+        _save_detail(runtime, ctx, volume, server.id, detail)
         made.append(Attachment(volume_id, server.id, device, tag, delete_on_termination, attachment_id, bdm_uuid))
         return evolve(server, volumes_attached=(*server.volumes_attached, (volume_id, delete_on_termination)),
                        updated_at=ctx.now)
 
     with store.atomically():
+        settle_volume(runtime, ctx, volume_id)
         server = compute.edit(runtime, ctx, server_id, change, touches=(KIND,))
     offloaded = server.vm_state is VmState.SHELVED_OFFLOADED
     history.record(store, ctx, server_id, "attach_volume", host=server.host,
@@ -200,11 +204,12 @@ def detach(runtime: Runtime, ctx: RequestContext, server_id: str, volume_id: str
         if found.root:
             raise errors.BadRequest("Cannot detach a root device volume")
         lifecycle.guard(server, Action.DETACH_VOLUME, is_admin=ctx.is_admin)
-        _save_detail(store, volume, server.id, None)
+        _save_detail(runtime, ctx, volume, server.id, None)
         kept = tuple(pair for pair in server.volumes_attached if pair[0] != volume_id)
         return evolve(server, volumes_attached=kept, updated_at=ctx.now)
 
     with store.atomically():
+        settle_volume(runtime, ctx, volume_id)
         server = compute.edit(runtime, ctx, server_id, change, touches=(KIND,))
     event = "api_detach_volume" if server.vm_state is VmState.SHELVED_OFFLOADED else "compute_detach_volume"
     history.record(store, ctx, server_id, "detach_volume", host=server.host, events=[event])
@@ -227,6 +232,7 @@ def update(runtime: Runtime, ctx: RequestContext, server_id: str, volume_id: str
     if not swap_only:
         _update_regular(runtime, ctx, server, volume_id, request, delete_on_termination)
     if swapping:
+        settle_volume(runtime, ctx, volume_id)
         find_volume(runtime, ctx, volume_id)
         raise errors.Conflict(f"volume {volume_id} is not migrating; this API should only be called by Cinder")
 
@@ -248,3 +254,6 @@ def _update_regular(runtime: Runtime, ctx: RequestContext, server: Server, volum
         return evolve(current, volumes_attached=pairs, updated_at=ctx.now)
 
     compute.edit(runtime, ctx, server.id, change)
+    runtime.store.compute(KIND, volume_id, lambda record: record and {**record, "attachments": {
+        sid: {**d, "delete_on_termination": delete_on_termination} if sid == server.id else d
+        for sid, d in record["attachments"].items()}})

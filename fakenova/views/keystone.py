@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Dict, Iterable, List, Mapping
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 Body = Dict[str, Any]
 
@@ -18,6 +18,9 @@ CATALOG = (
     ("compute", "nova", "/compute/v2.1"),
     ("image", "glance", "/image"),
     ("network", "neutron", "/network"),
+    # Cinder v3 as devstack registers it; ``volumev3`` is the type older clients look up
+    ("block-storage", "cinderv3", "/volume/v3/{project_id}"),
+    ("volumev3", "cinderv3", "/volume/v3/{project_id}"),
 )
 INTERFACES = ("public", "internal", "admin")
 
@@ -36,16 +39,24 @@ def token_time(when: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(when))) + ".000000Z"
 
 
-def catalog(base_url: str, region: str) -> List[Body]:
+#: how Keystone's endpoint API shows a URL part it substitutes per token (``/volume/v3/$(project_id)s``)
+PROJECT_TEMPLATE = "$(project_id)s"
+
+
+def catalog(base_url: str, region: str, project_id: Optional[str] = PROJECT_TEMPLATE) -> List[Body]:
     """The service catalog, every service with public, internal and admin endpoints.
 
     :param base_url: scheme, host and port the client used, without a trailing slash.
     :param region: the region id (``RegionOne``).
+    :param project_id: the token's project, for endpoints whose URL names it (Cinder's). None, a token scoped
+        to a domain or the system: those endpoints cannot be formatted and Keystone leaves them out. The
+        default keeps Keystone's template, as its endpoint API shows it.
     """
     return [{"endpoints": [{"id": _stable_id(kind, interface), "interface": interface, "region": region,
-                            "region_id": region, "url": base_url + path} for interface in INTERFACES],
+                            "region_id": region, "url": base_url + path.format(project_id=project_id)}
+                           for interface in INTERFACES],
              "id": _stable_id(kind), "type": kind, "name": name}
-            for kind, name, path in CATALOG]
+            for kind, name, path in CATALOG if project_id is not None or "{project_id}" not in path]
 
 
 def token(record: Mapping[str, Any], base_url: str, region: str, include_catalog: bool = True) -> Body:
@@ -64,7 +75,7 @@ def token(record: Mapping[str, Any], base_url: str, region: str, include_catalog
         body["roles"] = [{"id": role_id, "name": name}
                          for role_id, name in zip(record["role_ids"], record["roles"])]
         if include_catalog:
-            body["catalog"] = catalog(base_url, region)
+            body["catalog"] = catalog(base_url, region, record.get("project_id"))
     if record.get("application_credential_id"):
         body["application_credential"] = {"id": record["application_credential_id"],
                                           "name": record["application_credential_name"],

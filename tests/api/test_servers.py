@@ -138,13 +138,14 @@ def test_multiple_create_stops_at_quota(demo):
 
 
 def test_boot_from_volume_has_empty_image(demo):
-    bdm = [{"uuid": "0c8e6c6e-cf7d-4a1c-9a3f-3d1f0f1a2b3c", "source_type": "volume", "destination_type": "volume",
+    """A seeded (Cinder) volume of the project boots the server: Nova 400s a volume Cinder does not have."""
+    bdm = [{"uuid": "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e01", "source_type": "volume", "destination_type": "volume",
             "boot_index": 0, "delete_on_termination": True}]
     server_id = demo.create(imageRef=DROP, block_device_mapping_v2=bdm).json["server"]["id"]
     server = demo("GET", f"/servers/{server_id}", version="2.3").json["server"]
     assert server["image"] == ""
     assert server["os-extended-volumes:volumes_attached"] == [
-        {"id": "0c8e6c6e-cf7d-4a1c-9a3f-3d1f0f1a2b3c", "delete_on_termination": True}]
+        {"id": "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e01", "delete_on_termination": True}]
 
 
 def test_networks_none_and_auto(demo):

@@ -41,3 +41,20 @@ def test_server_create_list_show_delete(auth_url):
     assert (shown["id"], shown["status"], shown["addresses"]) == (created["id"], "ACTIVE", {"private": [address]})
     run(auth_url, "server", "delete", "--wait", created["id"])
     assert json.loads(run(auth_url, "server", "list", "-f", "json")) == []
+
+
+def test_volume_create_boot_from_volume_add_and_remove_volume(auth_url):
+    volume = json.loads(run(auth_url, "volume", "create", "--size", "1", "-f", "json", "cli-vol"))
+    assert (volume["name"], volume["size"], volume["type"]) == ("cli-vol", 1, "__DEFAULT__")
+    shown = json.loads(run(auth_url, "volume", "show", "-f", "json", "cli-vol"))
+    assert shown["status"] == "available"
+    server = json.loads(run(auth_url, "server", "create", "--flavor", "m1.tiny", "--image", "cirros",
+                            "--boot-from-volume", "1", "--network", "private", "--wait", "-f", "json", "cli-bfv"))
+    assert server["status"] == "ACTIVE" and server["image"] in ("", "N/A (booted from volume)")
+    run(auth_url, "server", "add", "volume", "cli-bfv", "cli-vol")
+    attached = json.loads(run(auth_url, "volume", "show", "-f", "json", "cli-vol"))
+    assert attached["status"] == "in-use" and attached["attachments"][0]["server_id"] == server["id"]
+    run(auth_url, "server", "remove", "volume", "cli-bfv", "cli-vol")
+    assert json.loads(run(auth_url, "volume", "show", "-f", "json", "cli-vol"))["status"] == "available"
+    listed = json.loads(run(auth_url, "volume", "list", "-f", "json"))
+    assert {item["Name"] for item in listed} >= {"cli-vol", "demo-vol-1"}

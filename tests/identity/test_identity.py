@@ -11,6 +11,8 @@ from typing import Any, Dict, Iterator, Optional
 import pytest
 from support.apps import control, fresh_app
 
+from fakenova.views.keystone import CATALOG
+
 DEMO_ID = "0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c"
 DEMO_PROJECT = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 ADMIN_PROJECT = "2f1c3b1e9a6d4c1f8e7d6c5b4a392817"
@@ -309,9 +311,12 @@ def test_expired_subject_is_404_unless_allow_expired(client, clock):
 def test_catalog_follows_the_address_the_client_used(client):
     response = client.post(TOKENS, json=auth(DEMO_BY_NAME, DEMO_PROJECT_SCOPE),
                            base_url="http://example.test:9999")
-    catalog = {(entry["type"], entry["name"]): entry for entry in response.json["token"]["catalog"]}
+    token = response.json["token"]
+    catalog = {(entry["type"], entry["name"]): entry for entry in token["catalog"]}
+    cinder = f"/volume/v3/{token['project']['id']}"
     expected = {("identity", "keystone"): "/identity", ("compute", "nova"): "/compute/v2.1",
-                ("image", "glance"): "/image", ("network", "neutron"): "/network"}
+                ("image", "glance"): "/image", ("network", "neutron"): "/network",
+                ("block-storage", "cinderv3"): cinder, ("volumev3", "cinderv3"): cinder}
     assert set(catalog) == set(expected)
     for key, path in expected.items():
         endpoints = catalog[key]["endpoints"]
@@ -330,7 +335,7 @@ def test_catalog_ids_are_stable_between_tokens(client):
 
 def test_auth_catalog_needs_a_project_scoped_token(client):
     scoped = client.get("/identity/v3/auth/catalog", headers={"X-Auth-Token": token_of(client)})
-    assert scoped.status_code == 200 and len(scoped.json["catalog"]) == 4
+    assert scoped.status_code == 200 and len(scoped.json["catalog"]) == len(CATALOG) == 6
     unscoped = client.get("/identity/v3/auth/catalog",
                           headers={"X-Auth-Token": token_of(client, scope="unscoped")})
     assert unscoped.status_code == 403 and unscoped.json["error"]["title"] == "Forbidden"

@@ -101,7 +101,7 @@ def auth_catalog() -> Response:
     if not who.get("project_id") and not who.get("scope_domain_id") and not who.get("system"):
         # keystone raises Forbidden("A project-scoped token is required…"); security errors hide the text
         raise keystone.forbidden()
-    return json_response({"catalog": views.catalog(base_url(), region()),
+    return json_response({"catalog": views.catalog(base_url(), region(), who.get("project_id")),
                           "links": {"self": f"{v3_url()}/auth/catalog"}})
 
 

@@ -1,0 +1,56 @@
+"""What every Cinder handler shares: the policy check over Cinder's default rules, the view context, and the
+URL project check Cinder makes (``Malformed request url``)."""
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from flask import g, request
+
+from ...domain import errors
+from ...domain.policy import Policy, enforce
+from ...policies.volume import RULES
+from ...views.volumes import VolumeViewContext
+from ..http import base_url, context, runtime
+from ..routing import route_of
+
+#: how a Cinder default check string is met, as fakenova's role levels read it
+LEVELS: Mapping[str, Policy] = {
+    "rule:xena_system_admin_or_project_reader": Policy.READER,
+    "rule:xena_system_admin_or_project_member": Policy.MEMBER,
+    "rule:admin_or_owner": Policy.READER,
+    "rule:admin_api": Policy.ADMIN,
+    "": Policy.READER,
+}
+
+
+def authorize(rule: str) -> None:
+    """Cinder's 403 (``Policy doesn't allow <rule> to be performed.``) unless the caller meets ``rule``."""
+    enforce(context(), LEVELS[RULES[rule]], rule)
+
+
+def before_volume_request() -> None:
+    """The URL's project must be the token's (Cinder: 400), then the route's own rule is enforced."""
+    from flask import current_app
+
+    ctx = getattr(g, "fakenova_ctx", None)
+    url_project = (request.view_args or {}).get("project_id")
+    if ctx is not None and url_project is not None and url_project != ctx.project_id:
+        raise errors.BadRequest("Malformed request url")
+    route = route_of(current_app.view_functions.get(request.endpoint or ""))
+    if ctx is not None and route is not None and route.policy is not None:
+        authorize(route.policy)
+
+
+def project_in_url() -> Optional[str]:
+    return getattr(g, "fakenova_url_project", None)
+
+
+def endpoint() -> str:
+    """``<base>/volume/v3/<project_id>``: the project is in every link, as devstack's catalog has it."""
+    return f"{base_url()}/volume/v3/{project_in_url() or context().project_id}"
+
+
+def view_context() -> VolumeViewContext:
+    ctx = context()
+    types = {record["id"]: record for record in runtime().store.list("volume_type")}
+    return VolumeViewContext(endpoint=endpoint(), version=ctx.version, is_admin=ctx.is_admin, types=types)

@@ -1,0 +1,202 @@
+"""``/volume`` version documents and ``/volume/v3[/{project_id}]/volumes``: list, detail, show, create, update,
+delete, metadata and actions, with Cinder's policies and bodies."""
+from __future__ import annotations
+
+from typing import Any, Dict
+from urllib.parse import urlencode
+
+from flask import Response, request
+
+from ...domain import cinder, cinder_actions, cinder_volumes, errors
+from ...domain.strings import bool_from_string
+from ...microversions import Version, VersionRange
+from ...views import volumes as views
+from ..http import action_body, base_url, context, json_response, read_json, runtime
+from ..routing import Route
+from ..validation import validate_body
+from . import schemas
+from .base import authorize, endpoint, view_context
+
+#: listing counts (``with_count``) from SUPPORT_COUNT_INFO; delete's ``force`` from VOLUME_DELETE_FORCE
+WITH_COUNT = Version(3, 45)
+DELETE_FORCE = Version(3, 23)
+SUMMARY_METADATA = Version(3, 36)
+
+
+def versions_root() -> Response:
+    """``GET /volume/``: every known version (300 Multiple Choices, as Cinder answers its root)."""
+    return json_response({"versions": [views.version_document(base_url())]}, 300)
+
+
+def versions_v3() -> Response:
+    """``GET /volume/v3/``: the v3 version document."""
+    return json_response({"versions": [views.version_document(base_url())]})
+
+
+def _list(detail: bool) -> Response:
+    ctx = context()
+    args = {key: values[-1] for key, values in request.args.to_dict(flat=False).items()}
+    count = bool_from_string(args.pop("with_count", "false")) if ctx.version >= WITH_COUNT else False
+    max_limit = runtime().settings.max_limit
+    found, full_page = cinder_volumes.list_volumes(runtime(), ctx, args, max_limit)
+    next_href = None
+    if full_page is not None and found:
+        path = f"{endpoint()}/volumes{'/detail' if detail else ''}"
+        next_href = f"{path}?{urlencode({**args, 'marker': found[-1]['id']})}"
+    total = None
+    if count:
+        total = len(cinder_volumes.list_volumes(runtime(), ctx, {k: v for k, v in args.items() if k not in (
+            "limit", "marker")}, 10 ** 9)[0])
+    return json_response(views.volume_list(found, view_context(), detail, next_href, total))
+
+
+def index() -> Response:
+    return _list(detail=False)
+
+
+def detail() -> Response:
+    return _list(detail=True)
+
+
+def summary() -> Response:
+    """``GET /volumes/summary`` (3.12): how many volumes and GB the caller has, and (3.36) their metadata."""
+    ctx = context()
+    args = {key: values[-1] for key, values in request.args.to_dict(flat=False).items()}
+    found = cinder.visible_volumes(runtime(), ctx, args.get("all_tenants", "0") not in ("0", "false"))
+    body: Dict[str, Any] = {"total_count": len(found), "total_size": sum(int(v["size"]) for v in found)}
+    if ctx.version >= SUMMARY_METADATA:
+        merged: Dict[str, list] = {}
+        for record in found:
+            for key, value in record["metadata"].items():
+                merged.setdefault(key, [])
+                if value not in merged[key]:
+                    merged[key].append(value)
+        body["metadata"] = merged
+    return json_response({"volume-summary": body})
+
+
+def show(volume_id: str) -> Response:
+    record = cinder.observe(runtime(), context(), volume_id)
+    return json_response({"volume": views.volume_detail(record, view_context())})
+
+
+def create() -> Response:
+    body = read_json()
+    ctx = context()
+    validate_body(schemas.VOLUME_CREATE, ctx.version, body)
+    record = cinder_volumes.create(runtime(), ctx, body["volume"])
+    return json_response({"volume": views.volume_detail(record, view_context(), extended=False)}, 202)
+
+
+def update(volume_id: str) -> Response:
+    body = read_json()
+    ctx = context()
+    validate_body(schemas.VOLUME_UPDATE, ctx.version, body)
+    record = cinder_volumes.update(runtime(), ctx, volume_id, body["volume"])
+    return json_response({"volume": views.volume_detail(record, view_context(), extended=False)})
+
+
+def delete(volume_id: str) -> Response:
+    ctx = context()
+    args = request.args
+    force = ctx.version >= DELETE_FORCE and bool_from_string(args.get("force", "false"))
+    if force:
+        cinder.observe(runtime(), ctx, volume_id, observed=False)
+        authorize("volume:force_delete")
+    cinder_volumes.delete(runtime(), ctx, volume_id, cascade=bool_from_string(args.get("cascade", "false")),
+                          force=force)
+    return json_response(None, 202)
+
+
+def action(volume_id: str) -> Response:
+    """``POST /volumes/{id}/action``: one key naming an action of :data:`cinder_actions.ACTIONS`."""
+    key, found, body = action_body(cinder_actions.ACTIONS)
+    ctx = context()
+    if key in schemas.ACTION_SCHEMAS:
+        validate_body(schemas.ACTION_SCHEMAS[key], ctx.version, body)
+    if not found.admin_only:
+        authorize(found.rule)
+    done, record = cinder_actions.perform(runtime(), ctx, volume_id, key, body[key] or {})
+    if key == "os-initialize_connection":
+        return json_response(cinder_actions.connection_info(record))
+    return json_response(None, done.status)
+
+
+def _metadata(record: Dict[str, Any]) -> Response:
+    return json_response({"metadata": dict(record["metadata"])})
+
+
+def metadata_index(volume_id: str) -> Response:
+    return _metadata(cinder.observe(runtime(), context(), volume_id))
+
+
+def metadata_create(volume_id: str, replace: bool = False) -> Response:
+    body = read_json()
+    ctx = context()
+    validate_body(schemas.METADATA_BODY, ctx.version, body)
+    wanted = dict(body["metadata"])
+    record = cinder.edit(runtime(), ctx, volume_id, lambda r: {
+        **r, "metadata": wanted if replace else {**r["metadata"], **wanted}, "updated_at": ctx.now})
+    return _metadata(record)
+
+
+def metadata_replace(volume_id: str) -> Response:
+    return metadata_create(volume_id, replace=True)
+
+
+def metadata_show(volume_id: str, key: str) -> Response:
+    record = cinder.observe(runtime(), context(), volume_id)
+    if key not in record["metadata"]:
+        raise errors.NotFound(f"Volume {volume_id} has no metadata with key {key}.")
+    return json_response({"meta": {key: record["metadata"][key]}})
+
+
+def metadata_update(volume_id: str, key: str) -> Response:
+    body = read_json()
+    ctx = context()
+    validate_body(schemas.META_ITEM, ctx.version, body)
+    if key not in body["meta"]:
+        raise errors.BadRequest("Request body and URI mismatch")
+    value = body["meta"][key]
+    cinder.edit(runtime(), ctx, volume_id,
+                lambda r: {**r, "metadata": {**r["metadata"], key: value}, "updated_at": ctx.now})
+    return json_response({"meta": {key: value}})
+
+
+def metadata_delete(volume_id: str, key: str) -> Response:
+    ctx = context()
+
+    def drop(record: Dict[str, Any]) -> Dict[str, Any]:
+        if key not in record["metadata"]:
+            raise errors.NotFound(f"Volume {volume_id} has no metadata with key {key}.")
+        return {**record, "metadata": {k: v for k, v in record["metadata"].items() if k != key},
+                "updated_at": ctx.now}
+
+    cinder.edit(runtime(), ctx, volume_id, drop)
+    return json_response(None, 200)
+
+
+VERSION_ROUTES = (
+    Route("GET", "", versions_root, public=True, negotiates=False),
+    Route("GET", "/", versions_root, public=True, negotiates=False),
+    Route("GET", "/v3", versions_v3, public=True, negotiates=False),
+    Route("GET", "/v3/", versions_v3, public=True, negotiates=False),
+)
+_V, _M = "/volumes/<volume_id>", "/volumes/<volume_id>/metadata"
+ROUTES = (
+    Route("GET", "/volumes", index, policy="volume:get_all"),
+    Route("GET", "/volumes/detail", detail, policy="volume:get_all"),
+    Route("GET", "/volumes/summary", summary, VersionRange(Version(3, 12)), policy="volume:get_all"),
+    Route("POST", "/volumes", create, policy="volume:create"),
+    Route("GET", _V, show, policy="volume:get"),
+    Route("PUT", _V, update, policy="volume:update"),
+    Route("DELETE", _V, delete, policy="volume:delete"),
+    # the rule of each action is its row's in cinder_actions.ACTIONS, enforced by the handler
+    Route("POST", f"{_V}/action", action),
+    Route("GET", _M, metadata_index, policy="volume:get_volume_metadata"),
+    Route("POST", _M, metadata_create, policy="volume:create_volume_metadata"),
+    Route("PUT", _M, metadata_replace, policy="volume:update_volume_metadata"),
+    Route("GET", f"{_M}/<key>", metadata_show, policy="volume:get_volume_metadata"),
+    Route("PUT", f"{_M}/<key>", metadata_update, policy="volume:update_volume_metadata"),
+    Route("DELETE", f"{_M}/<key>", metadata_delete, policy="volume:delete_volume_metadata"),
+)

@@ -1,0 +1,225 @@
+"""Cinder volume records: their shape, their paced status transitions, and who may see them.
+
+A volume is one record of kind ``volume`` (a plain dict, the one model the Nova side shares). Statuses move
+as Cinder's do: ``creating``, ``attaching``, ``detaching``, ``extending`` and ``deleting`` are transient and
+end, at the configured pace on the injected clock (``domain/pace.py``), in the status the transition names
+(or, for ``deleting``, in no record at all). ``attachments`` maps a server id to Nova's block device mapping
+details (device, tag, attachment and bdm ids), so both sides read one record.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Callable, Dict, List, Mapping, Optional
+
+from . import errors
+from .context import RequestContext
+from .pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace, parse_pace
+from .ports import Runtime, Store
+
+KIND = "volume"
+ZONE = "nova"
+#: the type every volume has when none is asked for (Cinder's ``__DEFAULT__``, created by its db migration)
+DEFAULT_TYPE = {"id": "a4a8f7a5-3f4b-4b0e-9a4c-6f6d2f0e9f10", "name": "__DEFAULT__",
+                "description": "Default Volume Type", "is_public": True, "extra_specs": {}, "qos_specs_id": None,
+                "os-volume-type-access:is_public": True}
+#: namespace of the creator ids of seeded volumes
+_SEEDED_BY = uuid.UUID("5d1e0a7c-3b2f-4e6d-8c9a-0f1e2d3c4b5a")
+#: what a finished transient status becomes when nothing else is named
+DELETED = None
+Record = Dict[str, Any]
+
+
+class VolumeNotFound(errors.NotFound):
+    msg_fmt = "Volume {volume_id} could not be found."
+
+
+class InvalidVolume(errors.BadRequest):
+    msg_fmt = "Invalid volume: {reason}"
+
+
+class InvalidInput(errors.BadRequest):
+    msg_fmt = "Invalid input received: {reason}"
+
+
+def new_record(runtime: Runtime, ctx: RequestContext, **fields: Any) -> Record:
+    """A volume record with Cinder's defaults, ``fields`` over them."""
+    now = ctx.now
+    record: Record = {
+        "id": runtime.ids.uuid(), "name": None, "description": None, "size": 1, "status": "creating",
+        "project_id": ctx.project_id, "user_id": ctx.user_id, "availability_zone": ZONE,
+        "created_at": now, "updated_at": None, "volume_type_id": DEFAULT_TYPE["id"], "snapshot_id": None,
+        "source_volid": None, "image_id": None, "metadata": {}, "bootable": False, "readonly": False,
+        "multiattach": False, "attachments": {}, "transition": None, "migration_status": None,
+    }
+    record.update(fields)
+    return record
+
+
+def seed_record(volume: Mapping[str, Any], project_id: str, now: float) -> Record:
+    """A fixture volume as an ``available`` Cinder volume of ``project_id`` (its creator a stable id, as Cinder
+    always names one)."""
+    record: Record = {
+        "name": None, "description": None, "size": 1, "status": "available",
+        "user_id": uuid.uuid5(_SEEDED_BY, project_id).hex,
+        "availability_zone": ZONE, "updated_at": None, "volume_type_id": DEFAULT_TYPE["id"],
+        "snapshot_id": None, "source_volid": None, "image_id": None, "metadata": {}, "bootable": False,
+        "readonly": False, "multiattach": False, "attachments": {}, "transition": None, "migration_status": None,
+        **{key: value for key, value in volume.items() if key != "project"},
+        "project_id": project_id, "created_at": now,
+    }
+    return record
+
+
+def begin(record: Record, status: str, then: Optional[str], pace: Pace, now: float, **changes: Any) -> Record:
+    """Enter the transient ``status``; it ends in ``then`` (None: the volume is gone) at ``pace``."""
+    transition = {"then": then, "started": now, "polls": 0, "pace": str(pace)}
+    return {**record, **changes, "status": status, "transition": transition, "updated_at": now}
+
+
+def _due(pace: Pace, transition: Mapping[str, Any], now: float) -> bool:
+    if isinstance(pace, Immediate):
+        return True
+    if isinstance(pace, AfterPolls):
+        return int(transition["polls"]) >= pace.polls
+    if isinstance(pace, AfterSeconds):
+        return now - float(transition["started"]) >= pace.seconds
+    assert isinstance(pace, Manual)
+    return False  # a manual pace waits for the control plane, as servers do
+
+
+def advance(record: Record, now: float, *, observed: bool) -> Optional[Record]:
+    """The record after its transition has run as far as its pace allows; None once a delete is done."""
+    transition = record.get("transition")
+    if not transition:
+        return record
+    if observed:
+        transition = {**transition, "polls": transition["polls"] + 1}
+        record = {**record, "transition": transition}
+    if not _due(parse_pace(transition["pace"]), transition, now):
+        return record
+    if transition["then"] is DELETED:
+        return None
+    return {**record, "status": transition["then"], "transition": None, "updated_at": now}
+
+
+def finish_now(record: Record, now: float) -> Optional[Record]:
+    """End the record's transition at once (the control plane's step for a manual pace)."""
+    transition = record.get("transition")
+    if not transition:
+        return record
+    return advance({**record, "transition": {**transition, "pace": "immediate"}}, now, observed=False)
+
+
+def pace(runtime: Runtime) -> Pace:
+    """Volumes move at the default pace of servers."""
+    return runtime.settings.pace
+
+
+def _held_by_live_server(runtime: Runtime, server_id: str, now: float) -> Optional[bool]:
+    """Whether the server still holds its volumes: True, or the delete_on_termination flag set to go."""
+    from . import compute  # compute imports the lifecycle, which is heavier than this module needs at import
+
+    server = runtime.store.get("server", server_id)
+    if server is None:
+        return None
+    server = runtime.store.compute("server", server_id, lambda s: compute.settle(runtime, s, now, observed=False),
+                                   touches=compute.SETTLE_WRITES)
+    return not server.deleted
+
+
+def _release(record: Record, gone: Mapping[str, bool], now: float) -> Optional[Record]:
+    """Drop the attachments of deleted servers; a volume Nova was to delete on termination is deleted."""
+    if not gone:
+        return record
+    if any(gone.values()):
+        return None
+    kept = {sid: detail for sid, detail in record["attachments"].items() if sid not in gone}
+    status = record["status"] if kept or record["status"] != "in-use" else "available"
+    return {**record, "attachments": kept, "status": status, "updated_at": now}
+
+
+def settle(runtime: Runtime, volume_id: str, now: float, *, observed: bool) -> Optional[Record]:
+    """The stored volume after its transition and its servers' deletions have run; None if it is gone."""
+    store = runtime.store
+    current = store.get(KIND, volume_id)
+    if current is None:
+        return None
+    gone: Dict[str, bool] = {}
+    for server_id, detail in current.get("attachments", {}).items():
+        if detail.get("cinder_only"):  # made through Cinder's attachments API: no Nova server to follow
+            continue
+        if not _held_by_live_server(runtime, server_id, now):
+            gone[server_id] = _delete_on_termination(store, server_id, volume_id, detail)
+
+    def apply(record: Optional[Record]) -> Any:
+        if record is None:
+            return None
+        after = advance(record, now, observed=observed)
+        after = _release(after, gone, now) if after is not None else None
+        return after if after is not None else removed()
+
+    result = store.compute(KIND, volume_id, apply)
+    return None if result is removed() else result
+
+
+def removed() -> Any:
+    """The store's sentinel for a record a compute deletes."""
+    from ..store.base import REMOVE  # the store package's sentinel; domain code imports no store at load
+
+    return REMOVE
+
+
+def _delete_on_termination(store: Store, server_id: str, volume_id: str, detail: Mapping[str, Any]) -> bool:
+    server = store.get("server", server_id)
+    if server is not None:
+        for held, delete in server.volumes_attached:
+            if held == volume_id:
+                return bool(delete)
+    return bool(detail.get("delete_on_termination", False))
+
+
+def visible(record: Optional[Mapping[str, Any]], ctx: RequestContext) -> bool:
+    return record is not None and (ctx.is_admin or record["project_id"] == ctx.project_id)
+
+
+def lookup(runtime: Runtime, ctx: RequestContext, volume_id: str) -> Record:
+    """The caller's stored volume as it is (for use inside another record's compute); 404 otherwise."""
+    record = runtime.store.get(KIND, volume_id)
+    if record is None or not visible(record, ctx):
+        raise VolumeNotFound(volume_id=volume_id)
+    return dict(record)
+
+
+def observe(runtime: Runtime, ctx: RequestContext, volume_id: str, *, observed: bool = True) -> Record:
+    """The caller's volume, settled; Cinder's 404 when it is missing or another project's."""
+    if not visible(runtime.store.get(KIND, volume_id), ctx):
+        raise VolumeNotFound(volume_id=volume_id)
+    record = settle(runtime, volume_id, ctx.now, observed=observed)
+    if record is None:
+        raise VolumeNotFound(volume_id=volume_id)
+    return record
+
+
+def edit(runtime: Runtime, ctx: RequestContext, volume_id: str, change: Callable[[Record], Record],
+         *, touches: tuple = ()) -> Record:
+    """Apply ``change`` to the caller's settled volume atomically; its errors leave the record as it was."""
+    observe(runtime, ctx, volume_id, observed=False)
+
+    def apply(record: Optional[Record]) -> Any:
+        if record is None:
+            raise VolumeNotFound(volume_id=volume_id)
+        return change(record)
+
+    result: Record = runtime.store.compute(KIND, volume_id, apply, touches=touches)
+    return result
+
+
+def visible_volumes(runtime: Runtime, ctx: RequestContext, all_projects: bool) -> List[Record]:
+    """Every volume the caller may list, settled (admins see every project's with ``all_tenants``)."""
+    project = None if (ctx.is_admin and all_projects) else ctx.project_id
+    found = []
+    for record in runtime.store.list(KIND, project):
+        settled = settle(runtime, record["id"], ctx.now, observed=True)
+        if settled is not None:
+            found.append(settled)
+    return found

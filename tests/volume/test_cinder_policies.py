@@ -1,0 +1,25 @@
+"""Every Cinder route names one of Cinder's default rules, and every action row does too."""
+from __future__ import annotations
+
+import pytest
+
+from fakenova.api.routes import VOLUME_ROUTES
+from fakenova.api.volume.base import LEVELS
+from fakenova.domain.cinder_actions import ACTIONS
+from fakenova.policies.volume import RULES
+
+#: the routes Cinder guards per request body or not at all: the action dispatcher, the zone listing
+UNGUARDED = {("POST", "/volumes/<volume_id>/action"), ("GET", "/os-availability-zone")}
+
+
+@pytest.mark.parametrize("route", VOLUME_ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_route_names_a_cinder_rule(route):
+    if (route.method, route.path) in UNGUARDED:
+        assert route.policy is None
+    else:
+        assert route.policy in RULES and RULES[route.policy] in LEVELS
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_action_rows_name_cinder_rules(name):
+    assert ACTIONS[name].rule in RULES
