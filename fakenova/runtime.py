@@ -5,7 +5,7 @@ There is exactly one Runtime per app (kept in ``app.extensions["fakenova"]``); n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .clock import Clock, OffsetClock
 from .domain.context import RequestContext
@@ -14,6 +14,7 @@ from .domain.models import Server
 from .ids import IdFactory
 from .settings import Settings
 from .store import Store, open_store
+from .store.shared_state import STATE, Sharing, StoreClock, is_shared
 
 if TYPE_CHECKING:
     from .domain import ports
@@ -40,26 +41,44 @@ class Runtime:
     #: loaded scenarios layer their api range, config and paces on top of ``reset_settings``
     initial_settings: Optional[Settings] = field(default=None)
     reset_settings: Optional[Settings] = field(default=None)
+    #: how this runtime keeps in step with the other processes of a shared store (None for a private one)
+    sharing: Optional[Sharing] = field(default=None, repr=False)
 
     def choose(self, action: Action, server: Server, ctx: RequestContext) -> Choice:
         """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""
         return self.engine.choose(action, server, ctx)
 
     @classmethod
-    def build(cls, settings: Optional[Settings] = None, *, store: Optional[Store] = None,
+    def build(cls, settings: Optional[Settings] = None, *, store: Union[Store, str, None] = None,
               clock: Optional[Clock] = None) -> "Runtime":
-        """Assemble a runtime from settings, opening the store and clock they name unless given, and its
-        scenario engine."""
+        """Assemble a runtime from settings, opening the store (a URL, or ``settings.store_url``) and clock
+        they name unless given, and its scenario engine."""
+        from .domain.retention import ensure_index
         from .scenario.engine import ScenarioEngine  # late: scenarios read YAML, the runtime's users need not
 
         settings = settings or Settings()
-        runtime = cls(settings=settings,
-                      store=store if store is not None else open_store(settings.store_url,
-                                                                       journal_limit=settings.journal_limit),
-                      clock=clock if clock is not None else OffsetClock(),
-                      ids=IdFactory(settings.seed))
+        if store is None or isinstance(store, str):
+            store = open_store(store or settings.store_url, journal_limit=settings.journal_limit)
+        shared = is_shared(store)
+        if clock is None:
+            clock = StoreClock(store) if shared else OffsetClock()
+        runtime = cls(settings=settings, store=store, clock=clock, ids=IdFactory(settings.seed))
         runtime.engine = ScenarioEngine(runtime)
+        if shared:  # every process keeps the shared indexes from its first write on
+            runtime.sharing = Sharing(runtime)
+            ensure_index(store)
         return runtime
+
+    def start(self) -> None:
+        """Ready a new app's state: a reset, unless it joins a shared cloud that is already there."""
+        if self.sharing is None:
+            self.reset()
+            return
+        with self.store.atomically():  # two processes starting at once seed the cloud once
+            if self.store.get(*STATE) is None:
+                self.reset()
+            else:
+                self.sharing.sync()
 
     def reset(self, **overrides: Any) -> None:
         """Forget all state, restart the id sequence and load the seed data again.
@@ -76,6 +95,8 @@ class Runtime:
             self.clock.reset()
         self.ids.reseed(self.settings.seed)
         load_seed(self)
+        if self.sharing is not None:
+            self.sharing.published(overrides)
 
 
 if TYPE_CHECKING:  # mypy proves the concrete runtime is what the domain's port asks for

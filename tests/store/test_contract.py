@@ -6,12 +6,17 @@ import pytest
 from fakenova.store import REMOVE, MemoryStore, open_store
 from fakenova.store.base import OrderedStore, UndeclaredWrite
 
-IMPLEMENTATIONS = [MemoryStore]
+IMPLEMENTATIONS = ["MemoryStore", "RedisStore"]
 
 
-@pytest.fixture(params=IMPLEMENTATIONS, ids=lambda cls: cls.__name__)
+@pytest.fixture(params=IMPLEMENTATIONS)
 def store(request):
-    return request.param()
+    if request.param == "MemoryStore":
+        return MemoryStore()
+    server = request.getfixturevalue("redis_server")
+    store = open_store(server.url)
+    store.client.flushdb()
+    return store
 
 
 def test_put_get_list_by_project(store):
@@ -119,8 +124,9 @@ def test_counters_journal_and_clear(store):
 
 def test_open_store():
     assert isinstance(open_store("memory://"), MemoryStore)
-    with pytest.raises(ValueError):
-        open_store("redis://localhost")
+    for url in ("mongodb://localhost", "redis:/nowhere", ""):
+        with pytest.raises(ValueError, match="unsupported store URL"):
+            open_store(url)
 
 
 # --- optional capability: the ordered index (OrderedStore) ----------------------------------------------
