@@ -5,7 +5,7 @@ There is exactly one Runtime per app (kept in ``app.extensions["fakenova"]``); n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Union
 
 from .clock import Clock, OffsetClock
 from .domain.context import RequestContext
@@ -85,6 +85,14 @@ class Runtime:
 
         :param overrides: settings to use until the next reset (the pytest marker's ``max_version``, ``seed``).
         """
+        if self.sharing is None:
+            self._reset(overrides)
+            return
+        with self.store.atomically():  # no process sees the cloud half cleared or half seeded
+            self._reset(overrides)
+            self.sharing.published(overrides)
+
+    def _reset(self, overrides: Dict[str, Any]) -> None:
         from .seed import load_seed  # late: seed reads YAML, which the domain must not
 
         if self.initial_settings is None:
@@ -95,8 +103,6 @@ class Runtime:
             self.clock.reset()
         self.ids.reseed(self.settings.seed)
         load_seed(self)
-        if self.sharing is not None:
-            self.sharing.published(overrides)
 
 
 if TYPE_CHECKING:  # mypy proves the concrete runtime is what the domain's port asks for

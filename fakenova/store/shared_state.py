@@ -87,7 +87,8 @@ class Sharing:
     def sync(self) -> None:
         """Adopt the shared record: a reset made elsewhere (its settings), the clock's offset."""
         state = self.runtime.store.get(*STATE)
-        if state is None:
+        if state is None:  # Redis came back empty (or was flushed): seed the cloud again, once
+            self.runtime.start()
             return
         if state["revision"] != self.revision:
             with self._lock:
