@@ -75,7 +75,8 @@ class Keys:
 class RedisStore:
     """:class:`~fakenova.store.base.Store` and :class:`~fakenova.store.base.OrderedStore` in Redis.
 
-    :param url: ``redis://[:password@]host:port/db``, ``rediss://...`` or ``unix:///path?db=N``.
+    :param url: ``redis://[:password@]host:port/db``, ``rediss://...`` or ``unix:///path?db=N``; redis-py's
+        query options apply and win over the defaults here (``?socket_timeout=0.5`` for a tighter bound).
     :param journal_limit: journal entries kept (the oldest go first).
     :param prefix: the prefix of every key (two clouds can share a database under two prefixes).
     :param timeout: seconds a Redis call may take before the store gives up (StoreUnavailable).
