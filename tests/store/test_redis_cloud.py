@@ -16,7 +16,6 @@ from typing import Dict, List
 
 import pytest
 import requests
-
 from support.redis_server import RedisServer
 from support.server_api import IMAGE, PRIVATE
 
