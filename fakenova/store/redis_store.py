@@ -145,7 +145,7 @@ class RedisStore:
         def write(current: Any) -> Any:
             self._local.txn.write(kind, key, value, project, keep_project)
             return current
-        return self._transact(kind, key, write)
+        return self._transact(kind, key, write, optimistic=False)
 
     def compute(self, kind: str, key: str, fn: Callable[[Any], Any], project: Optional[str] = None,
                 *, touches: Collection[str] = ()) -> Any:
@@ -170,15 +170,24 @@ class RedisStore:
             txn.write(kind, key, result, project, keep_project=True)
         return result
 
-    def _transact(self, kind: str, key: str, fn: Callable[[Any], Any]) -> Any:
-        """``fn(current)`` in a fresh transaction on (kind, key), committed; retried when raced."""
+    def _transact(self, kind: str, key: str, fn: Callable[[Any], Any], optimistic: bool = True) -> Any:
+        """``fn(current)`` in a fresh transaction on (kind, key), committed; retried when raced.
+
+        :param optimistic: read without WATCH at first, for a function that may write nothing (a compute);
+            its reads are confirmed unchanged before anything is written. A plain put WATCHes at once.
+        """
         deadline = time.monotonic() + self.lock_wait
         for attempt in range(ATTEMPTS):
             pipe = self.client.pipeline(transaction=True)
-            txn = self._local.txn = Txn(pipe, self.keys, self._definitions, self._lock_token())
+            txn = self._local.txn = Txn(pipe, self.keys, self._definitions, self._lock_token(),
+                                        watch=not (optimistic and attempt == 0))
             try:
                 stored = txn.read(kind, key)
                 result = fn(stored[1] if stored else None)
+                if not txn.writes:
+                    return result
+                if not txn._watch:
+                    txn.confirm()
                 txn.commit(self._next_seq)
                 return result
             except (WatchError, LockHeld):

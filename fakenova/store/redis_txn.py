@@ -14,6 +14,8 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, cast
 
+from redis.exceptions import WatchError
+
 from . import codec
 from .base import REMOVE
 from .redis_index import Definition, Meta
@@ -62,13 +64,34 @@ class Txn:
     """Reads and buffered writes of one attempt at a transaction."""
 
     def __init__(self, pipe: Pipeline, keys: Keys, definitions: Dict[str, Definition],
-                 lock_token: Optional[bytes]) -> None:
+                 lock_token: Optional[bytes], *, watch: bool = True) -> None:
+        """:param watch: WATCH each record as it is read; when False, reads are plain GETs and a transaction
+            that writes must :meth:`confirm` its reads before :meth:`commit` (a compute that writes nothing,
+            such as a read that settles nothing, then costs one round trip per record instead of three)."""
         self.pipe, self.keys, self.definitions = pipe, keys, definitions
         self.lock_token = lock_token  # ours when this thread holds the lock (atomically), else None
         self.frames: List[Tuple[str, str, frozenset]] = []
         self._read: Dict[Tuple[str, str], Optional[Stored]] = {}
+        self._blobs: Dict[Tuple[str, str], Optional[bytes]] = {}
         self._writes: Dict[Tuple[str, str], Tuple[Any, Optional[str], bool]] = {}
+        self._watch = watch
         self._watched_lock = False
+
+    @property
+    def writes(self) -> bool:
+        """Whether anything was written."""
+        return bool(self._writes)
+
+    def confirm(self) -> None:
+        """WATCH every record read unwatched and check none changed since (WatchError if one did)."""
+        keys = [self.keys.record(kind, key) for kind, key in self._blobs]
+        self.pipe.watch(*keys, self.keys.lock)
+        *blobs, holder = cast(List[Optional[bytes]], self.pipe.mget(*keys, self.keys.lock))
+        if holder is not None and holder != self.lock_token:
+            raise LockHeld()
+        if list(self._blobs.values()) != blobs:
+            raise WatchError("a record read changed before the write")
+        self._watch = self._watched_lock = True
 
     def read(self, kind: str, key: str) -> Optional[Stored]:
         """The record as this transaction sees it: its own write, else Redis's (WATCHed from now on)."""
@@ -86,7 +109,9 @@ class Txn:
         at = (kind, key)
         if at not in self._read:
             record_key = self.keys.record(kind, key)
-            if self._watched_lock:
+            if not self._watch:
+                blob = self._blobs[at] = cast(Optional[bytes], self.pipe.immediate_execute_command("GET", record_key))
+            elif self._watched_lock:
                 self.pipe.watch(record_key)
                 blob = cast(Optional[bytes], self.pipe.get(record_key))
             else:
