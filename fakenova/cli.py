@@ -18,7 +18,7 @@ from . import allocator
 from .serving import DEFAULT_THREADS, format_url, run_server
 from .settings import Settings, parse_setting
 from .version_history import HISTORY
-from .workers import worker_port
+from .workers import is_first_worker, worker_port
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -222,6 +222,8 @@ def _load_scenarios(app: Flask, scenarios: Tuple[str, ...]) -> None:
 
     runtime = app.extensions["fakenova"]
     runtime.engine.real_delays = True
+    if not is_first_worker():  # the scenarios are in the shared store: worker 0 loads them for all
+        return
     for source in scenarios:
         try:
             operations.load_scenario(runtime, source)

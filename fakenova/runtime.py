@@ -14,11 +14,16 @@ from .domain.models import Server
 from .ids import IdFactory
 from .settings import Settings
 from .store import Store, open_store
+from .store.base import StoreBusy
 from .store.shared_state import STATE, Sharing, StoreClock, is_shared
 
 if TYPE_CHECKING:
     from .domain import ports
     from .scenario.engine import ScenarioEngine
+
+
+#: lock waits a process joining a shared cloud sits through while another one seeds it
+START_ATTEMPTS = 12
 
 
 @dataclass
@@ -74,11 +79,17 @@ class Runtime:
         if self.sharing is None:
             self.reset()
             return
-        with self.store.atomically():  # two processes starting at once seed the cloud once
-            if self.store.get(*STATE) is None:
-                self.reset()
-            else:
-                self.sharing.sync()
+        for attempt in range(START_ATTEMPTS):
+            try:
+                with self.store.atomically():  # two processes starting at once seed the cloud once
+                    if self.store.get(*STATE) is None:
+                        self.reset()
+                    else:
+                        self.sharing.sync()
+                return
+            except StoreBusy:  # another process is seeding a large cloud: wait for it a while longer
+                if attempt == START_ATTEMPTS - 1:
+                    raise
 
     def reset(self, **overrides: Any) -> None:
         """Forget all state, restart the id sequence and load the seed data again.

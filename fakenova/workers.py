@@ -23,6 +23,8 @@ logger = logging.getLogger("fakenova.workers")
 
 #: set in a worker's environment: the port to bind with SO_REUSEPORT (and that it is one of several)
 WORKER_PORT = "FAKENOVA_WORKER_PORT"
+#: set in a worker's environment: its number, 0 to N-1 (worker 0 alone loads --scenario files: they are shared)
+WORKER_INDEX = "FAKENOVA_WORKER_INDEX"
 #: seconds a worker may take to start listening
 START_TIMEOUT = 60.0
 #: seconds workers get to stop after SIGTERM before they are killed
@@ -33,6 +35,11 @@ def worker_port(environ: Optional[Dict[str, str]] = None) -> Optional[int]:
     """The port this process serves as a worker of ``--workers``, or None when it is not one."""
     value = (os.environ if environ is None else environ).get(WORKER_PORT)
     return int(value) if value else None
+
+
+def is_first_worker(environ: Optional[Dict[str, str]] = None) -> bool:
+    """Whether this process is worker 0 of ``--workers``, or not a worker at all."""
+    return (os.environ if environ is None else environ).get(WORKER_INDEX, "0") == "0"
 
 
 def _started(process: subprocess.Popen, lines: List[str], done: threading.Event) -> None:
@@ -56,8 +63,9 @@ def run_workers(count: int, host: str, port: int, ready: Callable[[str], None]) 
     workers: List[subprocess.Popen] = []
     try:
         waits = []
-        for _ in range(count):
-            process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+        for index in range(count):
+            process = subprocess.Popen(command, env={**env, WORKER_INDEX: str(index)}, stdout=subprocess.PIPE,
+                                       text=True)
             lines: List[str] = []
             done = threading.Event()
             threading.Thread(target=_started, args=(process, lines, done), daemon=True).start()

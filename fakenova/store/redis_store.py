@@ -25,7 +25,7 @@ import redis
 from redis.exceptions import RedisError, WatchError
 
 from . import codec
-from .base import REMOVE, StoreUnavailable, UndeclaredWrite
+from .base import REMOVE, StoreBusy, StoreUnavailable, UndeclaredWrite
 from .memory import CAPTURE_LIMIT
 from .redis_index import Definition, Mark, Order, Sum, key_of
 from .redis_scripts import Scripts
@@ -88,7 +88,7 @@ class RedisStore:
     shared = True
 
     def __init__(self, url: str, journal_limit: int = 10_000, *, prefix: str = "fakenova:",
-                 timeout: float = 2.0, lock_wait: float = 5.0, lock_ttl: float = 10.0,
+                 timeout: float = 2.0, lock_wait: float = 5.0, lock_ttl: float = 30.0,
                  capture_limit: int = CAPTURE_LIMIT) -> None:
         if journal_limit < 1:
             raise ValueError("journal_limit must be at least 1")
@@ -199,7 +199,7 @@ class RedisStore:
             finally:
                 self._local.txn = None
                 pipe.reset()
-        raise StoreUnavailable(f"{kind} {key!r}: still contended after {self.lock_wait} s")
+        raise StoreBusy(f"{kind} {key!r}: still contended after {self.lock_wait} s")
 
     def _check_declared(self, txn: Txn, kind: str, key: str) -> None:
         """Every compute running on this thread must allow a write to ``(kind, key)``."""
@@ -231,7 +231,7 @@ class RedisStore:
         deadline = time.monotonic() + self.lock_wait
         while not self._call(lambda: self.client.set(self.keys.lock, token, nx=True, px=self.lock_ttl_ms)):
             if time.monotonic() > deadline:
-                raise StoreUnavailable(f"the store lock was not had within {self.lock_wait} s")
+                raise StoreBusy(f"the store lock was not had within {self.lock_wait} s")
             time.sleep(random.uniform(0.0005, 0.005))
         self._local.lock = [token, 1]
         try:
