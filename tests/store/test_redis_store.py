@@ -107,3 +107,20 @@ def test_create_app_on_a_store_url_serves_under_any_wsgi_server(redis_server):
 def test_workers_need_a_shared_store():
     result = CliRunner().invoke(main, ["serve", "--port", "0", "--workers", "2"])
     assert result.exit_code == 2 and "--workers above 1 needs a store the processes share" in result.output
+
+
+def test_the_journal_is_capped_and_keeps_captures_for_the_newest_entries_only(redis_server):
+    from fakenova.store.redis_store import RedisStore
+
+    store = RedisStore(redis_server.url, journal_limit=3, capture_limit=2)
+    store.client.flushdb()
+    entries = [{"method": "GET", "path": f"/p{i}", "status": 200, "rules": [{"rule": "r", "fired": i % 2 == 0}],
+                "request": {"headers": [["Accept", "*/*"]], "body": None}, "response": {"body": b"{}"}}
+               for i in range(5)]
+    for entry in entries:
+        store.journal_append(dict(entry))
+    kept = store.journal()
+    assert [entry["path"] for entry in kept] == ["/p2", "/p3", "/p4"]
+    assert "request" not in kept[0] and kept[1] == entries[3] and kept[2] == entries[4]
+    store.journal_clear()
+    assert store.journal() == []
