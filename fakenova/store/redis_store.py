@@ -122,7 +122,11 @@ class RedisStore:
 
     def list(self, kind: str, project: Optional[str] = None) -> List[Any]:
         zset = self.keys.all(kind) if project is None else self.keys.project(kind, project)
-        _, blobs = self._call(lambda: self.scripts.range(zset, self.keys.record_prefix(kind)))
+        keys, blobs = self._call(lambda: self.scripts.range(zset, self.keys.record_prefix(kind)))
+        txn: Optional[Txn] = getattr(self._local, "txn", None)
+        if txn is not None:  # inside a compute: its own writes show, as they would in the memory store
+            return txn.overlay(kind, project, [(key.decode("utf-8"), unpack_record(blob))
+                                               for key, blob in zip(keys, blobs)])
         return [record[1] for record in map(unpack_record, blobs) if record is not None]
 
     # --- writes ---------------------------------------------------------------------------------------

@@ -123,6 +123,27 @@ class Txn:
             self._read[at] = unpack_record(blob)
         return self._read[at]
 
+    def overlay(self, kind: str, project: Optional[str], listed: List[Tuple[str, Optional[Stored]]]) -> List[Any]:
+        """A listing of ``kind`` as this transaction sees it: Redis's (``listed``, in order) with its own
+        writes applied (a record it added comes last, as a new record does)."""
+        pending = {key for written_kind, key in self._writes if written_kind == kind}
+        if not pending:
+            return [stored[1] for _, stored in listed if stored is not None]
+        found = []
+        for key, stored in listed:
+            if key in pending:
+                pending.discard(key)
+                stored = self.read(kind, key)
+                if stored is None or (project is not None and stored[0].project != project):
+                    continue
+            if stored is not None:
+                found.append(stored[1])
+        for key in (key for written_kind, key in self._writes if written_kind == kind and key in pending):
+            stored = self.read(kind, key)
+            if stored is not None and (project is None or stored[0].project == project):
+                found.append(stored[1])
+        return found
+
     def write(self, kind: str, key: str, value: Any, project: Optional[str], keep_project: bool) -> None:
         """Buffer a write (``REMOVE`` deletes); ``keep_project`` files it where it was when ``project`` is None."""
         self.stored(kind, key)  # WATCH it, and know what the indexes hold for it

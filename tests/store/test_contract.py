@@ -230,3 +230,21 @@ def test_ordered_index_follows_a_record_moved_to_another_project(store):
     store.put("thing", "a", {"at": 2, "size": 6})
     assert list(store.walk("thing", "p2")) == [] and list(store.walk("thing")) == [{"at": 2, "size": 6}]
     assert store.total("thing", "size", "p2") == (0, 0) and store.total("thing", "size") == (1, 6)
+
+
+def test_a_compute_lists_its_own_writes(store):
+    store.put("server", "a", 1, project="p")
+    store.put("image", "old", "o", project="p")
+    store.put("image", "gone", "g", project="p")
+    seen = []
+
+    def fn(current):
+        store.put("image", "new", "n", project="p")
+        store.put("image", "old", "o2", project="q")
+        store.delete("image", "gone")
+        seen.extend([store.list("image"), store.list("image", "p"), store.list("image", "q")])
+        return current
+
+    store.compute("server", "a", fn, touches=("image",))
+    assert seen == [["o2", "n"], ["n"], ["o2"]]
+    assert store.list("image") == ["o2", "n"]
