@@ -154,8 +154,7 @@ class RedisStore:
     def compute(self, kind: str, key: str, fn: Callable[[Any], Any], project: Optional[str] = None,
                 *, touches: Collection[str] = ()) -> Any:
         txn: Optional[Txn] = getattr(self._local, "txn", None)
-        if txn is not None:  # nested: part of the enclosing transaction
-            self._check_declared(txn, kind, key)
+        if txn is not None:  # nested: part of the enclosing transaction (checked only if it writes)
             return self._run(txn, kind, key, fn, project, touches)
         return self._transact(kind, key, lambda current: self._run(self._local.txn, kind, key, fn, project,
                                                                    touches, current))
@@ -171,6 +170,7 @@ class RedisStore:
         finally:
             txn.frames.pop()
         if result is REMOVE or result is not current[0]:
+            self._check_declared(txn, kind, key)  # against the enclosing computes, if any
             txn.write(kind, key, result, project, keep_project=True)
         return result
 

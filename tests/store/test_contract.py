@@ -248,3 +248,10 @@ def test_a_compute_lists_its_own_writes(store):
     store.compute("server", "a", fn, touches=("image",))
     assert seen == [["o2", "n"], ["n"], ["o2"]]
     assert store.list("image") == ["o2", "n"]
+
+
+def test_a_nested_compute_that_writes_nothing_needs_no_declaration(store):
+    store.put("server", "a", 1)
+    store.put("server", "b", 2)
+    store.compute("server", "a", lambda v: v + store.compute("server", "b", lambda w: w))
+    assert store.get("server", "a") == 3 and store.get("server", "b") == 2
