@@ -4,7 +4,7 @@ Nothing here is module-level state; every call returns an independent app (tests
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from flask import Flask, Response, redirect, request
 from flask.sessions import NullSession, SessionInterface
@@ -59,12 +59,13 @@ class _Flask(Flask):
         return func
 
 
-def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = None,
+def create_app(settings: Optional[Settings] = None, *, store: Union[Store, str, None] = None,
                clock: Optional[Clock] = None) -> Flask:
     """Build a fakenova WSGI app, seeded with the fixtures.
 
     :param settings: configuration; ``Settings()`` defaults when None.
-    :param store: the store to use; opened from ``settings.store_url`` when None.
+    :param store: the store to use, or its URL (``redis://host:6379/0``: several apps, in as many processes,
+        serve one cloud); opened from ``settings.store_url`` when None.
     :param clock: the clock; an :class:`~fakenova.clock.OffsetClock` (system time) when None.
 
     .. versionadded:: 0.1
@@ -74,6 +75,8 @@ def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = 
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_rule_class = LazyBuildRule
     app.extensions["fakenova"] = runtime
+    if runtime.sharing is not None:  # first of all: the settings and clock other processes may have moved
+        app.before_request(runtime.sharing.sync)
     pipeline.install(app)
     scenario_http.install(app)  # after the pipeline: its after-request hook runs before the journal's
     app.add_url_rule("/", "index", _index)
@@ -81,5 +84,5 @@ def create_app(settings: Optional[Settings] = None, *, store: Optional[Store] = 
         app.register_blueprint(bp)
     app.register_blueprint(control_blueprint())
     app.register_blueprint(ui_blueprint())
-    runtime.reset()
+    runtime.start()
     return app

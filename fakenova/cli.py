@@ -18,6 +18,7 @@ from . import allocator
 from .serving import DEFAULT_THREADS, format_url, run_server
 from .settings import Settings, parse_setting
 from .version_history import HISTORY
+from .workers import is_first_worker, worker_port
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -97,7 +98,14 @@ def main() -> None:
                    "[default: 268435456 (256 MiB); env FAKENOVA_IMAGE_DATA_LIMIT]")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME_OR_PATH",
               help="Load a scenario (bundled name or YAML path) at start; repeatable. See `fakenova scenarios list`.")
-def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
+@click.option("--store", "store_url", metavar="URL", envvar="FAKENOVA_STORE",
+              help="Where the cloud's state lives: memory:// (this process), or redis://HOST:PORT/DB, rediss://..., "
+                   "unix:///PATH?db=N, shared by every fakenova serving from it. [default: memory://; "
+                   "env FAKENOVA_STORE]")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, envvar="FAKENOVA_WORKERS",
+              help="Server processes on the one address (SO_REUSEPORT); more than 1 needs a shared --store. "
+                   "[env FAKENOVA_WORKERS]")
+def serve(threads: int, scenarios: Tuple[str, ...], workers: int, **overrides: Any) -> None:
     """Serve the fake cloud until SIGINT or SIGTERM; print the base URL on stdout once listening."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -106,6 +114,12 @@ def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
         settings = Settings.from_env(**overrides)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    port = worker_port()
+    if port is not None:  # one of --workers: the parent chose the port, the kernel shares it
+        settings = settings.replace(port=port)
+    elif workers > 1:
+        _serve_workers(settings, workers)
+        return
 
     # Start-up allocates ~85k objects (modules, tables, the URL map) that live as long as the process; the
     # collector would scan them again and again while they are created (~15% of the start-up time). It runs
@@ -134,7 +148,7 @@ def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
         _warn_if_exposed(settings)
         _raise_file_limit(settings.connection_limit)
         try:
-            run_server(app, settings.host, settings.port, threads, ready,
+            run_server(app, settings.host, settings.port, threads, ready, reuse_port=port is not None,
                        connection_limit=settings.connection_limit, channel_timeout=settings.channel_timeout)
         except OSError as exc:
             raise click.ClickException(
@@ -142,6 +156,30 @@ def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:
     finally:
         if collecting:
             gc.enable()  # start-up failed before ready(), or serving is over
+    logger.info("stopped")
+
+
+def _serve_workers(settings: Settings, workers: int) -> None:
+    """``--workers N``: N processes of this command on one address, one cloud in the shared store."""
+    from .store import REDIS_SCHEMES
+    from .workers import run_workers
+
+    if not settings.store_url.startswith(REDIS_SCHEMES):
+        raise click.UsageError("--workers above 1 needs a store the processes share: --store redis://HOST:PORT/DB")
+
+    def ready(url: str) -> None:
+        click.echo(url)
+        sys.stdout.flush()
+        logger.info("fakenova serving %s from %d workers on %s; SIGINT or SIGTERM stops them",
+                    settings.store_url, workers, url)
+
+    try:
+        status = run_workers(workers, settings.host, settings.port, ready)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {format_url(settings.host, settings.port)}: {exc.strerror or exc}") from None
+    if status:
+        raise SystemExit(status)
     logger.info("stopped")
 
 
@@ -187,6 +225,8 @@ def _load_scenarios(app: Flask, scenarios: Tuple[str, ...]) -> None:
 
     runtime = app.extensions["fakenova"]
     runtime.engine.real_delays = True
+    if not is_first_worker():  # the scenarios are in the shared store: worker 0 loads them for all
+        return
     for source in scenarios:
         try:
             operations.load_scenario(runtime, source)

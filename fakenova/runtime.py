@@ -5,7 +5,7 @@ There is exactly one Runtime per app (kept in ``app.extensions["fakenova"]``); n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional, Union
 
 from .clock import Clock, OffsetClock
 from .domain.context import RequestContext
@@ -14,10 +14,16 @@ from .domain.models import Server
 from .ids import IdFactory
 from .settings import Settings
 from .store import Store, open_store
+from .store.base import StoreBusy
+from .store.shared_state import STATE, Sharing, StoreClock, is_shared
 
 if TYPE_CHECKING:
     from .domain import ports
     from .scenario.engine import ScenarioEngine
+
+
+#: lock waits a process joining a shared cloud sits through while another one seeds it
+START_ATTEMPTS = 12
 
 
 @dataclass
@@ -40,32 +46,64 @@ class Runtime:
     #: loaded scenarios layer their api range, config and paces on top of ``reset_settings``
     initial_settings: Optional[Settings] = field(default=None)
     reset_settings: Optional[Settings] = field(default=None)
+    #: how this runtime keeps in step with the other processes of a shared store (None for a private one)
+    sharing: Optional[Sharing] = field(default=None, repr=False)
 
     def choose(self, action: Action, server: Server, ctx: RequestContext) -> Choice:
         """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""
         return self.engine.choose(action, server, ctx)
 
     @classmethod
-    def build(cls, settings: Optional[Settings] = None, *, store: Optional[Store] = None,
+    def build(cls, settings: Optional[Settings] = None, *, store: Union[Store, str, None] = None,
               clock: Optional[Clock] = None) -> "Runtime":
-        """Assemble a runtime from settings, opening the store and clock they name unless given, and its
-        scenario engine."""
+        """Assemble a runtime from settings, opening the store (a URL, or ``settings.store_url``) and clock
+        they name unless given, and its scenario engine."""
+        from .domain.retention import ensure_index
         from .scenario.engine import ScenarioEngine  # late: scenarios read YAML, the runtime's users need not
 
         settings = settings or Settings()
-        runtime = cls(settings=settings,
-                      store=store if store is not None else open_store(settings.store_url,
-                                                                       journal_limit=settings.journal_limit),
-                      clock=clock if clock is not None else OffsetClock(),
-                      ids=IdFactory(settings.seed))
+        if store is None or isinstance(store, str):
+            store = open_store(store or settings.store_url, journal_limit=settings.journal_limit)
+        shared = is_shared(store)
+        if clock is None:
+            clock = StoreClock(store) if shared else OffsetClock()
+        runtime = cls(settings=settings, store=store, clock=clock, ids=IdFactory(settings.seed))
         runtime.engine = ScenarioEngine(runtime)
+        if shared:  # every process keeps the shared indexes from its first write on
+            runtime.sharing = Sharing(runtime)
+            ensure_index(store)
         return runtime
+
+    def start(self) -> None:
+        """Ready a new app's state: a reset, unless it joins a shared cloud that is already there."""
+        if self.sharing is None:
+            self.reset()
+            return
+        for attempt in range(START_ATTEMPTS):
+            try:
+                with self.store.atomically():  # two processes starting at once seed the cloud once
+                    if self.store.get(*STATE) is None:
+                        self.reset()
+                    else:
+                        self.sharing.sync()
+                return
+            except StoreBusy:  # another process is seeding a large cloud: wait for it a while longer
+                if attempt == START_ATTEMPTS - 1:
+                    raise
 
     def reset(self, **overrides: Any) -> None:
         """Forget all state, restart the id sequence and load the seed data again.
 
         :param overrides: settings to use until the next reset (the pytest marker's ``max_version``, ``seed``).
         """
+        if self.sharing is None:
+            self._reset(overrides)
+            return
+        with self.store.atomically():  # no process sees the cloud half cleared or half seeded
+            self._reset(overrides)
+            self.sharing.published(overrides)
+
+    def _reset(self, overrides: Dict[str, Any]) -> None:
         from .seed import load_seed  # late: seed reads YAML, which the domain must not
 
         if self.initial_settings is None:

@@ -46,15 +46,24 @@ def format_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on the first address ``host`` resolves to (one socket, so port 0 is one port)."""
+def _bind(host: str, port: int, reuse_port: bool = False, listen: bool = True) -> socket.socket:
+    """A listening TCP socket on the first address ``host`` resolves to (one socket, so port 0 is one port).
+
+    :param reuse_port: set SO_REUSEPORT, so several processes listen on this one address and the kernel
+        spreads the connections among them (``fakenova serve --workers``).
+    :param listen: listen (False only to hold a port for the workers: a socket that does not listen is
+        given no connections).
+    """
     family, kind, proto, _, address = socket.getaddrinfo(
         host, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)[0]
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
-        sock.listen(1024)
+        if listen:
+            sock.listen(1024)
     except OSError:
         sock.close()
         raise
@@ -66,12 +75,12 @@ class _Waitress:
 
     def __init__(self, app: WSGIApplication, host: str, port: int, threads: int,
                  connection_limit: int = DEFAULT_CONNECTION_LIMIT,
-                 channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT) -> None:
+                 channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT, reuse_port: bool = False) -> None:
         from waitress.server import create_server
 
         # Our own socket: waitress would open one per address of a name like "localhost", each with its own
         # ephemeral port. poll() rather than select(), which cannot watch descriptors above 1024.
-        self._server = create_server(app, sockets=[_bind(host, port)], threads=threads, ident="fakenova",
+        self._server = create_server(app, sockets=[_bind(host, port, reuse_port)], threads=threads, ident="fakenova",
                                      connection_limit=connection_limit, channel_timeout=channel_timeout,
                                      asyncore_use_poll=True, max_request_body_size=WSGI_BODY_LIMIT)
         self.port = int(self._server.effective_port)
@@ -157,11 +166,13 @@ class ServerThread:
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS,
                  backend: str = DEFAULT_BACKEND, *, connection_limit: int = DEFAULT_CONNECTION_LIMIT,
-                 channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT) -> None:
+                 channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT, reuse_port: bool = False) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown server backend {backend!r}; choose from {', '.join(BACKENDS)}")
         self.app, self.host, self.threads, self.backend = app, host, threads, backend
-        self.tuning = {"connection_limit": connection_limit, "channel_timeout": channel_timeout}
+        self.tuning: Dict[str, Any] = {"connection_limit": connection_limit, "channel_timeout": channel_timeout}
+        if reuse_port:  # waitress only: the one backend `fakenova serve --workers` runs
+            self.tuning["reuse_port"] = True
         self.port = port
         self.ready = threading.Event()
         self.error: Optional[BaseException] = None
@@ -219,7 +230,7 @@ def run_server(app: Flask, host: str = "127.0.0.1", port: int = 8774, threads: i
                ready_callback: Optional[Callable[[str], None]] = None, *, backend: str = DEFAULT_BACKEND,
                stop: Optional[threading.Event] = None, handle_signals: bool = True,
                connection_limit: int = DEFAULT_CONNECTION_LIMIT,
-               channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT) -> None:
+               channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT, reuse_port: bool = False) -> None:
     """Serve ``app`` until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly and return.
 
     :param ready_callback: called with the base URL once the socket is listening.
@@ -240,7 +251,7 @@ def run_server(app: Flask, host: str = "127.0.0.1", port: int = 8774, threads: i
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             previous[stop_signal] = signal.signal(stop_signal, lambda number, frame: received.append(number))
     server = ServerThread(app, host, port, threads, backend, connection_limit=connection_limit,
-                          channel_timeout=channel_timeout)
+                          channel_timeout=channel_timeout, reuse_port=reuse_port)
     try:
         server.start()
         if ready_callback is not None:

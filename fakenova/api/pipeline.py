@@ -20,6 +20,7 @@ from ..domain.context import RequestContext
 from ..domain.identity import identity_from_token_record, validate_token
 from ..scenario import http as scenario_http
 from ..settings import MAX_REQUEST_BODY
+from ..store.base import StoreUnavailable
 from . import faults, negotiation
 from .http import base_url, parse_json
 from .image.faults import glance_error
@@ -45,6 +46,10 @@ class Service:
     legacy_v2: bool = False
     #: how the service's microversion headers read and what range they have (compute's or Cinder's)
     dialect: negotiation.Dialect = negotiation.COMPUTE
+
+
+#: seconds a client is told to wait (Retry-After) when the shared store does not answer
+STORE_RETRY_AFTER = 1
 
 
 def identity_url() -> str:
@@ -186,6 +191,10 @@ def handle_error(exc: Exception) -> Response:
         error = exc
     elif isinstance(exc, HTTPException):
         error = faults.from_http_exception(exc)
+    elif isinstance(exc, StoreUnavailable):  # a shared store down or slow: nothing was written, come back soon
+        current_app.logger.warning("store unavailable: %s", exc)
+        error = errors.ServiceUnavailable(headers={"Retry-After": str(STORE_RETRY_AFTER)},
+                                          retry_after=STORE_RETRY_AFTER)
     else:
         current_app.logger.exception("unexpected error")
         g.fakenova_error = traceback.format_exc()  # journalled, so the test that caused it fails

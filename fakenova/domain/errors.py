@@ -125,6 +125,13 @@ class NotImplementedFeature(FakeNovaError):
     msg_fmt = "The requested functionality is not supported."
 
 
+class ServiceUnavailable(FakeNovaError):
+    """The cloud's state store does not answer (Redis down or too slow): retry shortly."""
+
+    code = 503
+    msg_fmt = "The service is temporarily unavailable; retry after {retry_after} seconds."
+
+
 class Gone(FakeNovaError):
     code = 410
     msg_fmt = "This resource is no longer available."

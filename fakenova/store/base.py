@@ -24,6 +24,15 @@ class UndeclaredWrite(RuntimeError):
     """A ``compute`` function wrote a record it neither computes on nor declared in ``touches``."""
 
 
+class StoreUnavailable(RuntimeError):
+    """The store cannot answer now (its server unreachable, too slow, or too contended): the API answers 503
+    with Retry-After, and serves again once the store does."""
+
+
+class StoreBusy(StoreUnavailable):
+    """The store answers, but its lock (or a record) stayed taken for longer than the bounded wait."""
+
+
 @runtime_checkable
 class OrderedStore(Protocol):
     """Optional capability: records of a kind kept in an order, walked from any position without a scan.
@@ -51,4 +60,4 @@ class OrderedStore(Protocol):
         """The running total of sum ``name`` over one project's records (all projects' for None)."""
 
 
-__all__ = ["REMOVE", "OrderedStore", "Store", "UndeclaredWrite"]
+__all__ = ["REMOVE", "OrderedStore", "Store", "StoreBusy", "StoreUnavailable", "UndeclaredWrite"]

@@ -6,12 +6,17 @@ import pytest
 from fakenova.store import REMOVE, MemoryStore, open_store
 from fakenova.store.base import OrderedStore, UndeclaredWrite
 
-IMPLEMENTATIONS = [MemoryStore]
+IMPLEMENTATIONS = ["MemoryStore", "RedisStore"]
 
 
-@pytest.fixture(params=IMPLEMENTATIONS, ids=lambda cls: cls.__name__)
+@pytest.fixture(params=IMPLEMENTATIONS)
 def store(request):
-    return request.param()
+    if request.param == "MemoryStore":
+        return MemoryStore()
+    server = request.getfixturevalue("redis_server")
+    store = open_store(server.url)
+    store.client.flushdb()
+    return store
 
 
 def test_put_get_list_by_project(store):
@@ -119,8 +124,9 @@ def test_counters_journal_and_clear(store):
 
 def test_open_store():
     assert isinstance(open_store("memory://"), MemoryStore)
-    with pytest.raises(ValueError):
-        open_store("redis://localhost")
+    for url in ("mongodb://localhost", "redis:/nowhere", ""):
+        with pytest.raises(ValueError, match="unsupported store URL"):
+            open_store(url)
 
 
 # --- optional capability: the ordered index (OrderedStore) ----------------------------------------------
@@ -224,3 +230,28 @@ def test_ordered_index_follows_a_record_moved_to_another_project(store):
     store.put("thing", "a", {"at": 2, "size": 6})
     assert list(store.walk("thing", "p2")) == [] and list(store.walk("thing")) == [{"at": 2, "size": 6}]
     assert store.total("thing", "size", "p2") == (0, 0) and store.total("thing", "size") == (1, 6)
+
+
+def test_a_compute_lists_its_own_writes(store):
+    store.put("server", "a", 1, project="p")
+    store.put("image", "old", "o", project="p")
+    store.put("image", "gone", "g", project="p")
+    seen = []
+
+    def fn(current):
+        store.put("image", "new", "n", project="p")
+        store.put("image", "old", "o2", project="q")
+        store.delete("image", "gone")
+        seen.extend([store.list("image"), store.list("image", "p"), store.list("image", "q")])
+        return current
+
+    store.compute("server", "a", fn, touches=("image",))
+    assert seen == [["o2", "n"], ["n"], ["o2"]]
+    assert store.list("image") == ["o2", "n"]
+
+
+def test_a_nested_compute_that_writes_nothing_needs_no_declaration(store):
+    store.put("server", "a", 1)
+    store.put("server", "b", 2)
+    store.compute("server", "a", lambda v: v + store.compute("server", "b", lambda w: w))
+    assert store.get("server", "a") == 3 and store.get("server", "b") == 2

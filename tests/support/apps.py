@@ -8,8 +8,9 @@ the pytest plugin does (:meth:`fakenova.testing.FakeNova.reset`), passing the se
 """
 from __future__ import annotations
 
+import os
 import threading
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from flask import Flask
 
@@ -17,6 +18,7 @@ from fakenova import create_app
 from fakenova.clock import OffsetClock
 from fakenova.operations import RESET_SETTINGS
 from fakenova.settings import Settings
+from fakenova.store import Store, open_store
 from fakenova.testing.harness import FakeNova
 
 #: 2026-01-01T00:00:00Z, where ``ManualClock`` starts: the instant the suite's timestamps are written for
@@ -43,12 +45,24 @@ _APPS: Dict[Tuple[bool, str], Flask] = {}
 _LOCK = threading.Lock()
 
 
+def _store() -> Optional[Store]:
+    """The store of the next app: memory, or with ``FAKENOVA_TEST_REDIS=redis://HOST:PORT`` a Redis database of
+    its own (one per app and xdist worker, emptied first), to run the suite against the Redis store."""
+    url = os.environ.get("FAKENOVA_TEST_REDIS")
+    if not url:
+        return None
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    store = open_store(f"{url.rstrip('/')}/{(worker * 8 + len(_APPS)) % 16}")
+    store.client.flushdb()  # type: ignore[attr-defined]
+    return store
+
+
 def shared_app(system_clock: bool = False, **build: Any) -> Flask:
     """The session's app for these build settings (not reset): :data:`CLOCK`, or system time when asked."""
     key = (system_clock, repr(sorted(build.items())))
     with _LOCK:
         if key not in _APPS:
-            _APPS[key] = create_app(Settings(**build), clock=None if system_clock else CLOCK)
+            _APPS[key] = create_app(Settings(**build), clock=None if system_clock else CLOCK, store=_store())
         return _APPS[key]
 
 

@@ -1,0 +1,70 @@
+"""The Lua scripts of the Redis store: a page of an index and its records in one round trip, and the unlock.
+
+Each runs atomically in Redis, so a page is a consistent snapshot of its keys and their records. Record keys
+are built inside the script from the record-key prefix and each member (a plain key for the insertion-order
+sets; for the ordered index, the key at the member's end, its length in the last two bytes: see
+:func:`fakenova.store.redis_index.member`). fakenova runs against one Redis, not a cluster.
+"""
+from __future__ import annotations
+
+from typing import Any, List, Optional, Tuple
+
+_RANGE = """
+local keys = redis.call('ZRANGE', KEYS[1], 0, -1)
+local records = {}
+for start = 1, #keys, 1000 do
+  local names = {}
+  for i = start, math.min(start + 999, #keys) do names[#names + 1] = ARGV[1] .. keys[i] end
+  local found = redis.call('MGET', unpack(names))
+  for i = 1, #found do records[#records + 1] = found[i] end
+end
+return {keys, records}
+"""
+
+_WALK = """
+local members
+if ARGV[2] == '1' then
+  members = redis.call('ZREVRANGEBYLEX', KEYS[1], ARGV[3], '-', 'LIMIT', 0, tonumber(ARGV[4]))
+else
+  members = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[3], '+', 'LIMIT', 0, tonumber(ARGV[4]))
+end
+if #members == 0 then return {members, {}} end
+local names = {}
+for i = 1, #members do
+  local m = members[i]
+  local n = string.byte(m, -2) * 256 + string.byte(m, -1)
+  names[i] = ARGV[1] .. string.sub(m, -2 - n, -3)
+end
+return {members, redis.call('MGET', unpack(names))}
+"""
+
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class Scripts:
+    """The scripts registered on one client (sent by SHA, loaded again after a Redis restart)."""
+
+    def __init__(self, client: Any) -> None:
+        self._range = client.register_script(_RANGE)
+        self._walk = client.register_script(_WALK)
+        self._unlock = client.register_script(_UNLOCK)
+
+    def range(self, zset: str, record_prefix: str) -> Tuple[List[bytes], List[Optional[bytes]]]:
+        """Every member of ``zset`` in order, and the record each names."""
+        keys, records = self._range(keys=[zset], args=[record_prefix])
+        return keys, records
+
+    def walk(self, zset: str, record_prefix: str, bound: Optional[bytes], descending: bool,
+             limit: int) -> Tuple[List[bytes], List[Optional[bytes]]]:
+        """Up to ``limit`` members of the ordered index strictly beyond ``bound`` (exclusive; from the end
+        when None), and their records."""
+        edge = (b"+" if descending else b"-") if bound is None else b"(" + bound
+        members, records = self._walk(keys=[zset], args=[record_prefix, "1" if descending else "0", edge, limit])
+        return members, records
+
+    def unlock(self, lock: str, token: bytes) -> int:
+        """Release the lock if ``token`` still holds it (an expired lock another took is left alone)."""
+        return int(self._unlock(keys=[lock], args=[token]))
