@@ -92,6 +92,9 @@ def main() -> None:
 @click.option("--hosts", type=click.IntRange(1),
               help="Number of compute hosts, named fakenova-compute-1..N. [default: the fixtures' hosts; "
                    "env FAKENOVA_HOSTS]")
+@click.option("--policy", metavar="FILE", callback=_typed("policy"),
+              help="Policy rules overriding the default ones (oslo.policy's YAML: \"rule\": \"check string\"). "
+                   "[env FAKENOVA_POLICY]")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME_OR_PATH",
               help="Load a scenario (bundled name or YAML path) at start; repeatable. See `fakenova scenarios list`.")
 def serve(threads: int, scenarios: Tuple[str, ...], **overrides: Any) -> None:

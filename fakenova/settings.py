@@ -56,6 +56,8 @@ class Settings:
     :param channel_timeout: seconds an idle connection is kept open.
     :param hosts: how many compute hosts the fake cloud has (``fakenova-compute-1..N``, each like the
         fixtures' host template); None keeps the hosts ``fixtures/hosts.yaml`` lists.
+    :param policy: policy rules overriding the services' defaults (oslo.policy's ``"rule": "check string"``),
+        as ``--policy FILE`` reads them (``fakenova.policy_file``); checked when the app builds its rules.
 
     .. versionadded:: 0.1
     """
@@ -82,6 +84,7 @@ class Settings:
     connection_limit: int = DEFAULT_CONNECTION_LIMIT
     channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT
     hosts: Optional[int] = None
+    policy: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
@@ -130,6 +133,12 @@ def parse_public_url(text: str) -> str:
     return text.strip().rstrip("/")
 
 
+def _read_policy(path: str) -> Mapping[str, str]:
+    from .policy_file import read_policy_file  # late: only a given file costs the YAML reader
+
+    return read_policy_file(path)
+
+
 def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
     parsers: Mapping[str, Callable[[str], Any]] = {
@@ -139,6 +148,7 @@ def parse_setting(name: str, raw: str) -> Any:
         "public_url": parse_public_url,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
         "quota": parse_quota,
+        "policy": _read_policy,
         "enable_instance_password": lambda text: text.lower() in ("1", "true", "yes", "on"),
     }
     return parsers.get(name, str)(raw)

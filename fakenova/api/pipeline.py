@@ -108,7 +108,8 @@ def before_request() -> Optional[Response]:
             rt.settings.min_version, rt.settings.max_version)
     if identity is not None:
         kwargs = {"version": version} if version is not None else {}
-        state.fakenova_ctx = RequestContext(identity=identity, now=now, request_id=request_id, **kwargs)
+        state.fakenova_ctx = RequestContext(identity=identity, now=now, request_id=request_id,
+                                            policies=rt.policies, **kwargs)
     if service.name not in _UNSCRIPTED:  # canned responses come after Nova's own checks, as in Nova's stack
         return scenario_http.before_dispatch(rt)  # a verbatim canned body, or None to dispatch
     return None

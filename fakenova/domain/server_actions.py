@@ -39,7 +39,7 @@ def perform(runtime: Runtime, ctx: RequestContext, action: Action, server_id: st
 
     def start(current: Optional[Server]) -> Server:
         server = compute.settle(runtime, lookup(current, ctx, server_id, action), ctx.now, observed=False)
-        policy.enforce(ctx, row.policy, row.rule)
+        policy.authorize(ctx, row.rule, policy.server_target(server))
         lifecycle.check_guards(server, row, is_admin=ctx.is_admin)
         server = prepare(server) if prepare is not None else server
         if not row.path:

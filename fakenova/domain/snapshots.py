@@ -177,7 +177,7 @@ def unshelve(runtime: Runtime, ctx: RequestContext, server_id: str, body: Option
 
     def apply(server: Server) -> Server:
         if "host" in body:
-            policy.enforce(ctx, policy.Policy.ADMIN, "os_compute_api:os-shelve:unshelve_to_host")
+            policy.authorize(ctx, "os_compute_api:os-shelve:unshelve_to_host")
             if body["host"] != lifecycle.DEFAULT_HOST:
                 raise errors.BadRequest(f"Compute host {body['host']} could not be found.")
         if body and server.vm_state is not VmState.SHELVED_OFFLOADED:

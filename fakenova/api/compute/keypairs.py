@@ -191,8 +191,8 @@ def delete(name: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", "/os-keypairs", index),
-    Route("POST", "/os-keypairs", create),
-    Route("GET", "/os-keypairs/<name>", show),
-    Route("DELETE", "/os-keypairs/<name>", delete),
+    Route("GET", "/os-keypairs", index, policy="os_compute_api:os-keypairs:index"),
+    Route("POST", "/os-keypairs", create, policy="os_compute_api:os-keypairs:create"),
+    Route("GET", "/os-keypairs/<name>", show, policy="os_compute_api:os-keypairs:show"),
+    Route("DELETE", "/os-keypairs/<name>", delete, policy="os_compute_api:os-keypairs:delete"),
 )

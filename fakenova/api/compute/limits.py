@@ -89,5 +89,5 @@ def index() -> Response:
 
 
 ROUTES = (
-    Route("GET", "/limits", index),
+    Route("GET", "/limits", index, policy="os_compute_api:limits"),
 )

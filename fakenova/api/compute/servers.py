@@ -99,10 +99,11 @@ def _deleting(args: Mapping[str, str], body: Any) -> Action:
 
 
 ROUTES = (
-    Route("GET", "/servers", index),
-    Route("GET", "/servers/detail", detail),
-    Route("POST", "/servers", create_server, action_of=lambda args, body: Action.CREATE),
-    Route("GET", "/servers/<server_id>", show),
-    Route("PUT", "/servers/<server_id>", update),
-    Route("DELETE", "/servers/<server_id>", delete, action_of=_deleting),
+    Route("GET", "/servers", index, policy="os_compute_api:servers:index"),
+    Route("GET", "/servers/detail", detail, policy="os_compute_api:servers:detail"),
+    Route("POST", "/servers", create_server, action_of=lambda args, body: Action.CREATE,
+          policy="os_compute_api:servers:create"),
+    Route("GET", "/servers/<server_id>", show, policy="os_compute_api:servers:show"),
+    Route("PUT", "/servers/<server_id>", update, policy="os_compute_api:servers:update"),
+    Route("DELETE", "/servers/<server_id>", delete, action_of=_deleting, policy="os_compute_api:servers:delete"),
 )
