@@ -66,9 +66,10 @@ def _shown(flavor: Any) -> Response:
 
 def create() -> Response:
     """``POST /flavors`` (200, as Nova answers): the body is checked before the caller's role."""
-    ctx, rt = context(), runtime()
+    ctx = context()
     body = read_json()
     validate_body(CREATE, ctx.version, body)
+    rt = runtime()  # after the body: a refused caller's bad body is 400, as in Nova
     record = flavor_manage.new_flavor(body["flavor"], rt.ids.uuid)
     return _shown(flavor_manage.create_flavor(rt.store, record))
 
