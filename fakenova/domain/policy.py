@@ -199,6 +199,11 @@ def allowed(ctx: RequestContext, rule: str, target: Optional[Target] = None,
     return policies_of(ctx).allowed(ctx, rule, target, service)
 
 
+def is_admin(ctx: RequestContext) -> bool:
+    """Nova's ``context.is_admin``: the caller passes ``context_is_admin`` (admin-only fields, filters)."""
+    return bool(policies_of(ctx).credentials(ctx.identity)["is_admin"])
+
+
 def authorize(ctx: RequestContext, rule: str, target: Optional[Target] = None,
               service: Optional[str] = None) -> None:
     """Raise the service's 403 for ``rule`` unless the caller passes it: the one call every service makes.

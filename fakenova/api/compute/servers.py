@@ -5,7 +5,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from flask import Response, g, request
 
-from ...domain import compute, create, listing
+from ...domain import compute, create, listing, policy
 from ...domain.lifecycle.table import Action
 from ...domain.ports import Store
 from ...views import servers as views
@@ -39,7 +39,7 @@ def view_context() -> ViewContext:
     state = g._get_current_object()
     url_project = getattr(state, "fakenova_url_project", None)
     ctx = state.fakenova_ctx
-    return ViewContext(version=ctx.version, is_admin=ctx.is_admin, compute_url=f"{base}{compute_root()}",
+    return ViewContext(version=ctx.version, is_admin=policy.is_admin(ctx), compute_url=f"{base}{compute_root()}",
                        bookmark_url=f"{base}/compute", project_prefix=f"/{url_project}" if url_project else "",
                        image_url=f"{base}/image", image_properties=_ImageProperties(runtime().store),
                        now=ctx.now, records=runtime().store.get)
