@@ -17,7 +17,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tupl
 
 from . import errors
 from .context import Identity, RequestContext
-from .policy_language import Check, PolicySyntaxError, compile_check
+from .policy_language import Check, PolicySyntaxError, Resolve, compile_check
 
 #: the services that may have a table, in ``fakenova.policies``
 SERVICES: Tuple[str, ...] = ("compute", "identity", "image", "network", "volume")
@@ -114,6 +114,8 @@ class Policies:
         self.overrides = check_overrides(overrides or {})
         self._compiled: Dict[Tuple[str, str], Check] = {}
         self._creds: Dict[Identity, Dict[str, Any]] = {}
+        self._resolvers: Dict[str, Resolve] = {}
+        self._decided: Dict[Any, bool] = {}
 
     def source(self, service: str, rule: str) -> Optional[str]:
         """The check string in force for ``rule`` of ``service`` (None: undefined, which fails closed)."""
@@ -133,11 +135,17 @@ class Policies:
     def check(self, service: str, rule: str, target: Target, creds: Mapping[str, Any]) -> bool:
         """Whether ``rule`` of ``service`` passes for these credentials on ``target``."""
         tree = self._tree(service, rule)
+        return tree is not None and tree(target, creds, self._resolver(service))
 
-        def resolve(name: str, target: Target, creds: Mapping[str, Any]) -> bool:
-            return self.check(service, name, target, creds)
+    def _resolver(self, service: str) -> Resolve:
+        """How ``rule:`` checks of ``service``'s rules reach its other rules (one function per service)."""
+        resolve = self._resolvers.get(service)
+        if resolve is None:
+            def resolve(name: str, target: Target, creds: Mapping[str, Any]) -> bool:
+                return self.check(service, name, target, creds)
 
-        return tree is not None and tree(target, creds, resolve)
+            self._resolvers[service] = resolve
+        return resolve
 
     def credentials(self, identity: Identity) -> Mapping[str, Any]:
         """oslo.policy's credentials for a caller (implied roles included), worked out once per identity."""
@@ -161,9 +169,22 @@ class Policies:
                 service: Optional[str] = None) -> bool:
         """Whether the caller passes ``rule``; the target is the caller's own project unless given."""
         service = service or service_of(rule)
+        identity = ctx.identity
         if target is None:
-            target = {"project_id": ctx.project_id, "user_id": ctx.user_id}
-        return self.check(service, rule, target, self.credentials(ctx.identity))
+            target = {"project_id": identity.project_id, "user_id": identity.user_id}
+        # a decision depends only on the rule, the caller and the target: remembered, it costs a lookup
+        try:
+            key: Any = (service, rule, identity, tuple(target.items()))
+            decided = self._decided.get(key)
+        except TypeError:  # an unhashable target value: decide afresh
+            key, decided = None, None
+        if decided is None:
+            decided = self.check(service, rule, target, self.credentials(identity))
+            if key is not None:
+                if len(self._decided) > 65536:
+                    self._decided.clear()
+                self._decided[key] = decided
+        return decided
 
     def forbidden(self, rule: str, service: Optional[str] = None) -> errors.Forbidden:
         """The service's refusal of ``rule``."""
