@@ -69,20 +69,27 @@ def _view(route: Route, *, checks_project: bool) -> Handler:
         if rule is not None and ctx is not None:  # on the caller's own project: records are the handler's
             policies = policies_of(ctx)
             if not policies.allowed(ctx, rule, service=service):
-                # Nova validates the body and query first: the refusal waits for the handler's first use of
-                # the runtime (api.http.runtime), and is raised at the latest when the handler returns
-                state.fakenova_refused = policies.forbidden(rule, service)
-                try:
-                    response = route.handler(**kwargs)
-                finally:  # a 400 leaves nothing pending for the code that runs after the handler
-                    refused = state.pop("fakenova_refused", None)
-                if refused is not None:
-                    raise refused
-                return response
+                return _refused(state, policies.forbidden(rule, service), route.handler, kwargs)
         return route.handler(**kwargs)
 
     view.fakenova_route = route  # type: ignore[attr-defined]
     return view
+
+
+def _refused(state: Any, refusal: errors.FakeNovaError, handler: Handler, kwargs: Mapping[str, str]) -> Response:
+    """Run a refused caller's handler only up to its shape checks.
+
+    Nova validates the body and query before the policy: the refusal waits for the handler's first use of the
+    runtime (``api.http.runtime``), and is raised at the latest when the handler returns.
+    """
+    state.fakenova_refused = refusal
+    try:
+        response = handler(**kwargs)
+    finally:  # a 400 leaves nothing pending for the code that runs after the handler
+        pending = state.pop("fakenova_refused", None)
+    if pending is not None:
+        raise pending
+    return response
 
 
 def blueprint(name: str, url_prefix: str, routes: Sequence[Route],

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import importlib
 from functools import lru_cache
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from . import errors
 from .context import Identity, RequestContext
@@ -260,11 +260,6 @@ def enforce(ctx: RequestContext, level: Policy, rule: str) -> None:
         authorize(ctx, rule)
     else:
         authorize(ctx, level.value[len("rule:"):], service="compute")
-
-
-def known_rules(service: str) -> Iterable[str]:
-    """Every rule name in force for ``service``'s defaults."""
-    return tables()[service][0]
 
 
 def allows(ctx: RequestContext, level: Policy) -> bool:
