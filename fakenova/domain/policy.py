@@ -192,6 +192,27 @@ class Policies:
         return errors.Forbidden(wording.format(rule=rule))
 
 
+#: what the route's central check knows of the target: the caller's own project and user
+CALLER_TARGET = frozenset({"project_id", "user_id"})
+
+
+def target_keys(service: str, rule: str) -> FrozenSet[str]:
+    """Every target key ``rule``'s default reads, through the rules it refers to."""
+    rules = tables()[service][0]
+    seen: set = set()
+    keys: set = set()
+    pending = [rule]
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in rules:
+            continue
+        seen.add(name)
+        tree = compile_check(rules[name])
+        keys.update(tree.target_keys())
+        pending.extend(tree.rule_refs())
+    return frozenset(keys)
+
+
 @lru_cache(maxsize=None)
 def service_of(rule: str) -> str:
     """The one service whose table defines ``rule``.

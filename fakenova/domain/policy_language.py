@@ -45,6 +45,10 @@ class Check:
         """The rule names this tree refers to through ``rule:``."""
         return iter(())
 
+    def target_keys(self) -> Iterator[str]:
+        """The target keys this tree reads (``%(key)s``), not counting the rules it refers to."""
+        return iter(())
+
 
 class TrueCheck(Check):
     def __call__(self, target: Mapping[str, Any], creds: Mapping[str, Any], resolve: Resolve) -> bool:
@@ -70,6 +74,9 @@ class _KindCheck(Check):
     def __init__(self, kind: str, match: str) -> None:
         self.kind, self.match = kind, match
         self._templated = "%" in match
+
+    def target_keys(self) -> Iterator[str]:
+        return iter(_PLACEHOLDER.findall(self.match))
 
     def _value(self, target: Mapping[str, Any]) -> Optional[str]:
         """The match with the target filled in; None when the target lacks a key (the check fails)."""
@@ -153,6 +160,9 @@ class NotCheck(Check):
     def rule_refs(self) -> Iterator[str]:
         return self.rule.rule_refs()
 
+    def target_keys(self) -> Iterator[str]:
+        return self.rule.target_keys()
+
     def __str__(self) -> str:
         return f"not {self.rule}"
 
@@ -167,6 +177,10 @@ class _Many(Check):
     def rule_refs(self) -> Iterator[str]:
         for rule in self.rules:
             yield from rule.rule_refs()
+
+    def target_keys(self) -> Iterator[str]:
+        for rule in self.rules:
+            yield from rule.target_keys()
 
     def __str__(self) -> str:
         return "(" + f" {self.word} ".join(str(rule) for rule in self.rules) + ")"
@@ -191,6 +205,7 @@ KINDS: Mapping[str, Callable[[str, str], Check]] = {"rule": RuleCheck, "role": R
 #: oslo.policy's remote checks, which fakenova cannot make
 UNSUPPORTED_KINDS = frozenset({"http", "https"})
 _WORDS = frozenset({"and", "or", "not"})
+_PLACEHOLDER = re.compile(r"%\(([^)]*)\)")
 _SPACE = re.compile(r"\s+")
 
 Token = Tuple[str, Any]  # ("(" | ")" | "and" | "or" | "not" | "check" | "string", value)

@@ -106,3 +106,12 @@ def test_evaluation_costs_microseconds():
     for _ in range(2000):
         policies.allowed(member, "os_compute_api:servers:show")
     assert (time.perf_counter() - start) / 2000 < 200e-6  # measured ~5 us; generous for a loaded box
+
+
+def test_the_target_keys_a_rule_reads_decide_whether_a_route_can_check_it_centrally():
+    from fakenova.domain.policy import CALLER_TARGET, target_keys
+    from fakenova.domain.policy_language import compile_check as parse
+
+    assert all(target_keys("compute", rule) <= CALLER_TARGET for rule in compute.RULES)
+    assert sorted(parse("role:x and (project_id:%(owner)s or 'public':%(visibility)s)").target_keys()) == [
+        "owner", "visibility"]
