@@ -96,6 +96,9 @@ def main() -> None:
 @click.option("--image-data-limit", type=click.IntRange(0), metavar="BYTES",
               help="Image data (Glance uploads) kept in memory, all images together; more is Glance's 413. "
                    "[default: 268435456 (256 MiB); env FAKENOVA_IMAGE_DATA_LIMIT]")
+@click.option("--policy", metavar="FILE", callback=_typed("policy"),
+              help="Policy rules overriding the default ones (oslo.policy's YAML: \"rule\": \"check string\"). "
+                   "[env FAKENOVA_POLICY]")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME_OR_PATH",
               help="Load a scenario (bundled name or YAML path) at start; repeatable. See `fakenova scenarios list`.")
 @click.option("--store", "store_url", metavar="URL", envvar="FAKENOVA_STORE",

@@ -11,6 +11,7 @@ from .clock import Clock, OffsetClock
 from .domain.context import RequestContext
 from .domain.lifecycle.engine import Action, Choice
 from .domain.models import Server
+from .domain.policy import Policies
 from .ids import IdFactory
 from .settings import Settings
 from .store import Store, open_store
@@ -48,6 +49,16 @@ class Runtime:
     reset_settings: Optional[Settings] = field(default=None)
     #: how this runtime keeps in step with the other processes of a shared store (None for a private one)
     sharing: Optional[Sharing] = field(default=None, repr=False)
+    _policies: Optional[Policies] = field(default=None, init=False, repr=False)
+
+    @property
+    def policies(self) -> Policies:
+        """The rules in force: every service's defaults with the settings' ``policy`` overrides (which a
+        scenario's ``policy:`` section extends), rebuilt only when those overrides change."""
+        current = self._policies
+        if current is None or current.given is not self.settings.policy:
+            current = self._policies = Policies(self.settings.policy)
+        return current
 
     def choose(self, action: Action, server: Server, ctx: RequestContext) -> Choice:
         """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""

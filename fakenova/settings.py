@@ -63,6 +63,8 @@ class Settings:
         A cold migration never stays (libvirt does not report ``COMPUTE_SAME_HOST_COLD_MIGRATE``).
     :param image_data_limit: bytes of image data (Glance uploads) kept in memory across all images; an upload
         past it is Glance's 413.
+    :param policy: policy rules overriding the services' defaults (oslo.policy's ``"rule": "check string"``),
+        as ``--policy FILE`` reads them (``fakenova.policy_file``); checked when the app builds its rules.
 
     .. versionadded:: 0.1
     """
@@ -91,6 +93,7 @@ class Settings:
     hosts: Optional[int] = None
     allow_resize_to_same_host: bool = True
     image_data_limit: int = DEFAULT_IMAGE_DATA_LIMIT
+    policy: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
@@ -145,6 +148,12 @@ def _boolean(text: str) -> bool:
     return text.lower() in ("1", "true", "yes", "on")
 
 
+def _read_policy(path: str) -> Mapping[str, str]:
+    from .policy_file import read_policy_file  # late: only a given file costs the YAML reader
+
+    return read_policy_file(path)
+
+
 def parse_setting(name: str, raw: str) -> Any:
     """Turn one setting's text into its typed value (shared by the env reader and the CLI)."""
     parsers: Mapping[str, Callable[[str], Any]] = {
@@ -155,6 +164,7 @@ def parse_setting(name: str, raw: str) -> Any:
         "public_url": parse_public_url,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
         "quota": parse_quota,
+        "policy": _read_policy,
         "enable_instance_password": _boolean, "allow_resize_to_same_host": _boolean,
     }
     return parsers.get(name, str)(raw)

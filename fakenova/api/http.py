@@ -130,7 +130,14 @@ def compute_root() -> str:
 
 
 def runtime() -> Runtime:
-    """The app's runtime (settings, store, clock, ids)."""
+    """The app's runtime (settings, store, clock, ids).
+
+    Nothing reads or writes state before the route's policy: a refusal the route left pending
+    (``api/routing.py``) is raised here, once the handler has checked the request's shape.
+    """
+    refused = g.pop("fakenova_refused", None)
+    if refused is not None:
+        raise refused
     return current_app.extensions["fakenova"]
 
 

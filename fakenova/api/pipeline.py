@@ -128,7 +128,8 @@ def before_request() -> Optional[Response]:
             dialect.low or rt.settings.min_version, dialect.high or rt.settings.max_version, dialect)
     if identity is not None:
         kwargs = {"version": version} if version is not None else {}
-        state.fakenova_ctx = RequestContext(identity=identity, now=now, request_id=request_id, **kwargs)
+        state.fakenova_ctx = RequestContext(identity=identity, now=now, request_id=request_id,
+                                            policies=rt.policies, **kwargs)
     if service.name not in _UNSCRIPTED:  # canned responses come after Nova's own checks, as in Nova's stack
         return scenario_http.before_dispatch(rt)  # a verbatim canned body, or None to dispatch
     return None

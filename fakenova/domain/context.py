@@ -4,10 +4,13 @@ Built by the HTTP layer from the token and the negotiated version; the domain ne
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Tuple
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from ..microversions import MIN_VERSION, Version
+
+if TYPE_CHECKING:
+    from .policy import Policies
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class RequestContext:
     version: Version = MIN_VERSION
     now: float = 0.0
     request_id: str = ""
+    #: the app's rules in force (defaults plus overrides); None: every table's defaults
+    policies: Optional["Policies"] = field(default=None, compare=False, repr=False)
 
     @property
     def project_id(self) -> str:

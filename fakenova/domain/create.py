@@ -20,6 +20,7 @@ from . import (
     images,
     network,
     placement,
+    policy,
     quotas,
     security_groups,
     server_groups,
@@ -101,8 +102,8 @@ def _zone(store: Store, ctx: RequestContext, requested: Optional[str]) -> Tuple[
     parts = requested.split(":")
     if len(parts) > 3:
         raise errors.BadRequest("Invalid input received: Unable to parse availability_zone")
-    if len(parts) > 1 and not ctx.is_admin:
-        raise errors.Forbidden(rule="os_compute_api:servers:create:forced_host")
+    if len(parts) > 1:
+        policy.authorize(ctx, "os_compute_api:servers:create:forced_host")
     forced = {key: value for key, value in zip(("host", "node"), parts[1:]) if value}
     if "host" in forced:  # Nova puts a forced host's server in the host's own zone, whatever was asked
         return hosts.zone_of(store, forced["host"]), forced
@@ -130,8 +131,8 @@ def _destination(store: Store, ctx: RequestContext, server: Mapping[str, Any],
                  forced: Mapping[str, str]) -> Dict[str, str]:
     """The host and node to place on: 2.74's ``host``/``hypervisor_hostname`` (admin, checked to exist as
     Nova checks them) or those forced through the zone."""
-    if ("host" in server or "hypervisor_hostname" in server) and not ctx.is_admin:
-        raise errors.Forbidden(rule="compute:servers:create:requested_destination")
+    if "host" in server or "hypervisor_hostname" in server:
+        policy.authorize(ctx, "compute:servers:create:requested_destination")
     if forced and ("host" in server or "hypervisor_hostname" in server):
         raise errors.BadRequest("One mechanism with host and/or hypervisor_hostname and another mechanism with "
                                 "zone:host:node are mutually exclusive.")

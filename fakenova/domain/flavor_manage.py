@@ -12,26 +12,12 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from . import errors
 from .context import RequestContext
 from .flavors import ExtraSpecNotFound, Flavor, get_flavor
-from .policy import Policy, enforce
 from .ports import Store
 from .strings import parse_bool
 
 KIND = "flavor"
 #: the largest single-precision float the database column keeps (Nova's ``SQL_SP_FLOAT_MAX``)
 SQL_SP_FLOAT_MAX = 3.40282e+38
-
-#: operation -> (default level, Nova's rule name); reads of extra specs pass for every project reader
-RULES: Mapping[str, Tuple[Policy, str]] = {
-    "create": (Policy.ADMIN, "os_compute_api:os-flavor-manage:create"),
-    "update": (Policy.ADMIN, "os_compute_api:os-flavor-manage:update"),
-    "delete": (Policy.ADMIN, "os_compute_api:os-flavor-manage:delete"),
-    "access-list": (Policy.ADMIN, "os_compute_api:os-flavor-access"),
-    "access-add": (Policy.ADMIN, "os_compute_api:os-flavor-access:add_tenant_access"),
-    "access-remove": (Policy.ADMIN, "os_compute_api:os-flavor-access:remove_tenant_access"),
-    "extra-specs-create": (Policy.ADMIN, "os_compute_api:os-flavor-extra-specs:create"),
-    "extra-specs-update": (Policy.ADMIN, "os_compute_api:os-flavor-extra-specs:update"),
-    "extra-specs-delete": (Policy.ADMIN, "os_compute_api:os-flavor-extra-specs:delete"),
-}
 
 #: body key -> (record key, lowest value Nova's ``validate_integer`` allows)
 _SIZES: Mapping[str, Tuple[str, int]] = {
@@ -58,12 +44,6 @@ class FlavorAccessNotFound(errors.NotFound):
 
 class InvalidInput(errors.BadRequest):
     msg_fmt = "Invalid input received: {reason}"
-
-
-def authorize(ctx: RequestContext, operation: str) -> None:
-    """Nova's 403 ``Policy doesn't allow <rule> to be performed.`` unless the caller passes ``operation``."""
-    level, rule = RULES[operation]
-    enforce(ctx, level, rule)
 
 
 def _integer(value: Any, name: str) -> int:

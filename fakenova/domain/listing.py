@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 from ..store.base import OrderedStore
 from ..version_history import at
-from . import errors, retention, server_sort
+from . import errors, policy, retention, server_sort
 from . import server_filters as filters
 from .compute import SETTLE_WRITES, settle
 from .context import RequestContext
@@ -47,7 +47,7 @@ class Page:
 
 def _allowed(ctx: RequestContext, args: Mapping[str, Sequence[str]]) -> Dict[str, Sequence[str]]:
     """The parameters this caller may use; the rest are dropped silently (``remove_invalid_options``)."""
-    if not ctx.is_admin:
+    if not policy.allowed(ctx, "os_compute_api:servers:allow_all_filters"):
         return {name: values for name, values in args.items() if filters.member_may_use(name, ctx.version)}
     for name in args:
         if name in filters.JOINED or name.startswith("_"):
@@ -111,9 +111,7 @@ def _project(ctx: RequestContext, query: ListQuery, values: Mapping[str, str]) -
     raw = values["all_tenants"]
     if raw and not filters.strict_bool(raw):  # present and empty enables it, as Nova's is_all_tenants
         return ctx.project_id
-    if not ctx.is_admin:
-        operation = "detail" if query.detail else "index"
-        raise errors.Forbidden(rule=f"os_compute_api:servers:{operation}:get_all_tenants")
+    policy.authorize(ctx, f"os_compute_api:servers:{'detail' if query.detail else 'index'}:get_all_tenants")
     return values.get("project_id") or values.get("tenant_id") or None
 
 

@@ -48,7 +48,7 @@ def perform(runtime: Runtime, ctx: RequestContext, action: Action, server_id: st
 
     def start(current: Optional[Server]) -> Server:
         server = compute.settle(runtime, lookup(current, ctx, server_id, action), ctx.now, observed=False)
-        policy.enforce(ctx, *(rule or (row.policy, row.rule)))
+        policy.authorize(ctx, rule[1] if rule else row.rule, policy.server_target(server))
         lifecycle.check_guards(server, row, is_admin=ctx.is_admin)
         server = prepare(server) if prepare is not None else server
         if not row.path:
@@ -82,8 +82,8 @@ def unlock(runtime: Runtime, ctx: RequestContext, server_id: str) -> Server:
     """``unlock``: only an admin may lift a lock the other party set (``unlock_override``)."""
     def apply(server: Server) -> Server:
         owner = ctx.project_id == server.project_id
-        if server.locked_by == "admin" and owner and not ctx.is_admin:
-            raise errors.Forbidden(rule="os_compute_api:os-lock-server:unlock:unlock_override")
+        if server.locked_by == "admin" and owner:
+            policy.authorize(ctx, "os_compute_api:os-lock-server:unlock:unlock_override", policy.server_target(server))
         return evolve(server, locked_by=None, locked_reason=None, updated_at=ctx.now)
 
     return perform(runtime, ctx, Action.UNLOCK, server_id, apply)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import errors, quotas
 from .context import RequestContext
-from .policy import Policy, enforce
+from .policy import authorize
 from .ports import Store
 
 KIND = "server_group"
@@ -121,8 +121,7 @@ def _shown(store: Store, group: Group) -> Dict[str, Any]:
 
 def _owned(ctx: RequestContext, group: Group, action: str) -> None:
     # Nova's target is the group's project: another project's member or reader is refused, admin is not.
-    if not (ctx.is_admin or group["project_id"] == ctx.project_id):
-        raise errors.Forbidden(rule=RULE.format(action))
+    authorize(ctx, RULE.format(action), {"project_id": group["project_id"], "user_id": group.get("user_id")})
 
 
 def _found(store: Store, group_id: str) -> Group:
@@ -139,7 +138,6 @@ def create_group(store: Store, ctx: RequestContext, *, group_id: str, name: str,
     :param policy: one :class:`GroupPolicy` value (the first of ``policies`` before 2.64).
     :param rules: 2.64's rules (``{}`` before); ``max_server_per_host`` is stored as an integer.
     """
-    enforce(ctx, Policy.MEMBER, RULE.format("create"))
     with store.atomically():
         quotas.check_server_groups(store, ctx.project_id, ctx.user_id)
         if rules and policy != GroupPolicy.ANTI_AFFINITY.value:
@@ -172,7 +170,6 @@ def delete_group(store: Store, ctx: RequestContext, group_id: str) -> None:
     """``DELETE /os-server-groups/{id}``: 404 when missing, 403 for another project's or a reader."""
     group = _found(store, group_id)
     _owned(ctx, group, "delete")
-    enforce(ctx, Policy.MEMBER, RULE.format("delete"))
     if not store.delete(KIND, group_id):
         raise InstanceGroupNotFound(group_uuid=group_id)
 

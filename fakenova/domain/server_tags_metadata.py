@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from . import compute, errors, quotas
+from . import compute, errors, policy, quotas
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
 from .lifecycle.table import Action
@@ -77,8 +77,7 @@ def _mapped(runtime: Runtime, ctx: RequestContext, server_id: str, action: str) 
     server: Optional[Server] = runtime.store.get("server", server_id)
     if server is None:
         raise errors.InstanceMappingNotFound(uuid=server_id)
-    if not ctx.is_admin and server.project_id != ctx.project_id:
-        raise errors.Forbidden(rule=_TAG_POLICY.format(action))
+    policy.authorize(ctx, _TAG_POLICY.format(action), policy.server_target(server))
     return compute.observe(runtime, ctx, server_id, observed=False)  # settled; a deleted one is a 404
 
 

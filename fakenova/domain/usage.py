@@ -17,7 +17,6 @@ from typing import Dict, List, Optional, Tuple
 from . import compute, errors, policy
 from .context import RequestContext
 from .models import Server
-from .policy import Policy
 from .ports import Runtime
 
 _RULE = "os_compute_api:os-simple-tenant-usage:{}"
@@ -153,15 +152,13 @@ def _usages(runtime: Runtime, ctx: RequestContext, query: UsageQuery,
 def list_usage(runtime: Runtime, ctx: RequestContext,
                query: UsageQuery) -> Tuple[List[TenantUsage], List[ServerUsage]]:
     """``GET /os-simple-tenant-usage`` (admin): every project's usage, and the servers listed (for links)."""
-    policy.enforce(ctx, Policy.ADMIN, _RULE.format("list"))
     return _usages(runtime, ctx, query, None)
 
 
 def show_usage(runtime: Runtime, ctx: RequestContext, tenant_id: str,
                query: UsageQuery) -> Tuple[Optional[TenantUsage], List[ServerUsage]]:
     """``GET /os-simple-tenant-usage/{tenant_id}``: a reader of that project, or an admin."""
-    if not ctx.is_admin and (tenant_id != ctx.project_id or not policy.allows(ctx, Policy.READER)):
-        raise errors.Forbidden(rule=_RULE.format("show"))
+    policy.authorize(ctx, _RULE.format("show"), {"project_id": tenant_id, "user_id": ctx.user_id})
     usages, servers = _usages(runtime, ctx, query, tenant_id)
     return (usages[0] if usages else None), servers
 

@@ -393,5 +393,7 @@ def overlay(settings: Settings, scenarios: Tuple[model.Scenario, ...]) -> Settin
             changes["min_version"] = scenario.min_version
         if scenario.paces:
             changes["paces"] = {**settings.paces, **scenario.paces}
+        if scenario.policy:
+            changes["policy"] = {**settings.policy, **scenario.policy}
         settings = settings.replace(**changes)
     return settings

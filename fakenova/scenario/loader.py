@@ -16,6 +16,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set,
 from .. import yaml_io
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.pace import Pace, parse_pace
+from ..domain.policy import PolicyError, check_overrides
 from ..domain.states import PowerState, TaskState, VmState
 from ..microversions import MAX_VERSION, MIN_VERSION, InvalidVersion, Version, VersionRange
 from ..seed import bundled_dir, fixture_names
@@ -120,6 +121,7 @@ def _build(document: Dict[str, Any], source: str) -> model.Scenario:
         paces={action: names.pace(text, f"pace.{key}") for key, text in document.get("pace", {}).items()
                for action in names.actions(key, f"pace.{key}")},
         seed=names.seed(document.get("seed", {})),
+        policy=names.policy(document.get("policy", {})),
         rules=checks.checked_rules(tuple(names.rule(rule, index)
                                          for index, rule in enumerate(document.get("rules", []))), source),
         random_seed=document.get("random_seed"),
@@ -314,6 +316,14 @@ class Resolver:
     def transport(self, data: Dict[str, Any]) -> model.TransportFault:
         return model.TransportFault(kind=self.enum(model.Transport, data["fault"], "then.transport.fault"),
                                     delay=float(data.get("delay", 1.0)), chunks=int(data.get("chunks", 4)))
+
+    def policy(self, data: Dict[str, str]) -> Mapping[str, str]:
+        """Policy overrides, refused as ``--policy FILE`` refuses them (unknown rule, bad check string)."""
+        try:
+            check_overrides(data)
+        except PolicyError as exc:
+            raise self.fail("policy", str(exc)) from None
+        return dict(data)
 
     def seed(self, data: Dict[str, Any]) -> Mapping[str, Any]:
         """Check the seed's references (projects, users, flavors, images, networks, states)."""

@@ -232,6 +232,7 @@ class Scenario:
     :param config: settings overrides, typed (``reclaim_instance_interval``, ``enable_instance_password``).
     :param paces: per lifecycle action.
     :param seed: the file's ``seed`` section as validated data (applied by ``seeding.py``).
+    :param policy: policy rules overriding the services' defaults while the scenario is loaded.
     """
 
     name: str
@@ -242,6 +243,7 @@ class Scenario:
     config: Mapping[str, Any] = field(default_factory=dict)
     paces: Mapping[Action, Pace] = field(default_factory=dict)
     seed: Mapping[str, Any] = field(default_factory=dict)
+    policy: Mapping[str, str] = field(default_factory=dict)
     rules: Tuple[Rule, ...] = ()
     random_seed: Optional[int] = None  # for probability draws when the app has no seed
 

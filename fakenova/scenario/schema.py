@@ -151,6 +151,8 @@ SCENARIO_SCHEMA: Dict[str, Any] = {
         "pace": {"type": "object", "additionalProperties": {"type": "string"}},
         "seed": _SEED,
         "random_seed": {"type": "integer"},
+        # oslo.policy's file format: rule name -> check string (fakenova/policy_file.py)
+        "policy": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 4096}},
         "rules": {"type": "array", "items": _RULE},
     },
 }

@@ -131,13 +131,15 @@ def test_bad_bodies_are_400(admin, body):
     assert admin("POST", EVENTS, body).status_code == 400
 
 
-def test_only_service_and_admin_roles(demo, service):
+def test_only_service_and_admin_roles(app, demo):
     server = demo.server()
+    own = Api(app, "alt_demo", "alt_demo").server()  # as a member: Nova lets no service-only user boot one
+    grant(app, "alt_demo", "alt_demo", "service")
+    service = Api(app, "alt_demo", "alt_demo")
     response = post(demo, {"name": "network-changed", "server_uuid": server})
     assert response.status_code == 403
     assert fault(response) == ("Policy doesn't allow os_compute_api:os-server-external-events:create to be "
                                "performed.")
-    own = service.server()
     assert post(service, {"name": "network-changed", "server_uuid": own}).status_code == 200
     # without the admin role, Nova finds servers through the caller's project only
     assert post(service, {"name": "network-changed", "server_uuid": server}).json["events"][0]["code"] == 404

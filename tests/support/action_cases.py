@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from fakenova.domain import policy
+from fakenova.domain.context import Identity, RequestContext
 from fakenova.domain.lifecycle.table import LIFECYCLE, Action, Effect, Outcome, Row
 from fakenova.domain.states import VmState
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
+#: a member of their own project, to ask the default rules what a member may do
+_MEMBER = RequestContext(Identity("u", "demo", "p", "demo", roles=("member", "reader")))
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,8 @@ class Case:
 
     @property
     def caller(self) -> str:
-        """``admin`` for admin- and manager-only rows, else ``demo`` (a member)."""
-        return "demo" if self.row.policy.value == "member" else "admin"
+        """``demo`` (a member) where Nova's default rule lets a member act, else ``admin``."""
+        return "demo" if policy.allowed(_MEMBER, self.row.rule) else "admin"
 
     def __str__(self) -> str:
         return self.action.value

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, Mapping, Tuple
 from flask import Response, request
 
 from ...domain import aggregates
-from ...domain.policy import Policy, enforce
+from ...domain.policy import authorize
 from ...microversions import VersionRange
 from ...views.fields import render, render_many
 from ...views.fleet import AGGREGATE_FIELDS
@@ -22,10 +22,6 @@ RULE = "os_compute_api:os-aggregates:{}"
 CREATE_FIELDS = AGGREGATE_FIELDS.without("hosts", "metadata")
 
 
-def _enforce(action: str) -> None:
-    enforce(context(), Policy.ADMIN, RULE.format(action))
-
-
 def _shown(record: Mapping[str, Any], table: Any = AGGREGATE_FIELDS) -> Response:
     return json_response({"aggregate": render(table, record, view_context())})
 
@@ -34,7 +30,6 @@ def index() -> Response:
     """``GET /os-aggregates``."""
     ctx = context()
     validate_query(schemas.NO_QUERY, ctx.version, request.args.to_dict(flat=False))
-    _enforce("index")
     found = aggregates.list_aggregates(runtime().store)
     return json_response({"aggregates": render_many(AGGREGATE_FIELDS, found, view_context())})
 
@@ -43,7 +38,6 @@ def create() -> Response:
     """``POST /os-aggregates``: name (unique) and optional zone; answered without hosts and metadata."""
     ctx, body = context(), read_json()
     validate_body(schemas.AGGREGATE_CREATE, ctx.version, body)
-    _enforce("create")
     params = body["aggregate"]
     zone = params.get("availability_zone")
     record = aggregates.create(runtime(), params["name"].strip(), zone.strip() if zone else zone, ctx.now)
@@ -54,7 +48,6 @@ def show(aggregate_id: str) -> Response:
     """``GET /os-aggregates/{id}``."""
     ctx = context()
     validate_query(schemas.NO_QUERY, ctx.version, request.args.to_dict(flat=False))
-    _enforce("show")
     return _shown(aggregates.get(runtime().store, aggregate_id))
 
 
@@ -62,7 +55,6 @@ def update(aggregate_id: str) -> Response:
     """``PUT /os-aggregates/{id}``: name and/or zone."""
     ctx, body = context(), read_json()
     validate_body(schemas.AGGREGATE_UPDATE, ctx.version, body)
-    _enforce("update")
     values = dict(body["aggregate"])
     if "name" in values:
         values["name"] = values["name"].strip()
@@ -71,7 +63,6 @@ def update(aggregate_id: str) -> Response:
 
 def delete(aggregate_id: str) -> Response:
     """``DELETE /os-aggregates/{id}``: only an empty one (200, no body, as Nova answers)."""
-    _enforce("delete")
     aggregates.delete(runtime().store, aggregate_id)
     return json_response(None, 200)
 
@@ -100,7 +91,7 @@ def action(aggregate_id: str) -> Response:
     key, (schema, use_case), body = action_body(ACTIONS)
     ctx = context()
     validate_body(schema, ctx.version, body)
-    _enforce(key)
+    authorize(ctx, RULE.format(key))  # the rule depends on the body's key
     return _shown(use_case(aggregate_id, body[key], ctx.now))
 
 
@@ -108,17 +99,17 @@ def images(aggregate_id: str) -> Response:
     """``POST /os-aggregates/{id}/images`` (2.81): 202, nothing to cache on a fake host."""
     ctx, body = context(), read_json()
     validate_body(schemas.IMAGES, ctx.version, body)
-    enforce(ctx, Policy.ADMIN, "compute:aggregates:images")
     aggregates.cache_images(runtime().store, aggregate_id, [item["id"] for item in body["cache"]])
     return json_response(None, 202)
 
 
 ROUTES = (
-    Route("GET", "/os-aggregates", index),
-    Route("POST", "/os-aggregates", create),
-    Route("GET", "/os-aggregates/<aggregate_id>", show),
-    Route("PUT", "/os-aggregates/<aggregate_id>", update),
-    Route("DELETE", "/os-aggregates/<aggregate_id>", delete),
-    Route("POST", "/os-aggregates/<aggregate_id>/action", action),
-    Route("POST", "/os-aggregates/<aggregate_id>/images", images, versions=VersionRange.of("2.81")),
+    Route("GET", "/os-aggregates", index, policy="os_compute_api:os-aggregates:index"),
+    Route("POST", "/os-aggregates", create, policy="os_compute_api:os-aggregates:create"),
+    Route("GET", "/os-aggregates/<aggregate_id>", show, policy="os_compute_api:os-aggregates:show"),
+    Route("PUT", "/os-aggregates/<aggregate_id>", update, policy="os_compute_api:os-aggregates:update"),
+    Route("DELETE", "/os-aggregates/<aggregate_id>", delete, policy="os_compute_api:os-aggregates:delete"),
+    Route("POST", "/os-aggregates/<aggregate_id>/action", action, unguarded="per body key, in the handler"),
+    Route("POST", "/os-aggregates/<aggregate_id>/images", images, versions=VersionRange.of("2.81"),
+          policy="compute:aggregates:images"),
 )

@@ -27,6 +27,6 @@ def show(before: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", _BASE, index),
-    Route("GET", f"{_BASE}/<path:before>", show),
+    Route("GET", _BASE, index, policy="os_compute_api:os-instance-usage-audit-log:list"),
+    Route("GET", f"{_BASE}/<path:before>", show, policy="os_compute_api:os-instance-usage-audit-log:show"),
 )

@@ -67,5 +67,6 @@ def create(server_id: str) -> Response:
 
 
 ROUTES = (
-    Route("POST", "/servers/<server_id>/remote-consoles", create, versions=LIFECYCLE[Action.REMOTE_CONSOLE].versions),
+    Route("POST", "/servers/<server_id>/remote-consoles", create, versions=LIFECYCLE[Action.REMOTE_CONSOLE].versions,
+          policy="os_compute_api:os-remote-consoles"),
 )

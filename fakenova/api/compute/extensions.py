@@ -31,6 +31,6 @@ def show(alias: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", "/extensions", index),
-    Route("GET", "/extensions/<alias>", show),
+    Route("GET", "/extensions", index, policy="os_compute_api:extensions"),
+    Route("GET", "/extensions/<alias>", show, policy="os_compute_api:extensions"),
 )

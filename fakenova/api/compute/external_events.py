@@ -18,5 +18,5 @@ def create() -> Response:
 
 
 ROUTES = (
-    Route("POST", "/os-server-external-events", create),
+    Route("POST", "/os-server-external-events", create, policy="os_compute_api:os-server-external-events:create"),
 )

@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List, Mapping
 
 from flask import Response, request
 
-from ...domain import flavor_manage
+from ...domain import flavor_manage, policy
 from ...domain.context import RequestContext
 from ...domain.flavors import Flavor
 from ...domain.ports import Store
@@ -27,13 +27,13 @@ _REFUSES_PUBLIC = at("public-flavor-access-refused")
 
 
 def _grant(store: Store, ctx: RequestContext, flavor_id: str, tenant: str) -> Flavor:
-    flavor_manage.authorize(ctx, "access-add")
+    policy.authorize(ctx, "os_compute_api:os-flavor-access:add_tenant_access")
     verify_project(store, ctx, tenant)
     return flavor_manage.add_access(store, ctx, flavor_id, tenant, refuse_public=ctx.version >= _REFUSES_PUBLIC)
 
 
 def _revoke(store: Store, ctx: RequestContext, flavor_id: str, tenant: str) -> Flavor:
-    flavor_manage.authorize(ctx, "access-remove")
+    policy.authorize(ctx, "os_compute_api:os-flavor-access:remove_tenant_access")
     try:
         verify_project(store, ctx, tenant)
     except InvalidProject:
@@ -63,7 +63,6 @@ def index(flavor_id: str) -> Response:
     """``GET /flavors/{id}/os-flavor-access``: the projects a private flavor is shared with."""
     ctx = context()
     validate_query(SHOW_QUERY, ctx.version, request.args.to_dict(flat=False))
-    flavor_manage.authorize(ctx, "access-list")
     return _listing(flavor_manage.shared_with(runtime().store, ctx, flavor_id))
 
 
@@ -77,6 +76,6 @@ def flavor_action(flavor_id: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", "/flavors/<flavor_id>/os-flavor-access", index),
-    Route("POST", "/flavors/<flavor_id>/action", flavor_action),
+    Route("GET", "/flavors/<flavor_id>/os-flavor-access", index, policy="os_compute_api:os-flavor-access"),
+    Route("POST", "/flavors/<flavor_id>/action", flavor_action, unguarded="per body key, in the handler"),
 )

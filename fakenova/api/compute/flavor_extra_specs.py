@@ -57,7 +57,6 @@ def create(flavor_id: str) -> Response:
     ctx = context()
     body = read_json()
     validate_body(EXTRA_SPECS_CREATE, ctx.version, body)
-    flavor_manage.authorize(ctx, "extra-specs-create")
     _check_values(ctx, body["extra_specs"])
     flavor_manage.set_extra_specs(runtime().store, ctx, flavor_id, body["extra_specs"])
     return json_response(body)
@@ -68,7 +67,6 @@ def update(flavor_id: str, key: str) -> Response:
     ctx = context()
     body = read_json()
     validate_body(EXTRA_SPEC_UPDATE, ctx.version, body)
-    flavor_manage.authorize(ctx, "extra-specs-update")
     _check_values(ctx, body)
     if key not in body:
         raise errors.BadRequest("Request body and URI mismatch")
@@ -79,15 +77,16 @@ def update(flavor_id: str, key: str) -> Response:
 def delete(flavor_id: str, key: str) -> Response:
     """``DELETE /flavors/{id}/os-extra_specs/{key}``: 200 with no body, as Nova answers."""
     ctx = context()
-    flavor_manage.authorize(ctx, "extra-specs-delete")
     flavor_manage.delete_extra_spec(runtime().store, ctx, flavor_id, key)
     return json_response(None, 200)
 
 
 ROUTES = (
-    Route("GET", "/flavors/<flavor_id>/os-extra_specs", index),
-    Route("POST", "/flavors/<flavor_id>/os-extra_specs", create),
-    Route("GET", "/flavors/<flavor_id>/os-extra_specs/<key>", show),
-    Route("PUT", "/flavors/<flavor_id>/os-extra_specs/<key>", update),
-    Route("DELETE", "/flavors/<flavor_id>/os-extra_specs/<key>", delete),
+    Route("GET", "/flavors/<flavor_id>/os-extra_specs", index, policy="os_compute_api:os-flavor-extra-specs:index"),
+    Route("POST", "/flavors/<flavor_id>/os-extra_specs", create, policy="os_compute_api:os-flavor-extra-specs:create"),
+    Route("GET", "/flavors/<flavor_id>/os-extra_specs/<key>", show, policy="os_compute_api:os-flavor-extra-specs:show"),
+    Route("PUT", "/flavors/<flavor_id>/os-extra_specs/<key>", update,
+          policy="os_compute_api:os-flavor-extra-specs:update"),
+    Route("DELETE", "/flavors/<flavor_id>/os-extra_specs/<key>", delete,
+          policy="os_compute_api:os-flavor-extra-specs:delete"),
 )

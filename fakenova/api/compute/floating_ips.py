@@ -43,9 +43,10 @@ def pools() -> Response:
 
 
 ROUTES = (
-    Route("GET", "/os-floating-ips", index, PROXY_VERSIONS),
-    Route("POST", "/os-floating-ips", create, PROXY_VERSIONS),
-    Route("GET", "/os-floating-ips/<fip_id>", show, PROXY_VERSIONS),
-    Route("DELETE", "/os-floating-ips/<fip_id>", delete, PROXY_VERSIONS),
-    Route("GET", "/os-floating-ip-pools", pools, PROXY_VERSIONS),
+    Route("GET", "/os-floating-ips", index, PROXY_VERSIONS, policy="os_compute_api:os-floating-ips:list"),
+    Route("POST", "/os-floating-ips", create, PROXY_VERSIONS, policy="os_compute_api:os-floating-ips:create"),
+    Route("GET", "/os-floating-ips/<fip_id>", show, PROXY_VERSIONS, policy="os_compute_api:os-floating-ips:show"),
+    Route("DELETE", "/os-floating-ips/<fip_id>", delete, PROXY_VERSIONS,
+          policy="os_compute_api:os-floating-ips:delete"),
+    Route("GET", "/os-floating-ip-pools", pools, PROXY_VERSIONS, policy="os_compute_api:os-floating-ip-pools"),
 )

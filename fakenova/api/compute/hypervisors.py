@@ -7,7 +7,6 @@ from typing import Any, Dict, List, Optional
 from flask import Response, request
 
 from ...domain import hypervisors
-from ...domain.policy import Policy, enforce
 from ...domain.strings import bool_from_string
 from ...microversions import Versioned, VersionRange
 from ...views.common import collection_links
@@ -20,7 +19,6 @@ from .schemas import fleet as schemas
 from .servers import view_context
 from .services import BY_UUID
 
-RULE = "os_compute_api:os-hypervisors:{}"
 #: whether the list is paged (``limit``, ``marker``, ``hypervisors_links``)
 PAGES: Versioned[bool] = Versioned([("2.1", False), ("2.33", True)], name="hypervisors-pages")
 #: whether detail bodies show the resource counters (read from every server on the host)
@@ -32,10 +30,9 @@ def _last(args: Dict[str, List[str]], name: str) -> Optional[str]:
     return values[-1] if values else None
 
 
-def _listing(table: FieldTable[Any], rule: str, path: str, detail: bool) -> Response:
+def _listing(table: FieldTable[Any], path: str, detail: bool) -> Response:
     ctx, rt = context(), runtime()
     args = validate_query(schemas.HYPERVISORS_QUERY, ctx.version, request.args.to_dict(flat=False))
-    enforce(ctx, Policy.ADMIN, RULE.format(rule))
     pages, by_uuid = bool(PAGES.get(ctx.version)), bool(BY_UUID.get(ctx.version))
     limit = _last(args, "limit") if pages else None
     page = min(int(limit), rt.settings.max_limit) if limit is not None else (rt.settings.max_limit if pages else None)
@@ -58,19 +55,18 @@ def _listing(table: FieldTable[Any], rule: str, path: str, detail: bool) -> Resp
 
 def index() -> Response:
     """``GET /os-hypervisors``."""
-    return _listing(HYPERVISOR_SUMMARY, "list", "/os-hypervisors", detail=False)
+    return _listing(HYPERVISOR_SUMMARY, "/os-hypervisors", detail=False)
 
 
 def detail() -> Response:
     """``GET /os-hypervisors/detail``."""
-    return _listing(HYPERVISOR_DETAIL, "list-detail", "/os-hypervisors/detail", detail=True)
+    return _listing(HYPERVISOR_DETAIL, "/os-hypervisors/detail", detail=True)
 
 
 def show(hypervisor_id: str) -> Response:
     """``GET /os-hypervisors/{id}`` (``with_servers`` from 2.53)."""
     ctx = context()
     args = validate_query(schemas.HYPERVISOR_QUERY, ctx.version, request.args.to_dict(flat=False))
-    enforce(ctx, Policy.ADMIN, RULE.format("show"))
     found = hypervisors.get(runtime().store, hypervisor_id, ctx.now, by_uuid=bool(BY_UUID.get(ctx.version)),
                             with_servers=bool_from_string(_last(args, "with_servers") or "false"),
                             counters=bool(COUNTERS.get(ctx.version)))
@@ -80,7 +76,6 @@ def show(hypervisor_id: str) -> Response:
 def uptime(hypervisor_id: str) -> Response:
     """``GET /os-hypervisors/{id}/uptime`` (until 2.87)."""
     ctx = context()
-    enforce(ctx, Policy.ADMIN, RULE.format("uptime"))
     found = hypervisors.get(runtime().store, hypervisor_id, ctx.now, by_uuid=bool(BY_UUID.get(ctx.version)))
     return json_response({"hypervisor": render(HYPERVISOR_UPTIME, found, view_context())})
 
@@ -88,13 +83,11 @@ def uptime(hypervisor_id: str) -> Response:
 def statistics() -> Response:
     """``GET /os-hypervisors/statistics`` (until 2.87)."""
     ctx = context()
-    enforce(ctx, Policy.ADMIN, RULE.format("statistics"))
     return json_response({"hypervisor_statistics": hypervisors.statistics(runtime().store, ctx.now)})
 
 
-def _by_pattern(pattern: str, rule: str, with_servers: bool) -> Response:
+def _by_pattern(pattern: str, with_servers: bool) -> Response:
     ctx = context()
-    enforce(ctx, Policy.ADMIN, RULE.format(rule))
     found = hypervisors.list_hypervisors(runtime().store, ctx.now, by_uuid=False, detail=False, pattern=pattern,
                                          with_servers=with_servers)
     return json_response({"hypervisors": render_many(HYPERVISOR_SUMMARY, found, view_context())})
@@ -102,23 +95,27 @@ def _by_pattern(pattern: str, rule: str, with_servers: bool) -> Response:
 
 def search(pattern: str) -> Response:
     """``GET /os-hypervisors/{pattern}/search`` (until 2.52)."""
-    return _by_pattern(pattern, "search", with_servers=False)
+    return _by_pattern(pattern, with_servers=False)
 
 
 def servers(pattern: str) -> Response:
     """``GET /os-hypervisors/{pattern}/servers`` (until 2.52)."""
-    return _by_pattern(pattern, "servers", with_servers=True)
+    return _by_pattern(pattern, with_servers=True)
 
 
 _UNTIL_2_87 = VersionRange.of("2.1", "2.87")
 _UNTIL_2_52 = VersionRange.of("2.1", "2.52")
 
 ROUTES = (
-    Route("GET", "/os-hypervisors", index),
-    Route("GET", "/os-hypervisors/detail", detail),
-    Route("GET", "/os-hypervisors/statistics", statistics, versions=_UNTIL_2_87),
-    Route("GET", "/os-hypervisors/<hypervisor_id>", show),
-    Route("GET", "/os-hypervisors/<hypervisor_id>/uptime", uptime, versions=_UNTIL_2_87),
-    Route("GET", "/os-hypervisors/<pattern>/search", search, versions=_UNTIL_2_52),
-    Route("GET", "/os-hypervisors/<pattern>/servers", servers, versions=_UNTIL_2_52),
+    Route("GET", "/os-hypervisors", index, policy="os_compute_api:os-hypervisors:list"),
+    Route("GET", "/os-hypervisors/detail", detail, policy="os_compute_api:os-hypervisors:list-detail"),
+    Route("GET", "/os-hypervisors/statistics", statistics, versions=_UNTIL_2_87,
+          policy="os_compute_api:os-hypervisors:statistics"),
+    Route("GET", "/os-hypervisors/<hypervisor_id>", show, policy="os_compute_api:os-hypervisors:show"),
+    Route("GET", "/os-hypervisors/<hypervisor_id>/uptime", uptime, versions=_UNTIL_2_87,
+          policy="os_compute_api:os-hypervisors:uptime"),
+    Route("GET", "/os-hypervisors/<pattern>/search", search, versions=_UNTIL_2_52,
+          policy="os_compute_api:os-hypervisors:search"),
+    Route("GET", "/os-hypervisors/<pattern>/servers", servers, versions=_UNTIL_2_52,
+          policy="os_compute_api:os-hypervisors:servers"),
 )

@@ -61,6 +61,7 @@ def show(server_id: str, request_id: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", "/servers/<server_id>/os-instance-actions", index),
-    Route("GET", "/servers/<server_id>/os-instance-actions/<request_id>", show),
+    Route("GET", "/servers/<server_id>/os-instance-actions", index, policy="os_compute_api:os-instance-actions:list"),
+    Route("GET", "/servers/<server_id>/os-instance-actions/<request_id>", show,
+          policy="os_compute_api:os-instance-actions:show"),
 )

@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from flask import Response, request
 
-from ...domain import errors, keypairs
+from ...domain import keypairs, policy
 from ...domain.context import RequestContext
 from ...domain.quotas import quotas_for
 from ...microversions import Versioned
@@ -112,8 +112,8 @@ SHOW_FIELDS = FieldTable("keypair-show", [
 def _target_user(ctx: RequestContext, requested: Optional[str], action: str) -> str:
     """The user whose pairs are meant; another user's need admin (``os-keypairs:<action>`` policy)."""
     user_id = requested or ctx.user_id
-    if user_id != ctx.user_id and not ctx.is_admin:
-        raise errors.Forbidden(rule=f"os_compute_api:os-keypairs:{action}")
+    if user_id != ctx.user_id:  # the route checked the caller's own; Nova's target is the pairs' user
+        policy.authorize(ctx, f"os_compute_api:os-keypairs:{action}", {"user_id": user_id})
     return user_id
 
 
@@ -191,8 +191,8 @@ def delete(name: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", "/os-keypairs", index),
-    Route("POST", "/os-keypairs", create),
-    Route("GET", "/os-keypairs/<name>", show),
-    Route("DELETE", "/os-keypairs/<name>", delete),
+    Route("GET", "/os-keypairs", index, policy="os_compute_api:os-keypairs:index"),
+    Route("POST", "/os-keypairs", create, policy="os_compute_api:os-keypairs:create"),
+    Route("GET", "/os-keypairs/<name>", show, policy="os_compute_api:os-keypairs:show"),
+    Route("DELETE", "/os-keypairs/<name>", delete, policy="os_compute_api:os-keypairs:delete"),
 )

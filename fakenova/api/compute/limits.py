@@ -10,7 +10,7 @@ from typing import Callable, Dict, List, Mapping
 
 from flask import Response, request
 
-from ...domain import errors
+from ...domain import policy
 from ...domain.ports import Store
 from ...domain.quotas import quotas_for, settle, usage
 from ...views.fields import Field, FieldTable, ViewContext, render
@@ -81,13 +81,12 @@ def index() -> Response:
     project_id = ctx.project_id
     if "tenant_id" in args:
         project_id = args["tenant_id"][-1]
-        if not ctx.is_admin:
-            raise errors.Forbidden(rule=OTHER_PROJECT_RULE)
+        policy.authorize(ctx, OTHER_PROJECT_RULE, {"project_id": project_id, "user_id": ctx.user_id})
     settle(runtime(), project_id, ctx.now)
     absolute = render(ABSOLUTE_FIELDS, figures_for(runtime().store, project_id), view_context())
     return json_response({"limits": {"rate": [], "absolute": absolute}})
 
 
 ROUTES = (
-    Route("GET", "/limits", index),
+    Route("GET", "/limits", index, policy="os_compute_api:limits"),
 )

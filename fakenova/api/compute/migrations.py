@@ -50,5 +50,5 @@ def index() -> Response:
 
 
 ROUTES = (
-    Route("GET", "/os-migrations", index),
+    Route("GET", "/os-migrations", index, policy="os_compute_api:os-migrations:index"),
 )

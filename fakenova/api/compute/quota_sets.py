@@ -6,12 +6,11 @@ layering and the checks live in :mod:`fakenova.domain.quotas` and :mod:`fakenova
 """
 from __future__ import annotations
 
-from enum import Enum
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, List, Mapping, Optional
 
 from flask import Response, request
 
-from ...domain import errors, quota_sets, quotas
+from ...domain import policy, quota_sets, quotas
 from ...domain.context import RequestContext
 from ...domain.strings import bool_from_string
 from ...views.fields import Field, FieldTable, render
@@ -45,37 +44,9 @@ CLASS_FIELDS = FieldTable("quota-class-set", _rows(
     {**{name: "2.49" for name in schemas.NETWORK}, **_PERSONALITY_UNTIL}))
 
 
-class Allowed(Enum):
-    """Nova's default check strings, as used by the quota policies."""
-
-    ANY = "@"
-    PROJECT_READER = "project_reader_or_admin"
-    ADMIN = "context_is_admin"
-
-
-#: Operation -> (policy name, who passes it).
-POLICIES: Dict[str, tuple] = {
-    "show": ("os_compute_api:os-quota-sets:show", Allowed.PROJECT_READER),
-    "detail": ("os_compute_api:os-quota-sets:detail", Allowed.PROJECT_READER),
-    "defaults": ("os_compute_api:os-quota-sets:defaults", Allowed.ANY),
-    "update": ("os_compute_api:os-quota-sets:update", Allowed.ADMIN),
-    "delete": ("os_compute_api:os-quota-sets:delete", Allowed.ADMIN),
-    "class_show": ("os_compute_api:os-quota-class-sets:show", Allowed.ADMIN),
-    "class_update": ("os_compute_api:os-quota-class-sets:update", Allowed.ADMIN),
-}
-
-_PASSES: Dict[Allowed, Callable[[RequestContext, Optional[str]], bool]] = {
-    Allowed.ANY: lambda ctx, project_id: True,
-    Allowed.PROJECT_READER: lambda ctx, project_id: ctx.is_admin or ctx.project_id == project_id,
-    Allowed.ADMIN: lambda ctx, project_id: ctx.is_admin,
-}
-
-
-def authorize(ctx: RequestContext, operation: str, project_id: Optional[str] = None) -> None:
-    """403 ``Policy doesn't allow <rule> to be performed.`` unless the caller passes the operation's policy."""
-    rule, allowed = POLICIES[operation]
-    if not _PASSES[allowed](ctx, project_id):
-        raise errors.Forbidden(rule=rule)
+def _for_project(ctx: RequestContext, rule: str, project_id: str) -> None:
+    """A quota set's reads are about the project in the URL (the route checked the caller's own)."""
+    policy.authorize(ctx, rule, {"project_id": project_id, "user_id": ctx.user_id})
 
 
 def _user_id(table: Any, *, last: bool = False) -> Optional[str]:
@@ -99,7 +70,7 @@ def show(target_id: str) -> Response:
     """``GET /os-quota-sets/{project_id}[?user_id=]``."""
     ctx, store = context(), runtime().store
     user_id = _user_id(schemas.USER_QUERY)
-    authorize(ctx, "show", target_id)
+    _for_project(ctx, "os_compute_api:os-quota-sets:show", target_id)
     quota_sets.verify_project(store, ctx, target_id)
     return _set_body(quotas.quotas_for(store, target_id, user_id), SET_FIELDS, "quota_set", target_id)
 
@@ -108,7 +79,7 @@ def detail(target_id: str) -> Response:
     """``GET /os-quota-sets/{project_id}/detail[?user_id=]``: ``in_use``, ``limit`` and ``reserved``."""
     ctx, store = context(), runtime().store
     user_id = _user_id(schemas.USER_QUERY, last=True)
-    authorize(ctx, "detail", target_id)
+    _for_project(ctx, "os_compute_api:os-quota-sets:detail", target_id)
     quota_sets.verify_project(store, ctx, target_id)
     quotas.settle(runtime(), target_id, ctx.now)
     return _set_body(quota_sets.detail(store, target_id, user_id), SET_FIELDS, "quota_set", target_id)
@@ -118,7 +89,6 @@ def defaults(target_id: str) -> Response:
     """``GET /os-quota-sets/{project_id}/defaults``: what a project without limits of its own gets."""
     ctx, store = context(), runtime().store
     validate_query(schemas.DEFAULTS_QUERY, ctx.version, request.args.to_dict(flat=False))
-    authorize(ctx, "defaults", target_id)
     quota_sets.verify_project(store, ctx, target_id)
     return _set_body(quotas.defaults(store), SET_FIELDS, "quota_set", target_id)
 
@@ -129,7 +99,6 @@ def update(target_id: str) -> Response:
     body = read_json()
     validate_body(schemas.UPDATE, ctx.version, body)
     user_id = _user_id(schemas.USER_QUERY)
-    authorize(ctx, "update", target_id)
     quota_sets.verify_project(store, ctx, target_id)
     values = dict(body["quota_set"])
     force = bool_from_string(values.pop("force", False))
@@ -141,9 +110,7 @@ def update(target_id: str) -> Response:
 
 def delete(target_id: str) -> Response:
     """``DELETE /os-quota-sets/{project_id}[?user_id=]`` (admin): back to the defaults; 202, no body."""
-    ctx = context()
     user_id = _user_id(schemas.USER_QUERY)
-    authorize(ctx, "delete", target_id)
     quota_sets.delete(runtime().store, target_id, user_id)
     return json_response(None, 202)
 
@@ -152,7 +119,6 @@ def class_show(class_id: str) -> Response:
     """``GET /os-quota-class-sets/{id}`` (admin); ``default`` is the class every project falls back on."""
     ctx = context()
     validate_query(schemas.CLASS_QUERY, ctx.version, request.args.to_dict(flat=False))
-    authorize(ctx, "class_show")
     return _set_body(quotas.class_quotas(runtime().store, class_id), CLASS_FIELDS, "quota_class_set", class_id)
 
 
@@ -161,18 +127,17 @@ def class_update(class_id: str) -> Response:
     ctx = context()
     body = read_json()
     validate_body(schemas.CLASS_UPDATE, ctx.version, body)
-    authorize(ctx, "class_update")
     values = quota_sets.update_class(runtime().store, class_id, body["quota_class_set"])
     return _set_body(values, CLASS_FIELDS, "quota_class_set")
 
 
 # ``target_id``, not ``project_id``: that name is the optional project prefix of every compute URL.
 ROUTES = (
-    Route("GET", "/os-quota-sets/<target_id>/defaults", defaults),
-    Route("GET", "/os-quota-sets/<target_id>/detail", detail),
-    Route("GET", "/os-quota-sets/<target_id>", show),
-    Route("PUT", "/os-quota-sets/<target_id>", update),
-    Route("DELETE", "/os-quota-sets/<target_id>", delete),
-    Route("GET", "/os-quota-class-sets/<class_id>", class_show),
-    Route("PUT", "/os-quota-class-sets/<class_id>", class_update),
+    Route("GET", "/os-quota-sets/<target_id>/defaults", defaults, policy="os_compute_api:os-quota-sets:defaults"),
+    Route("GET", "/os-quota-sets/<target_id>/detail", detail, policy="os_compute_api:os-quota-sets:detail"),
+    Route("GET", "/os-quota-sets/<target_id>", show, policy="os_compute_api:os-quota-sets:show"),
+    Route("PUT", "/os-quota-sets/<target_id>", update, policy="os_compute_api:os-quota-sets:update"),
+    Route("DELETE", "/os-quota-sets/<target_id>", delete, policy="os_compute_api:os-quota-sets:delete"),
+    Route("GET", "/os-quota-class-sets/<class_id>", class_show, policy="os_compute_api:os-quota-class-sets:show"),
+    Route("PUT", "/os-quota-class-sets/<class_id>", class_update, policy="os_compute_api:os-quota-class-sets:update"),
 )

@@ -85,11 +85,12 @@ def rule_delete(rule_id: str) -> Response:
 
 _G, _R = "/os-security-groups", "/os-security-group-rules"
 ROUTES = (
-    Route("GET", _G, index, PROXY_VERSIONS),
-    Route("POST", _G, create, PROXY_VERSIONS),
-    Route("GET", f"{_G}/<group_id>", show, PROXY_VERSIONS),
-    Route("PUT", f"{_G}/<group_id>", update, PROXY_VERSIONS),
-    Route("DELETE", f"{_G}/<group_id>", delete, PROXY_VERSIONS),
-    Route("POST", _R, rule_create, PROXY_VERSIONS),
-    Route("DELETE", f"{_R}/<rule_id>", rule_delete, PROXY_VERSIONS),
+    Route("GET", _G, index, PROXY_VERSIONS, policy="os_compute_api:os-security-groups:get"),
+    Route("POST", _G, create, PROXY_VERSIONS, policy="os_compute_api:os-security-groups:create"),
+    Route("GET", f"{_G}/<group_id>", show, PROXY_VERSIONS, policy="os_compute_api:os-security-groups:show"),
+    Route("PUT", f"{_G}/<group_id>", update, PROXY_VERSIONS, policy="os_compute_api:os-security-groups:update"),
+    Route("DELETE", f"{_G}/<group_id>", delete, PROXY_VERSIONS, policy="os_compute_api:os-security-groups:delete"),
+    Route("POST", _R, rule_create, PROXY_VERSIONS, policy="os_compute_api:os-security-groups:rule:create"),
+    Route("DELETE", f"{_R}/<rule_id>", rule_delete, PROXY_VERSIONS,
+          policy="os_compute_api:os-security-groups:rule:delete"),
 )

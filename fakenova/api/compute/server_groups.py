@@ -62,8 +62,8 @@ def delete(group_id: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", "/os-server-groups", index),
-    Route("POST", "/os-server-groups", create),
-    Route("GET", "/os-server-groups/<group_id>", show),
-    Route("DELETE", "/os-server-groups/<group_id>", delete),
+    Route("GET", "/os-server-groups", index, policy="os_compute_api:os-server-groups:index"),
+    Route("POST", "/os-server-groups", create, policy="os_compute_api:os-server-groups:create"),
+    Route("GET", "/os-server-groups/<group_id>", show, policy="os_compute_api:os-server-groups:show"),
+    Route("DELETE", "/os-server-groups/<group_id>", delete, policy="os_compute_api:os-server-groups:delete"),
 )

@@ -110,16 +110,16 @@ def tag_delete(server_id: str, tag: str) -> Response:
 
 _S = "/servers/<server_id>"
 ROUTES = (
-    Route("GET", f"{_S}/metadata", index),
-    Route("POST", f"{_S}/metadata", create),
-    Route("PUT", f"{_S}/metadata", update_all),
-    Route("GET", f"{_S}/metadata/<key>", show),
-    Route("PUT", f"{_S}/metadata/<key>", update),
-    Route("DELETE", f"{_S}/metadata/<key>", delete),
-    Route("GET", f"{_S}/tags", tags_index, TAGS_VERSIONS),
-    Route("PUT", f"{_S}/tags", tags_update_all, TAGS_VERSIONS),
-    Route("DELETE", f"{_S}/tags", tags_delete_all, TAGS_VERSIONS),
-    Route("GET", f"{_S}/tags/<tag>", tag_show, TAGS_VERSIONS),
-    Route("PUT", f"{_S}/tags/<tag>", tag_update, TAGS_VERSIONS),
-    Route("DELETE", f"{_S}/tags/<tag>", tag_delete, TAGS_VERSIONS),
+    Route("GET", f"{_S}/metadata", index, policy="os_compute_api:server-metadata:index"),
+    Route("POST", f"{_S}/metadata", create, policy="os_compute_api:server-metadata:create"),
+    Route("PUT", f"{_S}/metadata", update_all, policy="os_compute_api:server-metadata:update_all"),
+    Route("GET", f"{_S}/metadata/<key>", show, policy="os_compute_api:server-metadata:show"),
+    Route("PUT", f"{_S}/metadata/<key>", update, policy="os_compute_api:server-metadata:update"),
+    Route("DELETE", f"{_S}/metadata/<key>", delete, policy="os_compute_api:server-metadata:delete"),
+    Route("GET", f"{_S}/tags", tags_index, TAGS_VERSIONS, policy="os_compute_api:os-server-tags:index"),
+    Route("PUT", f"{_S}/tags", tags_update_all, TAGS_VERSIONS, policy="os_compute_api:os-server-tags:update_all"),
+    Route("DELETE", f"{_S}/tags", tags_delete_all, TAGS_VERSIONS, policy="os_compute_api:os-server-tags:delete_all"),
+    Route("GET", f"{_S}/tags/<tag>", tag_show, TAGS_VERSIONS, policy="os_compute_api:os-server-tags:show"),
+    Route("PUT", f"{_S}/tags/<tag>", tag_update, TAGS_VERSIONS, policy="os_compute_api:os-server-tags:update"),
+    Route("DELETE", f"{_S}/tags/<tag>", tag_delete, TAGS_VERSIONS, policy="os_compute_api:os-server-tags:delete"),
 )

@@ -49,8 +49,11 @@ def migration_abort(server_id: str, migration_id: str) -> Response:
 
 _M = "/servers/<server_id>/migrations"
 ROUTES = (
-    Route("GET", _M, migrations_index, VersionRange.of("2.23")),
-    Route("GET", f"{_M}/<migration_id>", migration_show, VersionRange.of("2.23")),
-    Route("POST", f"{_M}/<migration_id>/action", migration_action, VersionRange.of("2.22")),
-    Route("DELETE", f"{_M}/<migration_id>", migration_abort, VersionRange.of("2.24")),
+    Route("GET", _M, migrations_index, VersionRange.of("2.23"), policy="os_compute_api:servers:migrations:index"),
+    Route("GET", f"{_M}/<migration_id>", migration_show, VersionRange.of("2.23"),
+          policy="os_compute_api:servers:migrations:show"),
+    Route("POST", f"{_M}/<migration_id>/action", migration_action, VersionRange.of("2.22"),
+          policy="os_compute_api:servers:migrations:force_complete"),
+    Route("DELETE", f"{_M}/<migration_id>", migration_abort, VersionRange.of("2.24"),
+          policy="os_compute_api:servers:migrations:delete"),
 )

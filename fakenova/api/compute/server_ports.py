@@ -56,10 +56,11 @@ def interface_delete(server_id: str, port_id: str) -> Response:
 
 _S = "/servers/<server_id>"
 ROUTES = (
-    Route("GET", f"{_S}/ips", ips_index),
-    Route("GET", f"{_S}/ips/<network>", ips_show),
-    Route("GET", f"{_S}/os-interface", interface_index),
-    Route("POST", f"{_S}/os-interface", interface_create),
-    Route("GET", f"{_S}/os-interface/<port_id>", interface_show),
-    Route("DELETE", f"{_S}/os-interface/<port_id>", interface_delete),
+    Route("GET", f"{_S}/ips", ips_index, policy="os_compute_api:ips:index"),
+    Route("GET", f"{_S}/ips/<network>", ips_show, policy="os_compute_api:ips:show"),
+    Route("GET", f"{_S}/os-interface", interface_index, policy="os_compute_api:os-attach-interfaces:list"),
+    Route("POST", f"{_S}/os-interface", interface_create, policy="os_compute_api:os-attach-interfaces:create"),
+    Route("GET", f"{_S}/os-interface/<port_id>", interface_show, policy="os_compute_api:os-attach-interfaces:show"),
+    Route("DELETE", f"{_S}/os-interface/<port_id>", interface_delete,
+          policy="os_compute_api:os-attach-interfaces:delete"),
 )

@@ -5,7 +5,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from flask import Response, g, request
 
-from ...domain import compute, create, listing
+from ...domain import compute, create, listing, policy
 from ...domain.lifecycle.table import Action
 from ...domain.ports import Store
 from ...views import servers as views
@@ -39,7 +39,7 @@ def view_context() -> ViewContext:
     state = g._get_current_object()
     url_project = getattr(state, "fakenova_url_project", None)
     ctx = state.fakenova_ctx
-    return ViewContext(version=ctx.version, is_admin=ctx.is_admin, compute_url=f"{base}{compute_root()}",
+    return ViewContext(version=ctx.version, is_admin=policy.is_admin(ctx), compute_url=f"{base}{compute_root()}",
                        bookmark_url=f"{base}/compute", project_prefix=f"/{url_project}" if url_project else "",
                        image_url=f"{base}/image", image_properties=_ImageProperties(runtime().store),
                        now=ctx.now, records=runtime().store.get)
@@ -99,10 +99,11 @@ def _deleting(args: Mapping[str, str], body: Any) -> Action:
 
 
 ROUTES = (
-    Route("GET", "/servers", index),
-    Route("GET", "/servers/detail", detail),
-    Route("POST", "/servers", create_server, action_of=lambda args, body: Action.CREATE),
-    Route("GET", "/servers/<server_id>", show),
-    Route("PUT", "/servers/<server_id>", update),
-    Route("DELETE", "/servers/<server_id>", delete, action_of=_deleting),
+    Route("GET", "/servers", index, policy="os_compute_api:servers:index"),
+    Route("GET", "/servers/detail", detail, policy="os_compute_api:servers:detail"),
+    Route("POST", "/servers", create_server, action_of=lambda args, body: Action.CREATE,
+          policy="os_compute_api:servers:create"),
+    Route("GET", "/servers/<server_id>", show, policy="os_compute_api:servers:show"),
+    Route("PUT", "/servers/<server_id>", update, policy="os_compute_api:servers:update"),
+    Route("DELETE", "/servers/<server_id>", delete, action_of=_deleting, policy="os_compute_api:servers:delete"),
 )

@@ -12,7 +12,6 @@ from flask import Response, request
 
 from ...domain import errors, services
 from ...domain import hosts as fleet
-from ...domain.policy import Policy, enforce
 from ...domain.strings import bool_from_string
 from ...microversions import V, Versioned
 from ...views.fields import render, render_many
@@ -23,13 +22,8 @@ from ..validation import validate_body, validate_query
 from .schemas import fleet as schemas
 from .servers import view_context
 
-RULE = "os_compute_api:os-services:{}"
 #: whether a version names services (and hypervisors) by uuid rather than by integer id
 BY_UUID: Versioned[bool] = Versioned([("2.1", False), ("2.53", True)], name="fleet-ids-are-uuids")
-
-
-def _enforce(action: str) -> None:
-    enforce(context(), Policy.ADMIN, RULE.format(action))
 
 
 def _shown(records: Any) -> Any:
@@ -41,7 +35,6 @@ def index() -> Response:
     """``GET /os-services``: every service, or those of ``host`` / ``binary``."""
     ctx = context()
     args = validate_query(schemas.SERVICES_QUERY, ctx.version, request.args.to_dict(flat=False))
-    _enforce("list")
     found = services.list_services(runtime().store, host=(args.get("host") or [""])[-1],
                                    binary=(args.get("binary") or [""])[-1])
     return json_response({"services": render_many(SERVICE_FIELDS, _shown(found), view_context())})
@@ -93,7 +86,6 @@ LEGACY_ACTIONS: Mapping[str, Any] = {
 
 def _legacy_update(service_id: str, body: Mapping[str, Any]) -> Response:
     ctx = context()
-    _enforce("update")
     found = LEGACY_ACTIONS.get(service_id)
     if found is None or ctx.version < found[2]:
         raise errors.NotFound("Unknown action")
@@ -107,7 +99,6 @@ def _update_by_uuid(service_id: str, body: Mapping[str, Any]) -> Response:
     ctx = context()
     if not services.is_uuid(service_id):
         raise errors.BadRequest(f"Invalid uuid {service_id}")
-    _enforce("update")
     record = services.update(runtime().store, service_id, body, ctx.now)
     return json_response({"service": render(SERVICE_FIELDS, _shown([record])[0], view_context())})
 
@@ -130,13 +121,12 @@ def update(service_id: str) -> Response:
 def delete(service_id: str) -> Response:
     """``DELETE /os-services/{id}``: refused while the host has servers."""
     ctx = context()
-    _enforce("delete")
     services.delete(runtime().store, service_id, by_uuid=bool(BY_UUID.get(ctx.version)))
     return json_response(None, 204)
 
 
 ROUTES = (
-    Route("GET", "/os-services", index),
-    Route("PUT", "/os-services/<service_id>", update),
-    Route("DELETE", "/os-services/<service_id>", delete),
+    Route("GET", "/os-services", index, policy="os_compute_api:os-services:list"),
+    Route("PUT", "/os-services/<service_id>", update, policy="os_compute_api:os-services:update"),
+    Route("DELETE", "/os-services/<service_id>", delete, policy="os_compute_api:os-services:delete"),
 )

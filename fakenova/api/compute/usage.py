@@ -71,6 +71,6 @@ def show(tenant_id: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", _BASE, index),
-    Route("GET", f"{_BASE}/<tenant_id>", show),
+    Route("GET", _BASE, index, policy="os_compute_api:os-simple-tenant-usage:list"),
+    Route("GET", f"{_BASE}/<tenant_id>", show, policy="os_compute_api:os-simple-tenant-usage:show"),
 )

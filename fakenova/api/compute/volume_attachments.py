@@ -67,9 +67,9 @@ def delete(server_id: str, volume_id: str) -> Response:
 
 _S = "/servers/<server_id>/os-volume_attachments"
 ROUTES = (
-    Route("GET", _S, index),
-    Route("POST", _S, create),
-    Route("GET", f"{_S}/<volume_id>", show),
-    Route("PUT", f"{_S}/<volume_id>", update),
-    Route("DELETE", f"{_S}/<volume_id>", delete),
+    Route("GET", _S, index, policy="os_compute_api:os-volumes-attachments:index"),
+    Route("POST", _S, create, policy="os_compute_api:os-volumes-attachments:create"),
+    Route("GET", f"{_S}/<volume_id>", show, policy="os_compute_api:os-volumes-attachments:show"),
+    Route("PUT", f"{_S}/<volume_id>", update, unguarded="update or swap, by the body, in the handler"),
+    Route("DELETE", f"{_S}/<volume_id>", delete, policy="os_compute_api:os-volumes-attachments:delete"),
 )

@@ -10,7 +10,6 @@ from typing import Any, Dict, List
 from flask import Response, request
 
 from ...domain import services
-from ...domain.policy import Policy, enforce
 from ...views.fleet import service_zone_entry
 from ..http import context, json_response, runtime
 from ..routing import Route
@@ -18,7 +17,6 @@ from ..validation import validate_query
 from .schemas.fleet import NO_QUERY
 
 INTERNAL_ZONE = "internal"
-DETAIL_RULE = "os_compute_api:os-availability-zone:detail"
 
 
 def _zone(name: str, available: bool, hosts: Any) -> Dict[str, Any]:
@@ -39,7 +37,6 @@ def detail() -> Response:
     """``GET /os-availability-zone/detail``: every zone with its hosts and services (admin only)."""
     ctx = context()
     validate_query(NO_QUERY, ctx.version, request.args.to_dict(flat=False))
-    enforce(ctx, Policy.ADMIN, DETAIL_RULE)
     store = runtime().store
     available, unavailable = services.zone_states(store)
     by_zone = services.zone_hosts(store)
@@ -52,6 +49,6 @@ def detail() -> Response:
 
 
 ROUTES = (
-    Route("GET", "/os-availability-zone", index),
-    Route("GET", "/os-availability-zone/detail", detail),
+    Route("GET", "/os-availability-zone", index, policy="os_compute_api:os-availability-zone:list"),
+    Route("GET", "/os-availability-zone/detail", detail, policy="os_compute_api:os-availability-zone:detail"),
 )

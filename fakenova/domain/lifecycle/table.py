@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, FrozenSet, Mapping, Optional, Tuple
 
 from ...microversions import VersionRange
-from ..policy import Policy
+from ...policies.compute import RULES as POLICY_RULES
 from ..states import PowerState, TaskState, VmState
 from .vocabulary import NOT_RECORDED, Action, Effect, End, Finish, Outcome, Row, Step
 
@@ -164,7 +164,7 @@ ROWS: Tuple[Row, ...] = (
         finishes=Finish.ACTIVATES_SNAPSHOTS),
     Row(Action.SHELVE_OFFLOAD, "shelveOffload", allowed=frozenset({_V.SHELVED}), checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.SHELVING_OFFLOADING),),
-        outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True, policy=Policy.ADMIN,
+        outcomes=_ok(End(_V.SHELVED_OFFLOADED, leaves_host=True)), needs_launched=True,
         rule=_API + "os-shelve:shelve_offload", events=("compute_shelve_offload_instance",)),
     Row(Action.UNSHELVE, "unshelve", allowed=ALLOW_UNSHELVE, checks_lock=True, task_must_be_none=True,
         path=(Step(None, _T.UNSHELVING), Step(None, _T.SPAWNING, on_host=True)),
@@ -192,31 +192,29 @@ ROWS: Tuple[Row, ...] = (
     Row(Action.FORCE_DELETE, "forceDelete", allowed=_ANY, checks_lock=True, task_must_be_none=False,
         path=(Step(None, _T.DELETING),), outcomes={Outcome.OK: End(_V.DELETED, PowerState.NOSTATE, deletes=True)},
         rule=_API + "os-deferred-delete:force", records="delete", events=_TERMINATE),
-    _guards_only(Action.RESET_STATE, "os-resetState", _API + "os-admin-actions:reset_state",
-                 policy=Policy.ADMIN, records="resetState"),
+    _guards_only(Action.RESET_STATE, "os-resetState", _API + "os-admin-actions:reset_state", records="resetState"),
     Row(Action.MIGRATE, "migrate", allowed=ALLOW_RESIZE, checks_lock=True, task_must_be_none=True,
-        path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True, policy=Policy.MANAGER,
+        path=_RESIZE_PATH, outcomes=_ok(_RESIZED), needs_launched=True,
         rule=_API + "os-migrate-server:migrate",
         events=_RESIZE_EVENTS, migration_type="migration", finishes=Finish.ENDS_MIGRATION,
         unplaced_keeps_state=True),
     Row(Action.LIVE_MIGRATE, "os-migrateLive", allowed=ALLOW_LIVE_MIGRATE, checks_lock=True,
         task_must_be_none=True, path=(Step(None, _T.MIGRATING),), outcomes=_ok(End(None)), needs_launched=True,
-        policy=Policy.MANAGER, rule=_API + "os-migrate-server:migrate_live", records="live-migration",
+        rule=_API + "os-migrate-server:migrate_live", records="live-migration",
         events=("compute_live_migration",), migration_type="live-migration", finishes=Finish.ENDS_MIGRATION,
         unplaced_keeps_state=True),
     Row(Action.EVACUATE, "evacuate", allowed=ALLOW_REBUILD, checks_lock=False, task_must_be_none=False,
         path=_REBUILD_PATH, outcomes=_ok(End(_V.ACTIVE, keeps=frozenset({_V.STOPPED}))), needs_launched=True,
-        policy=Policy.ADMIN, rule=_API + "os-evacuate", versions=VersionRange.of(until="2.94"),
+        rule=_API + "os-evacuate", versions=VersionRange.of(until="2.94"),
         events=_REBUILD_EVENTS, migration_type="evacuation", finishes=Finish.ENDS_MIGRATION),
     # From 2.95 an evacuated server is left stopped, whatever it was.
     Row(Action.EVACUATE_STOPPED, "evacuate", allowed=ALLOW_REBUILD, checks_lock=False, task_must_be_none=False,
-        path=_REBUILD_PATH, outcomes=_ok(End(_V.STOPPED)), needs_launched=True, policy=Policy.ADMIN,
+        path=_REBUILD_PATH, outcomes=_ok(End(_V.STOPPED)), needs_launched=True,
         rule=_API + "os-evacuate", versions=VersionRange.of("2.95"),
         events=_REBUILD_EVENTS, migration_type="evacuation", finishes=Finish.ENDS_MIGRATION),
     _guards_only(Action.INJECT_NETWORK_INFO, "injectNetworkInfo", _API + "os-admin-actions:inject_network_info",
-                 lock=True, policy=Policy.ADMIN),
-    _guards_only(Action.RESET_NETWORK, "resetNetwork", _API + "os-admin-actions:reset_network",
-                 policy=Policy.ADMIN),
+                 lock=True),
+    _guards_only(Action.RESET_NETWORK, "resetNetwork", _API + "os-admin-actions:reset_network"),
     _guards_only(Action.CONSOLE_OUTPUT, "os-getConsoleOutput", _API + "os-console-output", needs_host=True),
     _guards_only(Action.VNC_CONSOLE, "os-getVNCConsole", _API + "os-remote-consoles", needs_host=True,
                  versions=_UNTIL_2_5),
@@ -260,8 +258,8 @@ def _check_table() -> None:
             raise AssertionError(f"LIFECYCLE has no row for {action}")
         if bool(row.path) != (Outcome.OK in row.outcomes):
             raise AssertionError(f"LIFECYCLE row {action}: a path needs an 'ok' outcome, and only a path has one")
-        if not row.rule:
-            raise AssertionError(f"LIFECYCLE row {action} names no policy rule")
+        if row.rule not in POLICY_RULES:
+            raise AssertionError(f"LIFECYCLE row {action}: its policy rule {row.rule!r} is not in Nova's table")
         if (row.migration_type is not None) != (row.finishes is Finish.ENDS_MIGRATION):
             raise AssertionError(f"LIFECYCLE row {action}: a migration type goes with ending the migration")
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import FrozenSet, Mapping, Optional, Tuple
 
 from ...microversions import VersionRange
-from ..policy import Policy
 from ..states import PowerState, TaskState, VmState
 
 
@@ -161,7 +160,6 @@ class Row:
     also_allowed_tasks: FrozenSet[TaskState] = frozenset()
     needs_host: bool = False
     needs_launched: bool = False
-    policy: Policy = Policy.MEMBER
     rule: str = ""
     versions: VersionRange = VersionRange()
     records: Optional[str] = None
