@@ -48,17 +48,20 @@ def gone(**_: Any) -> Response:
 _NET = "os_compute_api:os-networks:{}"
 _TENANT = "os_compute_api:os-tenant-networks:{}"
 
+#: Nova answers its removed nova-network writes with 410 before any policy check
+_REMOVED = "removed in Nova: 410 before any rule"
+
 ROUTES = (
     Route("GET", "/os-networks", _index("os-networks"), PROXY_VERSIONS, policy=_NET.format("list")),
     Route("GET", "/os-networks/<network_id>", _show("os-networks"), PROXY_VERSIONS, policy=_NET.format("show")),
-    Route("POST", "/os-networks", gone),
-    Route("POST", "/os-networks/add", gone),
-    Route("DELETE", "/os-networks/<network_id>", gone),
-    Route("POST", "/os-networks/<network_id>/action", gone),
+    Route("POST", "/os-networks", gone, unguarded=_REMOVED),
+    Route("POST", "/os-networks/add", gone, unguarded=_REMOVED),
+    Route("DELETE", "/os-networks/<network_id>", gone, unguarded=_REMOVED),
+    Route("POST", "/os-networks/<network_id>/action", gone, unguarded=_REMOVED),
     Route("GET", "/os-tenant-networks", _index("os-tenant-networks"), PROXY_VERSIONS,
           policy=_TENANT.format("list")),
     Route("GET", "/os-tenant-networks/<network_id>", _show("os-tenant-networks"), PROXY_VERSIONS,
           policy=_TENANT.format("show")),
-    Route("POST", "/os-tenant-networks", gone),
-    Route("DELETE", "/os-tenant-networks/<network_id>", gone),
+    Route("POST", "/os-tenant-networks", gone, unguarded=_REMOVED),
+    Route("DELETE", "/os-tenant-networks/<network_id>", gone, unguarded=_REMOVED),
 )

@@ -49,13 +49,16 @@ def show_extension(alias: str) -> Response:
     return json_response({"extension": body})
 
 
+#: Neutron lists its resources and extensions to any authenticated caller, with no policy rule
+_OPEN = "Neutron checks no rule here"
+
 ROUTES = (
     Route("GET", "", versions, public=True),
     Route("GET", "/", versions, public=True),
-    Route("GET", "/v2.0", resources),
-    Route("GET", "/v2.0/", resources),
-    Route("GET", "/v2.0/extensions", list_extensions),
-    Route("GET", "/v2.0/extensions/<alias>", show_extension),
+    Route("GET", "/v2.0", resources, unguarded=_OPEN),
+    Route("GET", "/v2.0/", resources, unguarded=_OPEN),
+    Route("GET", "/v2.0/extensions", list_extensions, unguarded=_OPEN),
+    Route("GET", "/v2.0/extensions/<alias>", show_extension, unguarded=_OPEN),
     *resource.routes(NETWORK_PLUGIN),
     *resource.routes(SUBNET_PLUGIN),
     *resource.routes(PORT_PLUGIN),

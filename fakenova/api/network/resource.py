@@ -22,6 +22,7 @@ from ...domain import neutron_query as query
 from ...domain.neutron_errors import HTTPBadRequest, MalformedRequestBody
 from ...domain.neutron_plugin import StoredPlugin
 from ...domain.neutron_resource import items_of, prepare
+from ...policies.network import RULES as NEUTRON_RULES
 from ..http import base_url, context, json_response, parse_json, runtime
 from ..routing import Route
 
@@ -168,11 +169,14 @@ def routes(plugin: StoredPlugin) -> Tuple[Route, ...]:
     """The route rows of one resource: collection, member and (when it has tags) the tag sub-resource."""
     defn = plugin.definition
     base, member = f"/v2.0/{defn.plural}", f"/v2.0/{defn.plural}/<rid>"
+    updatable = defn.rule("update") in NEUTRON_RULES
     rows = [
         Route("GET", base, lister(plugin), policy=defn.rule("get")),
         Route("POST", base, creator(plugin), policy=defn.rule("create")),
         Route("GET", member, shower(plugin), policy=defn.rule("get")),
-        Route("PUT", member, updater(plugin), policy=defn.rule("update")),
+        # a resource Neutron never updates (security group rules) has no update rule in its table
+        Route("PUT", member, updater(plugin), policy=defn.rule("update") if updatable else None,
+              unguarded="" if updatable else "Neutron updates none: no rule in its table"),
         Route("DELETE", member, deleter(plugin), policy=defn.rule("delete")),
     ]
     if defn.tags:

@@ -77,7 +77,7 @@ _Q = "/os-quota-sets/<target_id>"
 ROUTES = (
     Route("GET", "/limits", limits, policy="limits_extension:used_limits"),
     # Cinder's zone listing checks no policy of its own: any token of the project may read it
-    Route("GET", "/os-availability-zone", zones),
+    Route("GET", "/os-availability-zone", zones, unguarded="Cinder checks no rule here"),
     Route("GET", _Q, quota_show, policy="volume_extension:quotas:show"),
     Route("GET", f"{_Q}/defaults", quota_defaults, policy="volume_extension:quotas:show"),
     Route("PUT", _Q, quota_update, policy="volume_extension:quotas:update"),
