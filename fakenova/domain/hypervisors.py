@@ -47,10 +47,10 @@ def _views(store: Store, records: Sequence[Mapping[str, Any]], now: float, *, wi
            detail: bool, counters: bool = True) -> List[Hypervisor]:
     """Records joined with their services (hosts whose service was deleted are skipped, as Nova does).
 
-    :param counters: whether the view shows the resource counters (until 2.87), which cost a pass over
-        every server; ``with_servers`` costs the same pass.
+    :param counters: whether the view shows the resource counters (until 2.87), which cost the hosts on a
+        store keeping per-host totals (a pass over every server otherwise); ``with_servers`` costs that pass.
     """
-    usage = fleet.usage_by_host(store, [record["host"] for record in records]) \
+    usage = fleet.usage_by_host(store, [record["host"] for record in records], servers=with_servers) \
         if (with_servers or (detail and counters)) else {}
     views = []
     for record in records:
@@ -120,7 +120,7 @@ def amounts(view: Hypervisor) -> Dict[str, int]:
     return {"vcpus": record["vcpus"], "memory_mb": record["memory_mb"], "local_gb": record["local_gb"],
             "vcpus_used": used.vcpus, "memory_mb_used": used.memory_mb, "local_gb_used": used.local_gb,
             "free_ram_mb": record["memory_mb"] - used.memory_mb, "free_disk_gb": record["local_gb"] - used.local_gb,
-            "current_workload": 0, "running_vms": len(used.servers),
+            "current_workload": 0, "running_vms": used.running,
             "disk_available_least": record["local_gb"] - used.local_gb}
 
 
