@@ -1,5 +1,5 @@
-"""The fleet benchmark of ``make bench``: hypervisor lists with 10 000 servers on 100 hosts, against a bare
-Flask route returning the same body. Prints one table; not a test (nothing here asserts).
+"""The fleet benchmark of ``make bench``: hypervisor, migration and usage lists with 10 000 servers on 100 hosts,
+each against a bare Flask route returning the same body. Prints one table; not a test (nothing here asserts).
 
 Everything runs in this process through the WSGI test client (as ``list_servers.py`` does). Servers are
 clones of one server created through the API, spread round-robin over the hosts and put in the store.
@@ -9,8 +9,11 @@ clones of one server created through the API, spread round-robin over the hosts 
 * **detail 2.88**: ``GET /os-hypervisors/detail`` (no counters: uptime only).
 * **with_servers 2.53**: ``GET /os-hypervisors?with_servers=true&hypervisor_hostname_pattern=compute-7``.
 * **statistics**: ``GET /os-hypervisors/statistics`` (2.87).
+* **detail 2.33 paged**: ``GET /os-hypervisors/detail?limit=100`` (every host's counters, one page).
+* **migrations 2.59**: ``GET /os-migrations?limit=100`` among ``--migrations`` records (newest first).
+* **usage 2.40**: ``GET /os-simple-tenant-usage?detailed=1&limit=100`` (the first 100 servers' usage).
 
-Run: ``python bench/fleet_bench.py [--runs 50] [--hosts 100] [--servers 10000]``.
+Run: ``python bench/fleet_bench.py [--runs 50] [--hosts 100] [--servers 10000] [--migrations 1000]``.
 """
 from __future__ import annotations
 
@@ -37,10 +40,24 @@ def _login(client: Any) -> Dict[str, str]:
     return {"X-Auth-Token": client.post("/identity/v3/auth/tokens", json=body).headers["X-Subject-Token"]}
 
 
-def build(hosts: int, servers: int) -> Tuple[Any, Dict[str, str]]:
-    """An app with ``hosts`` compute hosts holding ``servers`` servers between them."""
-    app = create_app(Settings(seed=1, hosts=hosts, quota={"instances": -1, "cores": -1, "ram": -1}),
-                     clock=ManualClock())
+def _migrations(store: Any, count: int, hosts: int) -> None:
+    """``count`` clones of the first migration record, between consecutive hosts, one second apart."""
+    template = store.list("migration")[0]
+    for index in range(count):
+        source, dest = (f"fakenova-compute-{(index + step) % hosts + 1}" for step in (0, 1))
+        uuid = f"{index:08d}-1111-4000-8000-000000000000"
+        store.put("migration", uuid, {**template, "uuid": uuid, "id": index + 2, "source_compute": source,
+                                      "source_node": source, "dest_compute": dest, "dest_node": dest,
+                                      "instance_uuid": f"{index % 10_000:08d}-0000-4000-8000-000000000000",
+                                      "created_at": template["created_at"] + index,
+                                      "updated_at": template["created_at"] + index})
+
+
+def build(hosts: int, servers: int, migrations: int = 0) -> Tuple[Any, Dict[str, str]]:
+    """An app with ``hosts`` compute hosts holding ``servers`` servers between them, and ``migrations``
+    migration records (clones of one cold migration made through the API)."""
+    clock = ManualClock()
+    app = create_app(Settings(seed=1, hosts=hosts, quota={"instances": -1, "cores": -1, "ram": -1}), clock=clock)
     client = app.test_client()
     headers = _login(client)
     made = client.post("/compute/v2.1/servers", headers=headers, json={"server": {
@@ -48,6 +65,9 @@ def build(hosts: int, servers: int) -> Tuple[Any, Dict[str, str]]:
     template_id = made.json["server"]["id"]
     client.get(f"/compute/v2.1/servers/{template_id}", headers=headers)
     store = app.extensions["fakenova"].store
+    if migrations:
+        client.post(f"/compute/v2.1/servers/{template_id}/action", headers=headers, json={"migrate": None})
+        _migrations(store, migrations, hosts)
     template = store.get("server", template_id)
     store.delete("server", template_id)
     for index in range(servers):
@@ -55,6 +75,7 @@ def build(hosts: int, servers: int) -> Tuple[Any, Dict[str, str]]:
         clone = dataclasses.replace(template, id=f"{index:08d}-0000-4000-8000-000000000000", name=f"vm-{index}",
                                     host=host, node=host)
         store.put("server", clone.id, clone, project=clone.project_id)
+    clock.advance(1800)  # half an hour of usage to report (within the token's hour)
     return client, headers
 
 
@@ -67,6 +88,9 @@ def rows(client: Any, headers: Dict[str, str]) -> List[Tuple[str, str, str]]:
         ("with_servers 2.53",
          "/compute/v2.1/os-hypervisors?with_servers=true&hypervisor_hostname_pattern=compute-7", "2.53"),
         ("statistics 2.87", "/compute/v2.1/os-hypervisors/statistics", "2.87"),
+        ("detail 2.33 paged", "/compute/v2.1/os-hypervisors/detail?limit=100", "2.33"),
+        ("migrations 2.59", "/compute/v2.1/os-migrations?limit=100", "2.59"),
+        ("usage 2.40", "/compute/v2.1/os-simple-tenant-usage?detailed=1&limit=100", "2.40"),
     ]
 
 
@@ -75,9 +99,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--servers", type=int, default=10_000)
+    parser.add_argument("--migrations", type=int, default=1_000)
     args = parser.parse_args()
-    client, headers = build(args.hosts, args.servers)
-    print(f"\nos-hypervisors with {args.servers} servers on {args.hosts} hosts (median ms of {args.runs})")
+    client, headers = build(args.hosts, args.servers, args.migrations)
+    print(f"\nFleet lists with {args.servers} servers on {args.hosts} hosts and {args.migrations} migrations "
+          f"(median ms of {args.runs})")
     print(f"{'row':<20} {'items':>6} {'fakenova':>9} {'bare':>7} {'ratio':>6}")
     for name, path, version in rows(client, headers):
         versioned = {**headers, "OpenStack-API-Version": f"compute {version}"}
@@ -89,7 +115,7 @@ def main() -> None:
         bare_client = bare.test_client()
         ours = timed(lambda: client.get(path, headers=versioned), args.runs)
         ceiling = timed(lambda: bare_client.get("/body"), args.runs)
-        items = len(body.get("hypervisors", ())) or 1
+        items = max((len(value) for value in body.values() if isinstance(value, list)), default=1)
         print(f"{name:<20} {items:>6} {ours:>9.2f} {ceiling:>7.2f} {ours / ceiling:>6.1f}")
 
 

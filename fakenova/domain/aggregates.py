@@ -70,7 +70,7 @@ def create(runtime: Runtime, name: str, zone: Optional[str], now: float) -> Dict
 
 
 def _instances(store: Store, hosts: List[str]) -> int:
-    return sum(len(used.servers) for used in fleet.usage_by_host(store, hosts).values())
+    return sum(used.running for used in fleet.usage_by_host(store, hosts).values())
 
 
 def _safe_zone_change(store: Store, aggregate: Mapping[str, Any], metadata: Mapping[str, Any], hosts: List[str],

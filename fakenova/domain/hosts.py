@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, NoReturn, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, NoReturn, Optional, Sequence, Set, Tuple, cast
 
+from ..store.base import GroupedStore
 from . import errors
 from .models import Server
 from .ports import Store
@@ -155,31 +156,70 @@ class Usage:
     vcpus: int = 0
     memory_mb: int = 0
     local_gb: int = 0
-    servers: List[Tuple[str, str]] = field(default_factory=list)  # (name, uuid), in creation order
+    running: int = 0
+    servers: List[Tuple[str, str]] = field(default_factory=list)  # (name, uuid), in creation order; when asked
 
 
-def usage_by_host(store: Store, hosts: Optional[Iterable[str]] = None) -> Dict[str, Usage]:
-    """Host -> the usage of the servers on it (one pass over the servers; deleted ones do not count).
+def _counted_host(server: Server) -> Optional[str]:
+    """The host whose counters a server adds to (none for a deleted one)."""
+    return None if server.deleted else server_host(server)
+
+
+def _used(server: Server) -> Tuple[int, int, int, int]:
+    """What a server adds to its host's counters: (servers, vcpus, memory_mb, local_gb)."""
+    flavor = server.flavor
+    return (1, flavor.get("vcpus", 0), flavor.get("ram", 0), flavor.get("disk", 0) + (flavor.get("ephemeral") or 0))
+
+
+#: the store's running per-host totals of :func:`_used` (GroupedStore capability)
+HOST_USAGE = "host_usage"
+
+
+#: store class -> whether it offers GroupedStore (a runtime Protocol's isinstance inspects every method)
+_GROUPED_CLASSES: Dict[type, bool] = {}
+
+
+def _indexed(store: Store, wanted: Optional[Set[str]]) -> Optional[Dict[str, Usage]]:
+    """The counters from the store's per-host totals; None when the store cannot keep them."""
+    grouped = _GROUPED_CLASSES.get(type(store))
+    if grouped is None:
+        grouped = _GROUPED_CLASSES[type(store)] = isinstance(store, GroupedStore)
+    if not grouped:
+        return None
+    totals = cast(GroupedStore, store)
+    totals.define_groups("server", HOST_USAGE, _counted_host, _used)
+    return {host: Usage(vcpus, memory_mb, local_gb, running)
+            for host, (running, vcpus, memory_mb, local_gb) in totals.group_totals("server", HOST_USAGE).items()
+            if running and (wanted is None or host in wanted)}
+
+
+def usage_by_host(store: Store, hosts: Optional[Iterable[str]] = None, *,
+                  servers: bool = False) -> Dict[str, Usage]:
+    """Host -> the usage of the servers on it (hosts without servers absent; deleted servers do not count).
 
     :param hosts: only these hosts (all when None).
+    :param servers: also list each host's servers, which takes a pass over every server; without it the
+        counters cost the hosts on a store that keeps per-host totals.
     """
     wanted = None if hosts is None else set(hosts)
+    indexed = None if servers else _indexed(store, wanted)
+    if indexed is not None:
+        return indexed
     usage: Dict[str, Usage] = {}
     for server in store.list("server"):
-        host = server.host
-        if not host:
-            transition = server.transition
-            host = transition.destination if transition is not None else None
-        if host is None or server.deleted or (wanted is not None and host not in wanted):
+        host = _counted_host(server)
+        if host is None or (wanted is not None and host not in wanted):
             continue
         used = usage.get(host)
         if used is None:
             used = usage[host] = Usage()
-        flavor = server.flavor
-        used.vcpus += flavor.get("vcpus", 0)
-        used.memory_mb += flavor.get("ram", 0)
-        used.local_gb += flavor.get("disk", 0) + (flavor.get("ephemeral") or 0)
-        used.servers.append((server.name, server.id))
+        running, vcpus, memory_mb, local_gb = _used(server)
+        used.running += running
+        used.vcpus += vcpus
+        used.memory_mb += memory_mb
+        used.local_gb += local_gb
+        if servers:
+            used.servers.append((server.name, server.id))
     return usage
 
 

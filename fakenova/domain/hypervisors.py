@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import errors
@@ -24,6 +25,16 @@ class Hypervisor:
     usage: fleet.Usage
     servers: Optional[List[Tuple[str, str]]] = None
     uptime: Optional[str] = None
+
+    @cached_property
+    def counters(self) -> Dict[str, int]:
+        """The resource counters (computed once: a view reads each of its eleven fields from them)."""
+        record, used = self.record, self.usage
+        return {"vcpus": record["vcpus"], "memory_mb": record["memory_mb"], "local_gb": record["local_gb"],
+                "vcpus_used": used.vcpus, "memory_mb_used": used.memory_mb, "local_gb_used": used.local_gb,
+                "free_ram_mb": record["memory_mb"] - used.memory_mb,
+                "free_disk_gb": record["local_gb"] - used.local_gb, "current_workload": 0,
+                "running_vms": used.running, "disk_available_least": record["local_gb"] - used.local_gb}
 
 
 def _not_found(hypervisor_id: str) -> errors.NotFound:
@@ -47,10 +58,10 @@ def _views(store: Store, records: Sequence[Mapping[str, Any]], now: float, *, wi
            detail: bool, counters: bool = True) -> List[Hypervisor]:
     """Records joined with their services (hosts whose service was deleted are skipped, as Nova does).
 
-    :param counters: whether the view shows the resource counters (until 2.87), which cost a pass over
-        every server; ``with_servers`` costs the same pass.
+    :param counters: whether the view shows the resource counters (until 2.87), which cost the hosts on a
+        store keeping per-host totals (a pass over every server otherwise); ``with_servers`` costs that pass.
     """
-    usage = fleet.usage_by_host(store, [record["host"] for record in records]) \
+    usage = fleet.usage_by_host(store, [record["host"] for record in records], servers=with_servers) \
         if (with_servers or (detail and counters)) else {}
     views = []
     for record in records:
@@ -116,12 +127,7 @@ STATISTICS = ("count", "vcpus", "memory_mb", "local_gb", "vcpus_used", "memory_m
 
 def amounts(view: Hypervisor) -> Dict[str, int]:
     """A hypervisor's resource counters as Nova's compute node shows them (until 2.87)."""
-    record, used = view.record, view.usage
-    return {"vcpus": record["vcpus"], "memory_mb": record["memory_mb"], "local_gb": record["local_gb"],
-            "vcpus_used": used.vcpus, "memory_mb_used": used.memory_mb, "local_gb_used": used.local_gb,
-            "free_ram_mb": record["memory_mb"] - used.memory_mb, "free_disk_gb": record["local_gb"] - used.local_gb,
-            "current_workload": 0, "running_vms": len(used.servers),
-            "disk_available_least": record["local_gb"] - used.local_gb}
+    return view.counters
 
 
 def statistics(store: Store, now: float) -> Dict[str, int]:

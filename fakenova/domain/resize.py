@@ -1,7 +1,8 @@
 """Moving a server between hosts: resize, cold and live migration, evacuation, and confirming or reverting
 a resize.
 
-Each is a LIFECYCLE row run by ``server_actions.perform``; the checks here are the ones Nova's API makes
+Each is a LIFECYCLE row run by ``server_actions.perform``; :data:`SCREENS` are the checks Nova's API handler makes
+before the state checks, the others here the ones its compute API makes
 after the guards, then placement (``placement.py``) chooses the destination as Nova's conductor and
 scheduler do: never the host being left (a resize may stay when ``allow_resize_to_same_host``), an admin's
 host checked by the filters or, when forced, taken as given. ``perform`` writes the migration record.
@@ -12,7 +13,7 @@ server in ERROR.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Tuple
+from typing import Any, Callable, Mapping, Optional, Tuple
 
 from . import errors, flavors, placement, policy, quotas
 from . import hosts as fleet
@@ -66,16 +67,48 @@ class Target:
     def forced(self) -> bool:
         return self.host is not None and self.force is not False
 
-    def check(self) -> None:
-        """The API's own 400s about the body, after the lookup and the policy."""
-        if self.force and self.host is None:
-            raise errors.BadRequest(NO_FORCE_WITHOUT_HOST)
-        if self.password_on_shared_storage:  # evacuate before 2.14
-            raise errors.BadRequest("admin password can't be changed on existing disk")
 
 
 def _known_host(store: Store, host: str) -> bool:
     return store.get(fleet.HOST, host) is not None and fleet.compute_service(store, host) is not None
+
+
+def _forced_nowhere(store: Store, server: Server, target: Target) -> None:
+    if target.force and target.host is None:
+        raise errors.BadRequest(NO_FORCE_WITHOUT_HOST)
+
+
+def _password_kept(store: Store, server: Server, target: Target) -> None:
+    if target.password_on_shared_storage:  # evacuate before 2.14
+        raise errors.BadRequest("admin password can't be changed on existing disk")
+
+
+def _evacuation_host_known(store: Store, server: Server, target: Target) -> None:
+    if target.host is not None and not _known_host(store, target.host):
+        raise errors.NotFound(f"Compute host {target.host} not found.")
+
+
+def _not_same_host(store: Store, server: Server, target: Target) -> None:
+    if target.host == server.host:
+        raise errors.BadRequest("The target host can't be the same one.")
+
+
+Check = Callable[[Store, Server, Target], None]
+
+#: the checks Nova's API handler makes itself, in its order, after the policy and before the compute API's
+#: state checks (409s): live migration's ``force`` (migrate_server.py), evacuation's body, host lookup and
+#: same-host refusal (evacuate.py). A live migration's unknown host is the compute API's, after the states.
+SCREENS: Mapping[str, Tuple[Check, ...]] = {
+    "live_migrate": (_forced_nowhere,),
+    "evacuate": (_forced_nowhere, _password_kept, _evacuation_host_known, _not_same_host),
+}
+
+
+def _screen(store: Store, target: Target, name: str) -> Callable[[Server], None]:
+    def screen(server: Server) -> None:
+        for check in SCREENS[name]:
+            check(store, server, target)
+    return screen
 
 
 def _request(server: Server, *, host: Optional[str] = None, leave: bool = True, forced: bool = False,
@@ -178,7 +211,6 @@ def live_migrate(runtime: Runtime, ctx: RequestContext, server_id: str, target: 
         from 2.34 the request is accepted and the migration record ends ``error`` instead.
     """
     def apply(server: Server) -> Server:
-        target.check()
         if target.host is not None and not _known_host(runtime.store, target.host):
             raise ComputeHostNotFound(host=target.host)
         if waits:
@@ -187,7 +219,8 @@ def live_migrate(runtime: Runtime, ctx: RequestContext, server_id: str, target: 
 
     return perform(runtime, ctx, Action.LIVE_MIGRATE, server_id, apply,
                    lambda server: _request(server, host=target.host, forced=target.forced),
-                   rule=_host_rule("migrate_live:host") if target.host is not None else None)
+                   rule=_host_rule("migrate_live:host") if target.host is not None else None,
+                   screen=_screen(runtime.store, target, "live_migrate"))
 
 
 def evacuate(runtime: Runtime, ctx: RequestContext, server_id: str, target: Target, action: Action) -> Server:
@@ -197,15 +230,11 @@ def evacuate(runtime: Runtime, ctx: RequestContext, server_id: str, target: Targ
     :param action: EVACUATE or EVACUATE_STOPPED, as the request's microversion chose.
     """
     def apply(server: Server) -> Server:
-        target.check()
-        if target.host is not None and not _known_host(runtime.store, target.host):
-            raise errors.NotFound(f"Compute host {target.host} not found.")
-        if target.host == server.host:
-            raise errors.BadRequest("The target host can't be the same one.")
         service = fleet.compute_service(runtime.store, server.host or "")
         if service is not None and fleet.is_up(service):
             raise ComputeServiceInUse(host=server.host)
         return server
 
     return perform(runtime, ctx, action, server_id, apply,
-                   lambda server: _request(server, host=target.host, forced=target.forced))
+                   lambda server: _request(server, host=target.host, forced=target.forced),
+                   screen=_screen(runtime.store, target, "evacuate"))

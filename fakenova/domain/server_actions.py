@@ -20,6 +20,8 @@ from .states import VmState
 
 Prepare = Callable[[Server], Server]
 Move = Callable[[Server], Optional[placement.Request]]
+#: checks run before the guards; they raise or return nothing
+Screen = Callable[[Server], None]
 
 #: ``os-resetState`` body ``state`` -> vm_state
 RESET_STATES: Mapping[str, VmState] = {"active": VmState.ACTIVE, "error": VmState.ERROR}
@@ -32,7 +34,7 @@ def lookup(current: Optional[Server], ctx: RequestContext, server_id: str, actio
 
 def perform(runtime: Runtime, ctx: RequestContext, action: Action, server_id: str,
             prepare: Optional[Prepare] = None, move: Optional[Move] = None,
-            rule: Optional[Tuple[Policy, str]] = None) -> Server:
+            rule: Optional[Tuple[Policy, str]] = None, screen: Optional[Screen] = None) -> Server:
     """Run ``action`` on the server atomically and record it; return the server as stored afterwards.
 
     A row with a ``migration_type`` also writes its migration record as it begins (``finishing.py``).
@@ -43,12 +45,16 @@ def perform(runtime: Runtime, ctx: RequestContext, action: Action, server_id: st
         of the prepared server).
     :param rule: the policy to enforce instead of the row's (Nova checks ``migrate:host`` *instead of*
         ``migrate`` when a host is named).
+    :param screen: the checks Nova's API handler makes itself, after the policy and before the compute API's
+        state checks (the guards' 409s); it raises or returns nothing.
     """
     row = LIFECYCLE[action]
 
     def start(current: Optional[Server]) -> Server:
         server = compute.settle(runtime, lookup(current, ctx, server_id, action), ctx.now, observed=False)
         policy.authorize(ctx, rule[1] if rule else row.rule, policy.server_target(server))
+        if screen is not None:
+            screen(server)
         lifecycle.check_guards(server, row, is_admin=ctx.is_admin)
         server = prepare(server) if prepare is not None else server
         if not row.path:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import calendar
 import time
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import islice
+from operator import attrgetter
 from typing import Dict, List, Optional, Tuple
 
 from . import compute, errors, policy
@@ -123,19 +126,29 @@ def _settled(runtime: Runtime, ctx: RequestContext, project: Optional[str]) -> L
             if s.transition is not None else s for s in runtime.store.list("server", project)]
 
 
+#: Nova's order of the servers a usage list pages over (its ``paginate_query`` sort keys)
+_ORDER = attrgetter("project_id", "id")
+
+
+def _in_window(server: Server, start: float, stop: float) -> bool:
+    return server.launched_at is not None and server.launched_at < stop and (
+        server.terminated_at is None or server.terminated_at > start)
+
+
 def _servers(runtime: Runtime, ctx: RequestContext, start: float, stop: float, project: Optional[str],
              query: UsageQuery) -> List[Server]:
-    found = sorted((s for s in _settled(runtime, ctx, project) if s is not None
-                    and s.launched_at is not None and s.launched_at < stop
-                    and (s.terminated_at is None or s.terminated_at > start)),
-                   key=lambda s: (s.project_id, s.id))
+    # Nova's order by two stable sorts on one attribute each (far quicker than one on a key tuple), then a
+    # walk from the marker that stops when the page is full
+    ordered = sorted((s for s in _settled(runtime, ctx, project) if s is not None), key=attrgetter("id"))
+    ordered.sort(key=attrgetter("project_id"))
+    begin = 0
     if query.marker is not None:
         marker = runtime.store.get("server", query.marker)
         if marker is None:
             raise errors.BadRequest(f"Marker {query.marker} could not be found.")
-        found = [s for s in found if (s.project_id, s.id) > (marker.project_id, marker.id)]
+        begin = bisect_right(ordered, _ORDER(marker), key=_ORDER)
     limit = runtime.settings.max_limit if query.limit is None else min(query.limit, runtime.settings.max_limit)
-    return found[:limit]
+    return list(islice((s for s in islice(ordered, begin, None) if _in_window(s, start, stop)), limit))
 
 
 def _usages(runtime: Runtime, ctx: RequestContext, query: UsageQuery,

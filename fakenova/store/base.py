@@ -5,7 +5,7 @@ and re-exported here for store implementations.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, List, Mapping, Optional, Protocol, Tuple, runtime_checkable
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Protocol, Tuple, runtime_checkable
 
 from ..domain.ports import Store
 
@@ -60,4 +60,21 @@ class OrderedStore(Protocol):
         """The running total of sum ``name`` over one project's records (all projects' for None)."""
 
 
-__all__ = ["REMOVE", "OrderedStore", "Store", "StoreBusy", "StoreUnavailable", "UndeclaredWrite"]
+@runtime_checkable
+class GroupedStore(Protocol):
+    """Optional capability: running totals of a kind's records per group (e.g. servers per host), kept on
+    every put and delete, so "what each host's servers use" costs the hosts, not the servers.
+
+    A store that lacks it (check with ``isinstance(store, GroupedStore)``) leaves callers to scan.
+    """
+
+    def define_groups(self, kind: str, name: str, group: Callable[[Any], Optional[str]],
+                      part: Callable[[Any], Tuple[int, ...]]) -> None:
+        """Keep total ``name`` of ``part(record)`` per ``group(record)`` (records whose group is None count
+        nowhere). Idempotent (the first definition wins); records already stored are counted at once."""
+
+    def group_totals(self, kind: str, name: str) -> Dict[str, Tuple[int, ...]]:
+        """Group -> the running total of ``name`` over its records (groups with no records are absent)."""
+
+
+__all__ = ["REMOVE", "GroupedStore", "OrderedStore", "Store", "StoreBusy", "StoreUnavailable", "UndeclaredWrite"]

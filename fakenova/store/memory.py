@@ -23,7 +23,7 @@ from itertools import islice
 from typing import Any, Callable, Collection, Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from .base import REMOVE, UndeclaredWrite
-from .ordered import OrderedIndex
+from .ordered import GroupedSum, OrderedIndex
 
 #: entries copied per lock hold while walking an ordered index (a page of 100 usually takes one)
 WALK_CHUNK = 128
@@ -65,6 +65,7 @@ class MemoryStore:
         self._captures: Deque[Optional[Tuple[Any, Any]]] = deque(maxlen=max(0, min(capture_limit, journal_limit)))
         self._shapes: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
         self._orders: Dict[str, OrderedIndex] = {}  # kind -> ordered index (OrderedStore capability)
+        self._groups: Dict[str, Dict[str, GroupedSum]] = {}  # kind -> name -> totals (GroupedStore capability)
 
     def get(self, kind: str, key: str) -> Optional[Any]:
         return self._records.get(kind, {}).get(key)
@@ -90,6 +91,8 @@ class MemoryStore:
             index = self._orders.get(kind)
             if index is not None:
                 index.add(key, value, project, previous, previous_project)
+            for grouped in self._groups.get(kind, {}).values():
+                grouped.move(previous, value)
 
     def delete(self, kind: str, key: str) -> bool:
         self._check_declared(kind, key)
@@ -98,6 +101,8 @@ class MemoryStore:
             previous_project = self._unindex(kind, key)
             if previous is not None and kind in self._orders:
                 self._orders[kind].remove(key, previous, previous_project)
+            for grouped in self._groups.get(kind, {}).values():
+                grouped.move(previous, None)
             return previous is not None
 
     def _unindex(self, kind: str, key: str) -> Optional[str]:
@@ -165,10 +170,15 @@ class MemoryStore:
                 self._captures.clear()
                 for index in self._orders.values():
                     index.clear()
+                for groups in self._groups.values():
+                    for grouped in groups.values():
+                        grouped.clear()
                 return
             for kind in kinds:
                 if kind in self._orders:
                     self._orders[kind].clear()
+                for grouped in self._groups.get(kind, {}).values():
+                    grouped.clear()
                 self._records.pop(kind, None)
                 self._projects.pop(kind, None)
                 self._by_project.pop(kind, None)
@@ -184,6 +194,21 @@ class MemoryStore:
             for key, value in self._records.get(kind, {}).items():
                 index.add(key, value, projects.get(key))
             self._orders[kind] = index
+
+    def define_groups(self, kind: str, name: str, group: Callable[[Any], Optional[str]],
+                      part: Callable[[Any], Tuple[int, ...]]) -> None:
+        with self._lock:
+            groups = self._groups.setdefault(kind, {})
+            if name in groups:
+                return
+            grouped = GroupedSum(group, part)
+            for value in self._records.get(kind, {}).values():
+                grouped.move(None, value)
+            groups[name] = grouped
+
+    def group_totals(self, kind: str, name: str) -> Dict[str, Tuple[int, ...]]:
+        with self._lock:
+            return self._groups[kind][name].totals()
 
     def walk(self, kind: str, project: Optional[str] = None, *, after: Optional[Tuple[Any, ...]] = None,
              descending: bool = True) -> Iterator[Any]:

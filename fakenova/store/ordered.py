@@ -126,3 +126,40 @@ class OrderedIndex:
     def count(self, name: str) -> int:
         """How many keys mark ``name`` holds for."""
         return len(self._marked[name])
+
+
+class GroupedSum:
+    """Running totals of ``part(record)`` per ``group(record)``, for one kind (the in-memory half of
+    :class:`~fakenova.store.base.GroupedStore`); with a count of records per group, so an emptied group is
+    forgotten. Not thread-safe by itself: the owning store calls it under its lock."""
+
+    def __init__(self, group: Callable[[Any], Optional[str]], part: Sum) -> None:
+        self.group = group
+        self.part = part
+        self._totals: Dict[str, List[int]] = {}
+        self._counts: Dict[str, int] = {}
+
+    def move(self, previous: Any, value: Any) -> None:
+        """Count ``value`` instead of ``previous`` (either None for nothing)."""
+        for record, sign in ((previous, -1), (value, 1)):
+            if record is None:
+                continue
+            name = self.group(record)
+            if name is None:
+                continue
+            parts = self.part(record)
+            total = self._totals.setdefault(name, [0] * len(parts))
+            for at, amount in enumerate(parts):
+                total[at] += sign * amount
+            self._counts[name] = self._counts.get(name, 0) + sign
+            if not self._counts[name]:
+                del self._counts[name], self._totals[name]
+
+    def clear(self) -> None:
+        """Forget every total, keeping the definition."""
+        self._totals.clear()
+        self._counts.clear()
+
+    def totals(self) -> Dict[str, Tuple[int, ...]]:
+        """Group -> its total."""
+        return {name: tuple(total) for name, total in self._totals.items()}

@@ -8,6 +8,8 @@ from typing import Any, Optional
 import pytest
 from support.server_api import IMAGE, Api, fault, make_app
 
+from fakenova.domain.states import VmState
+
 HOST1, HOST2 = "fakenova-compute-1", "fakenova-compute-2"
 ONE = "fakenova-compute"  # the default fixtures' only host
 NO_HOST = "No valid host was found. There are not enough hosts available."
@@ -182,6 +184,38 @@ def test_refused_moves_answer_novas_error_and_store_nothing(body, version, statu
     assert response.status_code == status
     assert fault(response) == message.format(self=server_id, host=HOST1)
     assert show(admin, server_id)["status"] == "ACTIVE" and host_of(admin, server_id) == HOST1
+    assert migrations(admin, server_id) == []
+
+
+#: Nova's API handlers check these before the compute API's state checks (a suspended server's 409), and the
+#: rest after: (body, version, status, message); ``{self}`` is the server's id
+ORDERED = [
+    ({"evacuate": {"force": True}}, "2.29", 400, "Can't force to a non-provided destination"),
+    ({"evacuate": {"onSharedStorage": True, "adminPass": "p"}}, "2.1", 400,
+     "admin password can't be changed on existing disk"),
+    ({"evacuate": {"host": "nowhere"}}, "2.29", 404, "Compute host nowhere not found."),
+    ({"evacuate": {"host": HOST1}}, "2.29", 400, "The target host can't be the same one."),
+    ({"evacuate": {"host": HOST2}}, "2.29", 409,
+     "Cannot 'evacuate' instance {self} while it is in vm_state suspended"),
+    ({"os-migrateLive": {"host": None, "block_migration": "auto", "force": True}}, "2.30", 400,
+     "Can't force to a non-provided destination"),
+    ({"os-migrateLive": {"host": "nowhere", "block_migration": "auto"}}, "2.68", 409,
+     "Cannot 'os-migrateLive' instance {self} while it is in vm_state suspended"),
+    ({"os-migrateLive": {"host": HOST1, "block_migration": False, "disk_over_commit": False}}, "2.1", 409,
+     "Cannot 'os-migrateLive' instance {self} while it is in vm_state suspended"),
+]
+
+
+@pytest.mark.parametrize("body,version,status,message", ORDERED,
+                         ids=[f"{next(iter(r[0]))}-{r[1]}-{r[2]}-{i}" for i, r in enumerate(ORDERED)])
+def test_body_and_host_errors_come_before_the_state_conflict_as_in_nova(body, version, status, message):
+    admin = admin_api()
+    server_id = admin.server()
+    admin.set_state(server_id, VmState.SUSPENDED)
+    response = act(admin, server_id, body, version)
+    assert response.status_code == status
+    assert fault(response) == message.format(self=server_id)
+    assert show(admin, server_id)["status"] == "SUSPENDED" and host_of(admin, server_id) == HOST1
     assert migrations(admin, server_id) == []
 
 

@@ -127,6 +127,20 @@ def test_paging_from_2_40(app, demo, admin):
     assert response.status_code == 400 and fault(response) == "Marker nope could not be found."
 
 
+def test_pages_follow_novas_project_then_uuid_order_across_projects(app, demo, alt, admin):
+    made = [(DEMO, demo.server()) for _ in range(2)] + [(ALT, alt.server()) for _ in range(2)]
+    advance(app, 3600)
+    order = [server for _, server in sorted(made)]
+    seen, marker = [], ""
+    for _ in range(2):
+        page = usage(admin, query=f"{DAY}&detailed=1&limit=3{marker}", version="2.40")
+        listed = [s["instance_id"] for tenant in page["tenant_usages"] for s in tenant["server_usages"]]
+        seen += listed
+        marker = f"&marker={listed[-1]}"
+    assert seen == order
+    assert [t["tenant_id"] for t in page["tenant_usages"]] == [sorted(made)[-1][0]]
+
+
 def test_an_empty_project_id_is_not_found(admin):
     assert admin("GET", f"/os-simple-tenant-usage/?{DAY}").status_code == 404
 
