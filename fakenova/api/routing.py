@@ -15,7 +15,7 @@ from werkzeug.routing import Rule
 
 from ..domain import errors
 from ..domain.lifecycle.table import Action
-from ..domain.policy import CALLER_TARGET, policies_of, services_defining, target_keys
+from ..domain.policy import CALLER_TARGET, checked_by_handlers, policies_of, services_defining, target_keys
 from ..microversions import VersionRange
 
 Handler = Callable[..., Response]
@@ -55,7 +55,8 @@ def _view(route: Route, *, checks_project: bool) -> Handler:
     # record's own fields (Glance's owner, visibility), which only the handler can fill in
     owners = services_defining(route.policy) if route.policy else []
     rule, service = (route.policy, owners[0]) if len(owners) == 1 else (None, None)
-    if rule is not None and service is not None and not target_keys(service, rule) <= CALLER_TARGET:
+    if rule is not None and service is not None and (
+            checked_by_handlers(service) or not target_keys(service, rule) <= CALLER_TARGET):
         rule = None
 
     def view(**kwargs: str) -> Response:

@@ -48,6 +48,14 @@ def tables() -> Mapping[str, Tuple[Mapping[str, str], str]]:
     return found
 
 
+def checked_by_handlers(service: str) -> bool:
+    """Whether ``service``'s handlers check every rule against the record itself (its table's module says
+    ``CHECKED_BY_HANDLERS = True``): Neutron's controller builds each target from the resource and words its
+    refusal per rule, so a route-level check would only pre-empt that with a poorer answer."""
+    module = importlib.import_module(f"fakenova.policies.{service}")
+    return bool(getattr(module, "CHECKED_BY_HANDLERS", False))
+
+
 def services_defining(rule: str) -> List[str]:
     """The services whose default table has ``rule`` (base rules such as ``context_is_admin`` recur)."""
     return [service for service, (rules, _) in tables().items() if rule in rules]

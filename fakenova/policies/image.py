@@ -22,6 +22,9 @@ _SHARED_MEMBER = f"{_ADMIN} or (role:member and {_IMAGE_MEMBER})"
 _READER_OR_SHARED_MEMBER = f"{_ADMIN} or role:reader and (project_id:%(project_id)s or {_IMAGE_MEMBER})"
 _SERVICE = "rule:service_api"
 
+#: Glance's ``exception.Forbidden`` for a refused policy (``glance_errors.not_authorized``)
+FORBIDDEN = "You are not authorized to complete {rule} action."
+
 RULES: Dict[str, str] = {
     "context_is_admin": "role:admin",
     "default": "",

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Dict
 
+#: Neutron checks every rule in its controller with the resource as target (owner, network, shared), and
+#: its handlers here do the same (``domain.neutron_policy``): no route-level check
+CHECKED_BY_HANDLERS = True
+
 RULES: Dict[str, str] = {
     # neutron/conf/policies/base.py
     "context_is_admin": "role:admin",

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Dict
 
+#: Cinder's ``PolicyNotAuthorized`` (the same words as Nova's)
+FORBIDDEN = "Policy doesn't allow {rule} to be performed."
+
 RULES: Dict[str, str] = {
     "context_is_admin": "role:admin",
     "admin_api": "is_admin:True or (role:admin and is_admin_project:True)",
