@@ -41,7 +41,7 @@ def test_sdk_router_interface_and_floating_ip(auth_url):
     subnet = conn.network.create_subnet(network_id=net.id, cidr="192.168.70.0/24", ip_version=4)
     router = conn.network.create_router(name="sdk-router", external_gateway_info={"network_id": PUBLIC})
     assert router.external_gateway_info["network_id"] == PUBLIC and router.status == "ACTIVE"
-    info = conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    info = conn.network.add_interface_to_router(router, subnet=subnet.id)
     assert info["subnet_id"] == subnet.id
     server = conn.create_server("fip-vm", image="cirros", flavor="m1.tiny", network=net.id, wait=True,
                                 timeout=30, auto_ip=False)
@@ -52,7 +52,7 @@ def test_sdk_router_interface_and_floating_ip(auth_url):
         conn.network.delete_router(router)
     conn.network.delete_ip(fip)
     assert conn.delete_server(server.id, wait=True, timeout=30) is True
-    conn.network.remove_interface_from_router(router, subnet_id=subnet.id)
+    conn.network.remove_interface_from_router(router, subnet=subnet.id)
     conn.network.delete_router(router)
     assert conn.network.find_router("sdk-router") is None
 
