@@ -68,3 +68,18 @@ def test_a_deleted_floating_ips_address_is_free_again_for_a_port(client):
     assert client.delete(f"{N}/floatingips/{fip['id']}", headers=client.demo).status_code == 204
     port = _created(client.post(f"{N}/ports", json=wanted, headers=client.admin), "port")
     assert port["fixed_ips"] == [{"subnet_id": PUBLIC_SUBNET, "ip_address": address}]
+
+
+@pytest.mark.parametrize("network, external", [(PUBLIC, True), ("6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6", False)])
+def test_subnets_say_whether_their_network_is_external(client, network, external):
+    """The ``subnet-external-network`` extension: a reader outside the owning project sees public's subnets
+    (``rule:external_network`` of ``get_subnet``) and each subnet carries its network's ``router:external``."""
+    listed = client.get(f"{N}/subnets?network_id={network}", headers=client.demo)
+    assert listed.status_code == 200
+    subnets = listed.get_json()["subnets"]
+    assert subnets and all(subnet["router:external"] is external for subnet in subnets)
+    filtered = client.get(f"{N}/subnets?router:external={external}", headers=client.demo).get_json()["subnets"]
+    assert {subnet["id"] for subnet in subnets} <= {subnet["id"] for subnet in filtered}
+    assert all(subnet["router:external"] is external for subnet in filtered)
+    aliases = [ext["alias"] for ext in client.get(f"{N}/extensions", headers=client.demo).get_json()["extensions"]]
+    assert "subnet-external-network" in aliases
