@@ -204,9 +204,10 @@ def _external_network(store: Store, ctx: RequestContext, network_id: str) -> Map
     return network
 
 
-def _ipv4_subnets(store: Store, network: Mapping[str, Any], subnet_id: Optional[str]) -> List[Mapping[str, Any]]:
+def _ipv4_subnets(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
+                  versions: Tuple[int, ...] = (4,)) -> List[Mapping[str, Any]]:
     subnets = [subnet for subnet in (store.get("subnet", sid) for sid in network["subnets"])
-               if subnet is not None and subnet["ip_version"] == 4]
+               if subnet is not None and subnet["ip_version"] in versions]
     if not subnets:
         raise BadRequest(msg=f"Network {network['id']} does not contain any IPv4 subnet")
     if subnet_id is None:
@@ -234,9 +235,9 @@ def _pool(subnet: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _allocate(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
-              wanted: Optional[str]) -> Tuple[str, str]:
+              wanted: Optional[str], versions: Tuple[int, ...] = (4,)) -> Tuple[str, str]:
     """(subnet id, address): the requested address if free, else the first free one of the pools."""
-    subnets = _ipv4_subnets(store, network, subnet_id)
+    subnets = _ipv4_subnets(store, network, subnet_id, versions)
     taken = _taken(store, network["id"])
     check = neutron_ports.alive(store)
 
@@ -254,8 +255,9 @@ def _allocate(store: Store, network: Mapping[str, Any], subnet_id: Optional[str]
 
 def allocate_address(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
                      wanted: Optional[str]) -> Tuple[str, str]:
-    """(subnet id, address) free on an external network, for a floating IP or a router's gateway."""
-    return _allocate(store, network, subnet_id, wanted)
+    """(subnet id, address) free on an external network for a router's gateway: unlike a floating IP it may be
+    asked for on an IPv6 subnet; unasked, it gets an IPv4 address as before."""
+    return _allocate(store, network, subnet_id, wanted, (4, 6) if subnet_id or wanted else (4,))
 
 
 def _is_host(cidr: str, address: Any) -> bool:

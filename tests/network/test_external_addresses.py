@@ -83,3 +83,19 @@ def test_subnets_say_whether_their_network_is_external(client, network, external
     assert all(subnet["router:external"] is external for subnet in filtered)
     aliases = [ext["alias"] for ext in client.get(f"{N}/extensions", headers=client.demo).get_json()["extensions"]]
     assert "subnet-external-network" in aliases
+
+
+def test_a_router_gateway_takes_a_wanted_address_on_an_ipv6_external_subnet(client):
+    body = {"network": {"name": "ext6", "router:external": True}}
+    network = _created(client.post(f"{N}/networks", json=body, headers=client.admin), "network")
+    body = {"subnet": {"network_id": network["id"], "ip_version": 6, "cidr": "2001:db8:77::/64"}}
+    subnet = _created(client.post(f"{N}/subnets", json=body, headers=client.admin), "subnet")
+    fixed = [{"subnet_id": subnet["id"], "ip_address": "2001:db8:77::10"}]
+    body = {"router": {"name": "r6", "external_gateway_info": {"network_id": network["id"],
+                                                               "external_fixed_ips": fixed}}}
+    router = _created(client.post(f"{N}/routers", json=body, headers=client.admin), "router")
+    assert router["external_gateway_info"]["external_fixed_ips"] == fixed
+    taken = client.post(f"{N}/ports", json={"port": {"network_id": network["id"], "fixed_ips": fixed}},
+                        headers=client.admin)
+    assert taken.status_code == 409
+    assert taken.get_json()["NeutronError"]["type"] == "IpAddressAlreadyAllocated"
