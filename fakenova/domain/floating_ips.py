@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Any, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Iterator, List, Mapping, Optional, Set, Tuple
 
-from . import errors, neutron_ports, router_ports, routers
+from . import errors, ipam, neutron_ports, router_ports, routers
 from .context import RequestContext
 from .models import Server, evolve
 from .network import visible_networks
@@ -163,6 +163,7 @@ def create(store: Store, ctx: RequestContext, fip_id: str, request: Mapping[str,
                          floating_ip_address=address, floating_network_id=network["id"],
                          floating_subnet_id=subnet_id, created_at=ctx.now, updated_at=ctx.now,
                          description=request.get("description") or "")
+        ipam.take(store, {"id": subnet_id}, address, fip_id, neutron_ports.alive(store))
         target = _target(store, ctx, fip, request.get("port_id"), request.get("fixed_ip_address"))
         return _save(store, fip, target)
 
@@ -187,6 +188,7 @@ def delete(store: Store, ctx: RequestContext, fip_id: str) -> None:
     with store.atomically():
         fip = get(store, ctx, fip_id)
         _mirror(store, fip, None)
+        ipam.release(store, fip.floating_subnet_id, fip.floating_ip_address, fip_id)
         store.delete(KIND, fip_id)
 
 
@@ -202,9 +204,10 @@ def _external_network(store: Store, ctx: RequestContext, network_id: str) -> Map
     return network
 
 
-def _ipv4_subnets(store: Store, network: Mapping[str, Any], subnet_id: Optional[str]) -> List[Mapping[str, Any]]:
+def _ipv4_subnets(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
+                  versions: Tuple[int, ...] = (4,)) -> List[Mapping[str, Any]]:
     subnets = [subnet for subnet in (store.get("subnet", sid) for sid in network["subnets"])
-               if subnet is not None and subnet["ip_version"] == 4]
+               if subnet is not None and subnet["ip_version"] in versions]
     if not subnets:
         raise BadRequest(msg=f"Network {network['id']} does not contain any IPv4 subnet")
     if subnet_id is None:
@@ -232,14 +235,19 @@ def _pool(subnet: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _allocate(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
-              wanted: Optional[str]) -> Tuple[str, str]:
+              wanted: Optional[str], versions: Tuple[int, ...] = (4,)) -> Tuple[str, str]:
     """(subnet id, address): the requested address if free, else the first free one of the pools."""
-    subnets = _ipv4_subnets(store, network, subnet_id)
+    subnets = _ipv4_subnets(store, network, subnet_id, versions)
     taken = _taken(store, network["id"])
+    check = neutron_ports.alive(store)
+
+    def held(subnet: Mapping[str, Any], address: str) -> bool:
+        # Ports (router gateways among them) and floating IPs hold addresses through IPAM's records.
+        return address in taken or ipam.holder(store, subnet["id"], address, check) is not None
     if wanted:
-        return _claim(subnets, taken, wanted)
+        return _claim(subnets, held, wanted)
     for subnet in subnets:
-        free = next((address for address in _pool(subnet) if address not in taken), None)
+        free = next((address for address in _pool(subnet) if not held(subnet, address)), None)
         if free is not None:
             return subnet["id"], free
     raise IpAddressGenerationFailure(net_id=network["id"])
@@ -247,8 +255,9 @@ def _allocate(store: Store, network: Mapping[str, Any], subnet_id: Optional[str]
 
 def allocate_address(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
                      wanted: Optional[str]) -> Tuple[str, str]:
-    """(subnet id, address) free on an external network, for a floating IP or a router's gateway."""
-    return _allocate(store, network, subnet_id, wanted)
+    """(subnet id, address) free on an external network for a router's gateway: unlike a floating IP it may be
+    asked for on an IPv6 subnet; unasked, it gets an IPv4 address as before."""
+    return _allocate(store, network, subnet_id, wanted, (4, 6) if subnet_id or wanted else (4,))
 
 
 def _is_host(cidr: str, address: Any) -> bool:
@@ -259,13 +268,14 @@ def _is_host(cidr: str, address: Any) -> bool:
     return network.num_addresses <= 2 or address not in (network.network_address, network.broadcast_address)
 
 
-def _claim(subnets: List[Mapping[str, Any]], taken: Set[str], wanted: str) -> Tuple[str, str]:
+def _claim(subnets: List[Mapping[str, Any]], held: Callable[[Mapping[str, Any], str], bool],
+           wanted: str) -> Tuple[str, str]:
     ip = ipaddress.ip_address(wanted)
     address = str(ip)
     for subnet in subnets:
         if _is_host(subnet["cidr"], ip):
             # The gateway belongs to router1's interface, so it counts as allocated.
-            if address in taken or address == subnet.get("gateway_ip"):
+            if held(subnet, address) or address == subnet.get("gateway_ip"):
                 raise IpAddressAlreadyAllocated(ip=address, subnet_id=subnet["id"])
             return subnet["id"], address
     raise InvalidIpForNetwork(ip_address=address)

@@ -3,8 +3,9 @@
 Checks follow ``neutron/db/ipam_backend_mixin.py`` (pools inside the cidr, not overlapping, not holding the
 gateway; a new cidr not overlapping the network's other subnets) and ``neutron/ipam`` (an address taken
 is ``IpAddressAlreadyAllocated``; none left is ``IpAddressGenerationFailure``). Allocations are records of
-kind ``ip_allocation`` keyed ``<subnet_id>/<address>`` naming their port, so "is it free" is one lookup;
-an allocation whose port is gone (its server deleted) is free again.
+kind ``ip_allocation`` keyed ``<subnet_id>/<address>`` naming their holder (a port, a router's gateway port,
+or a floating IP: every holder goes through these records), so "is it free" is one lookup; an allocation
+whose holder is gone (its server deleted) is free again.
 """
 from __future__ import annotations
 

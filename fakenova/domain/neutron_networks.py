@@ -58,6 +58,8 @@ SUBNET = definition("subnet", "subnets", not_found=lambda i: SubnetNotFound(subn
     Attr("ipv6_address_mode", post=True, default=None,
          validate=v.or_none(v.values("dhcpv6-stateful", "dhcpv6-stateless", "slaac"))),
     Attr("segment_id"), Attr("service_types", is_sort_key=False), Attr("dns_publish_fixed_ip"),
+    # the ``subnet-external-network`` extension: read-only, the network's own flag
+    Attr("router:external", default=False, convert=v.to_boolean),
 ))
 
 PROVIDER = ("provider:network_type", "provider:physical_network", "provider:segmentation_id")
@@ -161,8 +163,10 @@ class SubnetPlugin(StoredPlugin):
         return network_target(store, record)
 
     def effective(self, store: Store, record: Record) -> Optional[Record]:
+        network = store.get(NETWORK.kind, record["network_id"]) or {}
         derived = {"allocation_pools": ipam.default_pools(record["cidr"], record.get("gateway_ip")),
-                   "service_types": [], "dns_publish_fixed_ip": False, "description": ""}
+                   "service_types": [], "dns_publish_fixed_ip": False, "description": "",
+                   "router:external": bool(network.get("router:external", network.get("external", False)))}
         return _complete(SUBNET, store, record, derived)
 
     def check_create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:

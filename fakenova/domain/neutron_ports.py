@@ -98,12 +98,21 @@ def current(store: Store, record: Record) -> Optional[Record]:
 UNBOUND: Mapping[str, Any] = {"device_id": "", "device_owner": "", "binding:host_id": "", "binding:profile": {}}
 
 
-def alive(store: Store) -> ipam.Alive:
-    """Whether a port id names a port that still exists."""
+#: the kind of a floating IP, which holds its address through an allocation record as a port does
+FLOATING_IP = "floatingip"
+
+
+def _port_alive(store: Store) -> ipam.Alive:
     def check(port_id: str) -> bool:
         record = store.get(PORT.kind, port_id)
         return record is not None and current(store, record) is not None
     return check
+
+
+def alive(store: Store) -> ipam.Alive:
+    """Whether an allocation's holder still exists: a port, or a floating IP (Neutron backs each with a port)."""
+    port = _port_alive(store)
+    return lambda holder_id: port(holder_id) or store.get(FLOATING_IP, holder_id) is not None
 
 
 def ports_on_network(store: Store, net_id: str) -> List[Record]:
@@ -185,7 +194,7 @@ def allocate(store: Store, network: Mapping[str, Any], port_id: str, requested: 
 
 def drop_subnet(store: Store, subnet_id: str, now: float) -> None:
     """Remove a deleted subnet's addresses from the ports that held them."""
-    check = alive(store)
+    check = _port_alive(store)
     for port_id in ipam.in_use(store, subnet_id, check):
         def change(record: Record) -> Record:
             kept = [ip for ip in record["fixed_ips"] if ip["subnet_id"] != subnet_id]

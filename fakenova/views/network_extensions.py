@@ -44,6 +44,8 @@ EXTENSIONS: Dict[str, Row] = {
                           "Enables to set tag on resources with standard attribute.", "2017-01-01T00:00:00-00:00"),
     "standard-attr-timestamp": ("Resource timestamps", "Adds created_at and updated_at fields to all Neutron "
                                 "resources that have Neutron standard attributes.", "2016-09-12T10:00:00-00:00"),
+    "subnet-external-network": ("Subnet belongs to an external network",
+                                "Informs if the subnet belongs to an external network", "2024-02-05T18:00:00-00:00"),
 }
 
 
