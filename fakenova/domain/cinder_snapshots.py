@@ -5,7 +5,7 @@ A snapshot is one record of kind ``volume_snapshot``; it moves ``creating`` -> `
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from . import cinder, cinder_quotas, errors
 from .cinder import InvalidVolume, Record
@@ -46,9 +46,23 @@ def observe(runtime: Runtime, ctx: RequestContext, snapshot_id: str, *, observed
     return record
 
 
+def edit(runtime: Runtime, ctx: RequestContext, snapshot_id: str, change: Callable[[Record], Record]) -> Record:
+    """Apply ``change`` to the caller's settled snapshot atomically (its metadata edits)."""
+    observe(runtime, ctx, snapshot_id, observed=False)
+
+    def apply(record: Optional[Record]) -> Record:
+        if record is None:
+            raise SnapshotNotFound(snapshot_id=snapshot_id)
+        return change(record)
+
+    result: Record = runtime.store.compute(KIND, snapshot_id, apply)
+    return result
+
+
 def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any], *, force: bool) -> Record:
     """``POST /snapshots``: the volume must be available (or in-use with ``force``, or from 3.66)."""
-    volume = cinder.observe(runtime, ctx, wanted["volume_id"], observed=False)
+    # a null volume_id is Cinder's "Volume None could not be found." (404)
+    volume = cinder.observe(runtime, ctx, str(wanted["volume_id"]), observed=False)
     in_use_ok = force or (ctx.version.major, ctx.version.minor) >= IN_USE_WITHOUT_FORCE
     allowed = ("available", "in-use") if in_use_ok else ("available",)
     if volume["status"] not in allowed:

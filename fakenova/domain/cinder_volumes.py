@@ -189,7 +189,9 @@ def list_volumes(runtime: Runtime, ctx: RequestContext, args: Mapping[str, str],
             raise MarkerNotFound(marker=marker)
         records = records[ids.index(marker) + 1:]
     limit = _limit(args.get("limit"), max_limit)
-    return records[:limit], limit if limit is not None and len(records) > limit else None
+    page = records[:limit]
+    # Cinder links a next page whenever this one is full, even when nothing follows (_get_collection_links)
+    return page, limit if page and len(page) == limit else None
 
 
 def _limit(text: Optional[str], max_limit: int) -> Optional[int]:

@@ -94,8 +94,9 @@ EXTRA_SPECS = _late(("3.0", {"type": "object", "properties": {"extra_specs": {**
                              "required": ["extra_specs"], "additionalProperties": False}), name="extra specs")
 SNAPSHOT_CREATE = _late(("3.0", {"type": "object", "properties": {"snapshot": {"type": "object", "properties": {
     "name": NAME, "description": NAME, "display_name": NAME, "display_description": NAME,
-    "volume_id": {"type": "string", "format": "uuid"}, "force": BOOLEAN, "metadata": METADATA},
-    "required": ["volume_id"], "additionalProperties": False}}, "required": ["snapshot"],
+    # Cinder's uuid_allow_null: a null volume_id passes the schema and is then not found (404)
+    "volume_id": {"oneOf": [{"type": "string", "format": "uuid"}, {"type": "null"}]}, "force": BOOLEAN,
+    "metadata": METADATA}, "required": ["volume_id"], "additionalProperties": False}}, "required": ["snapshot"],
     "additionalProperties": False}), name="snapshot create")
 SNAPSHOT_UPDATE = _late(("3.0", {"type": "object", "properties": {"snapshot": {"type": "object", "properties": {
     "name": NAME, "description": NAME, "display_name": NAME, "display_description": NAME},
