@@ -142,7 +142,7 @@ SORT_KEYS = ("created_at", "id", "name", "status", "size", "availability_zone", 
 _SORT_FIELD = {"name": "name"}
 
 
-def sort_params(args: Mapping[str, str]) -> List[Tuple[str, str]]:
+def sort_params(args: Mapping[str, str], keys: Sequence[str] = SORT_KEYS) -> List[Tuple[str, str]]:
     """``sort=k1:d1,k2`` or ``sort_key``/``sort_dir``; Cinder's default is ``created_at`` then ``id``, desc."""
     if "sort" in args and ("sort_key" in args or "sort_dir" in args):
         raise errors.BadRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used "
@@ -157,7 +157,7 @@ def sort_params(args: Mapping[str, str]) -> List[Tuple[str, str]]:
     for key, direction in pairs:
         if direction not in ("asc", "desc"):
             raise InvalidInput(reason="Unknown sort direction, must be 'desc' or 'asc'")
-        if key not in SORT_KEYS:
+        if key not in keys:
             raise InvalidInput(reason=f"sort_key={key}")
     known = {key for key, _ in pairs}
     return pairs + [(key, "desc") for key in ("created_at", "id") if key not in known]
@@ -181,7 +181,13 @@ def list_volumes(runtime: Runtime, ctx: RequestContext, args: Mapping[str, str],
     if "metadata" in args:
         wanted = _metadata_filter(args["metadata"])
         records = [r for r in records if all(r["metadata"].get(k) == v for k, v in wanted.items())]
-    records = _ordered(records, sort_params(args))
+    return paged(records, args, max_limit)
+
+
+def paged(records: List[Record], args: Mapping[str, str], max_limit: int,
+          keys: Sequence[str] = SORT_KEYS) -> Tuple[List[Record], Optional[int]]:
+    """``records`` sorted (over ``keys``), after ``marker`` and cut at ``limit``; the limit when the page is full."""
+    records = _ordered(records, sort_params(args, keys))
     marker = args.get("marker")
     if marker is not None:
         ids = [r["id"] for r in records]

@@ -103,3 +103,33 @@ def test_snapshot_metadata_is_not_the_volumes(demo):
     snapshot = _snapshot(demo)
     assert demo("GET", f"/volumes/{VOL1}/metadata").json["metadata"].get("a") is None
     assert demo("GET", f"/volumes/{snapshot}/metadata").status_code == 404
+
+
+#: (snapshot listing query, status, Cinder's message when refused)
+SNAPSHOT_LISTINGS = [
+    ("limit=invalid", 400, "Invalid input received: limit param must be an integer"),
+    ("limit=-1", 400, "Invalid input received: limit param must be positive"),
+    ("sort_key=invalid", 400, "Invalid input received: sort_key=invalid"),
+    ("sort=name:sideways", 400, "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'"),
+    (f"marker={MISSING}", 404, f"Marker {MISSING} could not be found."),
+]
+
+
+@pytest.mark.parametrize("listing", ["/snapshots", "/snapshots/detail"])
+@pytest.mark.parametrize("query,status,message", SNAPSHOT_LISTINGS)
+def test_snapshot_listing_refusals(demo, listing, query, status, message):
+    response = demo("GET", f"{listing}?{query}")
+    assert response.status_code == status and fault(response) == message
+
+
+@pytest.mark.parametrize("listing", ["/snapshots", "/snapshots/detail"])
+def test_snapshot_listing_pages(demo, listing):
+    made = [_snapshot(demo) for _ in range(2)]
+    first = demo("GET", f"{listing}?limit=1&sort=created_at:asc,id:asc")
+    assert first.status_code == 200 and len(first.json["snapshots"]) == 1
+    (link,) = first.json["snapshots_links"]
+    assert link["rel"] == "next" and link["href"].startswith(f"http://localhost/volume/v3/{demo.project_id}{listing}?")
+    rest = demo("GET", f"{listing}?" + link["href"].split("?", 1)[1]).json
+    assert {first.json["snapshots"][0]["id"], rest["snapshots"][0]["id"]} == set(made)
+    everything = demo("GET", listing).json
+    assert {s["id"] for s in everything["snapshots"]} == set(made) and "snapshots_links" not in everything
