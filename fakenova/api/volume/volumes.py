@@ -2,7 +2,7 @@
 delete and actions (metadata is api.volume.metadata's), with Cinder's policies and bodies."""
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Callable, Dict
 from urllib.parse import urlencode
 
 from flask import Response, request
@@ -108,6 +108,13 @@ def delete(volume_id: str) -> Response:
     return json_response(None, 202)
 
 
+#: the actions that answer with a body, and how it is made from the changed volume
+ANSWERS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
+    "os-initialize_connection": cinder_actions.connection_info,
+    "os-volume_upload_image": lambda record: {"os-volume_upload_image": record["last_upload"]},
+}
+
+
 def action(volume_id: str) -> Response:
     """``POST /volumes/{id}/action``: one key naming an action of :data:`cinder_actions.ACTIONS`."""
     key, found, body = action_body(cinder_actions.ACTIONS)
@@ -117,9 +124,8 @@ def action(volume_id: str) -> Response:
     if not found.admin_only:
         authorize(found.rule)
     done, record = cinder_actions.perform(runtime(), ctx, volume_id, key, body[key] or {})
-    if key == "os-initialize_connection":
-        return json_response(cinder_actions.connection_info(record))
-    return json_response(None, done.status)
+    answer = ANSWERS.get(key)
+    return json_response(answer(record) if answer is not None else None, done.status)
 
 
 VERSION_ROUTES = (
