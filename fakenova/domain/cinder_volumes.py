@@ -20,6 +20,9 @@ _SIZE_REASON = ("Invalid volume size provided for create request: {size} (size a
                 "string representation of an integer) and greater than zero).")
 
 
+GB = 1024 ** 3
+
+
 class MarkerNotFound(errors.NotFound):
     msg_fmt = "Marker {marker} could not be found."
 
@@ -68,6 +71,17 @@ def _source(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any]) ->
     return found
 
 
+def _check_image_fits(image: Mapping[str, Any], size: int) -> None:
+    """Cinder's ``check_image_metadata``: the image's bytes (rounded up to GB) and its ``min_disk`` fit."""
+    image_gb = (int(image.get("size") or 0) + GB - 1) // GB
+    if image_gb > size:
+        raise InvalidInput(reason=f"Size of specified image {image_gb}GB is larger than volume size {size}GB.")
+    min_disk = int(image.get("min_disk") or 0)
+    if size < min_disk:
+        raise InvalidInput(reason=f"Volume size {size}GB cannot be smaller than the image minDisk size "
+                                  f"{min_disk}GB.")
+
+
 def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any]) -> Record:
     """``POST /volumes``: checks in Cinder's order, then a ``creating`` volume that becomes ``available``."""
     if str(wanted.get("multiattach", "false")).lower() in ("true", "1", "yes", "on", "y", "t"):
@@ -80,6 +94,8 @@ def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any]) -> 
     if "snapshot_id" in source and size < source["size"]:
         raise InvalidInput(reason=f"Volume size '{size}'GB cannot be smaller than the snapshot size "
                                   f"{source['size']}GB. They must be >= original snapshot size.")
+    if "image_id" in source:
+        _check_image_fits(runtime.store.get("image", source["image_id"]) or {}, size)
     zone = wanted.get("availability_zone") or cinder.ZONE
     if zone != cinder.ZONE:
         raise InvalidInput(reason="Availability zone '%s' is invalid." % zone)

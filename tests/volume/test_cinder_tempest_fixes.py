@@ -133,3 +133,36 @@ def test_snapshot_listing_pages(demo, listing):
     assert {first.json["snapshots"][0]["id"], rest["snapshots"][0]["id"]} == set(made)
     everything = demo("GET", listing).json
     assert {s["id"] for s in everything["snapshots"]} == set(made) and "snapshots_links" not in everything
+
+
+def _image(demo, **fields) -> str:
+    headers = {"X-Auth-Token": demo.token}
+    made = demo.client.post("/image/v2/images", json={"name": "img", "disk_format": "raw",
+                                                      "container_format": "bare", **fields}, headers=headers)
+    assert made.status_code == 201
+    image_id = made.json["id"]
+    stored = demo.client.put(f"/image/v2/images/{image_id}/file", data=b"x" * 1024,
+                             headers={**headers, "Content-Type": "application/octet-stream"})
+    assert stored.status_code == 204
+    return image_id
+
+
+#: (image's min_disk, volume size, status, Cinder's message when refused)
+FROM_IMAGE = [
+    (2, 1, 400, "Invalid input received: Volume size 1GB cannot be smaller than the image minDisk size 2GB."),
+    (2, 2, 202, None),
+    (0, 1, 202, None),
+]
+
+
+@pytest.mark.parametrize("min_disk,size,status,message", FROM_IMAGE)
+def test_a_volume_from_an_image_must_fit_it(demo, min_disk, size, status, message):
+    image_id = _image(demo, min_disk=min_disk)
+    before = len(demo("GET", "/volumes").json["volumes"])
+    response = demo("POST", "/volumes", {"volume": {"size": size, "imageRef": image_id}})
+    assert response.status_code == status
+    if message is not None:
+        assert fault(response) == message
+        assert len(demo("GET", "/volumes").json["volumes"]) == before
+    else:
+        assert response.json["volume"]["size"] == size
