@@ -54,6 +54,8 @@ from .network import l3 as network_l3
 from .network import networks
 from .routing import Route, blueprint
 from .volume import attachments as volume_attachments_api
+from .volume import extensions as volume_extensions
+from .volume import metadata as volume_metadata
 from .volume import misc as volume_misc
 from .volume import snapshots as volume_snapshots
 from .volume import types as volume_types
@@ -61,7 +63,8 @@ from .volume import volumes as cinder_volumes
 from .volume.base import before_volume_request
 
 VOLUME_ROUTES = (*cinder_volumes.ROUTES, *volume_snapshots.ROUTES, *volume_attachments_api.ROUTES,
-                 *volume_types.ROUTES, *volume_misc.ROUTES)
+                 *volume_types.ROUTES, *volume_misc.ROUTES, *volume_extensions.ROUTES,
+                 *volume_metadata.ROUTES)
 
 COMPUTE_ROUTES = (
     *servers.ROUTES,
@@ -108,7 +111,7 @@ def blueprints() -> List[Blueprint]:
                         checks_project=True)
     v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
     legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
-    volume = blueprint("volume_v3", "/volume/v3", VOLUME_ROUTES, ("", "/<project_id>"))
+    volume = blueprint("volume_v3", "/volume/v3", VOLUME_ROUTES, ("", "/<project_id>"), strict_slashes=True)
     volume.before_request(before_volume_request)  # Cinder's URL project check and its default rules
     return [identity_blueprint(),
             blueprint("volume", "/volume", cinder_volumes.VERSION_ROUTES), volume,

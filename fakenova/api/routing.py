@@ -97,10 +97,12 @@ def _refused(state: Any, refusal: errors.FakeNovaError, handler: Handler, kwargs
 
 
 def blueprint(name: str, url_prefix: str, routes: Sequence[Route],
-              project_prefixes: Iterable[str] = ("",), *, checks_project: bool = False) -> Blueprint:
+              project_prefixes: Iterable[str] = ("",), *, checks_project: bool = False,
+              strict_slashes: bool = False) -> Blueprint:
     """Register every route of ``routes`` under each of ``project_prefixes`` (e.g. ``/<project_id>``).
 
     :param checks_project: compare a ``project_id`` URL segment with the token's project (Nova's 400).
+    :param strict_slashes: a trailing slash is another URL (Cinder: ``GET /volumes/`` is a 404, not the list).
     """
     bp = Blueprint(name, __name__, url_prefix=url_prefix)
     seen: set = set()
@@ -112,7 +114,7 @@ def blueprint(name: str, url_prefix: str, routes: Sequence[Route],
                 raise ValueError(f"duplicate route {route}")
             seen.add(endpoint)
             bp.add_url_rule(prefix + route.path, endpoint=endpoint, methods=[route.method],
-                            view_func=_view(route, checks_project=checks_project), strict_slashes=False)
+                            view_func=_view(route, checks_project=checks_project), strict_slashes=strict_slashes)
     return bp
 
 

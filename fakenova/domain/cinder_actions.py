@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from . import cinder, cinder_quotas, errors
+from . import cinder, cinder_quotas, cinder_upload, errors
 from .cinder import InvalidInput, InvalidVolume, Record
 from .context import RequestContext
 from .ports import Runtime
@@ -34,6 +34,7 @@ class VolumeAction:
     refusal: str = ""
     admin_only: bool = False
     status: int = 202
+    touches: Tuple[str, ...] = ()  # the other kinds the change writes
 
 
 def _guard(action: VolumeAction, record: Record) -> None:
@@ -151,6 +152,7 @@ ACTIONS: Mapping[str, VolumeAction] = {
     "os-detach": VolumeAction(f"{_P}detach", _detach),
     "os-initialize_connection": VolumeAction(f"{_P}initialize_connection", _unchanged, status=200),
     "os-terminate_connection": VolumeAction(f"{_P}terminate_connection", _unchanged),
+    "os-volume_upload_image": VolumeAction(f"{_P}upload_image", cinder_upload.upload, touches=("image",)),
 }
 
 
@@ -174,4 +176,4 @@ def perform(runtime: Runtime, ctx: RequestContext, volume_id: str, name: str,
         _guard(action, record)
         return action.change(runtime, ctx, record, body)
 
-    return action, cinder.edit(runtime, ctx, volume_id, change)
+    return action, cinder.edit(runtime, ctx, volume_id, change, touches=action.touches)

@@ -5,9 +5,9 @@ A snapshot is one record of kind ``volume_snapshot``; it moves ``creating`` -> `
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from . import cinder, cinder_quotas, errors
+from . import cinder, cinder_quotas, cinder_volumes, errors
 from .cinder import InvalidVolume, Record
 from .context import RequestContext
 from .ports import Runtime
@@ -15,6 +15,8 @@ from .ports import Runtime
 KIND = "volume_snapshot"
 #: from 3.66 (SNAPSHOT_IN_USE) an in-use volume is snapshotted without ``force``
 IN_USE_WITHOUT_FORCE = (3, 66)
+#: the snapshot fields a listing sorts by
+SORT_KEYS = ("created_at", "id", "name", "status", "size", "updated_at", "volume_id", "project_id", "user_id")
 
 
 class SnapshotNotFound(errors.NotFound):
@@ -46,9 +48,23 @@ def observe(runtime: Runtime, ctx: RequestContext, snapshot_id: str, *, observed
     return record
 
 
+def edit(runtime: Runtime, ctx: RequestContext, snapshot_id: str, change: Callable[[Record], Record]) -> Record:
+    """Apply ``change`` to the caller's settled snapshot atomically (its metadata edits)."""
+    observe(runtime, ctx, snapshot_id, observed=False)
+
+    def apply(record: Optional[Record]) -> Record:
+        if record is None:
+            raise SnapshotNotFound(snapshot_id=snapshot_id)
+        return change(record)
+
+    result: Record = runtime.store.compute(KIND, snapshot_id, apply)
+    return result
+
+
 def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any], *, force: bool) -> Record:
     """``POST /snapshots``: the volume must be available (or in-use with ``force``, or from 3.66)."""
-    volume = cinder.observe(runtime, ctx, wanted["volume_id"], observed=False)
+    # a null volume_id is Cinder's "Volume None could not be found." (404)
+    volume = cinder.observe(runtime, ctx, str(wanted["volume_id"]), observed=False)
     in_use_ok = force or (ctx.version.major, ctx.version.minor) >= IN_USE_WITHOUT_FORCE
     allowed = ("available", "in-use") if in_use_ok else ("available",)
     if volume["status"] not in allowed:
@@ -68,8 +84,10 @@ def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any], *, 
     return record
 
 
-def listed(runtime: Runtime, ctx: RequestContext, args: Mapping[str, str]) -> List[Record]:
-    """The caller's snapshots (every project's for an admin with ``all_tenants``), newest first, filtered."""
+def listed(runtime: Runtime, ctx: RequestContext, args: Mapping[str, str],
+           max_limit: int) -> Tuple[List[Record], Optional[int]]:
+    """The caller's snapshots (every project's for an admin with ``all_tenants``), filtered, sorted (newest first
+    by default) and paged as volumes are; the limit when the page is full (for the next link)."""
     every = ctx.is_admin and args.get("all_tenants", "0").lower() not in ("0", "false", "")
     found = []
     for record in runtime.store.list(KIND, None if every else ctx.project_id):
@@ -77,7 +95,7 @@ def listed(runtime: Runtime, ctx: RequestContext, args: Mapping[str, str]) -> Li
         if settled is not None and all(str(settled.get(key)) == args[key] for key in ("status", "volume_id", "name")
                                        if key in args):
             found.append(settled)
-    return sorted(found, key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    return cinder_volumes.paged(found, args, max_limit, SORT_KEYS)
 
 
 def update(runtime: Runtime, ctx: RequestContext, snapshot_id: str, wanted: Mapping[str, Any]) -> Record:

@@ -20,6 +20,9 @@ _SIZE_REASON = ("Invalid volume size provided for create request: {size} (size a
                 "string representation of an integer) and greater than zero).")
 
 
+GB = 1024 ** 3
+
+
 class MarkerNotFound(errors.NotFound):
     msg_fmt = "Marker {marker} could not be found."
 
@@ -68,6 +71,17 @@ def _source(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any]) ->
     return found
 
 
+def _check_image_fits(image: Mapping[str, Any], size: int) -> None:
+    """Cinder's ``check_image_metadata``: the image's bytes (rounded up to GB) and its ``min_disk`` fit."""
+    image_gb = (int(image.get("size") or 0) + GB - 1) // GB
+    if image_gb > size:
+        raise InvalidInput(reason=f"Size of specified image {image_gb}GB is larger than volume size {size}GB.")
+    min_disk = int(image.get("min_disk") or 0)
+    if size < min_disk:
+        raise InvalidInput(reason=f"Volume size {size}GB cannot be smaller than the image minDisk size "
+                                  f"{min_disk}GB.")
+
+
 def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any]) -> Record:
     """``POST /volumes``: checks in Cinder's order, then a ``creating`` volume that becomes ``available``."""
     if str(wanted.get("multiattach", "false")).lower() in ("true", "1", "yes", "on", "y", "t"):
@@ -80,6 +94,8 @@ def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any]) -> 
     if "snapshot_id" in source and size < source["size"]:
         raise InvalidInput(reason=f"Volume size '{size}'GB cannot be smaller than the snapshot size "
                                   f"{source['size']}GB. They must be >= original snapshot size.")
+    if "image_id" in source:
+        _check_image_fits(runtime.store.get("image", source["image_id"]) or {}, size)
     zone = wanted.get("availability_zone") or cinder.ZONE
     if zone != cinder.ZONE:
         raise InvalidInput(reason="Availability zone '%s' is invalid." % zone)
@@ -142,7 +158,7 @@ SORT_KEYS = ("created_at", "id", "name", "status", "size", "availability_zone", 
 _SORT_FIELD = {"name": "name"}
 
 
-def sort_params(args: Mapping[str, str]) -> List[Tuple[str, str]]:
+def sort_params(args: Mapping[str, str], keys: Sequence[str] = SORT_KEYS) -> List[Tuple[str, str]]:
     """``sort=k1:d1,k2`` or ``sort_key``/``sort_dir``; Cinder's default is ``created_at`` then ``id``, desc."""
     if "sort" in args and ("sort_key" in args or "sort_dir" in args):
         raise errors.BadRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used "
@@ -157,7 +173,7 @@ def sort_params(args: Mapping[str, str]) -> List[Tuple[str, str]]:
     for key, direction in pairs:
         if direction not in ("asc", "desc"):
             raise InvalidInput(reason="Unknown sort direction, must be 'desc' or 'asc'")
-        if key not in SORT_KEYS:
+        if key not in keys:
             raise InvalidInput(reason=f"sort_key={key}")
     known = {key for key, _ in pairs}
     return pairs + [(key, "desc") for key in ("created_at", "id") if key not in known]
@@ -181,7 +197,13 @@ def list_volumes(runtime: Runtime, ctx: RequestContext, args: Mapping[str, str],
     if "metadata" in args:
         wanted = _metadata_filter(args["metadata"])
         records = [r for r in records if all(r["metadata"].get(k) == v for k, v in wanted.items())]
-    records = _ordered(records, sort_params(args))
+    return paged(records, args, max_limit)
+
+
+def paged(records: List[Record], args: Mapping[str, str], max_limit: int,
+          keys: Sequence[str] = SORT_KEYS) -> Tuple[List[Record], Optional[int]]:
+    """``records`` sorted (over ``keys``), after ``marker`` and cut at ``limit``; the limit when the page is full."""
+    records = _ordered(records, sort_params(args, keys))
     marker = args.get("marker")
     if marker is not None:
         ids = [r["id"] for r in records]
@@ -189,7 +211,9 @@ def list_volumes(runtime: Runtime, ctx: RequestContext, args: Mapping[str, str],
             raise MarkerNotFound(marker=marker)
         records = records[ids.index(marker) + 1:]
     limit = _limit(args.get("limit"), max_limit)
-    return records[:limit], limit if limit is not None and len(records) > limit else None
+    page = records[:limit]
+    # Cinder links a next page whenever this one is full, even when nothing follows (_get_collection_links)
+    return page, limit if page and len(page) == limit else None
 
 
 def _limit(text: Optional[str], max_limit: int) -> Optional[int]:

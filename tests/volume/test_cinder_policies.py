@@ -8,8 +8,8 @@ from fakenova.api.volume.base import LEVELS
 from fakenova.domain.cinder_actions import ACTIONS
 from fakenova.policies.volume import RULES
 
-#: the routes Cinder guards per request body or not at all: the action dispatcher, the zone listing
-UNGUARDED = {("POST", "/volumes/<volume_id>/action"), ("GET", "/os-availability-zone")}
+#: the routes Cinder guards per request body or not at all: the action dispatcher, the zone and extension listings
+UNGUARDED = {("POST", "/volumes/<volume_id>/action"), ("GET", "/os-availability-zone"), ("GET", "/extensions")}
 
 
 @pytest.mark.parametrize("route", VOLUME_ROUTES, ids=lambda r: f"{r.method} {r.path}")

@@ -130,7 +130,8 @@ def snapshots_detail() -> Response:
 
 
 def _snapshots_list() -> Response:
-    found = cinder_snapshots.listed(runtime(), context(), {})
+    # Nova's proxy reads one Cinder listing, capped as Cinder caps it
+    found, _ = cinder_snapshots.listed(runtime(), context(), {}, runtime().settings.max_limit)
     return json_response({"snapshots": [_snapshot(record) for record in _limited(found)]})
 
 

@@ -77,7 +77,19 @@ ACTIONS: Dict[str, Schema] = {
     "os-terminate_connection": {"type": "object", "properties": {"connector": {"type": ["object", "string"]}},
                                 "required": ["connector"]},
 }
+_UPLOAD: Schema = {"type": "object", "properties": {
+    "image_name": {"type": "string", "minLength": 1, "maxLength": 255}, "force": BOOLEAN,
+    "disk_format": {"type": "string", "enum": ["raw", "vmdk", "vdi", "qcow2", "vhd", "vhdx", "ploop"]},
+    "container_format": {"type": ["string", "null"], "maxLength": 255}},
+    "required": ["image_name"], "additionalProperties": False}
+#: UPLOAD_IMAGE_PARAMS (3.1) adds the image's visibility and protection
+_UPLOAD_31: Schema = {**_UPLOAD, "properties": {**_UPLOAD["properties"], "protected": BOOLEAN, "visibility": {
+    "type": "string", "enum": ["community", "public", "private", "shared"]}}}
+ACTIONS["os-volume_upload_image"] = _UPLOAD
 ACTION_SCHEMAS = {key: _late(("3.0", _action(key, schema)), name=key) for key, schema in ACTIONS.items()}
+ACTION_SCHEMAS["os-volume_upload_image"] = _late(("3.0", _action("os-volume_upload_image", _UPLOAD)),
+                                                 ("3.1", _action("os-volume_upload_image", _UPLOAD_31)),
+                                                 name="os-volume_upload_image")
 
 _TYPE_PROPS: Schema = {"name": {"type": "string", "minLength": 1, "maxLength": 255},
                        "description": {"type": ["string", "null"], "maxLength": 255},
@@ -94,8 +106,9 @@ EXTRA_SPECS = _late(("3.0", {"type": "object", "properties": {"extra_specs": {**
                              "required": ["extra_specs"], "additionalProperties": False}), name="extra specs")
 SNAPSHOT_CREATE = _late(("3.0", {"type": "object", "properties": {"snapshot": {"type": "object", "properties": {
     "name": NAME, "description": NAME, "display_name": NAME, "display_description": NAME,
-    "volume_id": {"type": "string", "format": "uuid"}, "force": BOOLEAN, "metadata": METADATA},
-    "required": ["volume_id"], "additionalProperties": False}}, "required": ["snapshot"],
+    # Cinder's uuid_allow_null: a null volume_id passes the schema and is then not found (404)
+    "volume_id": {"oneOf": [{"type": "string", "format": "uuid"}, {"type": "null"}]}, "force": BOOLEAN,
+    "metadata": METADATA}, "required": ["volume_id"], "additionalProperties": False}}, "required": ["snapshot"],
     "additionalProperties": False}), name="snapshot create")
 SNAPSHOT_UPDATE = _late(("3.0", {"type": "object", "properties": {"snapshot": {"type": "object", "properties": {
     "name": NAME, "description": NAME, "display_name": NAME, "display_description": NAME},

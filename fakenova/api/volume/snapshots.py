@@ -1,6 +1,9 @@
 """``/snapshots``: Cinder volume snapshots (list, detail, show, create with ``force``, update, delete)."""
 from __future__ import annotations
 
+from typing import Any, Dict
+from urllib.parse import urlencode
+
 from flask import Response, request
 
 from ...domain import cinder_snapshots
@@ -10,14 +13,19 @@ from ..http import context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body
 from . import schemas
-from .base import view_context
+from .base import endpoint, view_context
 
 
 def _list(detail: bool) -> Response:
     args = {key: values[-1] for key, values in request.args.to_dict(flat=False).items()}
-    found = cinder_snapshots.listed(runtime(), context(), args)
+    found, full_page = cinder_snapshots.listed(runtime(), context(), args, runtime().settings.max_limit)
     vc = view_context()
-    return json_response({"snapshots": [views.snapshot(record, vc, detail) for record in found]})
+    body: Dict[str, Any] = {"snapshots": [views.snapshot(record, vc, detail) for record in found]}
+    if full_page is not None:  # Cinder links the next page whenever this one is full
+        path = f"{endpoint()}/snapshots{'/detail' if detail else ''}"
+        body["snapshots_links"] = [{"href": f"{path}?{urlencode({**args, 'marker': found[-1]['id']})}",
+                                    "rel": "next"}]
+    return json_response(body)
 
 
 def index() -> Response:

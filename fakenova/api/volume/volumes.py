@@ -1,13 +1,13 @@
 """``/volume`` version documents and ``/volume/v3[/{project_id}]/volumes``: list, detail, show, create, update,
-delete, metadata and actions, with Cinder's policies and bodies."""
+delete and actions (metadata is api.volume.metadata's), with Cinder's policies and bodies."""
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Callable, Dict
 from urllib.parse import urlencode
 
 from flask import Response, request
 
-from ...domain import cinder, cinder_actions, cinder_volumes, errors
+from ...domain import cinder, cinder_actions, cinder_volumes
 from ...domain.strings import bool_from_string
 from ...microversions import Version, VersionRange
 from ...views import volumes as views
@@ -108,6 +108,13 @@ def delete(volume_id: str) -> Response:
     return json_response(None, 202)
 
 
+#: the actions that answer with a body, and how it is made from the changed volume
+ANSWERS: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
+    "os-initialize_connection": cinder_actions.connection_info,
+    "os-volume_upload_image": lambda record: {"os-volume_upload_image": record["last_upload"]},
+}
+
+
 def action(volume_id: str) -> Response:
     """``POST /volumes/{id}/action``: one key naming an action of :data:`cinder_actions.ACTIONS`."""
     key, found, body = action_body(cinder_actions.ACTIONS)
@@ -117,63 +124,8 @@ def action(volume_id: str) -> Response:
     if not found.admin_only:
         authorize(found.rule)
     done, record = cinder_actions.perform(runtime(), ctx, volume_id, key, body[key] or {})
-    if key == "os-initialize_connection":
-        return json_response(cinder_actions.connection_info(record))
-    return json_response(None, done.status)
-
-
-def _metadata(record: Dict[str, Any]) -> Response:
-    return json_response({"metadata": dict(record["metadata"])})
-
-
-def metadata_index(volume_id: str) -> Response:
-    return _metadata(cinder.observe(runtime(), context(), volume_id))
-
-
-def metadata_create(volume_id: str, replace: bool = False) -> Response:
-    body = read_json()
-    ctx = context()
-    validate_body(schemas.METADATA_BODY, ctx.version, body)
-    wanted = dict(body["metadata"])
-    record = cinder.edit(runtime(), ctx, volume_id, lambda r: {
-        **r, "metadata": wanted if replace else {**r["metadata"], **wanted}, "updated_at": ctx.now})
-    return _metadata(record)
-
-
-def metadata_replace(volume_id: str) -> Response:
-    return metadata_create(volume_id, replace=True)
-
-
-def metadata_show(volume_id: str, key: str) -> Response:
-    record = cinder.observe(runtime(), context(), volume_id)
-    if key not in record["metadata"]:
-        raise errors.NotFound(f"Volume {volume_id} has no metadata with key {key}.")
-    return json_response({"meta": {key: record["metadata"][key]}})
-
-
-def metadata_update(volume_id: str, key: str) -> Response:
-    body = read_json()
-    ctx = context()
-    validate_body(schemas.META_ITEM, ctx.version, body)
-    if key not in body["meta"]:
-        raise errors.BadRequest("Request body and URI mismatch")
-    value = body["meta"][key]
-    cinder.edit(runtime(), ctx, volume_id,
-                lambda r: {**r, "metadata": {**r["metadata"], key: value}, "updated_at": ctx.now})
-    return json_response({"meta": {key: value}})
-
-
-def metadata_delete(volume_id: str, key: str) -> Response:
-    ctx = context()
-
-    def drop(record: Dict[str, Any]) -> Dict[str, Any]:
-        if key not in record["metadata"]:
-            raise errors.NotFound(f"Volume {volume_id} has no metadata with key {key}.")
-        return {**record, "metadata": {k: v for k, v in record["metadata"].items() if k != key},
-                "updated_at": ctx.now}
-
-    cinder.edit(runtime(), ctx, volume_id, drop)
-    return json_response(None, 200)
+    answer = ANSWERS.get(key)
+    return json_response(answer(record) if answer is not None else None, done.status)
 
 
 VERSION_ROUTES = (
@@ -182,7 +134,7 @@ VERSION_ROUTES = (
     Route("GET", "/v3", versions_v3, public=True, negotiates=False),
     Route("GET", "/v3/", versions_v3, public=True, negotiates=False),
 )
-_V, _M = "/volumes/<volume_id>", "/volumes/<volume_id>/metadata"
+_V = "/volumes/<volume_id>"
 ROUTES = (
     Route("GET", "/volumes", index, policy="volume:get_all"),
     Route("GET", "/volumes/detail", detail, policy="volume:get_all"),
@@ -193,10 +145,4 @@ ROUTES = (
     Route("DELETE", _V, delete, policy="volume:delete"),
     # the rule of each action is its row's in cinder_actions.ACTIONS, enforced by the handler
     Route("POST", f"{_V}/action", action, unguarded="per body key: each action row names its rule"),
-    Route("GET", _M, metadata_index, policy="volume:get_volume_metadata"),
-    Route("POST", _M, metadata_create, policy="volume:create_volume_metadata"),
-    Route("PUT", _M, metadata_replace, policy="volume:update_volume_metadata"),
-    Route("GET", f"{_M}/<key>", metadata_show, policy="volume:get_volume_metadata"),
-    Route("PUT", f"{_M}/<key>", metadata_update, policy="volume:update_volume_metadata"),
-    Route("DELETE", f"{_M}/<key>", metadata_delete, policy="volume:delete_volume_metadata"),
 )
