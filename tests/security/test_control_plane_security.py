@@ -62,9 +62,10 @@ def test_bundled_names_and_inline_documents_still_load_over_http(client):
     assert client.post("/_fakenova/scenarios", json={"scenario": inline}).status_code == 201
 
 
-def test_an_alias_bomb_is_refused_quickly_everywhere_yaml_is_read(tmp_path):
+def test_an_alias_bomb_is_refused_at_its_expansion_cap_everywhere_yaml_is_read(tmp_path):
+    # The cap's own message proves the reader stopped counting at the cap instead of expanding the bomb (which
+    # would exhaust memory); no wall-clock bound, which a loaded 2-core machine cannot keep.
     assert len(ALIAS_BOMB) < 400
-    started = time.perf_counter()
     with pytest.raises(YamlError, match="expands to more than"):
         parse_yaml(ALIAS_BOMB)
     path = tmp_path / "bomb.yaml"
@@ -74,9 +75,8 @@ def test_an_alias_bomb_is_refused_quickly_everywhere_yaml_is_read(tmp_path):
     fixtures = tmp_path / "fixtures"
     fixtures.mkdir()
     (fixtures / "identity.yaml").write_text(ALIAS_BOMB)
-    with pytest.raises(YamlError):
+    with pytest.raises(YamlError, match="expands to more than"):
         create_app(Settings(fixtures_dir=str(fixtures)))
-    assert time.perf_counter() - started < 1.0
 
 
 def test_recursive_aliases_and_oversized_files_are_refused(tmp_path):
