@@ -5,20 +5,9 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-from support.apps import fresh_app
-from support.tokens import auth_headers
 
 PUBLIC, PUBLIC_SUBNET = "8f4b0c6a-3d5e-4f70-8b12-c3d4e5f60718", "9a5c1d7b-4e6f-4081-9c23-d4e5f6071829"
 N = "/network/v2.0"
-
-
-@pytest.fixture
-def client():
-    app = fresh_app()
-    client = app.test_client()
-    client.demo = auth_headers(app)
-    client.admin = auth_headers(app, "admin", "admin")
-    return client
 
 
 def _created(response, key: str) -> Dict[str, Any]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import pytest
-from support.apps import fresh_app
-from support.tokens import auth_headers
+from support.neutron import neutron_error
 
 DEMO = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 PUBLIC, PUBLIC_SUBNET = "8f4b0c6a-3d5e-4f70-8b12-c3d4e5f60718", "9a5c1d7b-4e6f-4081-9c23-d4e5f6071829"
@@ -14,21 +13,6 @@ PRIVATE, PRIVATE_SUBNET = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6", "7e3a9b5f-2c4d
 ROUTER1 = "5c3f1a0e-7d2b-4e8f-9a61-0b2c4d6e8f10"
 MISSING = "9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a"
 N = "/network/v2.0"
-
-
-@pytest.fixture
-def client():
-    app = fresh_app()
-    client = app.test_client()
-    client.demo = auth_headers(app)
-    client.admin = auth_headers(app, "admin", "admin")
-    client.alt = auth_headers(app, "alt_demo", "alt_demo")
-    return client
-
-
-def _error(response) -> Any:
-    body = response.get_json()["NeutronError"]
-    return body["type"], body["message"]
 
 
 def _router(client, **given: Any) -> Dict[str, Any]:
@@ -73,7 +57,8 @@ def test_create_with_gateway_then_interfaces_then_delete(client):
     assert port["device_owner"] == "network:router_interface" and port["device_id"] == router["id"]
     in_use = client.delete(f"{N}/routers/{router['id']}", headers=client.demo)
     assert in_use.status_code == 409
-    assert _error(in_use) == ("RouterInUse", f"Router {router['id']} has ports still attached: {info['port_id']}")
+    assert neutron_error(in_use) == (
+        "RouterInUse", f"Router {router['id']} has ports still attached: {info['port_id']}")
     removed = _put(client, router["id"], "remove_router_interface", {"subnet_id": subnet["id"]})
     assert removed.status_code == 200 and removed.get_json()["port_id"] == info["port_id"]
     assert client.get(f"{N}/ports/{info['port_id']}", headers=client.demo).status_code == 404
@@ -89,10 +74,10 @@ def test_interface_by_port(client):
     added = _put(client, router["id"], "add_router_interface", {"port_id": port["id"]})
     assert added.status_code == 200 and added.get_json()["port_id"] == port["id"]
     again = _put(client, router["id"], "add_router_interface", {"port_id": port["id"]})
-    assert again.status_code == 409 and _error(again)[0] == "PortInUse"
+    assert again.status_code == 409 and neutron_error(again)[0] == "PortInUse"
     mismatch = _put(client, router["id"], "remove_router_interface",
                     {"port_id": port["id"], "subnet_id": PRIVATE_SUBNET})
-    assert mismatch.status_code == 400 and _error(mismatch) == (
+    assert mismatch.status_code == 400 and neutron_error(mismatch) == (
         "SubnetMismatchForPort", f"Subnet on port {port['id']} does not match the requested subnet "
                                  f"{PRIVATE_SUBNET}.")
     assert _put(client, router["id"], "remove_router_interface", {"port_id": port["id"]}).status_code == 200
@@ -116,9 +101,9 @@ INTERFACE_ERRORS = [
 def test_interface_errors(client, action, body, code, kind, message):
     router = _router(client)
     response = _put(client, router["id"], action, body)
-    assert response.status_code == code and _error(response)[0] == kind
+    assert response.status_code == code and neutron_error(response)[0] == kind
     if message:
-        assert _error(response)[1] == message
+        assert neutron_error(response)[1] == message
 
 
 GATEWAY_ERRORS = [
@@ -134,9 +119,9 @@ GATEWAY_ERRORS = [
 def test_gateway_errors(client, gateway, code, kind, message):
     response = client.post(f"{N}/routers", json={"router": {"external_gateway_info": gateway}},
                            headers=client.demo)
-    assert response.status_code == code and _error(response)[0] == kind
+    assert response.status_code == code and neutron_error(response)[0] == kind
     if message:
-        assert _error(response)[1] == message
+        assert neutron_error(response)[1] == message
     assert len(client.get(f"{N}/routers", headers=client.demo).get_json()["routers"]) == 1  # router1 only
 
 
@@ -150,20 +135,20 @@ def test_admin_sets_snat_and_a_fixed_gateway_address(client):
     same = client.post(f"{N}/routers", headers=client.admin, json={"router": {"external_gateway_info": {
         "network_id": PUBLIC, "external_fixed_ips": [{"ip_address": "172.24.4.1"}]}}})
     assert same.status_code == 400
-    assert _error(same)[1] == "Bad router request: External IP 172.24.4.1 is the same as the gateway IP."
+    assert neutron_error(same)[1] == "Bad router request: External IP 172.24.4.1 is the same as the gateway IP."
 
 
 def test_other_projects_do_not_see_the_router(client):
     router = _router(client)
     assert client.get(f"{N}/routers/{router['id']}", headers=client.alt).status_code == 404
     hidden = _put(client, router["id"], "add_router_interface", {"subnet_id": PRIVATE_SUBNET}, client.alt)
-    assert hidden.status_code == 404 and _error(hidden)[0] == "RouterNotFound"
+    assert hidden.status_code == 404 and neutron_error(hidden)[0] == "RouterNotFound"
 
 
 def test_router_quota(client):
     client.put(f"{N}/quotas/{DEMO}", json={"quota": {"router": 1}}, headers=client.admin)
     over = client.post(f"{N}/routers", json={"router": {}}, headers=client.demo)
-    assert over.status_code == 409 and _error(over) == ("OverQuota", "Quota exceeded for resources: ['router'].")
+    assert over.status_code == 409 and neutron_error(over) == ("OverQuota", "Quota exceeded for resources: ['router'].")
 
 
 def test_a_floating_ip_needs_a_router_to_the_ports_subnet(client):
@@ -172,7 +157,7 @@ def test_a_floating_ip_needs_a_router_to_the_ports_subnet(client):
                        headers=client.demo).get_json()["port"]
     body = {"floatingip": {"floating_network_id": PUBLIC, "port_id": port["id"]}}
     refused = client.post(f"{N}/floatingips", json=body, headers=client.demo)
-    assert refused.status_code == 404 and _error(refused) == (
+    assert refused.status_code == 404 and neutron_error(refused) == (
         "ExternalGatewayForFloatingIPNotFound",
         f"External network {PUBLIC} is not reachable from subnet {subnet['id']}.  Therefore, cannot associate "
         f"Port {port['id']} with a Floating IP.")
@@ -183,10 +168,10 @@ def test_a_floating_ip_needs_a_router_to_the_ports_subnet(client):
     fip = made.get_json()["floatingip"]
     assert fip["router_id"] == router["id"] and fip["port_id"] == port["id"]
     blocked = _put(client, router["id"], "remove_router_interface", {"subnet_id": subnet["id"]})
-    assert blocked.status_code == 409 and _error(blocked)[0] == "RouterInterfaceInUseByFloatingIP"
+    assert blocked.status_code == 409 and neutron_error(blocked)[0] == "RouterInterfaceInUseByFloatingIP"
     moved = client.put(f"{N}/routers/{router['id']}", json={"router": {"external_gateway_info": {}}},
                        headers=client.demo)
-    assert moved.status_code == 409 and _error(moved)[0] == "RouterExternalGatewayInUseByFloatingIp"
+    assert moved.status_code == 409 and neutron_error(moved)[0] == "RouterExternalGatewayInUseByFloatingIp"
 
 
 def test_availability_zones(client):
@@ -221,7 +206,7 @@ def test_network_ip_availability_is_for_admins(client):
     assert client.get(f"{N}/network-ip-availabilities", headers=client.demo).get_json() == {
         "network_ip_availabilities": []}
     hidden = client.get(f"{N}/network-ip-availabilities/{PRIVATE}", headers=client.demo)
-    assert hidden.status_code == 404 and _error(hidden)[0] == "HTTPNotFound"
+    assert hidden.status_code == 404 and neutron_error(hidden)[0] == "HTTPNotFound"
     missing = client.get(f"{N}/network-ip-availabilities/{MISSING}", headers=client.admin)
     assert missing.status_code == 404
-    assert _error(missing) == ("NetworkNotFound", f"Network {MISSING} could not be found.")
+    assert neutron_error(missing) == ("NetworkNotFound", f"Network {MISSING} could not be found.")

@@ -5,21 +5,10 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 import pytest
-from support.apps import fresh_app
-from support.tokens import auth_headers
+from support.neutron import neutron_error
 
 DEMO = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 SG, RULES = "/network/v2.0/security-groups", "/network/v2.0/security-group-rules"
-
-
-@pytest.fixture
-def client():
-    app = fresh_app()
-    client = app.test_client()
-    client.demo = auth_headers(app)
-    client.admin = auth_headers(app, "admin", "admin")
-    client.alt = auth_headers(app, "alt_demo", "alt_demo")
-    return client
 
 
 def _group(client, name: str = "web") -> Dict[str, Any]:
@@ -30,11 +19,6 @@ def _group(client, name: str = "web") -> Dict[str, Any]:
 
 def _rule(client, headers: Optional[Dict[str, str]] = None, **rule: Any):
     return client.post(RULES, json={"security_group_rule": rule}, headers=headers or client.demo)
-
-
-def _error(response) -> Any:
-    body = response.get_json()["NeutronError"]
-    return body["type"], body["message"]
 
 
 def test_the_default_group_is_made_on_first_use_with_neutrons_rules(client):
@@ -63,21 +47,22 @@ def test_a_new_group_gets_egress_rules_only_and_crud_works(client):
     assert client.delete(f"{SG}/{group['id']}", headers=client.demo).status_code == 204
     gone = client.get(f"{SG}/{group['id']}", headers=client.demo)
     assert gone.status_code == 404
-    assert _error(gone) == ("SecurityGroupNotFound", f"Security group {group['id']} does not exist")
+    assert neutron_error(gone) == ("SecurityGroupNotFound", f"Security group {group['id']} does not exist")
 
 
 def test_the_default_group_keeps_its_name_and_place(client):
     default = client.get(SG, headers=client.demo).get_json()["security_groups"][0]
     renamed = client.put(f"{SG}/{default['id']}", json={"security_group": {"name": "x"}}, headers=client.demo)
     assert renamed.status_code == 409
-    assert _error(renamed) == ("SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.")
+    assert neutron_error(renamed) == (
+        "SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.")
     removed = client.delete(f"{SG}/{default['id']}", headers=client.demo)
     assert removed.status_code == 409
-    assert _error(removed) == ("SecurityGroupCannotRemoveDefault",
+    assert neutron_error(removed) == ("SecurityGroupCannotRemoveDefault",
                                "Insufficient rights for removing default security group.")
     named = client.post(SG, json={"security_group": {"name": "Default"}}, headers=client.demo)
     assert named.status_code == 409
-    assert _error(named) == ("SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
+    assert neutron_error(named) == ("SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
 
 
 RULE_ERRORS = [
@@ -119,9 +104,9 @@ def test_rule_errors(client, given, code, kind, message):
         body["remote_group_id"] = group["id"]
     response = _rule(client, **body)
     assert response.status_code == code
-    assert _error(response)[0] == kind
+    assert neutron_error(response)[0] == kind
     if message:
-        assert _error(response)[1] == message
+        assert neutron_error(response)[1] == message
     after = client.get(f"{SG}/{group['id']}", headers=client.demo).get_json()["security_group"]
     assert len(after["security_group_rules"]) == 2  # nothing stored
 
@@ -139,7 +124,7 @@ def test_the_same_rule_twice_is_a_conflict(client, first, second):
     rule = made.get_json()["security_group_rule"]
     again = _rule(client, security_group_id=group["id"], direction="ingress", **second)
     assert again.status_code == 409
-    assert _error(again) == ("SecurityGroupRuleExists",
+    assert neutron_error(again) == ("SecurityGroupRuleExists",
                              f"Security group rule already exists. Rule id is {rule['id']}.")
 
 
@@ -156,7 +141,7 @@ def test_rule_shapes_and_delete(client):
     assert client.delete(f"{RULES}/{rule['id']}", headers=client.demo).status_code == 204
     gone = client.get(f"{RULES}/{rule['id']}", headers=client.demo)
     assert gone.status_code == 404
-    assert _error(gone) == ("SecurityGroupRuleNotFound", f"Security group rule {rule['id']} does not exist")
+    assert neutron_error(gone) == ("SecurityGroupRuleNotFound", f"Security group rule {rule['id']} does not exist")
 
 
 def test_a_group_a_server_uses_cannot_be_deleted(client):
@@ -168,7 +153,7 @@ def test_a_group_a_server_uses_cannot_be_deleted(client):
     assert client.post("/compute/v2.1/servers", json=body, headers=client.demo).status_code == 202
     refused = client.delete(f"{SG}/{group['id']}", headers=client.demo)
     assert refused.status_code == 409
-    assert _error(refused) == ("SecurityGroupInUse", f"Security Group {group['id']} in use.")
+    assert neutron_error(refused) == ("SecurityGroupInUse", f"Security Group {group['id']} in use.")
 
 
 def test_nova_proxy_and_neutron_share_the_records(client):
@@ -194,4 +179,4 @@ def test_security_group_quota(client):
     _group(client, "one")  # the default group counts too
     over = client.post(SG, json={"security_group": {"name": "two"}}, headers=client.demo)
     assert over.status_code == 409
-    assert _error(over) == ("OverQuota", "Quota exceeded for resources: ['security_group'].")
+    assert neutron_error(over) == ("OverQuota", "Quota exceeded for resources: ['security_group'].")

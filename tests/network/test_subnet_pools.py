@@ -5,27 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support.apps import fresh_app
-from support.tokens import auth_headers
+from support.neutron import neutron_error
 
 DEMO = "3a2d4c2f0b7e4d209f8e7d6c5b4a3928"
 DEFAULT_POOL = "4b6e2a1c-8d3f-4e5a-9b70-c1d2e3f40516"
 N = "/network/v2.0"
-
-
-@pytest.fixture
-def client():
-    app = fresh_app()
-    client = app.test_client()
-    client.demo = auth_headers(app)
-    client.admin = auth_headers(app, "admin", "admin")
-    client.alt = auth_headers(app, "alt_demo", "alt_demo")
-    return client
-
-
-def _error(response) -> Any:
-    body = response.get_json()["NeutronError"]
-    return body["type"], body["message"]
 
 
 def _pool(client, **given: Any):
@@ -50,11 +34,11 @@ def test_pool_and_subnets_from_it(client):
     sized = _subnet(client, net["id"], subnetpool_id=pool["id"], prefixlen=20)
     assert sized.get_json()["subnet"]["cidr"] == "10.10.16.0/20"
     taken = _subnet(client, net["id"], subnetpool_id=pool["id"], cidr="10.10.0.0/24")
-    assert taken.status_code == 500 and _error(taken) == (
+    assert taken.status_code == 500 and neutron_error(taken) == (
         "SubnetAllocationError",
         "Failed to allocate subnet: Cannot allocate requested subnet from the available set of prefixes.")
     in_use = client.delete(f"{N}/subnetpools/{pool['id']}", headers=client.demo)
-    assert in_use.status_code == 400 and _error(in_use) == (
+    assert in_use.status_code == 400 and neutron_error(in_use) == (
         "SubnetPoolDeleteError", "Unable to delete subnet pool: Subnet pool has existing allocations.")
     assert client.get(f"{N}/subnetpools/{pool['id']}", headers=client.alt).status_code == 404
 
@@ -71,20 +55,20 @@ def test_pool_and_subnets_from_it(client):
 ])
 def test_pool_errors(client, given, code, kind, message):
     response = _pool(client, **given)
-    assert response.status_code == code and _error(response)[0] == kind
+    assert response.status_code == code and neutron_error(response)[0] == kind
     if message:
-        assert _error(response)[1] == message
+        assert neutron_error(response)[1] == message
 
 
 def test_prefix_bounds_on_allocation(client):
     pool = _pool(client, min_prefixlen=20, max_prefixlen=28).get_json()["subnetpool"]
     net = client.post(f"{N}/networks", json={"network": {"name": "n"}}, headers=client.demo).get_json()["network"]
     small = _subnet(client, net["id"], subnetpool_id=pool["id"], prefixlen=30)
-    assert small.status_code == 400 and _error(small) == (
+    assert small.status_code == 400 and neutron_error(small) == (
         "MaxPrefixSubnetAllocationError",
         "Unable to allocate subnet with prefix length 30, maximum allowed prefix is 28.")
     missing = _subnet(client, net["id"], subnetpool_id="9d8e7f6a-5b4c-4d3e-8f2a-1b0c9d8e7f6a")
-    assert missing.status_code == 404 and _error(missing)[0] == "SubnetPoolNotFound"
+    assert missing.status_code == 404 and neutron_error(missing)[0] == "SubnetPoolNotFound"
 
 
 def test_auto_allocated_topology_is_built_once_and_torn_down(client):
@@ -108,9 +92,9 @@ def test_auto_allocated_topology_is_built_once_and_torn_down(client):
     assert client.get(f"{N}/networks/{net['id']}", headers=client.demo).status_code == 404
     assert client.get(f"{N}/routers?name=auto_allocated_router", headers=client.demo).get_json()["routers"] == []
     other = client.get(f"{N}/auto-allocated-topology/{DEMO}", headers=client.alt)
-    assert other.status_code == 403 and _error(other)[0] == "PolicyNotAuthorized"
+    assert other.status_code == 403 and neutron_error(other)[0] == "PolicyNotAuthorized"
     odd = client.get(f"{path}?fields=name", headers=client.demo)
-    assert odd.status_code == 400 and _error(odd)[1] == "Bad auto_allocate request: Unrecognized field."
+    assert odd.status_code == 400 and neutron_error(odd)[1] == "Bad auto_allocate request: Unrecognized field."
 
 
 def test_address_scopes_and_pools(client):
@@ -123,13 +107,13 @@ def test_address_scopes_and_pools(client):
     pool = _pool(client, address_scope_id=scope["id"])
     assert pool.status_code == 201 and pool.get_json()["subnetpool"]["address_scope_id"] == scope["id"]
     v6 = _pool(client, prefixes=["2001:db8::/48"], address_scope_id=scope["id"])
-    assert v6.status_code == 400 and _error(v6)[0] == "IllegalSubnetPoolIpVersionAssociationToAddressScope"
+    assert v6.status_code == 400 and neutron_error(v6)[0] == "IllegalSubnetPoolIpVersionAssociationToAddressScope"
     in_use = client.delete(f"{N}/address-scopes/{scope['id']}", headers=client.demo)
-    assert in_use.status_code == 409 and _error(in_use) == (
+    assert in_use.status_code == 409 and neutron_error(in_use) == (
         "AddressScopeInUse", f"Unable to complete operation on address scope {scope['id']}. There are one or "
                              "more subnet pools in use on the address scope.")
     hidden = client.get(f"{N}/address-scopes/{scope['id']}", headers=client.alt)
-    assert hidden.status_code == 404 and _error(hidden)[0] == "AddressScopeNotFound"
+    assert hidden.status_code == 404 and neutron_error(hidden)[0] == "AddressScopeNotFound"
     shared = client.post(f"{N}/address-scopes", json={"address_scope": {"name": "s", "ip_version": 4,
                                                                         "shared": True}}, headers=client.demo)
     assert shared.status_code == 403
