@@ -7,13 +7,12 @@ The HTTP layer spools the request body up to :func:`room` bytes and hands the oc
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
-from . import errors
+from . import errors, policy
 from .context import RequestContext
 from .glance_errors import TooLarge
 from .images import Image, can_see
-from .policy import Policy, allows
 from .ports import Runtime
 
 KIND = "image_data"
@@ -54,10 +53,15 @@ def _move(runtime: Runtime, ctx: RequestContext, image_id: str, allowed: tuple, 
     return runtime.store.compute("image", image_id, move)
 
 
+def _owned(image: Mapping[str, Any]) -> Dict[str, Any]:
+    """Glance's policy target of an image: its owner is the ``project_id`` the rules compare."""
+    return {"project_id": image.get("owner")}
+
+
 def begin_upload(runtime: Runtime, ctx: RequestContext, image_id: str, *, stage: bool = False) -> None:
     """Check the caller and the status before any octet is read; the image is ``saving`` (or ``uploading``)."""
     image = _image(runtime, ctx, image_id)
-    if not (ctx.is_admin or (allows(ctx, Policy.MEMBER) and image.get("owner") == ctx.project_id)):
+    if not policy.allowed(ctx, "upload_image", _owned(image), service="image"):
         raise errors.Forbidden(f"Not allowed to upload image data for image {image_id}")
     _move(runtime, ctx, image_id, ("queued",), "uploading" if stage else "saving")
 
@@ -107,7 +111,7 @@ def import_image(runtime: Runtime, ctx: RequestContext, image_id: str, body: Any
         if not isinstance(body.get(key, True), bool):
             raise errors.BadRequest(f"'{key}' must be boolean value only")
     image = _image(runtime, ctx, image_id)
-    if not (ctx.is_admin or (allows(ctx, Policy.MEMBER) and image.get("owner") == ctx.project_id)):
+    if not policy.allowed(ctx, "modify_image", _owned(image), service="image"):
         raise errors.Forbidden("You are not authorized to complete modify_image action.")
     if image.get("status") == "active":
         raise errors.Conflict("Image with status active cannot be target for import")
@@ -151,7 +155,9 @@ def download(runtime: Runtime, ctx: RequestContext, image_id: str) -> Optional[b
     image = _image(runtime, ctx, image_id)
     if image.get("status") == "deactivated" and not ctx.is_admin:
         raise errors.Forbidden("The requested image has been deactivated. Image data download is forbidden.")
-    if not allows(ctx, Policy.MEMBER):
+    # the image is one the caller may see (``_image``): the caller's project stands as its member
+    target = {**_owned(image), "visibility": image.get("visibility"), "member_id": ctx.project_id}
+    if not policy.allowed(ctx, "download_image", target, service="image"):
         raise errors.Forbidden("You are not authorized to complete download_image action.")
     if image.get("status") not in ("active", "deactivated"):
         return None

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from . import errors
+from . import errors, policy
 from .context import RequestContext
 from .images import Image, can_see
-from .policy import Policy, allows
 from .ports import Runtime
 
 STATUSES = ("pending", "accepted", "rejected")
@@ -28,8 +27,9 @@ def _image(runtime: Runtime, ctx: RequestContext, image_id: str) -> Image:
     return image
 
 
-def _owner_member(image: Image, ctx: RequestContext) -> bool:
-    return ctx.is_admin or (allows(ctx, Policy.MEMBER) and image.get("owner") == ctx.project_id)
+def _owner_member(image: Image, ctx: RequestContext, rule: str) -> bool:
+    """Whether the caller passes Glance's ``rule`` on the image (its owner is the target's project)."""
+    return policy.allowed(ctx, rule, {"project_id": image.get("owner")}, service="image")
 
 
 def _view(image_id: str, member_id: str, member: Mapping[str, Any]) -> Member:
@@ -59,7 +59,7 @@ def add(runtime: Runtime, ctx: RequestContext, image_id: str, body: Any) -> Memb
     if not member_id:
         raise errors.BadRequest("Member can't be empty")
     image = _image(runtime, ctx, image_id)
-    if image.get("visibility") != "shared" or not _owner_member(image, ctx):
+    if image.get("visibility") != "shared" or not _owner_member(image, ctx, "add_member"):
         raise errors.Forbidden(f"Not allowed to create members for image {image_id}.")
     made: Member = {"status": "pending", "created_at": ctx.now, "updated_at": ctx.now}
 
@@ -86,7 +86,9 @@ def listing(runtime: Runtime, ctx: RequestContext, image_id: str) -> List[Member
     if image.get("visibility") != "shared":
         raise errors.Forbidden(f"Not allowed to list members for image {image_id}: Only shared images have "
                                f"members.")
-    if not allows(ctx, Policy.READER):
+    # the caller sees the image (``_image``), so their project stands as its member, as in Glance's target
+    target = {"project_id": image.get("owner"), "member_id": ctx.project_id}
+    if not policy.allowed(ctx, "get_members", target, service="image"):
         raise errors.Forbidden(f"Not allowed to list members for image {image_id}: You are not authorized to "
                                f"complete get_members action.")
     return [_view(image_id, key, value) for key, value in _visible_members(image, ctx).items()]
@@ -115,11 +117,11 @@ def update(runtime: Runtime, ctx: RequestContext, image_id: str, member_id: str,
         raise errors.BadRequest("Status not specified")
     status = body["status"]
     image = _image(runtime, ctx, image_id)
-    allowed = ctx.is_admin or (allows(ctx, Policy.MEMBER) and ctx.project_id == member_id)
+    permitted = policy.allowed(ctx, "modify_member", {"member_id": member_id}, service="image")
     if image.get("visibility") != "shared" or not (ctx.is_admin or image.get("owner") != ctx.project_id):
         raise errors.Forbidden(f"Not allowed to update members for image {image_id}.")
     _lookup(image, ctx, image_id, member_id)
-    if not allowed:
+    if not permitted:
         raise errors.Forbidden(f"Not allowed to update members for image {image_id}.")
     if status not in STATUSES:
         raise errors.BadRequest('Incorrect request: Status must be "pending", "accepted" or "rejected".')
@@ -139,7 +141,7 @@ def update(runtime: Runtime, ctx: RequestContext, image_id: str, member_id: str,
 def remove(runtime: Runtime, ctx: RequestContext, image_id: str, member_id: str) -> None:
     """``DELETE /v2/images/{id}/members/{member}``: 204; the owner (member role) or an admin."""
     image = _image(runtime, ctx, image_id)
-    if image.get("visibility") != "shared" or not _owner_member(image, ctx):
+    if image.get("visibility") != "shared" or not _owner_member(image, ctx, "delete_member"):
         if image.get("visibility") == "shared":
             _lookup(image, ctx, image_id, member_id)
         raise errors.Forbidden(f"Not allowed to delete members for image {image_id}.")

@@ -12,7 +12,6 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from . import errors, policy
 from .context import RequestContext
-from .policy import Policy
 from .ports import Runtime, Store
 from .strings import changes_window
 
@@ -60,9 +59,9 @@ class MigrationQuery:
 
 
 def _authorize(ctx: RequestContext, project_id: Optional[str]) -> None:
-    policy.enforce(ctx, Policy.MANAGER, _RULE.format("index"))
+    policy.authorize(ctx, _RULE.format("index"))
     if project_id != ctx.project_id:
-        policy.enforce(ctx, Policy.ADMIN, _RULE.format("index:all_projects"))
+        policy.authorize(ctx, _RULE.format("index:all_projects"))
 
 
 def _passes(record: Record, filters: Mapping[str, str]) -> bool:
@@ -99,5 +98,5 @@ def list_migrations(runtime: Runtime, ctx: RequestContext, query: MigrationQuery
         found = _page(found, query, runtime.store, runtime.settings.max_limit)
     else:
         found.sort(key=lambda record: record["id"])
-    hidden = {} if policy.allows(ctx, Policy.ADMIN) else {key: None for key in HOST_FIELDS}
+    hidden = {} if policy.is_admin(ctx) else {key: None for key in HOST_FIELDS}
     return [{**record, **hidden} for record in found]

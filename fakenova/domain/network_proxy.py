@@ -30,7 +30,7 @@ Network = Mapping[str, Any]
 
 
 def _authorize(ctx: RequestContext, proxy: str, action: str) -> None:
-    policy.enforce(ctx, policy.Policy.READER, RULES[proxy].format(action))
+    policy.authorize(ctx, RULES[proxy].format(action))
 
 
 def listed(store: Store, ctx: RequestContext, proxy: str) -> List[Network]:

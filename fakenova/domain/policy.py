@@ -10,7 +10,6 @@ with a rule name; ``api/routing.py`` calls it with the route's ``policy`` before
 """
 from __future__ import annotations
 
-import enum
 import importlib
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
@@ -270,27 +269,3 @@ def authorize(ctx: RequestContext, rule: str, target: Optional[Target] = None,
 def server_target(record: Any) -> Target:
     """The target of a rule about a server, as Nova passes it: the server's project and user."""
     return {"project_id": record.project_id, "user_id": record.user_id}
-
-
-class Policy(enum.Enum):
-    """Transitional: the levels handlers named before the tables; :func:`enforce` now reads the table."""
-
-    READER = "rule:project_reader_or_admin"
-    MEMBER = "rule:project_member_or_admin"
-    MANAGER = "rule:project_manager_or_admin"
-    ADMIN = "rule:context_is_admin"
-    SERVICE = "rule:service_or_admin"
-
-
-def enforce(ctx: RequestContext, level: Policy, rule: str) -> None:
-    """Transitional for branches in flight: ``rule`` as its table says when a table defines it, else
-    ``level``'s base rule of the compute table. New code calls :func:`authorize`."""
-    if services_defining(rule):
-        authorize(ctx, rule)
-    else:
-        authorize(ctx, level.value[len("rule:"):], service="compute")
-
-
-def allows(ctx: RequestContext, level: Policy) -> bool:
-    """Transitional twin of :func:`enforce`: whether the caller passes ``level``'s base rule."""
-    return allowed(ctx, level.value[len("rule:"):], service="compute")

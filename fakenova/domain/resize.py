@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Tuple
 
-from . import errors, flavors, placement, policy, quotas
+from . import errors, flavors, placement, quotas
 from . import hosts as fleet
 from .context import RequestContext
 from .lifecycle import finishing
@@ -123,9 +123,9 @@ def _request(server: Server, *, host: Optional[str] = None, leave: bool = True, 
         ignore_hosts=(server.host,) if leave and server.host else (), forced=forced)
 
 
-def _host_rule(name: str) -> Tuple[policy.Policy, str]:
+def _host_rule(name: str) -> str:
     """The admin rule Nova checks instead of the action's when the request names a host."""
-    return policy.Policy.ADMIN, f"os_compute_api:os-migrate-server:{name}"
+    return f"os_compute_api:os-migrate-server:{name}"
 
 
 def resize(runtime: Runtime, ctx: RequestContext, server_id: str, flavor_ref: Any,

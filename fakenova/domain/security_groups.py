@@ -15,7 +15,6 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from . import errors, policy
 from .context import RequestContext
-from .policy import Policy
 from .ports import Runtime, Store
 
 KIND = "security_group"
@@ -211,7 +210,7 @@ def _write(runtime: Runtime, ctx: RequestContext, group: Mapping[str, Any], **ch
 
 def create(runtime: Runtime, ctx: RequestContext, name: str, description: str) -> Group:
     """A new group of the caller's project, with Neutron's egress rules (which Nova does not show)."""
-    policy.enforce(ctx, Policy.MEMBER, _RULE.format("create"))
+    policy.authorize(ctx, _RULE.format("create"))
     if name == "default":  # Neutron's 409, which Nova's proxy reads as over quota
         raise errors.Forbidden("Default security group already exists.")
     store = runtime.store
@@ -226,7 +225,7 @@ def create(runtime: Runtime, ctx: RequestContext, name: str, description: str) -
 
 def update(runtime: Runtime, ctx: RequestContext, group_id: str, name: str, description: str) -> Group:
     """Rename and describe a group (the default group keeps its name, as Neutron insists)."""
-    policy.enforce(ctx, Policy.MEMBER, _RULE.format("update"))
+    policy.authorize(ctx, _RULE.format("update"))
     group = get(runtime.store, ctx, group_id)
     if group["name"] == "default" and name != "default":
         raise errors.BadRequest("Updating default security group not allowed.")
@@ -243,7 +242,7 @@ def delete_records(store: Store, group: Mapping[str, Any]) -> None:
 
 def delete(runtime: Runtime, ctx: RequestContext, group_id: str) -> None:
     """Delete a group: not the default one, nor one a server uses (Neutron's 409s, a 400 through Nova)."""
-    policy.enforce(ctx, Policy.MEMBER, _RULE.format("delete"))
+    policy.authorize(ctx, _RULE.format("delete"))
     group = get(runtime.store, ctx, group_id)
     if group["name"] == "default":
         raise errors.BadRequest("Insufficient rights for removing default security group.")

@@ -6,7 +6,7 @@ the instance action with this request's id. Bigger use cases live in ``resize.py
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, Tuple
+from typing import Any, Callable, Mapping, Optional
 
 from . import compute, errors, floating_ips, history, placement, policy, quotas, security_groups
 from .context import RequestContext
@@ -14,7 +14,6 @@ from .lifecycle import engine as lifecycle
 from .lifecycle import finishing
 from .lifecycle.table import LIFECYCLE, Action
 from .models import Server, evolve
-from .policy import Policy
 from .ports import Runtime
 from .states import VmState
 
@@ -34,7 +33,7 @@ def lookup(current: Optional[Server], ctx: RequestContext, server_id: str, actio
 
 def perform(runtime: Runtime, ctx: RequestContext, action: Action, server_id: str,
             prepare: Optional[Prepare] = None, move: Optional[Move] = None,
-            rule: Optional[Tuple[Policy, str]] = None, screen: Optional[Screen] = None) -> Server:
+            rule: Optional[str] = None, screen: Optional[Screen] = None) -> Server:
     """Run ``action`` on the server atomically and record it; return the server as stored afterwards.
 
     A row with a ``migration_type`` also writes its migration record as it begins (``finishing.py``).
@@ -52,7 +51,7 @@ def perform(runtime: Runtime, ctx: RequestContext, action: Action, server_id: st
 
     def start(current: Optional[Server]) -> Server:
         server = compute.settle(runtime, lookup(current, ctx, server_id, action), ctx.now, observed=False)
-        policy.authorize(ctx, rule[1] if rule else row.rule, policy.server_target(server))
+        policy.authorize(ctx, rule or row.rule, policy.server_target(server))
         if screen is not None:
             screen(server)
         lifecycle.check_guards(server, row, is_admin=ctx.is_admin)

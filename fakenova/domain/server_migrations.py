@@ -15,7 +15,6 @@ from .migrations import HOST_FIELDS
 from .migrations import KIND as MIGRATION_KIND
 from .migrations import LIVE_IN_PROGRESS as IN_PROGRESS
 from .models import Server
-from .policy import Policy
 from .ports import Runtime, Store
 from .states import TaskState, VmState
 
@@ -37,7 +36,7 @@ def _without_hosts(record: Mapping[str, Any], ctx: RequestContext) -> Dict[str, 
 def list_migrations(runtime: Runtime, ctx: RequestContext, server_id: str) -> List[Dict[str, Any]]:
     """``GET /servers/{id}/migrations``: the server's live migrations in progress."""
     compute.observe(runtime, ctx, server_id, observed=False)
-    policy.enforce(ctx, Policy.MANAGER, _MIGRATION_RULE.format("index"))
+    policy.authorize(ctx, _MIGRATION_RULE.format("index"))
     return [_without_hosts(record, ctx) for record in runtime.store.list(MIGRATION_KIND)
             if record["instance_uuid"] == server_id and record["status"] in IN_PROGRESS
             and record.get("migration_type") == "live-migration"]
@@ -46,7 +45,7 @@ def list_migrations(runtime: Runtime, ctx: RequestContext, server_id: str) -> Li
 def show_migration(runtime: Runtime, ctx: RequestContext, server_id: str, migration_id: str) -> Dict[str, Any]:
     """``GET /servers/{id}/migrations/{migration_id}`` (admin only)."""
     compute.observe(runtime, ctx, server_id, observed=False)
-    policy.enforce(ctx, Policy.ADMIN, _MIGRATION_RULE.format("show"))
+    policy.authorize(ctx, _MIGRATION_RULE.format("show"))
     try:
         record = _migration(runtime.store, server_id, migration_id)
     except errors.NotFound:
@@ -78,7 +77,7 @@ def _refuse_state(record: Mapping[str, Any], server_id: str, method: str) -> err
 def force_complete(runtime: Runtime, ctx: RequestContext, server_id: str, migration_id: str) -> None:
     """``POST /servers/{id}/migrations/{migration_id}/action`` ``force_complete`` (2.22): 202."""
     server = compute.observe(runtime, ctx, server_id, observed=False)
-    policy.enforce(ctx, Policy.MANAGER, _MIGRATION_RULE.format("force_complete"))
+    policy.authorize(ctx, _MIGRATION_RULE.format("force_complete"))
     _check_migrating(server, ctx, "force_complete", active_only=True)
     try:
         record = _migration(runtime.store, server_id, migration_id)
@@ -96,7 +95,7 @@ def abort(runtime: Runtime, ctx: RequestContext, server_id: str, migration_id: s
     :param queued_too: 2.65 also aborts ``queued`` and ``preparing`` migrations.
     """
     server = compute.observe(runtime, ctx, server_id, observed=False)
-    policy.enforce(ctx, Policy.MANAGER, _MIGRATION_RULE.format("delete"))
+    policy.authorize(ctx, _MIGRATION_RULE.format("delete"))
     _check_migrating(server, ctx, "abort live migration", active_only=False)
     record = _migration(runtime.store, server_id, migration_id)
     allowed = ("running", "queued", "preparing") if queued_too else ("running",)

@@ -183,7 +183,7 @@ def _unshelve_zone(runtime: Runtime, server: Server, body: Mapping[str, Any]) ->
 
 
 def _check_unshelve_host(runtime: Runtime, ctx: RequestContext, host: str, zone: Optional[str]) -> None:
-    policy.enforce(ctx, policy.Policy.ADMIN, "os_compute_api:os-shelve:unshelve_to_host")
+    policy.authorize(ctx, "os_compute_api:os-shelve:unshelve_to_host")
     if runtime.store.get(fleet.HOST, host) is None or fleet.compute_service(runtime.store, host) is None:
         raise errors.BadRequest(f"Compute host {host} could not be found.")
     if zone is not None and fleet.zone_of(runtime.store, host) != zone:

@@ -12,7 +12,7 @@ from typing import Any, Dict
 from flask import Response, request
 
 from ...domain import cinder, errors
-from ...domain.policy import Policy, enforce
+from ...domain.policy import authorize
 from ...microversions import Versioned
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
@@ -47,7 +47,7 @@ def _check_holder(volume_id: str) -> None:
 
 def create() -> Response:
     ctx = context()
-    enforce(ctx, Policy.SERVICE, f"{_RULE}create")
+    authorize(ctx, f"{_RULE}create")
     body = read_json()
     validate_body(CREATE, ctx.version, body)
     wanted: Dict[str, Any] = body["snapshot"]
@@ -56,7 +56,7 @@ def create() -> Response:
 
 
 def delete(snapshot_id: str) -> Response:
-    enforce(context(), Policy.SERVICE, f"{_RULE}delete")
+    authorize(context(), f"{_RULE}delete")
     raw = request.args.get("delete_info")
     if raw is None:
         raise errors.BadRequest("'delete_info'")  # Nova's message is the KeyError's text

@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict
 from flask import Response, request
 
 from ...domain import cinder, cinder_quotas, cinder_snapshots, cinder_volumes, errors
-from ...domain.policy import Policy, enforce
+from ...domain.policy import authorize
 from ...domain.strings import bool_from_string
 from ...microversions import Versioned, VersionRange
 from ...views import volumes as views
@@ -72,12 +72,12 @@ def _no_empty_id() -> None:
 
 def volumes_index() -> Response:
     _no_empty_id()
-    enforce(context(), Policy.READER, f"{_P}list")
+    authorize(context(), f"{_P}list")
     return _volumes_list()
 
 
 def volumes_detail() -> Response:
-    enforce(context(), Policy.READER, f"{_P}detail")
+    authorize(context(), f"{_P}detail")
     return _volumes_list()
 
 
@@ -88,13 +88,13 @@ def _volumes_list() -> Response:
 
 
 def volume_show(volume_id: str) -> Response:
-    enforce(context(), Policy.READER, f"{_P}show")
+    authorize(context(), f"{_P}show")
     return json_response({"volume": _volume(cinder.observe(runtime(), context(), volume_id))})
 
 
 def volume_create() -> Response:
     ctx = context()
-    enforce(ctx, Policy.MEMBER, f"{_P}create")
+    authorize(ctx, f"{_P}create")
     body = read_json()
     validate_body(VOLUME_CREATE, ctx.version, body)
     wanted = body["volume"]
@@ -109,7 +109,7 @@ def volume_create() -> Response:
 
 def volume_delete(volume_id: str) -> Response:
     ctx = context()
-    enforce(ctx, Policy.MEMBER, f"{_P}delete")
+    authorize(ctx, f"{_P}delete")
     _passed_on(lambda: cinder_volumes.delete(runtime(), ctx, volume_id, cascade=False, force=False))
     return json_response(None, 202)
 
@@ -120,12 +120,12 @@ def _snapshot(record: Dict[str, Any]) -> Dict[str, Any]:
 
 def snapshots_index() -> Response:
     _no_empty_id()
-    enforce(context(), Policy.READER, f"{_P}snapshots:list")
+    authorize(context(), f"{_P}snapshots:list")
     return _snapshots_list()
 
 
 def snapshots_detail() -> Response:
-    enforce(context(), Policy.READER, f"{_P}snapshots:detail")
+    authorize(context(), f"{_P}snapshots:detail")
     return _snapshots_list()
 
 
@@ -136,13 +136,13 @@ def _snapshots_list() -> Response:
 
 
 def snapshot_show(snapshot_id: str) -> Response:
-    enforce(context(), Policy.READER, f"{_P}snapshots:show")
+    authorize(context(), f"{_P}snapshots:show")
     return json_response({"snapshot": _snapshot(cinder_snapshots.observe(runtime(), context(), snapshot_id))})
 
 
 def snapshot_create() -> Response:
     ctx = context()
-    enforce(ctx, Policy.MEMBER, f"{_P}snapshots:create")
+    authorize(ctx, f"{_P}snapshots:create")
     body = read_json()
     validate_body(SNAPSHOT_CREATE, ctx.version, body)
     wanted = body["snapshot"]
@@ -154,7 +154,7 @@ def snapshot_create() -> Response:
 
 def snapshot_delete(snapshot_id: str) -> Response:
     ctx = context()
-    enforce(ctx, Policy.MEMBER, f"{_P}snapshots:delete")
+    authorize(ctx, f"{_P}snapshots:delete")
     _passed_on(lambda: cinder_snapshots.delete(runtime(), ctx, snapshot_id))
     return json_response(None, 202)
 

@@ -2,30 +2,20 @@
 URL project check Cinder makes (``Malformed request url``)."""
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Optional
 
 from flask import g, request
 
-from ...domain import errors
-from ...domain.policy import Policy, enforce
-from ...policies.volume import RULES
+from ...domain import errors, policy
 from ...views.volumes import VolumeViewContext
 from ..http import base_url, context, runtime
 from ..routing import route_of
 
-#: how a Cinder default check string is met, as fakenova's role levels read it
-LEVELS: Mapping[str, Policy] = {
-    "rule:xena_system_admin_or_project_reader": Policy.READER,
-    "rule:xena_system_admin_or_project_member": Policy.MEMBER,
-    "rule:admin_or_owner": Policy.READER,
-    "rule:admin_api": Policy.ADMIN,
-    "": Policy.READER,
-}
-
 
 def authorize(rule: str) -> None:
-    """Cinder's 403 (``Policy doesn't allow <rule> to be performed.``) unless the caller meets ``rule``."""
-    enforce(context(), LEVELS[RULES[rule]], rule)
+    """Cinder's 403 (``Policy doesn't allow <rule> to be performed.``) unless the caller passes ``rule`` of
+    Cinder's table as the app's policies have it (defaults and overrides), on the caller's own project."""
+    policy.authorize(context(), rule, service="volume")
 
 
 def before_volume_request() -> None:
