@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from . import errors, image_data
+from . import errors, image_data, policy
 from .context import RequestContext
 from .glance_errors import ConflictDetail, ForbiddenDetail, not_authorized, not_found
 from .image_schema import BASE_PROPERTIES, validate_image
 from .images import Image, can_see
-from .policy import Policy, allows
 from .ports import Runtime
 
 #: Glance's request deserializer lists
@@ -26,8 +25,8 @@ RESERVED_PREFIX = "os_glance"
 #: attributes an image record keeps at its top level (everything else is a custom property)
 TOP_LEVEL = ("name", "disk_format", "container_format", "visibility", "protected", "min_ram", "min_disk",
              "owner", "os_hidden", "tags")
-#: the visibility a create or change asks for -> Glance's rule that must allow it, and its default level
-_VISIBILITY_RULES = {"public": ("publicize_image", Policy.ADMIN), "community": ("communitize_image", Policy.MEMBER)}
+#: the visibility a create or change asks for -> Glance's rule that must allow it
+_VISIBILITY_RULES = {"public": "publicize_image", "community": "communitize_image"}
 #: image status -> whether deactivate / reactivate is allowed, a no-op, or refused
 _ACTIVATION = {"deactivate": {"active": "deactivated", "deactivated": "deactivated"},
                "reactivate": {"deactivated": "active", "active": "active"}}
@@ -39,7 +38,7 @@ def owns(image: Image, ctx: RequestContext) -> bool:
 
 def may_write(image: Image, ctx: RequestContext) -> bool:
     """``rule:context_is_admin or (role:member and project_id:%(project_id)s)`` on the image's owner."""
-    return ctx.is_admin or (allows(ctx, Policy.MEMBER) and image.get("owner") == ctx.project_id)
+    return policy.allowed(ctx, "modify_image", {"project_id": image.get("owner")}, service="image")
 
 
 def visible(runtime: Runtime, ctx: RequestContext, image_id: str) -> Image:
@@ -58,10 +57,11 @@ def writable(runtime: Runtime, ctx: RequestContext, image_id: str, rule: str) ->
     return image
 
 
-def _check_visibility(ctx: RequestContext, visibility: Optional[str]) -> None:
-    guarded = _VISIBILITY_RULES.get(visibility or "")
-    if guarded is not None and not allows(ctx, guarded[1]):
-        raise not_authorized(guarded[0])
+def _check_visibility(ctx: RequestContext, visibility: Optional[str], owner: Optional[str]) -> None:
+    """Glance's rule for making an image of ``owner`` public or community, if ``visibility`` asks that."""
+    rule = _VISIBILITY_RULES.get(visibility or "")
+    if rule is not None and not policy.allowed(ctx, rule, {"project_id": owner}, service="image"):
+        raise not_authorized(rule)
 
 
 def _check_keys(body: Mapping[str, Any]) -> None:
@@ -118,10 +118,10 @@ def create(runtime: Runtime, ctx: RequestContext, body: Any) -> Image:
         if key in fields:
             raise errors.Forbidden(f"Attribute '{key}' is read-only.")
     owner = fields.get("owner") or ctx.project_id
-    if not (ctx.is_admin or (allows(ctx, Policy.MEMBER) and owner == ctx.project_id)):
+    if not policy.allowed(ctx, "add_image", {"project_id": owner, "owner": owner}, service="image"):
         raise not_authorized("add_image")
     visibility = fields.get("visibility") or "shared"
-    _check_visibility(ctx, visibility)
+    _check_visibility(ctx, visibility, owner)
     _check_numbers(fields)
     record: Dict[str, Any] = {
         "id": image_id, "name": fields.get("name"), "status": "queued", "visibility": visibility,
@@ -166,7 +166,7 @@ def _apply(image: Dict[str, Any], ctx: RequestContext, change: Change) -> None:
     if name == "owner" and not ctx.is_admin:
         raise ForbiddenDetail("Owner can't be updated by non admin.")
     if name == "visibility":
-        _check_visibility(ctx, value)
+        _check_visibility(ctx, value, image.get("owner"))
     if name in ("min_ram", "min_disk"):
         _check_numbers({name: value})
     if name in ("disk_format", "container_format") and image.get("status") != "queued" and image.get(name) != value:

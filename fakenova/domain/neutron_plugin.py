@@ -1,7 +1,7 @@
 """The use cases behind every Neutron resource: list, get, create, update, delete and tags, with policy.
 
 :class:`StoredPlugin` keeps a resource's records in the store kind its :class:`Definition` names and
-applies Neutron's default rules (:mod:`fakenova.domain.neutron_policy`): a record the caller may not
+applies Neutron's rules in force (:mod:`fakenova.domain.neutron_policy`): a record the caller may not
 ``get_<resource>`` is invisible (404, and absent from lists), a write the rule refuses on a visible record
 is 403, ``get_<resource>:<attr>`` rules hide attributes. A resource subclasses it and overrides the hooks
 (``target`` for the policy target, ``check_create``/``check_update``/``check_delete``, ``effective`` for

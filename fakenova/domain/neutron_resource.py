@@ -19,7 +19,7 @@ How a new resource plugs in (routers, say)::
 
 then a :class:`fakenova.api.network.resource.Plugin` for it (what is visible, create/update/delete side
 effects) and ``resource.routes(plugin)`` in the route table. Rules come from the resource's RULES table
-(``create_router``, ``get_router:<attr>`` ...), evaluated by :mod:`fakenova.domain.neutron_policy`.
+(``create_router``, ``get_router:<attr>`` ...), asked through :mod:`fakenova.domain.neutron_policy`.
 """
 from __future__ import annotations
 

@@ -16,6 +16,10 @@ The language (oslo.policy's semantics):
   compared as text with ``kind`` read as a Python literal (``True``, ``'spam'``) or else as a dotted path
   into the credentials (lists on the path match if any element does): ``project_id:%(project_id)s``,
   ``is_admin:True``, ``system_scope:all``;
+- ``field:<collection>:<attribute>=<value>`` (Neutron's ``FieldCheck``, which Neutron registers with oslo.policy):
+  the target's attribute is set and equals the value as text (``field:networks:shared=True``), or, when the
+  value starts with ``~``, matches the rest as a regular expression from its start
+  (``field:port:device_owner=~^network:``);
 - ``not`` binds tighter than ``and``, which binds tighter than ``or``; parentheses group.
 
 Unlike oslo.policy, which logs and fails closed on a check string it cannot parse, :func:`compile_check`
@@ -148,6 +152,33 @@ class GenericCheck(_KindCheck):
         return _found(creds, self._path, wanted)
 
 
+class FieldCheck(_KindCheck):
+    """Neutron's ``field:<collection>:<attribute>=<value>``; the attribute may hold colons
+    (``field:networks:router:external=True``), the value may not hold ``=`` before it."""
+
+    __slots__ = ("attribute", "wanted", "_regex")
+
+    def __init__(self, kind: str, match: str) -> None:
+        super().__init__(kind, match)
+        _collection, colon, rest = match.partition(":")
+        attribute, equals, wanted = rest.partition("=")
+        if not (colon and equals and attribute):
+            raise PolicySyntaxError(f"{kind}:{match!r} is not field:<collection>:<attribute>=<value>")
+        self.attribute, self.wanted = attribute, wanted
+        try:
+            self._regex = re.compile(wanted[1:]) if wanted.startswith("~") else None
+        except re.error as exc:
+            raise PolicySyntaxError(f"{kind}:{match!r}: {exc}") from None
+
+    def __call__(self, target: Mapping[str, Any], creds: Mapping[str, Any], resolve: Resolve) -> bool:
+        value = target.get(self.attribute)
+        if value is None:  # an unset attribute never matches (False does: it is compared)
+            return False
+        if self._regex is not None:
+            return bool(self._regex.match(str(value)))
+        return str(value) == self.wanted
+
+
 class NotCheck(Check):
     __slots__ = ("rule",)
 
@@ -201,7 +232,7 @@ class OrCheck(_Many):
 
 
 #: the check kinds with their own meaning; any other kind is a generic check
-KINDS: Mapping[str, Callable[[str, str], Check]] = {"rule": RuleCheck, "role": RoleCheck}
+KINDS: Mapping[str, Callable[[str, str], Check]] = {"rule": RuleCheck, "role": RoleCheck, "field": FieldCheck}
 #: oslo.policy's remote checks, which fakenova cannot make
 UNSUPPORTED_KINDS = frozenset({"http", "https"})
 _WORDS = frozenset({"and", "or", "not"})

@@ -9,7 +9,6 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 from . import errors, policy
 from . import security_groups as groups
 from .context import RequestContext
-from .policy import Policy
 from .ports import Runtime
 
 _RULE = "os_compute_api:os-security-groups:rule:{}"
@@ -88,7 +87,7 @@ def _neutron_rule(rule: Mapping[str, Any]) -> Dict[str, Any]:
 def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Tuple[Dict[str, Any], groups.Group]:
     """Add an ingress rule to a group; returns the rule (Nova's shape) and the group it names as its source
     (or ``{}``)."""
-    policy.enforce(ctx, Policy.MEMBER, _RULE.format("create"))
+    policy.authorize(ctx, _RULE.format("create"))
     store = runtime.store
     parent = groups.get(store, ctx, body["parent_group_id"])
     source = groups.get(store, ctx, body["group_id"]) if body.get("group_id") is not None else {}
@@ -105,7 +104,7 @@ def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Tu
 
 def delete(runtime: Runtime, ctx: RequestContext, rule_id: str) -> None:
     """Remove a rule from its group; 404 ``Security group rule <id> does not exist``."""
-    policy.enforce(ctx, Policy.MEMBER, _RULE.format("delete"))
+    policy.authorize(ctx, _RULE.format("delete"))
     groups.check_id(rule_id)
     rule = runtime.store.get(groups.RULE_KIND, rule_id)
     if rule is None or not (ctx.is_admin or rule["project_id"] == ctx.project_id):

@@ -2,8 +2,8 @@
 
 Read from keystone/common/policies/*.py (base.py's shared rules first, then every ``identity:`` rule of the APIs
 fakenova serves: tokens, domains, projects, users, groups, roles, inference rules, grants, role assignments,
-application credentials and the catalog reads). Until the one evaluator enforces ``Route.policy`` from this
-table, handlers enforce the same rules through :mod:`fakenova.domain.identity_admin.access`.
+application credentials and the catalog reads). Handlers check them on the record they act on through
+:mod:`fakenova.domain.identity_admin.access`, which asks the one evaluator (:mod:`fakenova.domain.policy`).
 """
 from typing import Dict
 

@@ -1,16 +1,16 @@
 """Neutron's default policies (new defaults) for networks, subnets and ports: rule name -> check string.
 
-Read from ``neutron/conf/policies/{base,network,subnet,port}.py``; the routes of
-``fakenova.api.network`` name these rules, and ``fakenova.domain.neutron_policy`` evaluates them until the
-one policy evaluator takes over. Other Neutron resources (routers, security groups ...) add their rules
-from their own modules.
+Read from ``neutron/conf/policies/{base,network,subnet,port}.py``; the routes of ``fakenova.api.network``
+name these rules, and handlers ask them through ``fakenova.domain.neutron_policy`` (the one evaluator, with
+the operator's overrides, in Neutron's words). The L3 resources' rules join from ``network_l3``.
 """
 from __future__ import annotations
 
 from typing import Dict
 
-#: Neutron checks every rule in its controller with the resource as target (owner, network, shared), and
-#: its handlers here do the same (``domain.neutron_policy``): no route-level check
+#: Neutron checks every rule in its controller with the resource as target (owner, network, shared) and 404s
+#: what ``get_<resource>`` hides; its handlers here do the same (``domain.neutron_policy``), so a route-level
+#: check on the caller's own project would only pre-empt that with a poorer answer
 CHECKED_BY_HANDLERS = True
 
 RULES: Dict[str, str] = {

@@ -1,11 +1,12 @@
-"""Every identity route names a Keystone default rule that fakenova.policies.identity holds and that the
-handlers' interim enforcement (identity_admin.access) knows."""
+"""Every identity route names a Keystone default rule that fakenova.policies.identity holds, and every target key
+that rule reads is one the handlers' targets (identity_admin.access) fill in."""
 from __future__ import annotations
 
 import pytest
 
 from fakenova.api.identity import app_creds, catalog, resources, roles, tokens, users
-from fakenova.domain.identity_admin.access import POLICIES
+from fakenova.domain.identity_admin.access import TARGET_KEYS
+from fakenova.domain.policy import target_keys
 from fakenova.policies.identity import RULES
 
 ROUTES = [*tokens.ROUTES, *resources.ROUTES, *users.ROUTES, *roles.ROUTES, *app_creds.ROUTES, *catalog.ROUTES]
@@ -18,7 +19,9 @@ def test_route_names_a_known_rule(route):
     if (route.method, route.path) in UNENFORCED:
         assert route.policy is None and route.public
     else:
-        assert route.policy in RULES and route.policy in POLICIES
+        assert route.policy in RULES
+        filled = {key for keys in TARGET_KEYS.values() for key in keys} | {"target.role.domain_id"}
+        assert target_keys("identity", route.policy) <= filled
 
 
 @pytest.mark.parametrize("rule, check", [

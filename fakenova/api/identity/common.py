@@ -63,9 +63,9 @@ def caller() -> Caller:
 
 
 def authorize(rule: str, target: Optional[Mapping[str, Any]] = None) -> Caller:
-    """The caller, once ``rule`` (Keystone's default policy) lets it act on ``target``."""
+    """The caller, once ``rule`` (Keystone's, as the app's policies have it) lets it act on ``target``."""
     who = caller()
-    access.authorize(who, rule, target)
+    access.authorize(runtime().policies, who, rule, target)
     return who
 
 

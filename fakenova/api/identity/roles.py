@@ -185,7 +185,8 @@ def list_role_assignments() -> Response:
     (``?user.id=<self>``), as fakenova always allowed."""
     who = caller()
     if request.args.get("user.id") != who["user_id"]:
-        access.authorize(who, "identity:list_role_assignments", {"domain_id": who.get("scope_domain_id")})
+        access.authorize(runtime().policies, who, "identity:list_role_assignments",
+                         {"domain_id": who.get("scope_domain_id")})
     store = runtime().store
     rows = grants.listing(store, request.args)
     lookup = {kind: {r["id"]: r for r in store.list(kind)}

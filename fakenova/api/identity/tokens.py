@@ -22,7 +22,7 @@ from .common import Caller, body, caller, flag, region, v3_url
 
 def _check_subject(caller: Caller, rule: str, subject: Mapping[str, Any]) -> None:
     """Keystone checks a token policy after validating the subject token (so 404 comes before 403)."""
-    access.authorize(caller, rule, {"user_id": subject["user_id"]})
+    access.authorize(runtime().policies, caller, rule, {"user_id": subject["user_id"]})
 
 
 # -- discovery --------------------------------------------------------------------------------------------
