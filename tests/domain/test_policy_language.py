@@ -141,3 +141,33 @@ def test_rule_checks_ask_the_named_rule_and_and_stops_at_the_first_refusal():
     assert compile_check("rule:no and rule:yes")({}, {}, resolve) is False
     assert asked == ["yes", "no"]  # AndCheckTestCase.test_call_all_false: the second is never called
     assert list(compile_check("rule:a or not (rule:b and role:x)").rule_refs()) == ["a", "b"]
+
+
+#: Neutron's ``FieldCheck`` (neutron/policy.py, which Neutron registers with oslo.policy), as
+#: ``neutron/tests/unit/test_policy.py`` exercises it: (check, target, decision)
+FIELD_DECISIONS = [
+    # CustomRulesTestCase.test_field_check__boolean_value: the attribute may hold a colon
+    ("field:networks:router:external=True", {"router:external": True}, True),
+    ("field:networks:router:external=True", {"router:external": False}, False),
+    ("field:networks:shared=True", {"shared": True}, True),
+    ("field:networks:shared=True", {"shared": None}, False),  # an unset value never matches
+    ("field:networks:shared=True", {}, False),
+    # test_create_port_device_owner_regex: the blocked owners match ``^network:``, the allowed ones do not
+    *[("field:port:device_owner=~^network:", {"device_owner": owner}, True)
+      for owner in ("network:", "network:abdef", "network:dhcp", "network:router_interface")],
+    *[("field:port:device_owner=~^network:", {"device_owner": owner}, False)
+      for owner in ("network", "networks", "my_network:test", "my_network:")],
+    ("not field:port:device_owner=~^network:", {"device_owner": "compute:nova"}, True),
+]
+
+
+@pytest.mark.parametrize("text, target, decision", FIELD_DECISIONS)
+def test_field_checks_decide_as_neutrons_do(text, target, decision):
+    assert compile_check(text)(target, {}, _no_rules) is decision
+
+
+@pytest.mark.parametrize("text", ["field:networks", "field:shared=True", "field:networks:=True",
+                                  "field:port:device_owner=~("])
+def test_a_field_check_without_collection_attribute_and_value_is_refused(text):
+    with pytest.raises(PolicySyntaxError):
+        compile_check(text)
