@@ -3,6 +3,7 @@ allowed call to a refusal (in that service's own status, shape and words, with n
 call to an allowed one, for Nova, Keystone, Glance, Neutron and Cinder alike."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
@@ -30,7 +31,8 @@ REFUSALS: Mapping[str, Callable[[str, str], Any]] = {
 
 @dataclass(frozen=True)
 class Case:
-    """One call under one overridden rule: ``path`` may name ``{project}`` (the caller's project id)."""
+    """One call under one overridden rule: ``path`` may name ``{project}`` (the caller's project id), the body
+    ``{public}`` (the public network's id)."""
 
     service: str
     rule: str
@@ -72,6 +74,8 @@ CASES = [
     Case("network", "create_network:shared", "role:member", "demo", "POST", "/network/v2.0/networks",
          {"network": {"name": "n9", "shared": True}}, "network", 201, lambda body: body["network"]["shared"] is True,
          "(rule:create_network and rule:create_network:shared)"),
+    Case("network", "create_floatingip", "role:admin", "demo", "POST", "/network/v2.0/floatingips",
+         {"floatingip": {"floating_network_id": "{public}"}}, "floatingip"),
     Case("volume", "volume:create", "role:admin", "demo", "POST", "/volume/v3/{project}/volumes",
          {"volume": {"size": 1}}, "volume"),
     Case("volume", "volume_extension:type_create", "role:member", "demo", "POST", "/volume/v3/{project}/types",
@@ -81,8 +85,11 @@ CASES = [
 
 def _call(app, case: Case):
     headers = {**auth_headers(app, case.user, case.user), "Accept": "application/json"}
-    project = next(p["id"] for p in app.extensions["fakenova"].store.list("project") if p["name"] == case.user)
-    return app.test_client().open(case.path.format(project=project), method=case.method, json=case.body,
+    store = app.extensions["fakenova"].store
+    project = next(p["id"] for p in store.list("project") if p["name"] == case.user)
+    public = next(n["id"] for n in store.list("network") if n["name"] == "public")
+    body = json.loads(json.dumps(case.body).replace("{public}", public))
+    return app.test_client().open(case.path.format(project=project), method=case.method, json=body,
                                   headers=headers)
 
 
@@ -150,3 +157,39 @@ def test_neutron_hides_what_an_overridden_get_rule_refuses(check, status):
             "type": "NetworkNotFound", "message": f"Network {network_id} could not be found.", "detail": ""}}
     else:
         assert response.get_json()["network"]["id"] == network_id
+
+
+@pytest.mark.parametrize("rule, method, status", [
+    ("get_floatingip", "GET", 404),  # what the get rule refuses is hidden, as a missing one
+    ("update_floatingip", "PUT", 403),
+    ("delete_floatingip", "DELETE", 403),
+])
+def test_neutron_floating_ips_obey_overridden_rules(rule, method, status):
+    app = fresh_app()
+    client = app.test_client()
+    demo = auth_headers(app)
+    public = next(n["id"] for n in app.extensions["fakenova"].store.list("network") if n["name"] == "public")
+    made = client.post("/network/v2.0/floatingips", json={"floatingip": {"floating_network_id": public}},
+                       headers=demo)
+    assert made.status_code == 201, made.get_data(as_text=True)
+    fip_id = made.get_json()["floatingip"]["id"]
+    handle = control(app)
+    handle.load_scenario({"name": "fip", "policy": {rule: "role:admin"}})
+    try:
+        response = client.open(f"/network/v2.0/floatingips/{fip_id}", method=method,
+                               json={"floatingip": {"description": "d"}} if method == "PUT" else None,
+                               headers=demo)
+        listed = client.get("/network/v2.0/floatingips", headers=demo).get_json()["floatingips"]
+    finally:
+        handle.unload_scenario("fip")
+    assert response.status_code == status
+    if status == 404:
+        assert response.get_json()["NeutronError"]["type"] == "FloatingIPNotFound"
+        assert listed == []  # and absent from the list
+    else:
+        assert response.get_json() == {"NeutronError": {
+            "type": "PolicyNotAuthorized", "message": f"rule:{rule} is disallowed by policy", "detail": ""}}
+        assert [fip["id"] for fip in listed] == [fip_id]
+    # the record is untouched by the refusal
+    record = app.extensions["fakenova"].store.get("floatingip", fip_id)
+    assert record is not None and record.description == ""

@@ -15,8 +15,9 @@ from typing import Any, Callable, Dict, Mapping, Optional
 from flask import Response, request
 
 from ...domain import errors, floating_ips
+from ...domain import neutron_policy as policy
 from ...domain.context import RequestContext
-from ...domain.floating_ips import FloatingIp
+from ...domain.floating_ips import FloatingIp, FloatingIPNotFound
 from ...domain.neutron import HTTPBadRequest, picked, select
 from ...domain.ports import Store
 from ...views.network import floatingip_body
@@ -169,32 +170,55 @@ def _answer(fip: FloatingIp, status: int = 200) -> Response:
     return json_response({RESOURCE: _body(runtime().store, fip)}, status)
 
 
+def _target(fip: FloatingIp) -> Dict[str, Any]:
+    """Neutron's policy target of a floating IP: its owner."""
+    return {"project_id": fip.project_id, "tenant_id": fip.project_id}
+
+
+def _found(ctx: RequestContext, fip_id: str, rule: str) -> FloatingIp:
+    """The floating IP ``get_floatingip`` shows the caller (else Neutron's 404), once ``rule`` allows the
+    request on it (else Neutron's 403)."""
+    fip = floating_ips.get(runtime().store, ctx, fip_id)
+    if not policy.allowed(ctx, "get_floatingip", _target(fip)):
+        raise FloatingIPNotFound(floatingip_id=fip_id)
+    if rule != "get_floatingip":
+        policy.enforce(ctx, rule, _target(fip))
+    return fip
+
+
 def list_floatingips() -> Response:
-    store = runtime().store
-    items = [_body(store, fip) for fip in floating_ips.visible(store, context())]
+    store, ctx = runtime().store, context()
+    items = [_body(store, fip) for fip in floating_ips.visible(store, ctx)
+             if policy.allowed(ctx, "get_floatingip", _target(fip))]
     return json_response({"floatingips": select(items, request.args.to_dict(flat=False), FILTERS)})
 
 
 def show_floatingip(fip_id: str) -> Response:
     store = runtime().store
-    body = _body(store, floating_ips.get(store, context(), fip_id))
+    body = _body(store, _found(context(), fip_id, "get_floatingip"))
     return json_response({RESOURCE: picked(body, request.args.getlist("fields"))})
 
 
 def create_floatingip() -> Response:
     rt, ctx = runtime(), context()
     item = parse(ctx, creating=True)
+    owner = item.get("project_id") or ctx.project_id
+    policy.enforce(ctx, "create_floatingip", {"project_id": owner, "tenant_id": owner})
     return _answer(floating_ips.create(rt.store, ctx, rt.ids.uuid(), item), 201)
 
 
 def update_floatingip(fip_id: str) -> Response:
     rt, ctx = runtime(), context()
     # Neutron checks the body before it looks the floating IP up, so a bad body beats a 404.
-    return _answer(floating_ips.update(rt.store, ctx, fip_id, parse(ctx, creating=False)))
+    changes = parse(ctx, creating=False)
+    _found(ctx, fip_id, "update_floatingip")
+    return _answer(floating_ips.update(rt.store, ctx, fip_id, changes))
 
 
 def delete_floatingip(fip_id: str) -> Response:
-    floating_ips.delete(runtime().store, context(), fip_id)
+    ctx = context()
+    _found(ctx, fip_id, "delete_floatingip")
+    floating_ips.delete(runtime().store, ctx, fip_id)
     return json_response(None, 204)
 
 
