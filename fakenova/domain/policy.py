@@ -6,7 +6,9 @@ oslo.policy's language, :mod:`.policy_language`), with an optional ``FORBIDDEN``
 :class:`Policies` holds every service's effective rules (defaults, then overrides from ``--policy FILE`` or
 a scenario's ``policy:`` section), compiles each check string once, and answers :meth:`Policies.allowed`.
 ``rule:`` names resolve inside their own service's table. Handlers and use cases call :func:`authorize`
-with a rule name; ``api/routing.py`` calls it with the route's ``policy`` before the handler runs.
+with a rule name; ``api/routing.py`` calls it with the route's ``policy`` before the handler runs. Keystone's
+and Neutron's handlers ask through thin adapters that shape their credentials, targets and refusals
+(``identity_admin/access.py``, ``neutron_policy.py``): there is no other evaluator.
 """
 from __future__ import annotations
 
