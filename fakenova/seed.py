@@ -1,5 +1,5 @@
-"""Load seed data (identities, flavors, images, networks, quotas, compute hosts) from YAML fixtures into a
-runtime's store.
+"""Load seed data (identities, flavors, images, metadef resource types, networks, quotas, compute hosts) from
+YAML fixtures into a runtime's store.
 
 The bundled ``fixtures/`` folder ships inside the package; ``Settings.fixtures_dir`` points at a user's own
 folder with the same layout. YAML is read by :func:`~fakenova.yaml_io.read_yaml` only (safe, size-capped,
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
-from .domain import cinder, hosts, routers, subnet_pool_resources
+from .domain import cinder, hosts, metadefs, routers, subnet_pool_resources
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -73,6 +73,8 @@ def load_seed(runtime: SeedTarget) -> None:
     for volume in _read(folder, "catalogue/volumes.yaml").get("volumes", []):
         project = projects.get(volume.get("project", ""), volume.get("project", ""))
         runtime.store.put("volume", volume["id"], cinder.seed_record(volume, project, now), project=project)
+    for name in _read(folder, "catalogue/metadefs.yaml").get("resource_types", []):
+        runtime.store.put(metadefs.RESOURCE_TYPE, name, metadefs.seed_resource_type(name, now))
     hosts.seed_hosts(runtime.store, hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts), now)
 
 
