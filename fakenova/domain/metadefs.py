@@ -115,8 +115,9 @@ def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Na
     name, now = body["namespace"], ctx.now
     record: Namespace = {
         "id": runtime.ids.uuid(), "namespace": name, "display_name": body.get("display_name"),
-        "description": body.get("description"), "visibility": body.get("visibility"),
-        "protected": body.get("protected"), "owner": body.get("owner", ctx.project_id),
+        # MetadefNamespace: private and unprotected unless the body says otherwise
+        "description": body.get("description"), "visibility": body.get("visibility") or "private",
+        "protected": body.get("protected") or False, "owner": body.get("owner", ctx.project_id),
         "created_at": now, "updated_at": now,
         "objects": {item["name"]: new_object(item, now) for item in body.get("objects") or ()},
         "properties": {key: _property_schema(value) for key, value in (body.get("properties") or {}).items()},

@@ -12,9 +12,21 @@ def app():
     return fresh_app(seed=7)
 
 
+class Users(dict):
+    """Clients by user name, each made (a token issued) on first use."""
+
+    def __init__(self, app) -> None:
+        super().__init__()
+        self.app = app
+
+    def __missing__(self, name: str) -> Client:
+        self[name] = Client(self.app, name)
+        return self[name]
+
+
 @pytest.fixture
 def users(app):
-    return {name: Client(app, name) for name in ("admin", "demo", "demo_reader", "alt_demo")}
+    return Users(app)
 
 
 @pytest.fixture
