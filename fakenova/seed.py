@@ -73,8 +73,8 @@ def load_seed(runtime: SeedTarget) -> None:
     for volume in _read(folder, "catalogue/volumes.yaml").get("volumes", []):
         project = projects.get(volume.get("project", ""), volume.get("project", ""))
         runtime.store.put("volume", volume["id"], cinder.seed_record(volume, project, now), project=project)
-    for name in _read(folder, "catalogue/metadefs.yaml").get("resource_types", []):
-        runtime.store.put(metadefs.RESOURCE_TYPE, name, metadefs.seed_resource_type(name, now))
+    catalogue = _read(folder, "catalogue/metadefs.yaml")
+    metadefs.seed(runtime.store, catalogue.get("namespaces", []), catalogue.get("resource_types", []), now)
     hosts.seed_hosts(runtime.store, hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts), now)
 
 

@@ -110,14 +110,14 @@ def check_namespace(body: Any) -> Mapping[str, Any]:
     return body
 
 
-def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Namespace:
-    """``POST /v2/metadefs/namespaces`` with a checked body: the namespace, with any contents it brings."""
-    name, now = body["namespace"], ctx.now
-    record: Namespace = {
-        "id": runtime.ids.uuid(), "namespace": name, "display_name": body.get("display_name"),
+def new_namespace(body: Mapping[str, Any], owner: str, now: float, number: int) -> Namespace:
+    """A namespace record from a checked body (or one of Glance's ``etc/metadefs`` documents, which have the
+    same shape). ``number`` orders namespaces made at the same instant, as the database's ids do."""
+    return {
+        "id": number, "namespace": body["namespace"], "display_name": body.get("display_name"),
         # MetadefNamespace: private and unprotected unless the body says otherwise
         "description": body.get("description"), "visibility": body.get("visibility") or "private",
-        "protected": body.get("protected") or False, "owner": body.get("owner", ctx.project_id),
+        "protected": body.get("protected") or False, "owner": body.get("owner", owner),
         "created_at": now, "updated_at": now,
         "objects": {item["name"]: new_object(item, now) for item in body.get("objects") or ()},
         "properties": {key: _property_schema(value) for key, value in (body.get("properties") or {}).items()},
@@ -125,6 +125,24 @@ def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Na
                  for item in body.get("tags") or ()},
         "resource_types": {item["name"]: association(item, now) for item in body.get("resource_type_associations")
                            or ()}}
+
+
+def seed(store: Store, documents: List[Mapping[str, Any]], resource_types: List[str], now: float) -> None:
+    """What ``glance-manage db_load_metadefs`` leaves (devstack runs it): the resource types, marked protected,
+    then the namespaces of ``documents`` (owner ``admin`` unless they name one)."""
+    for name in resource_types:
+        store.put(RESOURCE_TYPE, name, seed_resource_type(name, now))
+    for document in documents:
+        record = new_namespace(document, "admin", now, store.next_counter(KIND))
+        for name in record["resource_types"]:
+            ensure_resource_type(store, name, now)
+        store.put(KIND, record["namespace"], record)
+
+
+def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Namespace:
+    """``POST /v2/metadefs/namespaces`` with a checked body: the namespace, with any contents it brings."""
+    name, now = body["namespace"], ctx.now
+    record = new_namespace(body, ctx.project_id, now, runtime.store.next_counter(KIND))
 
     def put(current: Optional[Namespace]) -> Namespace:
         if current is not None:
@@ -165,10 +183,11 @@ def _filters(ctx: RequestContext, args: Mapping[str, str]) -> List[Callable[[Nam
     return checks
 
 
-def _sort_key(key: str) -> Callable[[Namespace], Tuple[str, ...]]:
-    def of(ns: Namespace) -> Tuple[str, ...]:
-        return tuple("" if ns.get(name) is None else f"{ns[name]:020.6f}" if isinstance(ns[name], float)
-                     else str(ns[name]) for name in (key, "created_at", "id"))
+def _sort_key(key: str) -> Callable[[Namespace], Tuple[Tuple[bool, Any], ...]]:
+    """The database's order: ``sort_key``, then ``created_at``, then id; nulls first."""
+    def of(ns: Namespace) -> Tuple[Tuple[bool, Any], ...]:
+        return tuple((ns.get(name) is not None, ns.get(name) if ns.get(name) is not None else 0)
+                     for name in (key, "created_at", "id"))
     return of
 
 

@@ -135,17 +135,24 @@ def three(app, admin):
     return admin
 
 
-#: query -> (names listed, the next link's query or None)
+#: the namespaces the bundled fixtures seed (as devstack loads them), oldest first; OS::OperatingSystem is private
+SEEDED = ["OS::Compute::Watchdog", "OS::Compute::RandomNumberGenerator", "OS::Compute::CPUPinning",
+          "OS::Compute::VirtCPUTopology", "OS::Compute::Hypervisor", "OS::OperatingSystem", "OS::Software::WebServers"]
+NEWEST_SEEDED = SEEDED[::-1]
+PUBLIC_SEEDED = [name for name in NEWEST_SEEDED if name != "OS::OperatingSystem"]
+
+#: query -> (names listed, the next link's query or None); made at one instant, seeded ones go by their order
 LISTS = [
-    ("", ["c", "b", "a"], None),
-    ("?sort_dir=asc", ["a", "b", "c"], None),
+    ("", ["c", "b", "a", *NEWEST_SEEDED], None),
+    ("?sort_dir=asc", [*SEEDED, "a", "b", "c"], None),
     ("?limit=2", ["c", "b"], "limit=2&marker=b"),
-    ("?limit=2&marker=b", ["a"], None),
-    ("?sort_key=namespace&sort_dir=asc&limit=1", ["a"], "sort_key=namespace&sort_dir=asc&limit=1&marker=a"),
-    ("?visibility=private", ["b"], None),
-    ("?visibility=public", ["c", "a"], None),
-    ("?resource_types=OS::Nova::Flavor,OS::Glance::Image", ["c"], None),
-    ("?resource_types=OS::Cinder::Volume", [], None),
+    ("?limit=2&marker=b", ["a", "OS::Software::WebServers"], "limit=2&marker=OS%3A%3ASoftware%3A%3AWebServers"),
+    ("?sort_key=namespace&sort_dir=asc&limit=1", ["OS::Compute::CPUPinning"],
+     "sort_key=namespace&sort_dir=asc&limit=1&marker=OS%3A%3ACompute%3A%3ACPUPinning"),
+    ("?visibility=private", ["b", "OS::OperatingSystem"], None),
+    ("?visibility=public", ["c", "a", *PUBLIC_SEEDED], None),
+    ("?resource_types=OS::Nova::Flavor,OS::Glance::Image", ["c", *NEWEST_SEEDED], None),
+    ("?resource_types=OS::Trove::Instance", [], None),
 ]
 
 
@@ -163,7 +170,22 @@ def test_list_filters_sorting_and_paging(three, query, names, next_query):
 
 
 def test_list_renders_associations_but_not_contents(three):
-    [c] = three("GET", f"{NAMESPACES}?resource_types=OS::Nova::Flavor").get_json()["namespaces"]
-    assert c["resource_type_associations"] == [{"name": "OS::Nova::Flavor", "created_at": "2026-01-01T00:02:00Z",
+    c = three("GET", f"{NAMESPACES}?limit=1").get_json()["namespaces"][0]
+    assert c["namespace"] == "c" and c["resource_type_associations"] == [{"name": "OS::Nova::Flavor", "created_at": "2026-01-01T00:02:00Z",
                                                 "updated_at": "2026-01-01T00:02:00Z"}]
     assert not {"objects", "properties", "tags"} & set(c)
+
+
+def test_seeded_namespace_is_glances_document(users):
+    """``OS::Compute::Watchdog`` as ``db_load_metadefs`` loads ``etc/metadefs/compute-watchdog.json``."""
+    response = users["demo_reader"]("GET", f"{NAMESPACES}/OS::Compute::Watchdog?resource_type=OS::Nova::Flavor")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["owner"], body["visibility"], body["protected"], body["display_name"]) == (
+        "admin", "public", True, "Watchdog Behavior")
+    assert [(rt["name"], rt.get("prefix")) for rt in body["resource_type_associations"]] == [
+        ("OS::Glance::Image", "hw_"), ("OS::Cinder::Volume", "hw_"), ("OS::Nova::Flavor", "hw:")]
+    assert list(body["properties"]) == ["hw:watchdog_action"]
+    assert body["properties"]["hw:watchdog_action"]["enum"] == ["disabled", "reset", "poweroff", "pause", "none"]
+    refused = users["admin"]("DELETE", f"{NAMESPACES}/OS::Compute::Watchdog")
+    assert refused.status_code == 403
