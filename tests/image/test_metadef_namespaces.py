@@ -171,8 +171,9 @@ def test_list_filters_sorting_and_paging(three, query, names, next_query):
 
 def test_list_renders_associations_but_not_contents(three):
     c = three("GET", f"{NAMESPACES}?limit=1").get_json()["namespaces"][0]
-    assert c["namespace"] == "c" and c["resource_type_associations"] == [{"name": "OS::Nova::Flavor", "created_at": "2026-01-01T00:02:00Z",
-                                                "updated_at": "2026-01-01T00:02:00Z"}]
+    stamps = {"created_at": "2026-01-01T00:02:00Z", "updated_at": "2026-01-01T00:02:00Z"}
+    assert c["namespace"] == "c"
+    assert c["resource_type_associations"] == [{"name": "OS::Nova::Flavor", **stamps}]
     assert not {"objects", "properties", "tags"} & set(c)
 
 
