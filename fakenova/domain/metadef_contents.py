@@ -69,6 +69,21 @@ def _taken(kind: Kind, items: Mapping[str, Any], name: str) -> bool:
     return name in items
 
 
+#: a namespace body's lists -> the kind of content each makes
+_BODY_LISTS = {"objects": "objects", "tags": "tags", "resource_type_associations": "resource_types"}
+
+
+def check_unique(body: Mapping[str, Any]) -> None:
+    """A namespace body naming one object, tag or resource type twice: Glance's 409 (its database refuses
+    the second row, and the namespace is removed again)."""
+    for field, kind_name in _BODY_LISTS.items():
+        kind, seen = KINDS[kind_name], {}  # type: Kind, Dict[str, Any]
+        for item in body.get(field) or ():
+            if _taken(kind, seen, item["name"]):
+                raise errors.Conflict(kind.duplicate.format(name=item["name"], namespace=body["namespace"]))
+            seen[item["name"]] = item
+
+
 def _namespace(runtime: Runtime, ctx: RequestContext, kind: Kind, namespace: str, rule: str) -> Namespace:
     found = find(runtime.store, ctx, namespace, plain_missing=kind.plain_missing)
     enforce(ctx, rule, found)
@@ -76,10 +91,27 @@ def _namespace(runtime: Runtime, ctx: RequestContext, kind: Kind, namespace: str
 
 
 def listing(runtime: Runtime, ctx: RequestContext, kind_name: str, namespace: str, rule: str) -> List[Item]:
-    """The namespace's items of one kind, newest first (Glance's default ``created_at`` ``desc``)."""
+    """The namespace's items of one kind in the order they were made (the database's ids)."""
     found = _namespace(runtime, ctx, KINDS[kind_name], namespace, rule)
-    items = [{"name": name, **item} for name, item in (found.get(kind_name) or {}).items()]
-    return sorted(items, key=lambda item: item.get("created_at") or 0, reverse=True)
+    return [{"name": name, **item} for name, item in (found.get(kind_name) or {}).items()]
+
+
+def page(items: List[Item], query: Mapping[str, str], namespace: str) -> List[Item]:
+    """Tags as their list pages them: ``sort_key`` (``created_at``) then ``created_at`` and id, ``sort_dir``
+    (``desc``), after the ``marker`` tag's place, at most ``limit`` (0: all)."""
+    key = query.get("sort_key", "created_at")
+    order = sorted(enumerate(items), reverse=query.get("sort_dir", "desc") == "desc",
+                   key=lambda pair: tuple((pair[1].get(name) is not None, pair[1].get(name) or 0)
+                                          for name in (key, "created_at")) + (pair[0],))
+    ordered = [item for _, item in order]
+    marker = query.get("marker")
+    if marker:
+        names = [item["name"] for item in ordered]
+        if marker not in names:
+            raise errors.NotFound(KINDS["tags"].missing.format(name=marker, namespace=namespace))
+        ordered = ordered[names.index(marker) + 1:]
+    limit = int(query.get("limit") or 0)
+    return ordered[:limit] if limit else ordered
 
 
 def show(runtime: Runtime, ctx: RequestContext, kind_name: str, namespace: str, name: str) -> Item:
@@ -129,12 +161,14 @@ def replace(runtime: Runtime, ctx: RequestContext, kind_name: str, namespace: st
         held = dict((current or {}).get(kind.key) or {})
         if current is None or name not in held:
             raise errors.NotFound(kind.missing.format(name=name, namespace=namespace))
-        old = held.pop(name)
-        if _taken(kind, held, new_name):
+        others = {key: value for key, value in held.items() if key != name}
+        if _taken(kind, others, new_name):
             raise errors.Conflict(kind.duplicate.format(name=new_name, namespace=namespace))
-        held[new_name] = {**{key: value for key, value in item.items() if key != "name"},
-                          "created_at": old.get("created_at"), "updated_at": ctx.now}
-        return {**current, kind.key: held}
+        made = {**{key: value for key, value in item.items() if key != "name"},
+                "created_at": held[name].get("created_at"), "updated_at": ctx.now}
+        # a rename keeps the item's place (its database id)
+        return {**current, kind.key: {new_name if key == name else key: made if key == name else value
+                                      for key, value in held.items()}}
 
     updated = runtime.store.compute(KIND, namespace, put)
     return {"name": new_name, **updated[kind.key][new_name]}

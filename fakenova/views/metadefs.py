@@ -29,8 +29,8 @@ def property_body(definition: Mapping[str, Any], name: Optional[str] = None) -> 
     return _present({**_pick(definition, (key for key in PROPERTY_KEYS if key != "name")), "name": name})
 
 
-def properties_body(properties: Mapping[str, Any]) -> Body:
-    return {name: property_body(definition) for name, definition in properties.items()}
+def properties_body(properties: Mapping[str, Any], prefix: str = "") -> Body:
+    return {prefix + name: property_body(definition) for name, definition in properties.items()}
 
 
 def association_body(item: Mapping[str, Any]) -> Body:
@@ -45,10 +45,13 @@ def tag_body(item: Mapping[str, Any]) -> Body:
     return _present(_pick(item, ("name", "created_at", "updated_at")))
 
 
-def object_body(namespace: str, item: Mapping[str, Any]) -> Body:
+def object_body(namespace: str, item: Mapping[str, Any], prefix: str = "") -> Body:
+    """An object; ``prefix`` (a resource type's) goes before its property names, required ones included."""
     values = _pick(item, ("name", "description", "required", "created_at", "updated_at"))
+    if prefix and values["required"]:
+        values["required"] = [prefix + name for name in values["required"]]
     if item.get("properties") is not None:
-        values["properties"] = properties_body(item["properties"])
+        values["properties"] = properties_body(item["properties"], prefix)
     return _present({**values, "self": f"{NAMESPACES}/{namespace}/objects/{item['name']}",
                      "schema": "/v2/schemas/metadefs/object"})
 
@@ -61,15 +64,16 @@ def _named(items: Mapping[str, Any]) -> Iterable[Dict[str, Any]]:
     return ({"name": name, **item} for name, item in items.items())
 
 
-def namespace_body(record: Mapping[str, Any], *, contents: bool = False) -> Body:
+def namespace_body(record: Mapping[str, Any], *, contents: bool = False, prefix: str = "") -> Body:
     """A namespace: its own attributes, its resource type associations, and (``contents``, as show renders
-    it) its properties, objects and tag names; each part only when it has something."""
+    it) its properties, objects and tag names; each part only when it has something. ``prefix`` is the one
+    of the resource type asked for (``?resource_type=``), put before every property name."""
     values = _pick(record, _OWN)
     associations = [association_body(item) for item in _named(record.get("resource_types") or {})]
     values["resource_type_associations"] = associations or None
     if contents:
-        values["properties"] = properties_body(record.get("properties") or {}) or None
-        values["objects"] = [object_body(record["namespace"], item)
+        values["properties"] = properties_body(record.get("properties") or {}, prefix) or None
+        values["objects"] = [object_body(record["namespace"], item, prefix)
                              for item in _named(record.get("objects") or {})] or None
         values["tags"] = [{"name": name} for name in record.get("tags") or {}] or None
     return _present({**values, "self": f"{NAMESPACES}/{record['namespace']}",

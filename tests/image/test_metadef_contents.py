@@ -163,3 +163,58 @@ def test_errors(ns, method, path, body, status, message):
     else:
         assert got == error_body(status, message)
     assert ns("GET", NS).get_json() == before  # nothing stored on a refused request
+
+
+@pytest.fixture
+def tagged(app, ns):
+    """Tags a, b, c made a minute apart."""
+    for name in "abc":
+        ns("POST", f"{NS}/tags/{name}")
+        control(app).clock.advance(60)
+    return ns
+
+
+#: query -> tag names listed (newest first by default; limit 0 is no limit)
+TAG_PAGES = [
+    ("", ["c", "b", "a"]),
+    ("?sort_dir=asc", ["a", "b", "c"]),
+    ("?limit=2", ["c", "b"]),
+    ("?limit=0", ["c", "b", "a"]),
+    ("?limit=1&marker=c", ["b"]),
+    ("?sort_key=name&sort_dir=asc&marker=a", ["b", "c"]),
+]
+
+
+@pytest.mark.parametrize("query, names", TAG_PAGES)
+def test_tag_list_sorting_and_paging(tagged, query, names):
+    response = tagged("GET", f"{NS}/tags{query}")
+    assert (response.status_code, [t["name"] for t in response.get_json()["tags"]]) == (200, names)
+
+
+#: (list, query, message): the list deserializers' 400s
+QUERY_ERRORS = [
+    ("tags", "?sort_dir=up", "Invalid sort direction: up"),
+    ("tags", "?limit=x", "limit param must be an integer"),
+    ("tags", "?limit=-1", "limit param must be positive"),
+    ("objects", "?limit=0", "limit param must be positive"),
+    ("objects", "?visibility=all", "Invalid visibility value: all"),
+]
+
+
+@pytest.mark.parametrize("kind, query, message", QUERY_ERRORS)
+def test_list_query_errors(tagged, kind, query, message):
+    response = tagged("GET", f"{NS}/{kind}{query}")
+    assert (response.status_code, response.get_json()) == (400, error_body(400, message))
+
+
+def test_tag_marker_must_exist(tagged):
+    response = tagged("GET", f"{NS}/tags?marker=zz")
+    assert (response.status_code, response.get_json()) == (404, error_body(
+        404, "The metadata definition tag with name=zz was not found in namespace=ns."))
+
+
+def test_rename_keeps_the_place_in_the_list(ns):
+    for name in ("o1", "o2", "o3"):
+        ns("POST", f"{NS}/objects", {"name": name})
+    ns("PUT", f"{NS}/objects/o1", {"name": "first"})
+    assert [o["name"] for o in ns("GET", f"{NS}/objects").get_json()["objects"]] == ["first", "o2", "o3"]

@@ -190,3 +190,27 @@ def test_seeded_namespace_is_glances_document(users):
     assert body["properties"]["hw:watchdog_action"]["enum"] == ["disabled", "reset", "poweroff", "pause", "none"]
     refused = users["admin"]("DELETE", f"{NAMESPACES}/OS::Compute::Watchdog")
     assert refused.status_code == 403
+
+
+def test_show_prefixes_objects_properties_for_a_resource_type(admin):
+    _make(admin, "pre", resource_type_associations=[{"name": "OS::Glance::Image", "prefix": "hw_"}],
+          objects=[{"name": "o", "required": ["a"], "properties": {"a": {"title": "A", "type": "string"}}}])
+    [obj] = admin("GET", f"{NAMESPACES}/pre?resource_type=OS::Glance::Image").get_json()["objects"]
+    assert (obj["required"], list(obj["properties"])) == (["hw_a"], ["hw_a"])
+    [plain] = admin("GET", f"{NAMESPACES}/pre?resource_type=OS::Nova::Flavor").get_json()["objects"]
+    assert (plain["required"], list(plain["properties"])) == (["a"], ["a"])
+
+
+@pytest.mark.parametrize("field, items, message", [
+    ("objects", [{"name": "o"}, {"name": "o"}],
+     "A metadata definition object with name=o already exists in namespace=dup."),
+    ("tags", [{"name": "t"}, {"name": "T"}], "A metadata tag with name=T already exists in namespace=dup. "
+     "(Please note that metadata tag names are case insensitive)."),
+    ("resource_type_associations", [{"name": "OS::Glance::Image"}, {"name": "OS::Glance::Image"}],
+     "The metadata definition resource-type association of resource-type=OS::Glance::Image to namespace=dup "
+     "already exists."),
+])
+def test_create_refuses_a_name_twice(admin, field, items, message):
+    response = admin("POST", NAMESPACES, {"namespace": "dup", field: items})
+    assert (response.status_code, response.get_json()) == (409, error_body(409, message))
+    assert admin("GET", f"{NAMESPACES}/dup").status_code == 404

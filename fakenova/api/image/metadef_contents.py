@@ -9,7 +9,7 @@ from typing import Any, Dict, Mapping
 
 from flask import Response, request
 
-from ...domain import metadef_contents, metadef_schemas
+from ...domain import errors, metadef_contents, metadef_schemas
 from ...domain.metadefs import PROPERTY_KEYS, check_read_only, new_object
 from ...views import metadefs as views
 from ..http import context, json_response, runtime
@@ -35,7 +35,31 @@ def _object_item(body: Mapping[str, Any]) -> Dict[str, Any]:
     return {key: made[key] for key in ("name", "description", "required", "properties")}
 
 
+#: the lowest ``limit`` each list's deserializer accepts (objects check the query but page nothing)
+_LIMIT_FLOOR = {"objects": 1, "tags": 0}
+
+
+def _check_query(kind: str) -> Mapping[str, str]:
+    """The list query as Glance's deserializers check it: ``sort_dir``, ``limit`` and ``visibility``."""
+    query = request.args.to_dict()
+    sort_dir = query.get("sort_dir", "desc")
+    if sort_dir not in ("asc", "desc"):
+        raise errors.BadRequest(f"Invalid sort direction: {sort_dir}")
+    if query.get("limit"):
+        try:
+            limit = int(query["limit"])
+        except ValueError:
+            raise errors.BadRequest("limit param must be an integer") from None
+        if limit < _LIMIT_FLOOR[kind]:
+            raise errors.BadRequest("limit param must be positive")
+    visibility = query.get("visibility")
+    if visibility and visibility not in ("public", "private", "shared"):
+        raise errors.BadRequest(f"Invalid visibility value: {visibility}")
+    return query
+
+
 def list_objects(namespace: str) -> Response:
+    _check_query("objects")
     items = metadef_contents.listing(runtime(), context(), "objects", namespace, "get_metadef_objects")
     return json_response({"objects": [views.object_body(namespace, item) for item in items],
                           "schema": "v2/schemas/metadefs/objects"})
@@ -78,7 +102,7 @@ def _property_view(item: Mapping[str, Any]) -> Dict[str, Any]:
 def list_properties(namespace: str) -> Response:
     items = metadef_contents.listing(runtime(), context(), "properties", namespace, "get_metadef_properties")
     shown = {item["name"]: {key: value for key, value in item.items() if not key.endswith("_at")}
-             for item in sorted(items, key=lambda item: item["name"])}
+             for item in items}
     return json_response({"properties": views.properties_body(shown)})
 
 
@@ -107,8 +131,10 @@ def delete_property(namespace: str, name: str) -> Response:
 
 
 def list_tags(namespace: str) -> Response:
+    query = _check_query("tags")
     items = metadef_contents.listing(runtime(), context(), "tags", namespace, "get_metadef_tags")
-    return json_response({"tags": [{"name": item["name"]} for item in items]})
+    shown = metadef_contents.page(items, query, namespace)
+    return json_response({"tags": [{"name": item["name"]} for item in shown]})
 
 
 def create_tags(namespace: str) -> Response:

@@ -38,7 +38,9 @@ def list_namespaces() -> Response:
 def create_namespace() -> Response:
     """``POST /v2/metadefs/namespaces``: 201 and ``Location``."""
     body = metadefs.check_namespace(read_body())
-    record = metadefs.create(runtime(), context(), body)
+    rt = runtime()
+    metadef_contents.check_unique(body)
+    record = metadefs.create(rt, context(), body)
     location = f"{base_url()}/image{views.NAMESPACES}/{record['namespace']}"
     return json_response(views.created_namespace_body(record, body), 201, {"Location": location})
 
@@ -46,11 +48,8 @@ def create_namespace() -> Response:
 def show_namespace(namespace: str) -> Response:
     record = metadefs.show(runtime(), context(), namespace)
     resource_type = request.args.get("resource_type")
-    body = views.namespace_body(record, contents=True)
     prefix = ((record.get("resource_types") or {}).get(resource_type) or {}).get("prefix") if resource_type else None
-    if prefix:  # properties as that resource type names them
-        body["properties"] = {prefix + key: value for key, value in (body.get("properties") or {}).items()}
-    return json_response(body)
+    return json_response(views.namespace_body(record, contents=True, prefix=prefix or ""))
 
 
 def update_namespace(namespace: str) -> Response:
