@@ -77,7 +77,8 @@ def check_unique(body: Mapping[str, Any]) -> None:
     """A namespace body naming one object, tag or resource type twice: Glance's 409 (its database refuses
     the second row, and the namespace is removed again)."""
     for field, kind_name in _BODY_LISTS.items():
-        kind, seen = KINDS[kind_name], {}  # type: Kind, Dict[str, Any]
+        kind = KINDS[kind_name]
+        seen: Dict[str, Any] = {}
         for item in body.get(field) or ():
             if _taken(kind, seen, item["name"]):
                 raise errors.Conflict(kind.duplicate.format(name=item["name"], namespace=body["namespace"]))
