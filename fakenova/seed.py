@@ -1,5 +1,5 @@
-"""Load seed data (identities, flavors, images, networks, quotas, compute hosts) from YAML fixtures into a
-runtime's store.
+"""Load seed data (identities, flavors, images, metadef resource types, networks, quotas, compute hosts) from
+YAML fixtures into a runtime's store.
 
 The bundled ``fixtures/`` folder ships inside the package; ``Settings.fixtures_dir`` points at a user's own
 folder with the same layout. YAML is read by :func:`~fakenova.yaml_io.read_yaml` only (safe, size-capped,
@@ -7,12 +7,14 @@ cached), and every record is normalised here so the rest of fakenova sees one sh
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
+import json
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
-from .domain import cinder, hosts, routers, subnet_pool_resources
+from .domain import cinder, hosts, metadefs, routers, subnet_pool_resources
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -73,7 +75,25 @@ def load_seed(runtime: SeedTarget) -> None:
     for volume in _read(folder, "catalogue/volumes.yaml").get("volumes", []):
         project = projects.get(volume.get("project", ""), volume.get("project", ""))
         runtime.store.put("volume", volume["id"], cinder.seed_record(volume, project, now), project=project)
+    catalogue = _read_large(folder, "catalogue/metadefs.yaml")
+    metadefs.seed(runtime.store, catalogue.get("namespaces", []), catalogue.get("resource_types", []), now)
     hosts.seed_hosts(runtime.store, hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts), now)
+
+
+@functools.lru_cache(maxsize=8)
+def _as_json(path: Path, mtime_ns: int, size: int) -> str:
+    return json.dumps(_read(path.parent, path.name))
+
+
+def _read_large(folder: Path, relative: str) -> Dict[str, Any]:
+    """A fixture file too large to deep-copy on every reset (the metadefs documents): its parse is kept as
+    JSON text by path, mtime and size, and decoded afresh each time (several times faster than a deep copy)."""
+    path = folder / relative
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return {}
+    return json.loads(_as_json(path, info.st_mtime_ns, info.st_size))
 
 
 def _seed_quotas(runtime: SeedTarget, data: Dict[str, Any], projects: Dict[str, str], where: str) -> None:

@@ -50,6 +50,8 @@ from .image import data as glance_data
 from .image import discovery as glance_discovery
 from .image import images as glance
 from .image import members as glance_members
+from .image import metadef_contents as glance_metadef_contents
+from .image import metadefs as glance_metadefs
 from .network import l3 as network_l3
 from .network import networks
 from .routing import Route, blueprint
@@ -116,6 +118,7 @@ def blueprints() -> List[Blueprint]:
     return [identity_blueprint(),
             blueprint("volume", "/volume", cinder_volumes.VERSION_ROUTES), volume,
             blueprint("image", "/image", (*glance.ROUTES, *glance_data.ROUTES, *glance_members.ROUTES,
-                                          *glance_discovery.ROUTES)),
+                                          *glance_discovery.ROUTES, *glance_metadefs.ROUTES,
+                                          *glance_metadef_contents.ROUTES)),
             blueprint("network", "/network", (*networks.ROUTES, *network_l3.ROUTES)),
             compute_root, v21, compute, v2_doc, legacy]

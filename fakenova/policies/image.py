@@ -21,6 +21,8 @@ _CREATE_IMAGE = f"{_ADMIN} or ({_PROJECT_MEMBER} and project_id:%(owner)s)"
 _SHARED_MEMBER = f"{_ADMIN} or (role:member and {_IMAGE_MEMBER})"
 _READER_OR_SHARED_MEMBER = f"{_ADMIN} or role:reader and (project_id:%(project_id)s or {_IMAGE_MEMBER})"
 _SERVICE = "rule:service_api"
+_GET_NAMESPACE = f"{_ADMIN} or (role:reader and (project_id:%(project_id)s or 'public':%(visibility)s))"
+_METADEF_ADMIN = "rule:metadef_admin"
 
 #: Glance's ``exception.Forbidden`` for a refused policy (``glance_errors.not_authorized``)
 FORBIDDEN = "You are not authorized to complete {rule} action."
@@ -62,4 +64,19 @@ RULES: Dict[str, str] = {
     "tasks_api_access": _ADMIN,
     # discovery (glance/policies/discovery.py)
     "stores_info_detail": f"{_ADMIN} or {_SERVICE}",
+    # metadata definitions (glance/policies/metadef.py): reads by a reader of the owning project or of a
+    # public namespace, writes admin-only; the target is the namespace's owner and visibility
+    "metadef_default": "",
+    "metadef_admin": _ADMIN,
+    **{rule: _GET_NAMESPACE for rule in (
+        "get_metadef_namespace", "get_metadef_object", "get_metadef_objects", "list_metadef_resource_types",
+        "get_metadef_resource_type", "get_metadef_property", "get_metadef_properties", "get_metadef_tag",
+        "get_metadef_tags")},
+    "get_metadef_namespaces": _ADMIN_OR_READER,
+    **{rule: _METADEF_ADMIN for rule in (
+        "modify_metadef_namespace", "add_metadef_namespace", "delete_metadef_namespace", "modify_metadef_object",
+        "add_metadef_object", "delete_metadef_object", "add_metadef_resource_type_association",
+        "remove_metadef_resource_type_association", "modify_metadef_property", "add_metadef_property",
+        "remove_metadef_property", "modify_metadef_tag", "add_metadef_tag", "add_metadef_tags",
+        "delete_metadef_tag", "delete_metadef_tags")},
 }
