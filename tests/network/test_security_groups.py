@@ -200,3 +200,24 @@ def test_a_deleted_servers_port_no_longer_holds_its_groups(client):
     assert client.get(server, headers=client.demo).status_code == 404
     assert client.delete(f"{SG}/{group['id']}", headers=client.demo).status_code == 204
     assert client.delete(f"{SG}/{default['id']}", headers=client.admin).status_code == 204
+
+
+def test_port_usage_counts_each_server_nic_once_and_not_after_the_server(client):
+    """Every NIC is a stored port: a server's port counts once while it lives, and none once it is gone."""
+    details = f"/network/v2.0/quotas/{DEMO}/details"
+
+    def used() -> int:
+        answer = client.get(details, headers=client.admin)
+        assert answer.status_code == 200
+        return answer.get_json()["quota"]["port"]["used"]
+
+    before = used()
+    image = client.get("/image/v2/images", headers=client.demo).get_json()["images"][0]["id"]
+    made = client.post("/compute/v2.1/servers", headers=client.demo, json={
+        "server": {"name": "vm", "imageRef": image, "flavorRef": "1"}})
+    assert made.status_code == 202
+    assert used() == before + 1
+    server = f"/compute/v2.1/servers/{made.get_json()['server']['id']}"
+    assert client.delete(server, headers=client.demo).status_code == 204
+    assert client.get(server, headers=client.demo).status_code == 404
+    assert used() == before
