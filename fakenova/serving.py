@@ -30,9 +30,20 @@ DEFAULT_THREADS = 8
 DEFAULT_BACKEND = "waitress"
 #: seconds between two looks at SIGINT/SIGTERM in run_server (the most a signal waits to be acted on)
 SIGNAL_POLL = 0.05
-#: bytes of request body waitress buffers at most; over it waitress answers 413 itself without reading on.
-#: Above the API's own cap (settings.MAX_REQUEST_BODY), so bodies between the two get the service's 413.
+#: bytes of request body waitress buffers at most (to a temporary file past its in-memory buffer); over it
+#: waitress answers 413 itself without reading on. Above the API's own cap (settings.MAX_REQUEST_BODY), so bodies
+#: between the two get the service's 413; an app's image data limit is added (see :func:`body_limit`).
 WSGI_BODY_LIMIT = 1024 * 1024
+
+
+def body_limit(app: Any) -> int:
+    """The body waitress lets through to ``app``: :data:`WSGI_BODY_LIMIT`, plus, for a fakenova app, its image
+    data limit, so an image upload (``PUT .../file``, which the API streams past its JSON cap) reaches Glance's
+    own checks and its 413 instead of waitress's plain-text one."""
+    extensions = getattr(app, "extensions", None) or {}
+    runtime = extensions.get("fakenova")
+    settings = getattr(runtime, "settings", None)
+    return WSGI_BODY_LIMIT + int(getattr(settings, "image_data_limit", 0))
 
 
 def format_url(host: str, port: int) -> str:
@@ -75,14 +86,15 @@ class _Waitress:
 
     def __init__(self, app: WSGIApplication, host: str, port: int, threads: int,
                  connection_limit: int = DEFAULT_CONNECTION_LIMIT,
-                 channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT, reuse_port: bool = False) -> None:
+                 channel_timeout: float = DEFAULT_CHANNEL_TIMEOUT, reuse_port: bool = False,
+                 body_limit: int = WSGI_BODY_LIMIT) -> None:
         from waitress.server import create_server
 
         # Our own socket: waitress would open one per address of a name like "localhost", each with its own
         # ephemeral port. poll() rather than select(), which cannot watch descriptors above 1024.
         self._server = create_server(app, sockets=[_bind(host, port, reuse_port)], threads=threads, ident="fakenova",
                                      connection_limit=connection_limit, channel_timeout=channel_timeout,
-                                     asyncore_use_poll=True, max_request_body_size=WSGI_BODY_LIMIT)
+                                     asyncore_use_poll=True, max_request_body_size=body_limit)
         self.port = int(self._server.effective_port)
 
     def serve(self) -> None:
@@ -170,7 +182,8 @@ class ServerThread:
         if backend not in BACKENDS:
             raise ValueError(f"unknown server backend {backend!r}; choose from {', '.join(BACKENDS)}")
         self.app, self.host, self.threads, self.backend = app, host, threads, backend
-        self.tuning: Dict[str, Any] = {"connection_limit": connection_limit, "channel_timeout": channel_timeout}
+        self.tuning: Dict[str, Any] = {"connection_limit": connection_limit, "channel_timeout": channel_timeout,
+                                       "body_limit": body_limit(app)}
         if reuse_port:  # waitress only: the one backend `fakenova serve --workers` runs
             self.tuning["reuse_port"] = True
         self.port = port

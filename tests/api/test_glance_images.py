@@ -8,6 +8,8 @@ import pytest
 from glance_support import ALT_PROJECT, CIRROS, DEMO_PROJECT, Glance, glance_error
 from support.apps import fresh_app
 
+from fakenova.settings import MAX_REQUEST_BODY
+
 ID = "11111111-2222-4333-8444-555555555555"
 
 
@@ -71,6 +73,25 @@ def test_upload_download_and_ranges(demo):
     refused = demo("GET", f"/images/{image['id']}/file", headers={"Range": "bytes=5000-6000"})
     assert refused.status_code == 416
     assert refused.get_json() == glance_error(416, "The Range requested is not available.")
+
+
+def test_a_seeded_image_downloads_its_recorded_size(demo):
+    """The fixtures' cirros is ``active`` with a size but no octets: it serves that many bytes (zeros), as a
+    cloud serves the image devstack uploaded, so a copy of it can be uploaded again (no checksum: no MD5)."""
+    size = demo("GET", f"/images/{CIRROS}").get_json()["size"]
+    full = demo("GET", f"/images/{CIRROS}/file")
+    assert (full.status_code, full.headers["Content-Type"], full.headers["Content-Length"]) == (
+        200, "application/octet-stream", str(size))
+    assert "Content-MD5" not in full.headers
+    body = full.get_data()
+    assert len(body) == size == 21430272 and body.count(0) == size
+    part = demo("GET", f"/images/{CIRROS}/file", headers={"Range": "bytes=-5"})
+    assert (part.status_code, part.get_data(), part.headers["Content-Range"], part.headers["Content-Length"]) == (
+        206, bytes(5), f"bytes {size - 5}-{size - 1}/{size}", "5")
+    copy = demo.create(name="copy", disk_format="qcow2", container_format="bare")
+    part = body[:2 * MAX_REQUEST_BODY]  # past the JSON body cap, which image data is not held to
+    assert demo.upload(copy["id"], part).status_code == 204
+    assert demo("GET", f"/images/{copy['id']}").get_json()["size"] == len(part)
 
 
 def test_queued_image_downloads_nothing_and_cannot_be_uploaded_twice(demo):

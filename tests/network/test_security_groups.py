@@ -180,3 +180,44 @@ def test_security_group_quota(client):
     over = client.post(SG, json={"security_group": {"name": "two"}}, headers=client.demo)
     assert over.status_code == 409
     assert neutron_error(over) == ("OverQuota", "Quota exceeded for resources: ['security_group'].")
+
+
+def test_a_deleted_servers_port_no_longer_holds_its_groups(client):
+    """Nova deletes the ports it made with the server, so the groups they named are free again (tempest's
+    credential cleanup deletes each project's default group after its servers)."""
+    group = _group(client)
+    image = client.get("/image/v2/images", headers=client.demo).get_json()["images"][0]["id"]
+    body = {"server": {"name": "vm", "imageRef": image, "flavorRef": "1",
+                       "security_groups": [{"name": "default"}, {"name": group["id"]}]}}
+    made = client.post("/compute/v2.1/servers", json=body, headers=client.demo)
+    assert made.status_code == 202
+    server = f"/compute/v2.1/servers/{made.get_json()['server']['id']}"
+    default = client.get(f"{SG}?name=default", headers=client.demo).get_json()["security_groups"][0]
+    refused = client.delete(f"{SG}/{default['id']}", headers=client.admin)
+    assert refused.status_code == 409
+    assert neutron_error(refused) == ("SecurityGroupInUse", f"Security Group {default['id']} in use.")
+    assert client.delete(server, headers=client.demo).status_code == 204
+    assert client.get(server, headers=client.demo).status_code == 404
+    assert client.delete(f"{SG}/{group['id']}", headers=client.demo).status_code == 204
+    assert client.delete(f"{SG}/{default['id']}", headers=client.admin).status_code == 204
+
+
+def test_port_usage_counts_each_server_nic_once_and_not_after_the_server(client):
+    """Every NIC is a stored port: a server's port counts once while it lives, and none once it is gone."""
+    details = f"/network/v2.0/quotas/{DEMO}/details"
+
+    def used() -> int:
+        answer = client.get(details, headers=client.admin)
+        assert answer.status_code == 200
+        return answer.get_json()["quota"]["port"]["used"]
+
+    before = used()
+    image = client.get("/image/v2/images", headers=client.demo).get_json()["images"][0]["id"]
+    made = client.post("/compute/v2.1/servers", headers=client.demo, json={
+        "server": {"name": "vm", "imageRef": image, "flavorRef": "1"}})
+    assert made.status_code == 202
+    assert used() == before + 1
+    server = f"/compute/v2.1/servers/{made.get_json()['server']['id']}"
+    assert client.delete(server, headers=client.demo).status_code == 204
+    assert client.get(server, headers=client.demo).status_code == 404
+    assert used() == before

@@ -30,7 +30,9 @@ def _check_media() -> None:
 
 def _spool(limit: int) -> bytes:
     """The request body, read in chunks; more than ``limit`` bytes is a 413 before the rest is read."""
-    request.max_content_length = None  # the JSON body cap does not apply; ``limit`` does
+    # the JSON body cap does not apply, ``limit`` does: Flask reads None as "the app's cap", so the stream's own
+    # bound is set just past what this loop reads before it refuses (Glance's 413, not the body cap's)
+    request.max_content_length = limit + CHUNK + 1
     length = request.content_length
     if length is not None and length > limit:
         raise TooLarge()
@@ -112,19 +114,19 @@ def _range(size: int) -> Optional[Tuple[int, int]]:
 def download(image_id: str) -> Response:
     """``GET /v2/images/{id}/file``: 200 octets, 206 for a range, 204 when the image has no data."""
     rt, ctx = runtime(), context()
-    data = image_data.download(rt, ctx, image_id)
-    if data is None:
+    octets = image_data.download(rt, ctx, image_id)
+    if octets is None:
         return json_response(None, 204)
     image = find_image(rt.store, ctx, image_id) or {}
     headers = {"Content-Type": "application/octet-stream"}
     if image.get("checksum"):
         headers["Content-MD5"] = image["checksum"]
-    span = _range(len(data))
-    if span is None:
-        return Response(data, status=200, headers=headers)
-    first, last = span
-    headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
-    return Response(data[first:last + 1], status=206, headers=headers)
+    span = _range(octets.size)
+    status, (first, last) = (200, (0, octets.size - 1)) if span is None else (206, span)
+    if span is not None:
+        headers["Content-Range"] = f"bytes {first}-{last}/{octets.size}"
+    headers["Content-Length"] = str(last + 1 - first)
+    return Response(octets.chunks(first, last), status=status, headers=headers)
 
 
 _IMAGE = "/v2/images/<image_id>"
