@@ -43,7 +43,7 @@ def _read(folder: Path, relative: str) -> Dict[str, Any]:
     and returns a copy, so callers never share nested values."""
     path = folder / relative
     try:
-        data = read_yaml(path) or {}
+        data = read_yaml(path, bundled=folder == bundled_dir("fixtures")) or {}
     except FileNotFoundError:
         return {}
     if not isinstance(data, dict):
