@@ -7,6 +7,7 @@ cached), and every record is normalised here so the rest of fakenova sees one sh
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
@@ -31,8 +32,10 @@ class SeedTarget(Protocol):
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@functools.lru_cache(maxsize=None)
 def bundled_dir(name: str) -> Path:
-    """The folder of bundled data ``name`` (``fixtures`` or ``scenarios``), installed or in a checkout."""
+    """The folder of bundled data ``name`` (``fixtures`` or ``scenarios``), installed or in a checkout (looked
+    up once: every reset reads the fixtures)."""
     installed = Path(__file__).resolve().parent / name
     return installed if installed.is_dir() else _REPO_ROOT / name
 
