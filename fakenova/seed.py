@@ -33,8 +33,10 @@ class SeedTarget(Protocol):
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@functools.lru_cache(maxsize=None)
 def bundled_dir(name: str) -> Path:
-    """The folder of bundled data ``name`` (``fixtures`` or ``scenarios``), installed or in a checkout."""
+    """The folder of bundled data ``name`` (``fixtures`` or ``scenarios``), installed or in a checkout (looked
+    up once: every reset reads the fixtures)."""
     installed = Path(__file__).resolve().parent / name
     return installed if installed.is_dir() else _REPO_ROOT / name
 
@@ -45,7 +47,7 @@ def _read(folder: Path, relative: str) -> Dict[str, Any]:
     and returns a copy, so callers never share nested values."""
     path = folder / relative
     try:
-        data = read_yaml(path) or {}
+        data = read_yaml(path, bundled=folder == bundled_dir("fixtures")) or {}
     except FileNotFoundError:
         return {}
     if not isinstance(data, dict):

@@ -18,7 +18,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import Any, Dict, Union
+from typing import Any, Dict, Tuple, Union
 
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
@@ -64,8 +64,22 @@ def _check_expansion(root: Node, origin: str) -> None:
         stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
 
 
-def _parse(text: str, origin: str) -> Any:
-    loader = yaml.SafeLoader(text)
+#: libyaml's safe loader, for the files fakenova ships (``bundled=True``): a tenth of the pure-Python parser's
+#: time, and tests/test_yaml_io.py checks it reads every bundled file as the pure one does. Files and texts
+#: from users keep the pure-Python parser, whose acceptance and error wording are the documented ones.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse(text: str, origin: str, bundled: bool = False) -> Any:
+    if bundled and _FAST_LOADER is not yaml.SafeLoader:
+        try:
+            return _load(_FAST_LOADER(text), origin)
+        except YamlError:
+            pass  # worded by the pure-Python parser below, as for any other file
+    return _load(yaml.SafeLoader(text), origin)
+
+
+def _load(loader: Any, origin: str) -> Any:
     try:
         node = loader.get_single_node()
         if node is None:
@@ -78,12 +92,12 @@ def _parse(text: str, origin: str) -> Any:
         loader.dispose()
 
 
-_BY_DIGEST: Dict[str, Any] = {}
+_BY_DIGEST: Dict[Tuple[str, bool], Any] = {}
 
 
-def _parsed_text(data: bytes, origin: str) -> Any:
+def _parsed_text(data: bytes, origin: str, bundled: bool = False) -> Any:
     """``data`` parsed, cached by its SHA-256 (the same scenario text is sent by every test that loads it)."""
-    digest = hashlib.sha256(data).hexdigest()
+    digest = (hashlib.sha256(data).hexdigest(), bundled)
     if digest not in _BY_DIGEST:
         try:
             text = data.decode("utf-8")
@@ -91,7 +105,7 @@ def _parsed_text(data: bytes, origin: str) -> Any:
             raise YamlError(f"{origin}: not UTF-8 text") from None
         if len(_BY_DIGEST) >= 256:  # bounded; refilled by use
             _BY_DIGEST.clear()
-        _BY_DIGEST[digest] = _parse(text, origin)
+        _BY_DIGEST[digest] = _parse(text, origin, bundled)
     return _BY_DIGEST[digest]
 
 
@@ -107,18 +121,20 @@ def parse_yaml(data: Union[str, bytes], origin: str = "<inline>") -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed_file(path: str, mtime_ns: int, size: int) -> Any:
+def _parsed_file(path: str, mtime_ns: int, size: int, bundled: bool) -> Any:
     # O_NONBLOCK: should the path become a FIFO between stat and open, the open still cannot block
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as handle:
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise YamlError(f"{path}: larger than {MAX_BYTES} bytes")
-    return _parsed_text(data, path)
+    return _parsed_text(data, path, bundled)
 
 
-def read_yaml(path: Union[str, Path]) -> Any:
+def read_yaml(path: Union[str, Path], *, bundled: bool = False) -> Any:
     """The document in the file at ``path`` (a deep copy of a parse cached by path, mtime and size).
+
+    :param bundled: the file is one fakenova ships (its fixtures), which libyaml may parse, when installed.
 
     :raises FileNotFoundError, PermissionError: as :func:`os.stat` raises them.
     :raises YamlError: not a regular file, over :data:`MAX_BYTES`, or not acceptable YAML.
@@ -129,4 +145,4 @@ def read_yaml(path: Union[str, Path]) -> Any:
         raise YamlError(f"{source}: not a regular file")
     if info.st_size > MAX_BYTES:
         raise YamlError(f"{source}: larger than {MAX_BYTES} bytes")
-    return copy.deepcopy(_parsed_file(source, info.st_mtime_ns, info.st_size))
+    return copy.deepcopy(_parsed_file(source, info.st_mtime_ns, info.st_size, bundled))

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
+import pytest
+
+from fakenova import yaml_io
 from fakenova.api import schema_types as types
 from fakenova.api.routing import LazyBuildRule
 from fakenova.app import create_app
+from fakenova.seed import bundled_dir
 
 
 def _scanned_printable_class() -> str:
@@ -49,3 +54,29 @@ def test_url_builders_are_compiled_on_first_use_and_build_what_werkzeug_builds()
         assert url_for(server_rule.endpoint, server_id="a b") == "/compute/v2.1/servers/a%20b"
     assert server_rule._build_unknown.__name__.startswith("<builder:")  # compiled once, then called directly
     assert server_rule.build({"server_id": "x"}, append_unknown=False) == ("", "/compute/v2.1/servers/x")
+
+
+_BUNDLED_YAML = sorted(path for name in ("fixtures", "scenarios")
+                       for path in bundled_dir(name).rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", _BUNDLED_YAML, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_libyaml_reads_each_bundled_file_as_the_pure_python_parser_does(path: Path) -> None:
+    assert yaml_io.read_yaml(path, bundled=True) == yaml_io.read_yaml(path)
+
+
+@pytest.mark.parametrize("text", ["a: [1, 2", "a: b: c", "\t- x", "a: &x [*x]", "- " + "&a [" * 3])
+def test_a_bundled_parse_that_fails_is_refused_in_the_pure_parsers_words(text: str) -> None:
+    with pytest.raises(yaml_io.YamlError) as pure:
+        yaml_io._parse(text, "origin")
+    with pytest.raises(yaml_io.YamlError) as fast:
+        yaml_io._parse(text, "origin", bundled=True)
+    assert str(fast.value) == str(pure.value)
+    assert str(fast.value).startswith("origin: ")
+
+
+def test_a_bundled_alias_bomb_is_refused_by_the_expansion_cap() -> None:
+    bomb = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]\n' + "".join(
+        f"{chr(98 + level)}: &{chr(98 + level)} [{', '.join(['*' + chr(97 + level)] * 10)}]\n" for level in range(5))
+    with pytest.raises(yaml_io.YamlError, match="expands to more than"):
+        yaml_io._parse(bomb, "bomb", bundled=True)

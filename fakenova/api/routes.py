@@ -6,102 +6,88 @@ v2.0 endpoint ``/compute/v2`` (fixed at 2.1, no microversion headers; ``pipeline
 """
 from __future__ import annotations
 
-from typing import List
+from typing import List, Tuple
 
 from flask import Blueprint
 
-from .compute import (
-    actions,
-    aggregates,
-    assisted_snapshots,
-    audit_log,
-    consoles,
-    extensions,
-    external_events,
-    flavor_access,
-    flavor_extra_specs,
-    flavors,
-    hypervisors,
-    images,
-    instance_actions,
-    keypairs,
-    limits,
-    migrations,
-    networks_proxy,
-    os_hosts,
-    quota_sets,
-    security_groups,
-    server_extras,
-    server_groups,
-    server_metadata,
-    server_migrations,
-    server_ports,
-    servers,
-    services,
-    usage,
-    versions,
-    volume_attachments,
-    volumes_proxy,
-    zones,
-)
-from .compute import floating_ips as compute_floating_ips
+from . import identity
+from .compute import versions
 from .identity import identity_blueprint
-from .image import data as glance_data
-from .image import discovery as glance_discovery
-from .image import images as glance
-from .image import members as glance_members
-from .image import metadef_contents as glance_metadef_contents
-from .image import metadefs as glance_metadefs
-from .network import l3 as network_l3
-from .network import networks
+from .lazy_routes import rows, table
 from .routing import Route, blueprint
-from .volume import attachments as volume_attachments_api
-from .volume import extensions as volume_extensions
-from .volume import metadata as volume_metadata
-from .volume import misc as volume_misc
-from .volume import snapshots as volume_snapshots
-from .volume import types as volume_types
-from .volume import volumes as cinder_volumes
-from .volume.base import before_volume_request
 
-VOLUME_ROUTES = (*cinder_volumes.ROUTES, *volume_snapshots.ROUTES, *volume_attachments_api.ROUTES,
-                 *volume_types.ROUTES, *volume_misc.ROUTES, *volume_extensions.ROUTES,
-                 *volume_metadata.ROUTES)
-
-COMPUTE_ROUTES = (
-    *servers.ROUTES,
-    *actions.ROUTES,
-    *consoles.ROUTES,
-    *instance_actions.ROUTES,
-    *server_metadata.ROUTES,
-    *server_ports.ROUTES,
-    *volume_attachments.ROUTES,
-    *volumes_proxy.ROUTES,
-    *assisted_snapshots.ROUTES,
-    *server_extras.ROUTES,
-    *server_migrations.ROUTES,
-    *migrations.ROUTES,
-    *usage.ROUTES,
-    *audit_log.ROUTES,
-    *external_events.ROUTES,
-    *flavors.ROUTES,
-    *flavor_access.ROUTES,
-    *flavor_extra_specs.ROUTES,
-    *keypairs.ROUTES,
-    *server_groups.ROUTES,
-    *limits.ROUTES,
-    *quota_sets.ROUTES,
-    *zones.ROUTES,
-    *services.ROUTES,
-    *hypervisors.ROUTES,
-    *aggregates.ROUTES,
-    *os_hosts.ROUTES,
-    *images.ROUTES,
-    *extensions.ROUTES,
-    *security_groups.ROUTES,
-    *compute_floating_ips.ROUTES,
-    *networks_proxy.ROUTES,
+#: each blueprint's route tables, in order, named ``module:attribute`` so that a table's module is imported
+#: by the first request to one of its routes (fakenova/api/lazy_routes.py), not by ``create_app()``
+COMPUTE_SOURCES = (
+    "fakenova.api.compute.servers:ROUTES",
+    "fakenova.api.compute.actions:ROUTES",
+    "fakenova.api.compute.consoles:ROUTES",
+    "fakenova.api.compute.instance_actions:ROUTES",
+    "fakenova.api.compute.server_metadata:ROUTES",
+    "fakenova.api.compute.server_ports:ROUTES",
+    "fakenova.api.compute.volume_attachments:ROUTES",
+    "fakenova.api.compute.volumes_proxy:ROUTES",
+    "fakenova.api.compute.assisted_snapshots:ROUTES",
+    "fakenova.api.compute.server_extras:ROUTES",
+    "fakenova.api.compute.server_migrations:ROUTES",
+    "fakenova.api.compute.migrations:ROUTES",
+    "fakenova.api.compute.usage:ROUTES",
+    "fakenova.api.compute.audit_log:ROUTES",
+    "fakenova.api.compute.external_events:ROUTES",
+    "fakenova.api.compute.flavors:ROUTES",
+    "fakenova.api.compute.flavor_access:ROUTES",
+    "fakenova.api.compute.flavor_extra_specs:ROUTES",
+    "fakenova.api.compute.keypairs:ROUTES",
+    "fakenova.api.compute.server_groups:ROUTES",
+    "fakenova.api.compute.limits:ROUTES",
+    "fakenova.api.compute.quota_sets:ROUTES",
+    "fakenova.api.compute.zones:ROUTES",
+    "fakenova.api.compute.services:ROUTES",
+    "fakenova.api.compute.hypervisors:ROUTES",
+    "fakenova.api.compute.aggregates:ROUTES",
+    "fakenova.api.compute.os_hosts:ROUTES",
+    "fakenova.api.compute.images:ROUTES",
+    "fakenova.api.compute.extensions:ROUTES",
+    "fakenova.api.compute.security_groups:ROUTES",
+    "fakenova.api.compute.floating_ips:ROUTES",
+    "fakenova.api.compute.networks_proxy:ROUTES",
 )
+VOLUME_SOURCES = (
+    "fakenova.api.volume.volumes:ROUTES",
+    "fakenova.api.volume.snapshots:ROUTES",
+    "fakenova.api.volume.attachments:ROUTES",
+    "fakenova.api.volume.types:ROUTES",
+    "fakenova.api.volume.misc:ROUTES",
+    "fakenova.api.volume.extensions:ROUTES",
+    "fakenova.api.volume.metadata:ROUTES",
+)
+VOLUME_VERSION_SOURCES = ("fakenova.api.volume.volumes:VERSION_ROUTES",)
+IMAGE_SOURCES = (
+    "fakenova.api.image.images:ROUTES",
+    "fakenova.api.image.data:ROUTES",
+    "fakenova.api.image.members:ROUTES",
+    "fakenova.api.image.discovery:ROUTES",
+    "fakenova.api.image.metadefs:ROUTES",
+    "fakenova.api.image.metadef_contents:ROUTES",
+)
+NETWORK_SOURCES = ("fakenova.api.network.networks:ROUTES", "fakenova.api.network.l3:ROUTES")
+#: every table whose rows the generated index holds (scripts/route_index.py)
+ALL_SOURCES = (*identity.SOURCES, *VOLUME_VERSION_SOURCES, *VOLUME_SOURCES, *IMAGE_SOURCES, *NETWORK_SOURCES,
+               *COMPUTE_SOURCES)
+#: the tables by the names tests and tools import (``from fakenova.api.routes import COMPUTE_ROUTES``)
+_TABLES = {"COMPUTE_ROUTES": COMPUTE_SOURCES, "VOLUME_ROUTES": VOLUME_SOURCES}
+
+
+def __getattr__(name: str) -> Tuple[Route, ...]:
+    """``COMPUTE_ROUTES`` and ``VOLUME_ROUTES``: every route of those tables (their modules imported)."""
+    if name not in _TABLES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return tuple(route for source in _TABLES[name] for route in table(source))
+
+
+def _before_volume_request() -> None:
+    from .volume.base import before_volume_request  # with the volume handlers, not at start-up
+    before_volume_request()
 
 
 def blueprints() -> List[Blueprint]:
@@ -109,16 +95,14 @@ def blueprints() -> List[Blueprint]:
     compute_root = blueprint("compute_root", "/compute",
                              (Route("GET", "/", versions.root, public=True, negotiates=False),))
     v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
-    compute = blueprint("compute", "/compute/v2.1", COMPUTE_ROUTES, ("", "/<project_id>"),
-                        checks_project=True)
+    compute_routes = rows(COMPUTE_SOURCES)
+    compute = blueprint("compute", "/compute/v2.1", compute_routes, ("", "/<project_id>"), checks_project=True)
     v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
-    legacy = blueprint("compute_v2", "/compute/v2", COMPUTE_ROUTES, ("", "/<project_id>"), checks_project=True)
-    volume = blueprint("volume_v3", "/volume/v3", VOLUME_ROUTES, ("", "/<project_id>"), strict_slashes=True)
-    volume.before_request(before_volume_request)  # Cinder's URL project check and its default rules
+    legacy = blueprint("compute_v2", "/compute/v2", compute_routes, ("", "/<project_id>"), checks_project=True)
+    volume = blueprint("volume_v3", "/volume/v3", rows(VOLUME_SOURCES), ("", "/<project_id>"), strict_slashes=True)
+    volume.before_request(_before_volume_request)  # Cinder's URL project check and its default rules
     return [identity_blueprint(),
-            blueprint("volume", "/volume", cinder_volumes.VERSION_ROUTES), volume,
-            blueprint("image", "/image", (*glance.ROUTES, *glance_data.ROUTES, *glance_members.ROUTES,
-                                          *glance_discovery.ROUTES, *glance_metadefs.ROUTES,
-                                          *glance_metadef_contents.ROUTES)),
-            blueprint("network", "/network", (*networks.ROUTES, *network_l3.ROUTES)),
+            blueprint("volume", "/volume", rows(VOLUME_VERSION_SOURCES)), volume,
+            blueprint("image", "/image", rows(IMAGE_SOURCES)),
+            blueprint("network", "/network", rows(NETWORK_SOURCES)),
             compute_root, v21, compute, v2_doc, legacy]

@@ -3,12 +3,13 @@
 A :class:`Route` is data: method, path, handler, the microversions in which it exists, whether it needs a
 token and the policy rule guarding it. ``blueprint()`` turns an ordered table into a blueprint whose views
 check the version range (404 outside it, as Nova does), the project id in the URL and the route's rule (for
-the caller on their own project) before calling the handler.
+the caller on their own project) before calling the handler. A table row may also be a :class:`LazyRoute`
+(method, path and endpoint name only), whose route is loaded by the first request to it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
 from flask import Blueprint, Response, g
 from werkzeug.routing import Rule
@@ -49,7 +50,48 @@ class Route:
     unguarded: str = ""
 
 
-def _view(route: Route, *, checks_project: bool) -> Handler:
+def endpoint_stem(route: Route) -> str:
+    """The start of a route's endpoint names: its handler's module and name."""
+    return f"{route.handler.__module__.rsplit('.', 1)[-1]}_{route.handler.__name__}"
+
+
+class LazyRoute(Protocol):
+    """A table row known before its handler module is imported (``fakenova.api.lazy_routes.RouteRef``)."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def stem(self) -> str: ...
+
+    def load(self) -> Route: ...
+
+
+class _Binding:
+    """The route behind one view and its central policy check, worked out by the first request that needs
+    them: loading the handler module and compiling the rule's default are start-up costs otherwise."""
+
+    __slots__ = ("source", "loaded", "rule", "service")
+
+    def __init__(self, source: Union[Route, LazyRoute]) -> None:
+        self.source = source
+        self.loaded: Optional[Route] = None
+        self.rule: Optional[str] = None
+        self.service: Optional[str] = None
+
+    def load(self) -> Route:
+        loaded = self.loaded
+        if loaded is None:
+            route = self.source if isinstance(self.source, Route) else self.source.load()
+            self.rule, self.service = _central_rule(route)
+            self.loaded = loaded = route  # last: a concurrent request sees a route only with its rule
+        return loaded
+
+
+def _central_rule(route: Route) -> Tuple[Optional[str], Optional[str]]:
     # the table that defines the route's rule; a rule no table of this build defines is left to the handler
     # (tests/api/test_route_policies.py fails for it), rather than refusing everyone; so is a rule about the
     # record's own fields (Glance's owner, visibility), which only the handler can fill in
@@ -57,9 +99,15 @@ def _view(route: Route, *, checks_project: bool) -> Handler:
     rule, service = (route.policy, owners[0]) if len(owners) == 1 else (None, None)
     if rule is not None and service is not None and (
             checked_by_handlers(service) or not target_keys(service, rule) <= CALLER_TARGET):
-        rule = None
+        return None, None
+    return rule, service
+
+
+def _view(source: Union[Route, LazyRoute], *, checks_project: bool) -> Handler:
+    binding = _Binding(source)
 
     def view(**kwargs: str) -> Response:
+        route = binding.loaded or binding.load()
         url_project = kwargs.pop("project_id", None)
         state = g._get_current_object()  # one context lookup, not one per attribute
         state.fakenova_url_project = url_project
@@ -70,13 +118,14 @@ def _view(route: Route, *, checks_project: bool) -> Handler:
                 f"project_id '{ctx.project_id}'")
         if ctx is not None and ctx.version not in route.versions:
             raise errors.NotFound()
+        rule = binding.rule
         if rule is not None and ctx is not None:  # on the caller's own project: records are the handler's
             policies = policies_of(ctx)
-            if not policies.allowed(ctx, rule, service=service):
-                return _refused(state, policies.forbidden(rule, service), route.handler, kwargs)
+            if not policies.allowed(ctx, rule, service=binding.service):
+                return _refused(state, policies.forbidden(rule, binding.service), route.handler, kwargs)
         return route.handler(**kwargs)
 
-    view.fakenova_route = route  # type: ignore[attr-defined]
+    view.fakenova_binding = binding  # type: ignore[attr-defined]
     return view
 
 
@@ -96,7 +145,7 @@ def _refused(state: Any, refusal: errors.FakeNovaError, handler: Handler, kwargs
     return response
 
 
-def blueprint(name: str, url_prefix: str, routes: Sequence[Route],
+def blueprint(name: str, url_prefix: str, routes: Sequence[Union[Route, LazyRoute]],
               project_prefixes: Iterable[str] = ("",), *, checks_project: bool = False,
               strict_slashes: bool = False) -> Blueprint:
     """Register every route of ``routes`` under each of ``project_prefixes`` (e.g. ``/<project_id>``).
@@ -108,8 +157,8 @@ def blueprint(name: str, url_prefix: str, routes: Sequence[Route],
     seen: set = set()
     for prefix in project_prefixes:
         for index, route in enumerate(routes):
-            module = route.handler.__module__.rsplit(".", 1)[-1]
-            endpoint = f"{module}_{route.handler.__name__}_{route.method.lower()}_{index}{'_p' if prefix else ''}"
+            stem = endpoint_stem(route) if isinstance(route, Route) else route.stem
+            endpoint = f"{stem}_{route.method.lower()}_{index}{'_p' if prefix else ''}"
             if endpoint in seen:
                 raise ValueError(f"duplicate route {route}")
             seen.add(endpoint)
@@ -139,6 +188,7 @@ class LazyBuildRule(Rule):
 
 
 def route_of(view: Optional[Callable]) -> Optional[Route]:
-    """The route row behind a matched view, if any."""
-    return getattr(view, "fakenova_route", None)
+    """The route row behind a matched view, if any (its handler module imported on first use)."""
+    binding: Optional[_Binding] = getattr(view, "fakenova_binding", None)
+    return None if binding is None else binding.loaded or binding.load()
 

@@ -205,8 +205,10 @@ class Policies:
 CALLER_TARGET = frozenset({"project_id", "user_id"})
 
 
+@lru_cache(maxsize=None)
 def target_keys(service: str, rule: str) -> FrozenSet[str]:
-    """Every target key ``rule``'s default reads, through the rules it refers to."""
+    """Every target key ``rule``'s default reads, through the rules it refers to (the defaults are fixed:
+    worked out once per rule, not once per route that names it)."""
     rules = tables()[service][0]
     seen: set = set()
     keys: set = set()

@@ -23,7 +23,7 @@ from ..seed import bundled_dir, fixture_names
 from ..yaml_io import YamlError, read_yaml
 from . import checks, matchers, model
 from .defaults import default_message, fault_name
-from .schema import VALIDATOR
+from .schema import validator
 
 #: scenario files larger than this are refused before parsing (a scenario is a page of YAML, not data)
 MAX_BYTES = yaml_io.MAX_BYTES
@@ -129,7 +129,7 @@ def _build(document: Dict[str, Any], source: str) -> model.Scenario:
 
 
 def _check_schema(document: Dict[str, Any], source: str) -> None:
-    errors = sorted(VALIDATOR.iter_errors(document), key=lambda error: list(error.absolute_path))
+    errors = sorted(validator().iter_errors(document), key=lambda error: list(error.absolute_path))
     if not errors:
         return
     error = errors[0]

@@ -5,9 +5,11 @@ Structure is checked here; whether an action, a state, an outcome or a pace exis
 """
 from __future__ import annotations
 
-from typing import Any, Dict
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Dict
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _NAME = {"type": "string", "minLength": 1, "maxLength": 255}
 _VERSION = {"type": "string", "pattern": r"^[0-9]+\.[0-9]+$"}
@@ -159,4 +161,11 @@ SCENARIO_SCHEMA: Dict[str, Any] = {
 
 # The metaschema check of SCENARIO_SCHEMA is a test (tests/scenario/test_schema_is_valid.py): it costs ~50 ms,
 # which every start of the server would pay.
-VALIDATOR = Draft202012Validator(SCENARIO_SCHEMA)
+
+
+@lru_cache(maxsize=1)
+def validator() -> Draft202012Validator:
+    """The scenario schema's validator, built by the first scenario loaded (jsonschema is not a start-up cost)."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(SCENARIO_SCHEMA)

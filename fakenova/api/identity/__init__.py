@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from ..lazy_routes import rows
 from ..routing import blueprint
-from . import app_creds, catalog, resources, roles, tokens, users
+
+#: the route tables, in order (imported by the first request to one of their routes: api/lazy_routes.py)
+SOURCES = tuple(f"fakenova.api.identity.{module}:ROUTES"
+                for module in ("tokens", "resources", "users", "roles", "app_creds", "catalog"))
 
 
 def identity_blueprint() -> Blueprint:
     """Every identity route; each response carries ``Vary: X-Auth-Token``, as Keystone's app adds it."""
-    routes = (*tokens.ROUTES, *resources.ROUTES, *users.ROUTES, *roles.ROUTES, *app_creds.ROUTES,
-              *catalog.ROUTES)
-    bp = blueprint("identity", "/identity", routes)
+    bp = blueprint("identity", "/identity", rows(SOURCES))
 
     @bp.after_request
     def vary(response: Response) -> Response:
