@@ -33,8 +33,9 @@ RECORDS: List[Tuple[str, str, dict, str, str]] = [
     ("image", "/image/v2/images", {"name": "leak"}, "", "/image/v2/images/{}"),
     ("volume", "/volume/v3/{project}/volumes", {"volume": {"size": 1, "name": "leak"}}, "volume",
      "/volume/v3/{project}/volumes/{}"),
-    ("server", "/compute/v2.1/servers", {"server": {"name": "leak", "imageRef": CIRROS, "flavorRef": "1",
-                                                      "networks": [{"uuid": PRIVATE}]}}, "server", "/compute/v2.1/servers/{}"),
+    ("server", "/compute/v2.1/servers", {"server": {
+        "name": "leak", "imageRef": CIRROS, "flavorRef": "1", "networks": [{"uuid": PRIVATE}]}}, "server",
+     "/compute/v2.1/servers/{}"),
 ]
 
 
