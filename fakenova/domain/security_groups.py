@@ -160,9 +160,12 @@ def check_requested(store: Store, ctx: RequestContext, names: Sequence[str]) -> 
 def in_use(store: Store, group: Mapping[str, Any]) -> bool:
     """Whether a port is in the group: a NIC of a live server given the group by name or id, or a stored
     port naming it."""
+    from .neutron_ports import current  # that module imports this one
+
     keys = {group["id"], group["name"]}
-    if any(group["id"] in (port.get("security_groups") or ()) for port in store.list("port")
-           if isinstance(port, dict)):
+    # as each port reads now: the ports Nova made for a server are gone once it is deleted
+    ports = (current(store, port) for port in store.list("port") if isinstance(port, dict))
+    if any(group["id"] in (port.get("security_groups") or ()) for port in ports if port is not None):
         return True
     return any(keys & set(server.security_groups) for server in store.list("server", group["project_id"])
                if not server.deleted and server.nics)
