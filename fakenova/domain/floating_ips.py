@@ -158,8 +158,8 @@ def create(store: Store, ctx: RequestContext, fip_id: str, request: Mapping[str,
     """
     # Neutron's controller checks the rule, and the rule of each attribute the body sets (a chosen address is
     # the manager's), before the plugin looks at the network
-    target = {**request, "project_id": request.get("project_id") or ctx.project_id}
-    policy.enforce(ctx, "create_floatingip", target, attributes=list(request))
+    asked = {**request, "project_id": request.get("project_id") or ctx.project_id}
+    policy.enforce(ctx, "create_floatingip", asked, attributes=list(request))
     with store.atomically():
         network = _external_network(store, ctx, request["floating_network_id"])
         subnet_id, address = _allocate(store, network, request.get("subnet_id"),
