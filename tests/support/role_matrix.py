@@ -1,7 +1,7 @@
 """The role matrix beyond compute: one write route as each persona, judged against a row of expectations.
 
 Personas (the seed's users): a reader, a member and a manager of ``demo``, the cloud admin (admin on ``admin``), a
-member of another project (``alt_demo``) and an anonymous caller with no token. A :class:`Row` says which
+member and a reader of another project (``alt_demo``) and an anonymous caller with no token. A :class:`Row` says which
 personas the service's default rule lets through and which get its 404 (the record is not theirs to see);
 everyone else with a token gets the service's 403, and the anonymous caller keystonemiddleware's 401. After a
 refusal the records of every kind the services write are as they were.
@@ -16,11 +16,13 @@ from flask import Flask
 
 from support.tokens import issue_token
 
-PERSONAS = ("reader", "member", "manager", "admin", "other", "anonymous")
+PERSONAS = ("reader", "member", "manager", "admin", "other", "other_reader", "anonymous")
 #: persona -> (user, project) of its token
 CALLERS: Mapping[str, Tuple[str, str]] = {
     "reader": ("demo_reader", "demo"), "member": ("demo", "demo"), "manager": ("demo_manager", "demo"),
-    "admin": ("admin", "admin"), "other": ("alt_demo", "alt_demo")}
+    "admin": ("admin", "admin"), "other": ("alt_demo", "alt_demo"), "other_reader": ("alt_demo", "alt_demo")}
+#: personas whose token carries fewer roles than the seed gives its user
+ROLES_OF: Mapping[str, List[str]] = {"other_reader": ["reader"]}
 ADMIN = frozenset({"admin"})
 MEMBERS = frozenset({"member", "manager", "admin"})  # the manager role implies member (and reader)
 ANY_MEMBER = MEMBERS | {"other"}  # a member of any project, on a record of their own project
@@ -55,11 +57,14 @@ class Row:
     content_type: str = ""
 
     def expected(self, persona: str) -> str:
+        """What ``persona`` gets; another project's reader passes where any reader does, and is told what
+        that project's member is told of a record of ``demo``'s it cannot see."""
         if persona == "anonymous":
             return "unauthorized"
-        if persona in self.allowed:
+        if persona in self.allowed or (persona == "other_reader" and "reader" in self.allowed):
             return "ok"
-        return "missing" if persona in self.hidden else "forbidden"
+        hidden = persona in self.hidden or (persona == "other_reader" and "other" in self.hidden)
+        return "missing" if hidden else "forbidden"
 
 
 def params(rows: List[Row]) -> List[Any]:
@@ -72,7 +77,10 @@ def headers(app: Flask, persona: str, extra: Optional[Mapping[str, str]] = None)
     """The persona's token header (none for the anonymous caller) and ``extra``."""
     found = dict(extra or {})
     if persona != "anonymous":
-        found["X-Auth-Token"] = issue_token(app, *CALLERS[persona])
+        token = found["X-Auth-Token"] = issue_token(app, *CALLERS[persona])
+        if persona in ROLES_OF:
+            app.extensions["fakenova"].store.compute(
+                "token", token, lambda record: {**record, "roles": ROLES_OF[persona]})
     return found
 
 

@@ -3,7 +3,8 @@
 Volume, snapshot and metadata writes are ``xena_system_admin_or_project_member`` (``role:admin`` or ``role:member
 and project_id:%(project_id)s``): a reader cannot create a volume. Types and quotas are ``rule:admin_api``.
 Cinder loads the volume with the caller's project scope before authorizing against it, so another project's
-volume is ``Volume <id> could not be found.``; its 403 is ``Policy doesn't allow <rule> to be performed.``
+volume is ``Volume <id> could not be found.``, even to a reader there whom the rule refuses anyway; its 403 is
+``Policy doesn't allow <rule> to be performed.``
 """
 from __future__ import annotations
 
@@ -31,11 +32,29 @@ ROWS = [
 
 def _url(persona: str, path: str) -> str:
     """Cinder's URL carries the caller's own project, as its catalog entry does."""
-    project = {"admin": "2f1c3b1e9a6d4c1f8e7d6c5b4a392817", "other": "4b3e5d301c8f4e31a09f8e7d6c5b4a39"}
+    alt_demo = "4b3e5d301c8f4e31a09f8e7d6c5b4a39"
+    project = {"admin": "2f1c3b1e9a6d4c1f8e7d6c5b4a392817", "other": alt_demo, "other_reader": alt_demo}
     return f"/volume/v3/{project.get(persona, DEMO)}{path}"
 
 
-@pytest.mark.parametrize("row, persona", params(ROWS))
+#: rows whose rule fakenova checks in ``api/volume/base.py``'s before-request hook, ahead of the lookup the routes
+#: declare (``Route.looks_up``): another project's reader gets the 403 there until that hook gives way to the
+#: central route check (the policy unification under way); then these pass and the mark goes
+CHECKED_BEFORE_LOOKUP = {("PUT", f"/volumes/{VOLUME}"), ("DELETE", f"/volumes/{VOLUME}"),
+                         ("POST", f"/volumes/{VOLUME}/metadata"), ("POST", "/snapshots")}
+
+
+def _params():
+    for param in params(ROWS):
+        row, persona = param.values
+        if persona == "other_reader" and (row.method, row.path) in CHECKED_BEFORE_LOOKUP:
+            yield pytest.param(row, persona, id=param.id, marks=pytest.mark.xfail(
+                reason="Cinder's rule is checked in api/volume/base.py before the lookup", strict=False))
+        else:
+            yield param
+
+
+@pytest.mark.parametrize("row, persona", list(_params()))
 def test_each_persona_gets_what_cinders_defaults_grant(row, persona):
     app = fresh_app(seed=7)
     response, before, after = call(app, row, persona, _url(persona, row.path),
