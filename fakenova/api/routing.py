@@ -82,8 +82,8 @@ def _view(route: Route, *, checks_project: bool) -> Handler:
         if rule is not None and ctx is not None:  # on the caller's own project: records are the handler's
             policies = policies_of(ctx)
             if not policies.allowed(ctx, rule, service=service):
-                # refused on their own project, the caller is refused on any other: what is left to
-                # decide is which answer comes first, the lookup's or the policy's
+                # a token holds roles on one project: refused there, the caller is refused on the record's
+                # project too, so what is left is which answer comes first, the lookup's 404 or the 403
                 missing = route.looks_up(kwargs, ctx) if route.looks_up is not None else None
                 return _refused(state, missing or policies.forbidden(rule, service), route.handler, kwargs)
         return route.handler(**kwargs)
