@@ -6,7 +6,7 @@ Steps: start fakenova (``--pace immediate``) on a free loopback port, seed the a
 temporary folder, list the tests, run them with ``tempest run --serial`` under a time bound, read the subunit
 stream (``stestr last --subunit``), print the table and the verdict. fakenova and tempest are stopped whatever
 happens (SIGTERM is turned into an exception so the ``finally`` blocks run). Exit 0 only when every failure is
-excluded and every excluded test still fails.
+excluded, every excluded test still fails and tempest left no record behind (``leftovers``).
 """
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
-from conformance import interop, reasons, results, workspace
+from conformance import interop, leftovers, reasons, results, workspace
 from conformance.server import FakenovaServer
 
 HERE = Path(__file__).resolve().parent
@@ -58,7 +58,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     started = time.monotonic()
     folder = tempfile.mkdtemp(prefix="fakenova-tempest-")
     try:
-        columns = _run(Path(folder), args.fakenova, args.suggest, args.regex)
+        columns, left = _run(Path(folder), args.fakenova, args.suggest, args.regex)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -67,15 +67,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     excluded = results.ExcludeList.read(args.exclude)
     if args.regex != REGEX:  # a subset run judges only the excluded tests it ran
         excluded = results.ExcludeList({t: r for t, r in excluded.reasons.items() if re.match(args.regex, t)})
-    return _report(columns, excluded, time.monotonic() - started)
+    print("\n" + leftovers.report(left))
+    return _report(columns, excluded, time.monotonic() - started) or (1 if left else 0)
 
 
 def _raise_exit(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _run(folder: Path, fakenova: str, suggest: Optional[Path], regex: str = REGEX) -> Dict[str, str]:
-    """Serve, seed, write, list, run; returns {test id: column}."""
+def _run(folder: Path, fakenova: str, suggest: Optional[Path],
+         regex: str = REGEX) -> Tuple[Dict[str, str], Dict[str, List[str]]]:
+    """Serve, seed, write, list, run; returns {test id: column} and what tempest left behind, per kind."""
     with FakenovaServer(fakenova, SERVE_ARGS, folder / "fakenova.log") as server:
         server.post("seed", workspace.seed_body())
         max_version = str(server.get("compute/v2.1")["version"]["version"])  # type: ignore[index]
@@ -90,7 +92,10 @@ def _run(folder: Path, fakenova: str, suggest: Optional[Path], regex: str = REGE
             raise SystemExit("tempest listed no test: see the discovery errors above")
         shown = regex if len(regex) < 200 else regex[:200] + "…"  # the interop ids make the default long
         print(f"running {len(listed)} tests serially (tempest run --serial --regex '{shown}')", flush=True)
+        admin = leftovers.AdminClient(server.url)
+        seeded = leftovers.snapshot(admin)
         _tempest(folder, conf, "--serial", regex=regex, timeout=RUN_TIMEOUT)
+        left = leftovers.leftovers(seeded, leftovers.snapshot(leftovers.AdminClient(server.url)))
     stream = subprocess.run([_bin("stestr"), "last", "--subunit"], cwd=folder, capture_output=True).stdout
     outcomes = results.read_stream(stream)
     columns = results.classify(listed, outcomes)
@@ -100,7 +105,7 @@ def _run(folder: Path, fakenova: str, suggest: Optional[Path], regex: str = REGE
         log = (folder / "tempest.log").read_text(errors="replace")
         reasons.write_draft(suggest, results.failing_ids(columns), outcomes, log)
         print(f"draft exclude list written to {suggest}")
-    return columns
+    return columns, left
 
 
 def _bin(name: str) -> str:

@@ -31,6 +31,16 @@ def _strings(values: Iterable[str]) -> str:
     return "(" + ", ".join(json.dumps(value) for value in values) + ")"
 
 
+def _row(values: Iterable[str]) -> str:
+    """One row on one line, or one value a line when that would pass the project's 120 columns."""
+    values = tuple(values)
+    line = f"            {_strings(values)},\n"
+    if len(line) <= 121:
+        return line
+    inner = "".join(f"                {json.dumps(value)},\n" for value in values)
+    return f"            (\n{inner}            ),\n"
+
+
 def render() -> str:
     """The index module's text for the current route tables."""
     lines = [HEADER]
@@ -39,7 +49,7 @@ def render() -> str:
         lines.append(f"    {json.dumps(source)}: (\n        {json.dumps(digest)},\n        (\n")
         lines.extend(f"            {json.dumps(module)},\n" for module in modules)
         lines.append("        ),\n        (\n")
-        lines.extend(f"            {_strings(row)},\n" for row in rows)
+        lines.extend(_row(row) for row in rows)
         lines.append("        ),\n    ),\n")
     lines.append("}\n")
     return "".join(lines)

@@ -137,7 +137,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.volume.volumes:VERSION_ROUTES": (
-        "88b0c28593b4927994a5365e",
+        "520968af75255f4bedf2dc38",
         (
             "fakenova.api.volume.volumes",
         ),
@@ -149,7 +149,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.volume.volumes:ROUTES": (
-        "88b0c28593b4927994a5365e",
+        "520968af75255f4bedf2dc38",
         (
             "fakenova.api.volume.volumes",
         ),
@@ -165,7 +165,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.volume.snapshots:ROUTES": (
-        "959d06b633e4196fbd4ba6dd",
+        "917035f6814613b840cf3dd3",
         (
             "fakenova.api.volume.snapshots",
         ),
@@ -235,7 +235,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.volume.metadata:ROUTES": (
-        "3380c9d7c432ec250cba0665",
+        "15a9aaeadc9de812db10fc12",
         (
             "fakenova.api.volume.metadata",
         ),
@@ -255,7 +255,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.images:ROUTES": (
-        "689b68442375320b751a35e7",
+        "4cc78c411059b0f448f6c435",
         (
             "fakenova.api.image.images",
         ),
@@ -276,7 +276,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.data:ROUTES": (
-        "49276e477592ed656198efce",
+        "0b36de3b1ef794f2ccee80e9",
         (
             "fakenova.api.image.data",
         ),
@@ -289,7 +289,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.members:ROUTES": (
-        "a5dbdeb0f9ed6f430ee8ef92",
+        "1f9f69512fdf491594505b20",
         (
             "fakenova.api.image.members",
         ),
@@ -345,7 +345,11 @@ INDEX: Dict[str, Entry] = {
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/tags", "metadefs_delete_contents"),
             ("GET", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadefs_list_associations"),
             ("POST", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadefs_create_association"),
-            ("DELETE", "/v2/metadefs/namespaces/<namespace>/resource_types/<resource_type>", "metadefs_delete_association"),
+            (
+                "DELETE",
+                "/v2/metadefs/namespaces/<namespace>/resource_types/<resource_type>",
+                "metadefs_delete_association",
+            ),
         ),
     ),
     "fakenova.api.image.metadef_contents:ROUTES": (
@@ -498,7 +502,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.servers:ROUTES": (
-        "71a69cc66702e3b2c2c625c6",
+        "1b3ce3bb9492eb7c032d650b",
         (
             "fakenova.api.compute.servers",
         ),
@@ -521,7 +525,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.consoles:ROUTES": (
-        "711aabac48651396507a8cd6",
+        "36239d3e23b94f73028ed663",
         (
             "fakenova.api.compute.consoles",
         ),
@@ -530,7 +534,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.instance_actions:ROUTES": (
-        "a5f8fb91da76282726317c78",
+        "efeba18c5b89e5a6de3c7220",
         (
             "fakenova.api.compute.instance_actions",
         ),
@@ -540,7 +544,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.server_metadata:ROUTES": (
-        "da49716f589a6064c7e61ce0",
+        "80a92fcaf214150335525764",
         (
             "fakenova.api.compute.server_metadata",
         ),
@@ -560,7 +564,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.server_ports:ROUTES": (
-        "4166c7165477fe59319afb26",
+        "88138ab65556bd0c3e7db650",
         (
             "fakenova.api.compute.server_ports",
         ),
@@ -574,7 +578,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.volume_attachments:ROUTES": (
-        "f2baf692e6a018709e9dcc43",
+        "e4ab0c7de51c35f83250b1f7",
         (
             "fakenova.api.compute.volume_attachments",
         ),
@@ -615,7 +619,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.server_extras:ROUTES": (
-        "db51c3624e699470c3d92e81",
+        "acc505c1f6246ed84a8eb526",
         (
             "fakenova.api.compute.server_extras",
         ),
@@ -629,7 +633,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.server_migrations:ROUTES": (
-        "b074365fe77e67a9d9f62c80",
+        "fe7ecf3f81175fe6a0a7eabf",
         (
             "fakenova.api.compute.server_migrations",
         ),

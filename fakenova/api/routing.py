@@ -3,8 +3,9 @@
 A :class:`Route` is data: method, path, handler, the microversions in which it exists, whether it needs a
 token and the policy rule guarding it. ``blueprint()`` turns an ordered table into a blueprint whose views
 check the version range (404 outside it, as Nova does), the project id in the URL and the route's rule (for
-the caller on their own project) before calling the handler. A table row may also be a :class:`LazyRoute`
-(method, path and endpoint name only), whose route is loaded by the first request to it.
+the caller on their own project; after the record's lookup where the service loads it first) before calling
+the handler. A table row may also be a :class:`LazyRoute` (method, path and endpoint name only), whose route is
+loaded by the first request to it.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flask import Blueprint, Response, g
 from werkzeug.routing import Rule
 
 from ..domain import errors
+from ..domain.context import RequestContext
 from ..domain.lifecycle.table import Action
 from ..domain.policy import CALLER_TARGET, checked_by_handlers, policies_of, services_defining, target_keys
 from ..microversions import VersionRange
@@ -22,6 +24,9 @@ from ..microversions import VersionRange
 Handler = Callable[..., Response]
 #: the lifecycle action a request asks for, read as its handler will read it: (URL args, JSON body) -> action
 ActionOf = Callable[[Mapping[str, str], Any], Optional[Action]]
+#: the record a service loads before its policy check: (URL args, caller) -> the error it answers when that
+#: record is not the caller's to see (Nova's 404 for another project's server), else None
+Lookup = Callable[[Mapping[str, str], RequestContext], Optional[errors.FakeNovaError]]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,9 @@ class Route:
         ``get_network``), whose default check string lives in ``fakenova.policies.<service>.RULES``.
     :param unguarded: why the route has no ``policy``: the service checks none there, or the rule depends on
         the body (``POST /servers/{id}/action``), so the handler checks it.
+    :param looks_up: the service loads the record the URL names before checking ``policy`` (most of Nova's
+        ``/servers/{id}/...`` controllers): a caller the rule refuses gets the lookup's 404 when the record
+        is not theirs to see, and the 403 only for one they can see. None: the policy comes first.
     """
 
     method: str
@@ -48,6 +56,7 @@ class Route:
     action_of: Optional[ActionOf] = None
     policy: Optional[str] = None
     unguarded: str = ""
+    looks_up: Optional[Lookup] = None
 
 
 def endpoint_stem(route: Route) -> str:
@@ -122,7 +131,10 @@ def _view(source: Union[Route, LazyRoute], *, checks_project: bool) -> Handler:
         if rule is not None and ctx is not None:  # on the caller's own project: records are the handler's
             policies = policies_of(ctx)
             if not policies.allowed(ctx, rule, service=binding.service):
-                return _refused(state, policies.forbidden(rule, binding.service), route.handler, kwargs)
+                # a token holds roles on one project: refused there, the caller is refused on the record's
+                # project too, so what is left is which answer comes first, the lookup's 404 or the 403
+                missing = route.looks_up(kwargs, ctx) if route.looks_up is not None else None
+                return _refused(state, missing or policies.forbidden(rule, binding.service), route.handler, kwargs)
         return route.handler(**kwargs)
 
     view.fakenova_binding = binding  # type: ignore[attr-defined]

@@ -189,13 +189,26 @@ def delete_action(runtime: Runtime, ctx: RequestContext, server_id: str) -> life
     return _delete_action(runtime, lifecycle.advance(current, ctx.now, observed=False))
 
 
+#: the states in which a server has a shelve snapshot (``shelved_image_id``)
+_SHELVED = (VmState.SHELVED, VmState.SHELVED_OFFLOADED)
+
+
 def delete_server(runtime: Runtime, ctx: RequestContext, server_id: str) -> None:
-    """``DELETE /servers/{id}``: lock-checked; soft delete when reclaim is on and the server launched."""
+    """``DELETE /servers/{id}``: lock-checked; soft delete when reclaim is on and the server launched.
+
+    A shelved server's snapshot goes with it: Nova's API deletes the ``shelved_image_id`` image as it accepts
+    the delete of a SHELVED or SHELVED_OFFLOADED server (``compute/api.py`` ``_delete``).
+    """
+    snapshot: dict = {}
+
     def start(current: Optional[Server]) -> Server:
         server = settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False)
+        snapshot["id"] = server.shelved_image_id if server.vm_state in _SHELVED else None
         return begin_action(runtime, ctx, server, _delete_action(runtime, server))
 
     server = runtime.store.compute("server", server_id, start, touches=ACTION_WRITES)
+    if snapshot.get("id"):
+        runtime.store.delete("image", snapshot["id"])
     assert server.transition is not None  # just begun: delete or soft delete
     history.record_row(runtime.store, ctx, server_id, server.transition.action, host=server.host)
     if server.transition.action is lifecycle.Action.DELETE:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, List, Mapping, Optional, Set, Tuple
 
 from . import errors, ipam, neutron_ports, router_ports, routers
+from . import neutron_policy as policy
 from .context import RequestContext
 from .models import Server, evolve
 from .network import visible_networks
@@ -155,6 +156,10 @@ def create(store: Store, ctx: RequestContext, fip_id: str, request: Mapping[str,
         ``floating_ip_address``, ``subnet_id``, ``port_id``, ``fixed_ip_address``, ``description``,
         ``project_id``).
     """
+    # Neutron's controller checks the rule, and the rule of each attribute the body sets (a chosen address is
+    # the manager's), before the plugin looks at the network
+    asked = {**request, "project_id": request.get("project_id") or ctx.project_id}
+    policy.enforce(ctx, "create_floatingip", asked, attributes=list(request))
     with store.atomically():
         network = _external_network(store, ctx, request["floating_network_id"])
         subnet_id, address = _allocate(store, network, request.get("subnet_id"),
@@ -172,7 +177,9 @@ def update(store: Store, ctx: RequestContext, fip_id: str, changes: Mapping[str,
     """``PUT /v2.0/floatingips/{id}``: ``port_id`` null disassociates; without ``port_id`` the current
     association is kept (and checked again), as Neutron does since bug 1610045."""
     with store.atomically():
-        current = get(store, ctx, fip_id)
+        current = get(store, ctx, fip_id)  # another project's is missing before any rule is checked
+        policy.enforce(ctx, "update_floatingip", {**changes, "project_id": current.project_id},
+                       attributes=list(changes))
         port_id = changes["port_id"] if "port_id" in changes else current.port_id
         if changes.get("fixed_ip_address") and not changes.get("port_id"):
             raise BadRequest(msg="fixed_ip_address cannot be specified without a port_id")
@@ -187,6 +194,7 @@ def delete(store: Store, ctx: RequestContext, fip_id: str) -> None:
     """``DELETE /v2.0/floatingips/{id}``: release the address, disassociating it first if need be."""
     with store.atomically():
         fip = get(store, ctx, fip_id)
+        policy.enforce(ctx, "delete_floatingip", {"project_id": fip.project_id})
         _mirror(store, fip, None)
         ipam.release(store, fip.floating_subnet_id, fip.floating_ip_address, fip_id)
         store.delete(KIND, fip_id)

@@ -148,10 +148,24 @@ def create(runtime: Runtime, ctx: RequestContext, body: Any) -> Image:
 Change = Tuple[str, str, Any]  # (op, attribute, value)
 
 
-def _apply(image: Dict[str, Any], ctx: RequestContext, change: Change) -> None:
+def _authorize(ctx: RequestContext, image: Mapping[str, Any], name: str, value: Any, may_modify: bool) -> None:
+    """Glance's ``update_property``: a visibility change's own rule first, then ``modify_image``."""
+    if name == "visibility":
+        _check_visibility(ctx, value, image.get("owner"))
+    if not may_modify:
+        raise not_authorized("modify_image")
+
+
+def _apply(image: Dict[str, Any], ctx: RequestContext, change: Change, may_modify: bool) -> None:
+    """One change, checked in Glance's order: a non-admin's owner change, then the rules (per change, so a
+    visibility change meets ``publicize_image`` before ``modify_image``), then the property's own checks."""
     op, name, value = change
     properties = image.setdefault("properties", {})
     present = name in TOP_LEVEL or name in properties
+    if op == "replace" and name == "owner" and not ctx.is_admin:
+        raise ForbiddenDetail("Owner can't be updated by non admin.")
+    if name != "locations":  # locations have rules of their own, and are refused below
+        _authorize(ctx, image, name, None if op == "remove" else value, may_modify)
     if op == "remove":
         if name in TOP_LEVEL or name in BASE_PROPERTIES:
             raise ForbiddenDetail(f"Property {name} may not be removed.")
@@ -163,10 +177,8 @@ def _apply(image: Dict[str, Any], ctx: RequestContext, change: Change) -> None:
         raise ConflictDetail(f"Property {name} does not exist.")
     if name == "locations":
         raise errors.Forbidden("It's not allowed to update locations if locations are invisible.")
-    if name == "owner" and not ctx.is_admin:
+    if name == "owner" and not ctx.is_admin:  # an added owner: refused too, once the rules have passed
         raise ForbiddenDetail("Owner can't be updated by non admin.")
-    if name == "visibility":
-        _check_visibility(ctx, value, image.get("owner"))
     if name in ("min_ram", "min_disk"):
         _check_numbers({name: value})
     if name in ("disk_format", "container_format") and image.get("status") != "queued" and image.get(name) != value:
@@ -180,8 +192,9 @@ def _apply(image: Dict[str, Any], ctx: RequestContext, change: Change) -> None:
 
 
 def update(runtime: Runtime, ctx: RequestContext, image_id: str, changes: List[Change]) -> Image:
-    """``PATCH /v2/images/{id}``: apply the changes in order, all or nothing."""
-    writable(runtime, ctx, image_id, "modify_image")
+    """``PATCH /v2/images/{id}``: apply the changes in order, all or nothing (an image the caller cannot see is
+    a 404 before any rule; the rules are checked change by change, so an empty patch needs none)."""
+    may_modify = may_write(visible(runtime, ctx, image_id), ctx)
 
     def patch(current: Optional[Image]) -> Image:
         if current is None:
@@ -189,7 +202,7 @@ def update(runtime: Runtime, ctx: RequestContext, image_id: str, changes: List[C
         image: Dict[str, Any] = {**current, "properties": dict(current.get("properties") or {}),
                                  "tags": list(current.get("tags") or ())}
         for change in changes:
-            _apply(image, ctx, change)
+            _apply(image, ctx, change, may_modify)
         _check_quotas(image)
         return {**image, "updated_at": ctx.now}
 

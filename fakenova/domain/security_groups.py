@@ -159,12 +159,12 @@ def check_requested(store: Store, ctx: RequestContext, names: Sequence[str]) -> 
 def in_use(store: Store, group: Mapping[str, Any]) -> bool:
     """Whether a port is in the group: a NIC of a live server given the group by name or id, or a stored
     port naming it."""
-    from .neutron_ports import current  # late: neutron_ports looks groups up in this module
+    from .neutron_ports import current  # that module imports this one
 
     keys = {group["id"], group["name"]}
-    # a port Nova made for a server that is gone no longer exists (Nova deleted it), even while its record stays
-    if any(group["id"] in (port.get("security_groups") or ()) and current(store, port) is not None
-           for port in store.list("port") if isinstance(port, dict)):
+    # as each port reads now: the ports Nova made for a server are gone once it is deleted
+    ports = (current(store, port) for port in store.list("port") if isinstance(port, dict))
+    if any(group["id"] in (port.get("security_groups") or ()) for port in ports if port is not None):
         return True
     return any(keys & set(server.security_groups) for server in store.list("server", group["project_id"])
                if not server.deleted and server.nics)

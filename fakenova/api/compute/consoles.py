@@ -10,11 +10,12 @@ from urllib.parse import urlsplit
 
 from flask import Response, request
 
-from ...domain import errors, server_actions
+from ...domain import errors, policy, server_actions
 from ...domain.lifecycle.table import LIFECYCLE, Action
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body
+from . import lookups
 from .schemas import actions as schemas
 
 #: console type -> devstack's proxy URL for it
@@ -48,7 +49,12 @@ def _url(protocol: str, console_type: str) -> str:
 
 
 def legacy(action: Action, server_id: str, payload: Any) -> Response:
-    """Run an ``os-get*Console`` action: 200 ``{"console": {"type", "url"}}``."""
+    """Run an ``os-get*Console`` action: 200 ``{"console": {"type", "url"}}``.
+
+    Nova's legacy console controllers check the rule with no target (the caller's own project) before loading
+    the instance, so a refused caller is refused even for another project's or a missing server.
+    """
+    policy.authorize(context(), LIFECYCLE[action].rule)
     server_actions.guarded(runtime(), context(), action, server_id)
     url = _url(LEGACY_PROTOCOLS[action], payload["type"])
     return json_response({"console": {"type": payload["type"], "url": url}}, 200)
@@ -68,5 +74,5 @@ def create(server_id: str) -> Response:
 
 ROUTES = (
     Route("POST", "/servers/<server_id>/remote-consoles", create, versions=LIFECYCLE[Action.REMOTE_CONSOLE].versions,
-          policy="os_compute_api:os-remote-consoles"),
+          looks_up=lookups.instance, policy="os_compute_api:os-remote-consoles"),
 )

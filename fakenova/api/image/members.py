@@ -7,6 +7,7 @@ from ...domain import image_members
 from ...views.images import glance_member
 from ..http import context, json_response, runtime
 from ..routing import Route
+from . import lookups
 from .body import read_body
 
 
@@ -35,9 +36,9 @@ def delete_member(image_id: str, member_id: str) -> Response:
 
 _MEMBERS = "/v2/images/<image_id>/members"
 ROUTES = (
-    Route("POST", _MEMBERS, add_member, policy="add_member"),
-    Route("GET", _MEMBERS, list_members, policy="get_members"),
-    Route("GET", f"{_MEMBERS}/<member_id>", show_member, policy="get_member"),
-    Route("PUT", f"{_MEMBERS}/<member_id>", update_member, policy="modify_member"),
-    Route("DELETE", f"{_MEMBERS}/<member_id>", delete_member, policy="delete_member"),
+    Route("POST", _MEMBERS, add_member, looks_up=lookups.member_image, policy="add_member"),
+    Route("GET", _MEMBERS, list_members, looks_up=lookups.member_image, policy="get_members"),
+    Route("GET", f"{_MEMBERS}/<member_id>", show_member, looks_up=lookups.member_image, policy="get_member"),
+    Route("PUT", f"{_MEMBERS}/<member_id>", update_member, looks_up=lookups.member_image, policy="modify_member"),
+    Route("DELETE", f"{_MEMBERS}/<member_id>", delete_member, looks_up=lookups.member_image, policy="delete_member"),
 )

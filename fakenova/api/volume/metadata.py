@@ -12,9 +12,9 @@ from ...domain.cinder import Record
 from ...domain.context import RequestContext
 from ...domain.ports import Runtime
 from ..http import context, json_response, read_json, runtime
-from ..routing import Route
+from ..routing import Lookup, Route
 from ..validation import validate_body
-from . import schemas
+from . import lookups, schemas
 
 Change = Callable[[Record], Record]
 
@@ -28,17 +28,19 @@ class Owner:
     edit: Callable[[Runtime, RequestContext, str, Change], Record]
     #: Cinder's rule per operation: get, create, update, delete
     rules: Tuple[str, str, str, str]
+    #: the owner's lookup, which Cinder makes before the rule (another project's is a 404)
+    looks_up: Lookup
 
 
 OWNERS = (
     Owner("volumes", "Volume", lambda rt, ctx, key: cinder.observe(rt, ctx, key), cinder.edit,
           ("volume:get_volume_metadata", "volume:create_volume_metadata", "volume:update_volume_metadata",
-           "volume:delete_volume_metadata")),
+           "volume:delete_volume_metadata"), lookups.volume),
     # Cinder's snapshot metadata has no create rule of its own: POST is guarded by the update rule
     Owner("snapshots", "Snapshot", lambda rt, ctx, key: cinder_snapshots.observe(rt, ctx, key),
           cinder_snapshots.edit,
           ("volume:get_snapshot_metadata", "volume:update_snapshot_metadata", "volume:update_snapshot_metadata",
-           "volume:delete_snapshot_metadata")),
+           "volume:delete_snapshot_metadata"), lookups.snapshot),
 )
 
 
@@ -106,12 +108,12 @@ def routes(owner: Owner) -> Tuple[Route, ...]:
     get, create, update, delete = owner.rules
     base = f"/{owner.collection}/<owner_id>/metadata"
     return (
-        Route("GET", base, handlers["index"], policy=get),
-        Route("POST", base, handlers["create"], policy=create),
-        Route("PUT", base, handlers["replace"], policy=update),
-        Route("GET", f"{base}/<key>", handlers["show"], policy=get),
-        Route("PUT", f"{base}/<key>", handlers["update"], policy=update),
-        Route("DELETE", f"{base}/<key>", handlers["delete"], policy=delete),
+        Route("GET", base, handlers["index"], looks_up=owner.looks_up, policy=get),
+        Route("POST", base, handlers["create"], looks_up=owner.looks_up, policy=create),
+        Route("PUT", base, handlers["replace"], looks_up=owner.looks_up, policy=update),
+        Route("GET", f"{base}/<key>", handlers["show"], looks_up=owner.looks_up, policy=get),
+        Route("PUT", f"{base}/<key>", handlers["update"], looks_up=owner.looks_up, policy=update),
+        Route("DELETE", f"{base}/<key>", handlers["delete"], looks_up=owner.looks_up, policy=delete),
     )
 
 

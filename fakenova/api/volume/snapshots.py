@@ -12,7 +12,7 @@ from ...views import volumes as views
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body
-from . import schemas
+from . import lookups, schemas
 from .base import endpoint, view_context
 
 
@@ -67,7 +67,7 @@ ROUTES = (
     Route("GET", "/snapshots", index, policy="volume:get_all_snapshots"),
     Route("GET", "/snapshots/detail", detail, policy="volume:get_all_snapshots"),
     Route("POST", "/snapshots", create, policy="volume:create_snapshot"),
-    Route("GET", "/snapshots/<snapshot_id>", show, policy="volume:get_snapshot"),
-    Route("PUT", "/snapshots/<snapshot_id>", update, policy="volume:update_snapshot"),
-    Route("DELETE", "/snapshots/<snapshot_id>", delete, policy="volume:delete_snapshot"),
+    Route("GET", "/snapshots/<snapshot_id>", show, looks_up=lookups.snapshot, policy="volume:get_snapshot"),
+    Route("PUT", "/snapshots/<snapshot_id>", update, looks_up=lookups.snapshot, policy="volume:update_snapshot"),
+    Route("DELETE", "/snapshots/<snapshot_id>", delete, looks_up=lookups.snapshot, policy="volume:delete_snapshot"),
 )

@@ -11,6 +11,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 from support.apps import fresh_app
+from support.tokens import issue_token
 
 from fakenova.domain.floating_ips import ROUTER_ID
 
@@ -33,6 +34,12 @@ FIP_KEYS = {"id", "tenant_id", "project_id", "floating_ip_address", "floating_ne
 @pytest.fixture
 def app():
     return fresh_app(seed=5)
+
+
+@pytest.fixture
+def manager(app):
+    """demo's manager: choosing a floating IP's address is ADMIN_OR_PROJECT_MANAGER in Neutron."""
+    return issue_token(app, "demo_manager", "demo")
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -89,7 +96,7 @@ def ids(response) -> list:
 # --- allocation -----------------------------------------------------------------------------------------
 
 
-def test_allocate_shape_and_next_free_address(client, demo):
+def test_allocate_shape_and_next_free_address(client, demo, manager):
     fip = allocate(client, demo, description="web")
     assert set(fip) == FIP_KEYS
     assert (fip["floating_ip_address"], fip["floating_network_id"], fip["status"]) == (
@@ -101,7 +108,7 @@ def test_allocate_shape_and_next_free_address(client, demo):
     assert STAMP.match(fip["created_at"]) and fip["updated_at"] == fip["created_at"]
     assert call(client, "GET", f"{FIPS}/{fip['id']}", demo).get_json() == {"floatingip": fip}
     assert allocate(client, demo)["floating_ip_address"] == "172.24.4.3"
-    assert allocate(client, demo, floating_ip_address="172.24.4.50")["floating_ip_address"] == "172.24.4.50"
+    assert allocate(client, manager, floating_ip_address="172.24.4.50")["floating_ip_address"] == "172.24.4.50"
 
 
 def test_allocation_skips_addresses_of_servers_on_the_external_network(client, admin):
@@ -136,9 +143,9 @@ def test_exhaustion_is_neutrons_409(client, store, demo):
     ("172.24.4.255", 400, "InvalidIpForNetwork", "IP address 172.24.4.255 is not a valid IP for any of the "
                                                  "subnets on the specified network."),
 ])
-def test_requested_address_conflicts(client, demo, address, status, kind, message):
+def test_requested_address_conflicts(client, demo, manager, address, status, kind, message):
     allocate(client, demo)
-    response = call(client, "POST", FIPS, demo,
+    response = call(client, "POST", FIPS, manager,
                     {"floatingip": {"floating_network_id": PUBLIC_NET, "floating_ip_address": address}})
     neutron_error(response, status, kind, message)
 

@@ -1,0 +1,31 @@
+"""What Glance loads before its policy check, as ``Route.looks_up`` values.
+
+Glance's controllers get the image from the repository first (another project's private image is
+``No image found with ID <id>``), and its policy layer turns a refusal into a 404 for an image the caller cannot
+see: so a caller a rule refuses is told the image does not exist unless they can see it. The members controller
+words its 404 itself (``Image <id> not found.``).
+"""
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from ...domain import errors
+from ...domain.context import RequestContext
+from ...domain.glance_errors import not_found
+from ...domain.images import can_see
+from ..http import runtime
+
+
+def _unseen(image_id: str, ctx: RequestContext) -> bool:
+    image = runtime().store.get("image", image_id)
+    return image is None or not can_see(image, ctx)
+
+
+def image(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
+    """The image repository's 404 for an image the caller cannot see, else None."""
+    return not_found(args["image_id"]) if _unseen(args["image_id"], ctx) else None
+
+
+def member_image(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
+    """The members controller's 404 for an image the caller cannot see, else None."""
+    return errors.NotFound(f"Image {args['image_id']} not found.") if _unseen(args["image_id"], ctx) else None

@@ -1,0 +1,30 @@
+"""What Cinder loads before its policy check, as ``Route.looks_up`` values.
+
+Cinder's controllers get the volume or snapshot with the caller's project scope (``volume_api.get``) and only then
+authorize against it, so a caller a rule refuses is told another project's volume does not exist.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from ...domain import cinder, errors
+from ...domain.cinder_snapshots import KIND as SNAPSHOTS
+from ...domain.cinder_snapshots import SnapshotNotFound
+from ...domain.context import RequestContext
+from ..http import runtime
+
+
+def volume(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
+    """``VolumeNotFound`` for a volume the caller cannot see (named ``volume_id`` or, for metadata, ``owner_id``)."""
+    volume_id = args.get("volume_id") or args["owner_id"]
+    if cinder.visible(runtime().store.get(cinder.KIND, volume_id), ctx):
+        return None
+    return cinder.VolumeNotFound(volume_id=volume_id)
+
+
+def snapshot(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
+    """``SnapshotNotFound`` for a snapshot the caller cannot see."""
+    snapshot_id = args.get("snapshot_id") or args["owner_id"]
+    if cinder.visible(runtime().store.get(SNAPSHOTS, snapshot_id), ctx):
+        return None
+    return SnapshotNotFound(snapshot_id=snapshot_id)
