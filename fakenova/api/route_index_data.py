@@ -425,7 +425,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.network.l3:ROUTES": (
-        "0b4ba0a0734f4f6f3d305891",
+        "89049111dc8518f36075c8b0",
         (
             "fakenova.api.network.auto_allocation",
             "fakenova.api.network.availability_zones",

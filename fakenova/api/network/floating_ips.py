@@ -175,14 +175,12 @@ def _target(fip: FloatingIp) -> Dict[str, Any]:
     return {"project_id": fip.project_id, "tenant_id": fip.project_id}
 
 
-def _found(ctx: RequestContext, fip_id: str, rule: str) -> FloatingIp:
-    """The floating IP ``get_floatingip`` shows the caller (else Neutron's 404), once ``rule`` allows the
-    request on it (else Neutron's 403)."""
+def _found(ctx: RequestContext, fip_id: str) -> FloatingIp:
+    """The floating IP ``get_floatingip`` shows the caller, else Neutron's 404. A write's own rule (with the
+    rules of the attributes it sets) is checked by ``domain.floating_ips`` once this has found it."""
     fip = floating_ips.get(runtime().store, ctx, fip_id)
     if not policy.allowed(ctx, "get_floatingip", _target(fip)):
         raise FloatingIPNotFound(floatingip_id=fip_id)
-    if rule != "get_floatingip":
-        policy.enforce(ctx, rule, _target(fip))
     return fip
 
 
@@ -195,15 +193,13 @@ def list_floatingips() -> Response:
 
 def show_floatingip(fip_id: str) -> Response:
     store = runtime().store
-    body = _body(store, _found(context(), fip_id, "get_floatingip"))
+    body = _body(store, _found(context(), fip_id))
     return json_response({RESOURCE: picked(body, request.args.getlist("fields"))})
 
 
 def create_floatingip() -> Response:
     rt, ctx = runtime(), context()
     item = parse(ctx, creating=True)
-    owner = item.get("project_id") or ctx.project_id
-    policy.enforce(ctx, "create_floatingip", {"project_id": owner, "tenant_id": owner})
     return _answer(floating_ips.create(rt.store, ctx, rt.ids.uuid(), item), 201)
 
 
@@ -211,13 +207,13 @@ def update_floatingip(fip_id: str) -> Response:
     rt, ctx = runtime(), context()
     # Neutron checks the body before it looks the floating IP up, so a bad body beats a 404.
     changes = parse(ctx, creating=False)
-    _found(ctx, fip_id, "update_floatingip")
+    _found(ctx, fip_id)
     return _answer(floating_ips.update(rt.store, ctx, fip_id, changes))
 
 
 def delete_floatingip(fip_id: str) -> Response:
     ctx = context()
-    _found(ctx, fip_id, "delete_floatingip")
+    _found(ctx, fip_id)
     floating_ips.delete(runtime().store, ctx, fip_id)
     return json_response(None, 204)
 
