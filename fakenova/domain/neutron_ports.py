@@ -242,6 +242,7 @@ def new_port(store: Store, ctx: RequestContext, port_id: str, mac: str, item: Ma
 class PortPlugin(StoredPlugin):
     touches = (ipam.KIND, ipam.CURSOR, "server")
     prefilter = frozenset({"id", "network_id", "device_id", "device_owner", "mac_address", "name", "project_id"})
+    indexed = frozenset({"device_id"})  # Nova asks for a server's ports by device_id on every look
 
     def target(self, store: Store, record: Mapping[str, Any]) -> Dict[str, Any]:
         return network_target(store, record)
