@@ -63,6 +63,7 @@ bench: install-test install-bench $(if $(PEERS),install-peers)
 	$(PY) bench/api_bench.py $(if $(PEERS),--peers)
 	$(PY) bench/list_servers.py
 	$(PY) bench/fleet_bench.py
+	$(PY) bench/port_bench.py
 	$(PY) bench/plugin_overhead.py
 	$(PY) bench/wsgi_choice.py
 
