@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, cast
 
 from ..store.base import IndexedStore
+from . import network_quotas
 from . import neutron_policy as policy
 from . import neutron_validators as validators
 from .context import RequestContext
@@ -43,6 +44,10 @@ class StoredPlugin:
     #: list filtered on one costs the records filed under the wanted values; like ``prefilter``,
     #: ``effective`` never turns another stored value into a non-empty one
     indexed: FrozenSet[str] = frozenset()
+
+    #: the quota resource (:mod:`.network_quotas`) a create counts against, checked before the create's own
+    #: checks as Neutron's API layer reserves before the plugin runs; None: no quota
+    quota: Optional[str] = None
 
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
@@ -135,6 +140,13 @@ class StoredPlugin:
                        explicit(self.definition, item, creating=True))
 
     def create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
+        if self.quota is None:
+            return self._create(runtime, ctx, item)
+        with runtime.store.atomically():  # counted and made as one: two creates racing for the last one
+            network_quotas.check(runtime.store, item["project_id"], self.quota)
+            return self._create(runtime, ctx, item)
+
+    def _create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
         item = self.check_create(runtime, ctx, item)
         record = new_record(self.definition, runtime.ids.uuid(), item, ctx.now)
         self.store_new(runtime, ctx, record)
