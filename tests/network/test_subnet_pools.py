@@ -81,7 +81,8 @@ def test_auto_allocated_topology_is_built_once_and_torn_down(client):
     topology = made.get_json()["auto_allocated_topology"]
     assert client.get(path, headers=client.demo).get_json()["auto_allocated_topology"] == topology
     net = client.get(f"{N}/networks/{topology['id']}", headers=client.demo).get_json()["network"]
-    assert net["name"] == "auto_allocated_network" and net["admin_state_up"] is False
+    # made down, brought up once the topology is saved (Neutron's _save), so Nova may boot on it
+    assert net["name"] == "auto_allocated_network" and net["admin_state_up"] is True
     (subnet,) = [s for s in client.get(f"{N}/subnets?network_id={net['id']}", headers=client.demo)
                  .get_json()["subnets"]]
     assert (subnet["name"], subnet["cidr"], subnet["subnetpool_id"]) == (
