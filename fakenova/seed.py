@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
-from .domain import cinder, hosts, routers, subnet_pool_resources
+from .domain import cinder, hosts, network_agents, routers, subnet_pool_resources
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -73,7 +73,9 @@ def load_seed(runtime: SeedTarget) -> None:
     for volume in _read(folder, "catalogue/volumes.yaml").get("volumes", []):
         project = projects.get(volume.get("project", ""), volume.get("project", ""))
         runtime.store.put("volume", volume["id"], cinder.seed_record(volume, project, now), project=project)
-    hosts.seed_hosts(runtime.store, hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts), now)
+    specs = hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts)
+    hosts.seed_hosts(runtime.store, specs, now)
+    network_agents.seed(runtime.store, specs, now)
 
 
 def _seed_quotas(runtime: SeedTarget, data: Dict[str, Any], projects: Dict[str, str], where: str) -> None:
