@@ -64,6 +64,7 @@ bench: install-test install-bench $(if $(PEERS),install-peers)
 	$(PY) bench/list_servers.py
 	$(PY) bench/fleet_bench.py
 	$(PY) bench/startup.py
+	$(PY) bench/port_bench.py
 	$(PY) bench/plugin_overhead.py
 	$(PY) bench/wsgi_choice.py
 

@@ -28,7 +28,7 @@ import json
 import os
 import sys
 import zlib
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Tuple
 
 from load import Child, Client, Request, drive
 
@@ -138,13 +138,15 @@ ROUNDS = 3
 
 
 def measure_row(fake: Child, ceiling: Child, headers: Dict[str, str], op: str, requests: List[Request],
-                conns: int, key: str) -> Dict[str, Any]:
+                conns: int, key: str, expect: Tuple[int, ...] = ()) -> Dict[str, Any]:
+    """fakenova's best batch of ``requests`` beside the ceiling's best answering the same with the body
+    registered under ``key``; ``expect``: fakenova's statuses (:data:`EXPECT` of ``op`` when empty)."""
     size = max(conns, len(requests) // ROUNDS)
     mine: List[Dict[str, float]] = []
     bare: List[Dict[str, float]] = []
     for start in range(0, len(requests) - size + 1, size):
         batch = requests[start:start + size]
-        mine.append(drive(fake, headers, batch, conns, EXPECT[op]))
+        mine.append(drive(fake, headers, batch, conns, expect or EXPECT[op]))
         mirrored = [(op, method, f"/{key}", body) for _, method, _, body in batch]
         bare.append(drive(ceiling, {"Content-Type": "application/json"}, mirrored, conns, (200,)))
     best, ceiling_best = max(mine, key=lambda run: run["rps"]), max(bare, key=lambda run: run["rps"])

@@ -55,7 +55,7 @@ NEUTRON_EXTENSIONS = (
     "security-groups-rules-belongs-to-default-sg", "security-groups-shared-filtering", "sorting",
     "standard-attr-description", "standard-attr-revisions", "standard-attr-tag", "standard-attr-timestamp",
     "stateful-security-group", "subnet_allocation", "default-subnetpools", "network-ip-availability",
-    "auto-allocated-topology", "address-scope",
+    "auto-allocated-topology", "address-scope", "agent",
 )
 
 #: (section, option, value, reason). Values may name {url}, {workspace}, {max_version}, {image}, {image_alt}.

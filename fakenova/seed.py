@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
-from .domain import cinder, hosts, metadefs, routers, subnet_pool_resources
+from .domain import cinder, hosts, metadefs, network_agents, routers, subnet_pool_resources
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -79,7 +79,9 @@ def load_seed(runtime: SeedTarget) -> None:
         runtime.store.put("volume", volume["id"], cinder.seed_record(volume, project, now), project=project)
     catalogue = _read_large(folder, "catalogue/metadefs.yaml")
     metadefs.seed(runtime.store, catalogue.get("namespaces", []), catalogue.get("resource_types", []), now)
-    hosts.seed_hosts(runtime.store, hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts), now)
+    specs = hosts.host_specs(_read(folder, "hosts.yaml"), runtime.settings.hosts)
+    hosts.seed_hosts(runtime.store, specs, now)
+    network_agents.seed(runtime.store, specs, now)
 
 
 @functools.lru_cache(maxsize=8)

@@ -425,8 +425,9 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.network.l3:ROUTES": (
-        "89049111dc8518f36075c8b0",
+        "75d08af19432c7872a03216f",
         (
+            "fakenova.api.network.agents",
             "fakenova.api.network.auto_allocation",
             "fakenova.api.network.availability_zones",
             "fakenova.api.network.floating_ips",
@@ -499,6 +500,11 @@ INDEX: Dict[str, Entry] = {
             ("GET", "/v2.0/address-scopes/<rid>", "resource_show_address_scope"),
             ("PUT", "/v2.0/address-scopes/<rid>", "resource_update_address_scope"),
             ("DELETE", "/v2.0/address-scopes/<rid>", "resource_delete_address_scope"),
+            ("GET", "/v2.0/agents", "resource_list_agents"),
+            ("POST", "/v2.0/agents", "agents_create_agent"),
+            ("GET", "/v2.0/agents/<rid>", "resource_show_agent"),
+            ("PUT", "/v2.0/agents/<rid>", "resource_update_agent"),
+            ("DELETE", "/v2.0/agents/<rid>", "resource_delete_agent"),
         ),
     ),
     "fakenova.api.compute.servers:ROUTES": (

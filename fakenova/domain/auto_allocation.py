@@ -1,7 +1,8 @@
 """Neutron's auto-allocated topology (``neutron/services/auto_allocate/db.py``), sans-IO: on a project's first
 ``GET /auto-allocated-topology/{project}`` a network, a subnet from each default subnet pool and a router
 joining them to the default external network are made through the resources' own plugins (so their checks
-and quotas apply); later calls return the same network; ``DELETE`` tears it down.
+and quotas apply); later calls return the same network; ``DELETE`` tears it down. Nova's ``networks: "auto"``
+boots on that same network when the project has none of its own (:func:`network_for`).
 
 The topology record (kind ``auto_allocated_topology``, keyed by project) names the network and router.
 """
@@ -11,7 +12,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from . import errors, neutron_networks, router_resources
 from .context import RequestContext
-from .neutron_resource import prepare
+from .neutron_resource import bumped, prepare
 from .ports import Runtime, Store
 from .subnet_pool_resources import SUBNETPOOL
 
@@ -91,7 +92,32 @@ def _build(runtime: Runtime, ctx: RequestContext, project: str, external: str) -
         router_resources.PLUGIN.interface(runtime, ctx, router["id"], {"subnet_id": subnet["id"]}, adding=True)
     topology = {"project_id": project, "network_id": network["id"], "router_id": router["id"]}
     runtime.store.put(KIND, project, topology, project=project)
+    # built with the network down so no one uses it half made; up once saved, as Neutron's _save does
+    runtime.store.compute(neutron_networks.NETWORK.kind, network["id"],
+                          lambda record: bumped(record, {"admin_state_up": True}, ctx.now))
     return topology
+
+
+class UnableToAutoAllocateNetwork(errors.BadRequest):
+    """Nova's answer (400) when Neutron cannot give a project its topology."""
+
+    msg_fmt = "Unable to automatically allocate a network for project {project_id}"
+
+
+def network_for(runtime: Runtime, ctx: RequestContext) -> Mapping[str, Any]:
+    """The network Nova boots a server on for ``networks: "auto"`` when the project has none: its topology's
+    (built on first use, the same record ``GET /auto-allocated-topology`` answers with), as Nova's
+    ``_auto_allocate_network`` asks Neutron for it after the dry-run check; a conflict either raises is
+    Nova's ``UnableToAutoAllocateNetwork``."""
+    try:
+        get(runtime, ctx, ctx.project_id, [DRY_RUN])
+        network_id = get(runtime, ctx, ctx.project_id, [])["id"]
+    except errors.Conflict:
+        raise UnableToAutoAllocateNetwork(project_id=ctx.project_id) from None
+    network = neutron_networks.network_record(runtime.store, network_id)
+    if network is None:
+        raise UnableToAutoAllocateNetwork(project_id=ctx.project_id)
+    return network
 
 
 def delete(runtime: Runtime, ctx: RequestContext, project_id: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..version_history import at
 from . import (
+    auto_allocation,
     boot_volumes,
     compute,
     errors,
@@ -191,7 +192,8 @@ def _template(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
     _check_limits(store, ctx, server)
     security_groups.check_requested(store, ctx, [group["name"] for group in server.get("security_groups") or ()])
     key_name = _key_name(store, ctx, server.get("key_name"))
-    chosen = network.requested_networks(store, ctx, server.get("networks"))
+    chosen = network.requested_networks(store, ctx, server.get("networks"),
+                                        lambda: auto_allocation.network_for(runtime, ctx))
     description = server.get("description")
     if ctx.version < _SERVER_DESCRIPTION:
         description = server["name"]  # before servers had descriptions, Nova stored the name as one

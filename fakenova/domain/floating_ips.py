@@ -195,9 +195,27 @@ def delete(store: Store, ctx: RequestContext, fip_id: str) -> None:
     with store.atomically():
         fip = get(store, ctx, fip_id)
         policy.enforce(ctx, "delete_floatingip", {"project_id": fip.project_id})
-        _mirror(store, fip, None)
-        ipam.release(store, fip.floating_subnet_id, fip.floating_ip_address, fip_id)
-        store.delete(KIND, fip_id)
+        _remove(store, fip)
+
+
+def _remove(store: Store, fip: FloatingIp) -> None:
+    _mirror(store, fip, None)
+    ipam.release(store, fip.floating_subnet_id, fip.floating_ip_address, fip.id)
+    store.delete(KIND, fip.id)
+
+
+def release_network(store: Store, network_id: str) -> List[str]:
+    """An external network is being deleted: its floating IPs that are associated with nothing go first
+    (``delete_disassociated_floatingips``, on the network's BEFORE_DELETE, whatever the delete's outcome);
+    the ids of the associated ones, which keep the network in use, are returned."""
+    held = []
+    with store.atomically():
+        for fip in [effective(store, fip) for fip in store.list(KIND) if fip.floating_network_id == network_id]:
+            if fip.port_id is None:
+                _remove(store, fip)
+            else:
+                held.append(fip.id)
+    return held
 
 
 # --- allocation -----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ addresses for the server views, kept in step when the port changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
 from . import errors, ipam
 from .context import RequestContext
@@ -68,15 +68,21 @@ def free_port(store: Store, ctx: RequestContext, port_id: str, missing: type = e
     return port
 
 
-def requested_networks(store: Store, ctx: RequestContext, requested: Any) -> List[Requested]:
+def requested_networks(store: Store, ctx: RequestContext, requested: Any,
+                       auto_network: Optional[Callable[[], Mapping[str, Any]]] = None) -> List[Requested]:
     """Resolve a create request's ``networks`` into the NICs to make.
 
     :param requested: None (omitted), ``"auto"``, ``"none"`` or the validated list of items.
+    :param auto_network: for ``"auto"`` when the project has no network to use, the one to boot on (Neutron's
+        auto-allocated topology: :func:`fakenova.domain.auto_allocation.network_for`).
     """
     if requested == "none":
         return []
     if requested is None or requested == "auto":
-        return [Requested(net) for net in default_networks(store, ctx)]
+        found = default_networks(store, ctx)
+        if not found and requested == "auto" and auto_network is not None:
+            return [Requested(auto_network())]
+        return [Requested(net) for net in found]
     chosen = []
     seen_ports = set()
     for item in requested:

@@ -70,6 +70,10 @@ class SubnetInUse(errors.Conflict):
         super().__init__(**kwargs)
 
 
+class ServicePortInUse(errors.Conflict):
+    msg_fmt = "Port {port_id} cannot be deleted directly via the port API: {reason}."
+
+
 class IpAddressAlreadyAllocated(errors.Conflict):
     msg_fmt = "IP address {ip} already allocated in subnet {subnet_id}"
 

@@ -135,9 +135,13 @@ class NetworkPlugin(StoredPlugin):
         return store.compute(NETWORK.kind, rid, change)
 
     def check_delete(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:
-        from .neutron_ports import ports_on_network  # the ports module builds on this one
+        from .floating_ips import release_network  # both build on this module
+        from .neutron_ports import ports_on_network
+        # A floating IP stands for its port here (fakenova keeps no port record behind one): an associated
+        # one keeps the network in use as its network:floatingip port does in Neutron.
+        held = release_network(runtime.store, record["id"]) if record.get("router:external") else []
         busy = [port["id"] for port in ports_on_network(runtime.store, record["id"])
-                if port["device_owner"] not in AUTO_DELETED_OWNERS]
+                if port["device_owner"] not in AUTO_DELETED_OWNERS] + held
         if busy:
             raise NetworkInUse(net_id=record["id"], reason="There are one or more ports still in use on the "
                                                            f"network, id for these ports is: {','.join(busy)}")

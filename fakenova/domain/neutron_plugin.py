@@ -9,8 +9,10 @@ derived values); the HTTP side (``fakenova.api.network.resource``) is the same f
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, cast
 
+from ..store.base import IndexedStore
+from . import network_quotas
 from . import neutron_policy as policy
 from . import neutron_validators as validators
 from .context import RequestContext
@@ -19,6 +21,13 @@ from .neutron_resource import Definition, Record, bumped, explicit, new_record, 
 from .ports import Runtime, Store
 
 MAX_TAGS = 50
+#: store class -> whether it offers IndexedStore (a runtime Protocol's isinstance inspects every method)
+_INDEXED_CLASSES: Dict[type, bool] = {}
+
+
+def _filed(name: str) -> Callable[[Any], Optional[str]]:
+    """What a record is filed under in the index of attribute ``name``: its stored value, unless empty."""
+    return lambda record: record.get(name) or None
 
 
 class StoredPlugin:
@@ -30,6 +39,15 @@ class StoredPlugin:
     #: attributes whose stored value may decide a non-empty filter before ``effective`` runs (a fast path
     #: for ``GET /ports?device_id=``): ``effective`` never turns another stored value into a non-empty one
     prefilter: FrozenSet[str] = frozenset()
+
+    #: attributes the store files records by (IndexedStore, one index per attribute, named after it), so a
+    #: list filtered on one costs the records filed under the wanted values; like ``prefilter``,
+    #: ``effective`` never turns another stored value into a non-empty one
+    indexed: FrozenSet[str] = frozenset()
+
+    #: the quota resource (:mod:`.network_quotas`) a create counts against, checked before the create's own
+    #: checks as Neutron's API layer reserves before the plugin runs; None: no quota
+    quota: Optional[str] = None
 
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
@@ -61,8 +79,29 @@ class StoredPlugin:
 
     # --- reads ---------------------------------------------------------------------------------------
 
+    def define_indexes(self, store: Store) -> bool:
+        """Have the store file records by the ``indexed`` attributes (idempotent); False when it cannot."""
+        indexed = _INDEXED_CLASSES.get(type(store))
+        if indexed is None:
+            indexed = _INDEXED_CLASSES[type(store)] = isinstance(store, IndexedStore)
+        if not indexed or not self.indexed:
+            return False
+        for name in sorted(self.indexed):
+            cast(IndexedStore, store).define_index(self.definition.kind, name, _filed(name))
+        return True
+
+    def _candidates(self, store: Store, wanted: Mapping[str, Sequence[Any]]) -> List[Record]:
+        """The stored records a list filtered by ``wanted`` can match: those filed under a wanted value of
+        an indexed attribute, else all of them."""
+        for name in sorted(self.indexed & set(wanted)):
+            values = list(dict.fromkeys(wanted[name]))
+            if values and all(isinstance(value, str) and value for value in values) and self.define_indexes(store):
+                found = cast(IndexedStore, store)
+                return [record for value in values for record in found.find(self.definition.kind, name, value)]
+        return store.list(self.definition.kind)
+
     def all_records(self, store: Store, wanted: Optional[Mapping[str, Sequence[Any]]] = None) -> List[Record]:
-        stored = store.list(self.definition.kind)
+        stored = self._candidates(store, wanted or {})
         for name in self.prefilter & set(wanted or ()):
             values = set((wanted or {})[name])
             if values and "" not in values and all(isinstance(value, str) for value in values):
@@ -101,6 +140,13 @@ class StoredPlugin:
                        explicit(self.definition, item, creating=True))
 
     def create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
+        if self.quota is None:
+            return self._create(runtime, ctx, item)
+        with runtime.store.atomically():  # counted and made as one: two creates racing for the last one
+            network_quotas.check(runtime.store, item["project_id"], self.quota)
+            return self._create(runtime, ctx, item)
+
+    def _create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
         item = self.check_create(runtime, ctx, item)
         record = new_record(self.definition, runtime.ids.uuid(), item, ctx.now)
         self.store_new(runtime, ctx, record)

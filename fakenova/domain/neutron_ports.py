@@ -25,6 +25,7 @@ from .neutron_errors import (
     NetworkNotFound,
     PortNotFound,
     SecurityGroupNotFound,
+    ServicePortInUse,
     SubnetNotFound,
 )
 from .neutron_networks import SUBNET_PLUGIN, network_record, network_target
@@ -100,6 +101,14 @@ UNBOUND: Mapping[str, Any] = {"device_id": "", "device_owner": "", "binding:host
 
 #: the kind of a floating IP, which holds its address through an allocation record as a port does
 FLOATING_IP = "floatingip"
+#: device owners of the ports the L3 plugin owns (``l3_db``'s ``router_device_owners``) -> the kind of the
+#: device that must still exist for ``DELETE /ports/{id}`` to be refused (``prevent_l3_port_deletion``)
+L3_OWNERS: Mapping[str, str] = {
+    "network:ha_router_replicated_interface": "router",
+    "network:router_interface": "router",
+    "network:router_gateway": "router",
+    "network:floatingip": FLOATING_IP,
+}
 
 
 def _port_alive(store: Store) -> ipam.Alive:
@@ -242,6 +251,7 @@ def new_port(store: Store, ctx: RequestContext, port_id: str, mac: str, item: Ma
 class PortPlugin(StoredPlugin):
     touches = (ipam.KIND, ipam.CURSOR, "server")
     prefilter = frozenset({"id", "network_id", "device_id", "device_owner", "mac_address", "name", "project_id"})
+    indexed = frozenset({"device_id"})  # Nova asks for a server's ports by device_id on every look
 
     def target(self, store: Store, record: Mapping[str, Any]) -> Dict[str, Any]:
         return network_target(store, record)
@@ -281,6 +291,13 @@ class PortPlugin(StoredPlugin):
         record = super().update(runtime, ctx, rid, changes)
         sync_server(runtime.store, record, ctx.now)
         return self.effective(runtime.store, record) or record
+
+    def check_delete(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:
+        """A router's or floating IP's port goes through their own API while they exist (409)."""
+        owner = record.get("device_owner") or ""
+        device = L3_OWNERS.get(owner)
+        if device is not None and runtime.store.get(device, record.get("device_id") or "") is not None:
+            raise ServicePortInUse(port_id=record["id"], reason=f"has device owner {owner}")
 
     def after_delete(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:
         release(runtime.store, record)

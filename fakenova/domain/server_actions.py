@@ -6,7 +6,7 @@ the instance action with this request's id. Bigger use cases live in ``resize.py
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
 from . import compute, errors, floating_ips, history, placement, policy, quotas, security_groups
 from .context import RequestContext
@@ -188,24 +188,50 @@ def remove_security_group(runtime: Runtime, ctx: RequestContext, server_id: str,
     return perform(runtime, ctx, Action.REMOVE_SECURITY_GROUP, server_id, apply)
 
 
-def _floating_ip(runtime: Runtime, ctx: RequestContext, address: str) -> Any:
+def _floating_ip(runtime: Runtime, ctx: RequestContext, address: str, missing: str = "") -> Any:
     for fip in floating_ips.visible(runtime.store, ctx):
         if fip.floating_ip_address == address:
             return fip
-    raise errors.NotFound(f"Floating IP not found for address {address}.")
+    raise errors.NotFound(missing or f"Floating IP not found for address {address}.")
+
+
+#: how neutronclient words a Neutron error it raises (its ``NeutronClientException``), which Nova passes on
+NEUTRONCLIENT_ERROR = "{message}\nNeutron server returns request_ids: ['{request_id}']"
+
+
+def _fixed_address(server_id: str, nics: Sequence[Any], address: str, fixed_address: Optional[str]) -> Tuple[Any, str]:
+    """The NIC and fixed address ``addFloatingIp`` uses, with the checks of Nova's ``_add_floating_ip``."""
+    if not nics:
+        raise errors.BadRequest("Instance network is not ready yet")
+    fixed = [(nic, ip) for nic in nics for version, ip in nic.ips]
+    if not fixed:
+        raise errors.BadRequest("No fixed IPs associated to instance")
+    if fixed_address is not None:
+        chosen = next((pair for pair in fixed if pair[1] == fixed_address), None)
+        if chosen is None:
+            raise errors.BadRequest("Specified fixed address not assigned to instance")
+        return chosen
+    chosen = next(((nic, ip) for nic in nics for version, ip in nic.ips if version == 4), None)
+    if chosen is None:
+        raise errors.BadRequest(f"Unable to associate floating IP {address} to any fixed IPs for instance "
+                                f"{server_id}. Instance has no fixed IPv4 addresses to associate.")
+    return chosen
 
 
 def add_floating_ip(runtime: Runtime, ctx: RequestContext, server_id: str, address: str,
                     fixed_address: Optional[str]) -> None:
-    """``addFloatingIp`` (≤2.43): associate the project's floating IP with the server's first port."""
+    """``addFloatingIp`` (≤2.43): associate the project's floating IP with the server's port of the fixed
+    address. Neutron's refusal (409: another floating IP of that network on that fixed address) reaches the
+    caller as Nova's 400 ``FloatingIpAssociateFailed``, worded by neutronclient; a floating IP on another
+    server moves (Neutron allows it)."""
     server = perform(runtime, ctx, Action.ADD_FLOATING_IP, server_id)
-    fip = _floating_ip(runtime, ctx, address)
-    nics = [nic for nic in server.nics if fixed_address is None or fixed_address in (ip for _, ip in nic.ips)]
-    if not nics:
-        raise errors.BadRequest("Specified fixed address not assigned to instance" if fixed_address
-                                else "No fixed IPs associated to instance")
-    fixed = fixed_address or next(ip for version, ip in nics[0].ips if version == 4)
-    floating_ips.update(runtime.store, ctx, fip.id, {"port_id": nics[0].port_id, "fixed_ip_address": fixed})
+    nic, fixed = _fixed_address(server_id, server.nics, address, fixed_address)
+    fip = _floating_ip(runtime, ctx, address, missing="floating IP not found")
+    try:
+        floating_ips.update(runtime.store, ctx, fip.id, {"port_id": nic.port_id, "fixed_ip_address": fixed})
+    except errors.Conflict as refused:
+        raise errors.BadRequest(NEUTRONCLIENT_ERROR.format(message=refused.message,
+                                                           request_id=runtime.ids.request_id())) from None
 
 
 def remove_floating_ip(runtime: Runtime, ctx: RequestContext, server_id: str, address: str) -> None:

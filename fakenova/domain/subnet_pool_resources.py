@@ -40,6 +40,8 @@ SUBNETPOOL = definition("subnetpool", "subnetpools",
 class SubnetPoolPlugin(StoredPlugin):
     """Pools: prefixes compacted, bounds checked, in use while a subnet names them."""
 
+    quota = "subnetpool"
+
     def check_create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
         item = {**item, "default_quota": item.get("default_quota"), **subnet_pools.read(item)}
         address_scopes.check_pool(runtime.store, ctx, item)

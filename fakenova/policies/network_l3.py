@@ -121,6 +121,11 @@ RULES: Dict[str, str] = {
     # neutron/conf/policies/auto_allocated_topology.py
     "get_auto_allocated_topology": "(rule:admin_only) or (role:reader and project_id:%(project_id)s)",
     "delete_auto_allocated_topology": "(rule:admin_only) or (role:member and project_id:%(project_id)s)",
+    # neutron/conf/policies/agent.py
+    "create_agent": "rule:admin_only",
+    "get_agent": "rule:admin_only",
+    "update_agent": "rule:admin_only",
+    "delete_agent": "rule:admin_only",
     # neutron/conf/policies/floatingip_pools.py
     "get_floatingip_pool": "(rule:admin_only) or (role:reader and project_id:%(project_id)s)",
 }

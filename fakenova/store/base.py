@@ -77,4 +77,21 @@ class GroupedStore(Protocol):
         """Group -> the running total of ``name`` over its records (groups with no records are absent)."""
 
 
-__all__ = ["REMOVE", "GroupedStore", "OrderedStore", "Store", "StoreBusy", "StoreUnavailable", "UndeclaredWrite"]
+@runtime_checkable
+class IndexedStore(Protocol):
+    """Optional capability: a kind's keys filed by one value of each record (ports by ``device_id``), kept
+    on every put and delete, so "the records whose value is X" costs those records, not the kind.
+
+    A store that lacks it (check with ``isinstance(store, IndexedStore)``) leaves callers to scan.
+    """
+
+    def define_index(self, kind: str, name: str, value: Callable[[Any], Optional[str]]) -> None:
+        """File every record of ``kind`` under ``value(record)`` in index ``name`` (None: not filed).
+        Idempotent (the first definition wins); records already stored are filed at once."""
+
+    def find(self, kind: str, name: str, value: str) -> List[Any]:
+        """The records filed under ``value`` in index ``name``, in the order they came to be filed there."""
+
+
+__all__ = ["REMOVE", "GroupedStore", "IndexedStore", "OrderedStore", "Store", "StoreBusy", "StoreUnavailable",
+           "UndeclaredWrite"]

@@ -23,7 +23,7 @@ from itertools import islice
 from typing import Any, Callable, Collection, Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from .base import REMOVE, UndeclaredWrite
-from .ordered import GroupedSum, OrderedIndex
+from .ordered import GroupedSum, OrderedIndex, ValueIndex
 
 #: entries copied per lock hold while walking an ordered index (a page of 100 usually takes one)
 WALK_CHUNK = 128
@@ -66,6 +66,7 @@ class MemoryStore:
         self._shapes: Dict[Tuple[str, ...], Tuple[str, ...]] = {}
         self._orders: Dict[str, OrderedIndex] = {}  # kind -> ordered index (OrderedStore capability)
         self._groups: Dict[str, Dict[str, GroupedSum]] = {}  # kind -> name -> totals (GroupedStore capability)
+        self._indexes: Dict[str, Dict[str, ValueIndex]] = {}  # kind -> name -> keys by value (IndexedStore)
 
     def get(self, kind: str, key: str) -> Optional[Any]:
         return self._records.get(kind, {}).get(key)
@@ -93,6 +94,8 @@ class MemoryStore:
                 index.add(key, value, project, previous, previous_project)
             for grouped in self._groups.get(kind, {}).values():
                 grouped.move(previous, value)
+            for filed in self._indexes.get(kind, {}).values():
+                filed.move(key, previous, value)
 
     def delete(self, kind: str, key: str) -> bool:
         self._check_declared(kind, key)
@@ -103,6 +106,8 @@ class MemoryStore:
                 self._orders[kind].remove(key, previous, previous_project)
             for grouped in self._groups.get(kind, {}).values():
                 grouped.move(previous, None)
+            for filed in self._indexes.get(kind, {}).values():
+                filed.move(key, previous, None)
             return previous is not None
 
     def _unindex(self, kind: str, key: str) -> Optional[str]:
@@ -173,12 +178,17 @@ class MemoryStore:
                 for groups in self._groups.values():
                     for grouped in groups.values():
                         grouped.clear()
+                for indexes in self._indexes.values():
+                    for filed in indexes.values():
+                        filed.clear()
                 return
             for kind in kinds:
                 if kind in self._orders:
                     self._orders[kind].clear()
                 for grouped in self._groups.get(kind, {}).values():
                     grouped.clear()
+                for filed in self._indexes.get(kind, {}).values():
+                    filed.clear()
                 self._records.pop(kind, None)
                 self._projects.pop(kind, None)
                 self._by_project.pop(kind, None)
@@ -209,6 +219,21 @@ class MemoryStore:
     def group_totals(self, kind: str, name: str) -> Dict[str, Tuple[int, ...]]:
         with self._lock:
             return self._groups[kind][name].totals()
+
+    def define_index(self, kind: str, name: str, value: Callable[[Any], Optional[str]]) -> None:
+        with self._lock:
+            indexes = self._indexes.setdefault(kind, {})
+            if name in indexes:
+                return
+            filed = ValueIndex(value)
+            for key, record in self._records.get(kind, {}).items():
+                filed.move(key, None, record)
+            indexes[name] = filed
+
+    def find(self, kind: str, name: str, value: str) -> List[Any]:
+        with self._lock:
+            records = self._records.get(kind, {})
+            return [records[key] for key in self._indexes[kind][name].keys(value) if key in records]
 
     def walk(self, kind: str, project: Optional[str] = None, *, after: Optional[Tuple[Any, ...]] = None,
              descending: bool = True) -> Iterator[Any]:

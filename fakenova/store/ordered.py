@@ -163,3 +163,35 @@ class GroupedSum:
     def totals(self) -> Dict[str, Tuple[int, ...]]:
         """Group -> its total."""
         return {name: tuple(total) for name, total in self._totals.items()}
+
+
+class ValueIndex:
+    """The keys of one kind filed by ``value(record)``, each value's keys in the order they were filed (the
+    in-memory half of :class:`~fakenova.store.base.IndexedStore`). Not thread-safe by itself: the owning
+    store calls it under its lock."""
+
+    def __init__(self, value: Callable[[Any], Optional[str]]) -> None:
+        self.value = value
+        self._keys: Dict[str, Dict[str, None]] = {}
+
+    def move(self, key: str, previous: Any, record: Any) -> None:
+        """File ``key`` under ``record``'s value instead of ``previous``'s (either None for nothing)."""
+        old = self.value(previous) if previous is not None else None
+        new = self.value(record) if record is not None else None
+        if old == new:
+            return
+        if old is not None:
+            filed = self._keys.get(old, {})
+            filed.pop(key, None)
+            if not filed:
+                self._keys.pop(old, None)
+        if new is not None:
+            self._keys.setdefault(new, {})[key] = None
+
+    def keys(self, value: str) -> List[str]:
+        """The keys filed under ``value``, oldest first."""
+        return list(self._keys.get(value, ()))
+
+    def clear(self) -> None:
+        """Forget every key, keeping the definition."""
+        self._keys.clear()

@@ -71,6 +71,9 @@ class Keys:
     def total(self, kind: str, name: str, scope: Optional[str]) -> str:
         return f"{self.prefix}{kind}/s/{name}" + ("*" if scope is None else f"/{scope}")
 
+    def filed(self, kind: str, name: str, value: str) -> str:
+        return f"{self.prefix}{kind}/x/{name}/{value}"
+
 
 class RedisStore:
     """:class:`~fakenova.store.base.Store` and :class:`~fakenova.store.base.OrderedStore` in Redis.
@@ -100,6 +103,7 @@ class RedisStore:
         self.scripts = Scripts(self.client)
         self.lock_wait, self.lock_ttl_ms = lock_wait, int(lock_ttl * 1000)
         self._definitions: Dict[str, Definition] = {}
+        self._indexes: Dict[str, Dict[str, Callable[[Any], Optional[str]]]] = {}  # IndexedStore: kind -> name -> value
         self._local = threading.local()  # .txn: the transaction running on this thread; .lock: [token, depth]
 
     def _call(self, what: Callable[[], T]) -> T:
@@ -184,7 +188,7 @@ class RedisStore:
         for attempt in range(ATTEMPTS):
             pipe = self.client.pipeline(transaction=True)
             txn = self._local.txn = Txn(pipe, self.keys, self._definitions, self._lock_token(),
-                                        watch=not (optimistic and attempt == 0))
+                                        watch=not (optimistic and attempt == 0), indexes=self._indexes)
             try:
                 stored = txn.read(kind, key)
                 result = fn(stored[1] if stored else None)
@@ -332,6 +336,34 @@ class RedisStore:
     def total(self, kind: str, name: str, project: Optional[str] = None) -> Tuple[int, ...]:
         found = self._call(lambda: self.client.hgetall(self.keys.total(kind, name, project)))
         return tuple(int(found[str(at).encode()]) for at in range(len(found)))
+
+    # --- IndexedStore ---------------------------------------------------------------------------------
+
+    def define_index(self, kind: str, name: str, value: Callable[[Any], Optional[str]]) -> None:
+        indexes = self._indexes.setdefault(kind, {})
+        if name in indexes:
+            return
+        indexes[name] = value
+        if not self._call(lambda: self.client.sadd(self.keys.indexed, f"{kind}#{name}")):
+            return  # another process filed what was there; every process files its own writes from now on
+        keys, blobs = self._call(lambda: self.scripts.range(self.keys.all(kind), self.keys.record_prefix(kind)))
+        with self.client.pipeline(transaction=False) as pipe:
+            for key, blob in zip(keys, blobs):
+                stored = unpack_record(blob)
+                filed = value(stored[1]) if stored is not None else None
+                if filed is not None:
+                    pipe.zadd(self.keys.filed(kind, name, filed), {key: self._next_seq()})
+            self._call(pipe.execute)
+
+    def find(self, kind: str, name: str, value: str) -> List[Any]:
+        filed = self._indexes[kind][name]
+        if getattr(self._local, "txn", None) is not None:  # inside a compute: its own writes show (a scan)
+            return [record for record in self.list(kind) if filed(record) == value]
+        keys, blobs = self._call(lambda: self.scripts.range(self.keys.filed(kind, name, value),
+                                                            self.keys.record_prefix(kind)))
+        # checked again: a record filed while another process was filing what was there may be stale
+        found = (unpack_record(blob) for blob in blobs)
+        return [stored[1] for stored in found if stored is not None and filed(stored[1]) == value]
 
     def ping(self) -> bool:
         """Whether Redis answers now."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, cast
 
 from redis.exceptions import WatchError
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from .redis_store import Keys
 
 Stored = Tuple[Meta, Any]  # a record as read: its meta and value
+#: one value-index move: (sorted set left, sorted set joined, key, its sequence number in the one joined)
+Filing = Tuple[Optional[str], Optional[str], str, int]
 
 
 #: stored bytes -> what they decoded to, for the most recently read records of this process. Equal bytes are
@@ -64,11 +66,13 @@ class Txn:
     """Reads and buffered writes of one attempt at a transaction."""
 
     def __init__(self, pipe: Pipeline, keys: Keys, definitions: Dict[str, Definition],
-                 lock_token: Optional[bytes], *, watch: bool = True) -> None:
+                 lock_token: Optional[bytes], *, watch: bool = True,
+                 indexes: Optional[Mapping[str, Mapping[str, Callable[[Any], Optional[str]]]]] = None) -> None:
         """:param watch: WATCH each record as it is read; when False, reads are plain GETs and a transaction
             that writes must :meth:`confirm` its reads before :meth:`commit` (a compute that writes nothing,
             such as a read that settles nothing, then costs one round trip per record instead of three)."""
         self.pipe, self.keys, self.definitions = pipe, keys, definitions
+        self.indexes = indexes or {}  # IndexedStore: kind -> index name -> the value a record is filed under
         self.lock_token = lock_token  # ours when this thread holds the lock (atomically), else None
         self.frames: List[Tuple[str, str, frozenset]] = []
         self._read: Dict[Tuple[str, str], Optional[Stored]] = {}
@@ -172,10 +176,31 @@ class Txn:
             if new is not None and (old is None or old[0].project != new.project
                                     or set(new.marks) - set(old[0].marks)):
                 seqs[(kind, key)] = next_seq()
+        filings = self._filings(writes, seqs, next_seq)
         pipe.multi()
         for kind, key, old, new, value in writes:
             self._apply(kind, key, old, new, value, seqs.get((kind, key), 0))
+        for removed, added, key, seq in filings:
+            if removed is not None:
+                pipe.zrem(removed, key)
+            if added is not None:
+                pipe.zadd(added, {key: seq})
         pipe.execute()
+
+    def _filings(self, writes: List[Tuple[str, str, Optional[Stored], Optional[Meta], Any]],
+                 seqs: Dict[Tuple[str, str], int], next_seq: Any) -> List[Filing]:
+        """The value-index moves of ``writes`` (IndexedStore); sequence numbers are taken now, outside MULTI."""
+        moves: List[Filing] = []
+        for kind, key, old, new, value in writes:
+            for name, filed in self.indexes.get(kind, {}).items():
+                before = filed(old[1]) if old is not None else None
+                after = filed(value) if new is not None else None
+                if before == after:
+                    continue
+                seq = seqs.get((kind, key)) or next_seq() if after is not None else 0
+                moves.append((None if before is None else self.keys.filed(kind, name, before),
+                              None if after is None else self.keys.filed(kind, name, after), key, seq))
+        return moves
 
     def _apply(self, kind: str, key: str, before: Optional[Stored], meta: Optional[Meta], value: Any,
                seq: int) -> None:

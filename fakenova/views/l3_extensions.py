@@ -51,6 +51,7 @@ EXTENSIONS: Dict[str, Row] = {
     "auto-allocated-topology": ("Auto Allocated Topology Services", "Auto Allocated Topology Services.",
                                 "2016-01-01T00:00:00-00:00"),
     "address-scope": ("Address scope", "Address scopes extension.", "2015-07-26T10:00:00-00:00"),
+    "agent": ("agent", "The agent management extension.", "2013-02-03T10:00:00-00:00"),
 }
 
 #: rows for extensions not built yet (subnet pools, address scopes, IP availability, auto-allocated topology,

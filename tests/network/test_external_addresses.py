@@ -88,3 +88,54 @@ def test_a_router_gateway_takes_a_wanted_address_on_an_ipv6_external_subnet(clie
                         headers=client.admin)
     assert taken.status_code == 409
     assert taken.get_json()["NeutronError"]["type"] == "IpAddressAlreadyAllocated"
+
+
+def _external_with_fip(client):
+    net = _created(client.post(f"{N}/networks", json={"network": {"router:external": True}},
+                               headers=client.admin), "network")
+    subnet = _created(client.post(f"{N}/subnets", json={"subnet": {
+        "network_id": net["id"], "cidr": "10.99.0.0/24", "ip_version": 4, "enable_dhcp": False}},
+        headers=client.admin), "subnet")
+    fip = _created(client.post(f"{N}/floatingips", json={"floatingip": {"floating_network_id": net["id"]}},
+                               headers=client.admin), "floatingip")
+    return net, subnet, fip
+
+
+def test_deleting_an_external_network_takes_its_unassociated_floating_ips(client):
+    net, subnet, fip = _external_with_fip(client)
+    listed = client.get(f"{N}/floatingips?floating_network_id={net['id']}", headers=client.admin).get_json()
+    assert [f["id"] for f in listed["floatingips"]] == [fip["id"]]
+    deleted = client.delete(f"{N}/networks/{net['id']}", headers=client.admin)
+    assert deleted.status_code == 204 and deleted.data == b""
+    assert client.get(f"{N}/floatingips/{fip['id']}", headers=client.admin).status_code == 404
+    assert fip["id"] not in [f["id"] for f in client.get(f"{N}/floatingips", headers=client.admin)
+                             .get_json()["floatingips"]]
+    assert client.get(f"{N}/subnets/{subnet['id']}", headers=client.admin).status_code == 404
+
+
+def test_a_refused_external_network_delete_has_released_its_floating_ips_first(client):
+    net, _, fip = _external_with_fip(client)
+    port = _created(client.post(f"{N}/ports", json={"port": {"network_id": net["id"]}}, headers=client.admin),
+                    "port")
+    refused = client.delete(f"{N}/networks/{net['id']}", headers=client.admin)
+    assert refused.status_code == 409 and refused.get_json()["NeutronError"]["message"] == (
+        f"Unable to complete operation on network {net['id']}. There are one or more ports still in use on the "
+        f"network, id for these ports is: {port['id']}.")
+    # Neutron deletes the disassociated floating IPs on the network's BEFORE_DELETE, before its in-use check
+    assert client.get(f"{N}/floatingips/{fip['id']}", headers=client.admin).status_code == 404
+
+
+def test_sdk_delete_external_network_with_floating_ip(live_server):
+    openstack = pytest.importorskip("openstack")
+    from support.apps import control
+
+    control(live_server.app).reset()
+    conn = openstack.connect(auth_url=f"{live_server.url}/identity", username="admin", password="admin",
+                             project_name="admin", user_domain_name="Default", project_domain_name="Default",
+                             region_name="RegionOne")
+    net = conn.network.create_network(is_router_external=True)
+    conn.network.create_subnet(network_id=net.id, cidr="10.98.0.0/24", ip_version=4, is_dhcp_enabled=False)
+    fip = conn.network.create_ip(floating_network_id=net.id)
+    assert [f.id for f in conn.network.ips(floating_network_id=net.id)] == [fip.id]
+    conn.network.delete_network(net)
+    assert conn.network.find_ip(fip.id) is None and list(conn.network.subnets(network_id=net.id)) == []

@@ -81,7 +81,8 @@ def test_auto_allocated_topology_is_built_once_and_torn_down(client):
     topology = made.get_json()["auto_allocated_topology"]
     assert client.get(path, headers=client.demo).get_json()["auto_allocated_topology"] == topology
     net = client.get(f"{N}/networks/{topology['id']}", headers=client.demo).get_json()["network"]
-    assert net["name"] == "auto_allocated_network" and net["admin_state_up"] is False
+    # made down, brought up once the topology is saved (Neutron's _save), so Nova may boot on it
+    assert net["name"] == "auto_allocated_network" and net["admin_state_up"] is True
     (subnet,) = [s for s in client.get(f"{N}/subnets?network_id={net['id']}", headers=client.demo)
                  .get_json()["subnets"]]
     assert (subnet["name"], subnet["cidr"], subnet["subnetpool_id"]) == (
@@ -117,3 +118,41 @@ def test_address_scopes_and_pools(client):
     shared = client.post(f"{N}/address-scopes", json={"address_scope": {"name": "s", "ip_version": 4,
                                                                         "shared": True}}, headers=client.demo)
     assert shared.status_code == 403
+
+
+def test_subnetpool_quota_is_enforced_with_over_quota(client):
+    defaults = client.get(f"{N}/quotas/{DEMO}/default", headers=client.demo).get_json()["quota"]
+    assert defaults["subnetpool"] == -1  # Neutron's default_quota: no quota_subnetpool option of its own
+    limited = client.put(f"{N}/quotas/{DEMO}", json={"quota": {"subnetpool": 1}}, headers=client.admin)
+    assert limited.status_code == 200 and limited.get_json()["quota"]["subnetpool"] == 1
+    assert _pool(client).status_code == 201
+    for body in ({}, {"min_prefixlen": 30, "max_prefixlen": 20}):  # reserved before the plugin checks the pool
+        refused = _pool(client, name="second", **body)
+        assert refused.status_code == 409 and refused.headers["Content-Type"] == "application/json"
+        assert neutron_error(refused) == ("OverQuota", "Quota exceeded for resources: ['subnetpool'].")
+    bulk = client.post(f"{N}/subnetpools", json={"subnetpools": [
+        {"name": "b1", "prefixes": ["10.20.0.0/16"]}, {"name": "b2", "prefixes": ["10.21.0.0/16"]}]},
+        headers=client.demo)
+    assert bulk.status_code == 409 and neutron_error(bulk)[0] == "OverQuota"
+    mine = client.get(f"{N}/subnetpools?project_id={DEMO}", headers=client.demo).get_json()["subnetpools"]
+    assert [pool["name"] for pool in mine] == ["pool"]
+    details = client.get(f"{N}/quotas/{DEMO}/details", headers=client.demo).get_json()["quota"]["subnetpool"]
+    assert details == {"limit": 1, "used": 1, "reserved": 0}
+
+
+def test_sdk_subnetpool_over_quota(live_server):
+    openstack = pytest.importorskip("openstack")
+    from support.apps import control
+
+    control(live_server.app).reset()
+    admin = openstack.connect(auth_url=f"{live_server.url}/identity", username="admin", password="admin",
+                              project_name="admin", user_domain_name="Default", project_domain_name="Default",
+                              region_name="RegionOne")
+    admin.network.update_quota(DEMO, subnet_pools=0)
+    demo = openstack.connect(auth_url=f"{live_server.url}/identity", username="demo", password="demo",
+                             project_name="demo", user_domain_name="Default", project_domain_name="Default",
+                             region_name="RegionOne")
+    with pytest.raises(openstack.exceptions.ConflictException) as refused:
+        demo.network.create_subnet_pool(name="p", prefixes=["10.30.0.0/16"])
+    assert "Quota exceeded for resources: ['subnetpool']." in str(refused.value)
+    assert list(demo.network.subnet_pools(name="p")) == []

@@ -4,7 +4,7 @@ import threading
 import pytest
 
 from fakenova.store import REMOVE, MemoryStore, open_store
-from fakenova.store.base import OrderedStore, UndeclaredWrite
+from fakenova.store.base import IndexedStore, OrderedStore, UndeclaredWrite
 
 IMPLEMENTATIONS = ["MemoryStore", "RedisStore"]
 
@@ -255,3 +255,48 @@ def test_a_nested_compute_that_writes_nothing_needs_no_declaration(store):
     store.put("server", "b", 2)
     store.compute("server", "a", lambda v: v + store.compute("server", "b", lambda w: w))
     assert store.get("server", "a") == 3 and store.get("server", "b") == 2
+
+
+# --- optional capability: records filed by a value (IndexedStore) ---------------------------------------
+
+def _by_device(record):
+    return record.get("device") or None
+
+
+def test_value_index_files_records_already_there_and_follows_every_write(store):
+    if not isinstance(store, IndexedStore):
+        pytest.skip(f"{type(store).__name__} has no value index")
+    store.put("port", "a", {"device": "d1", "n": 1}, project="p")
+    store.define_index("port", "device", _by_device)
+    store.define_index("port", "device", lambda record: "ignored")  # the first definition wins
+    store.put("port", "b", {"device": "d1", "n": 2}, project="p")
+    store.put("port", "c", {"device": "", "n": 3})
+    assert store.find("port", "device", "d1") == [{"device": "d1", "n": 1}, {"device": "d1", "n": 2}]
+    store.compute("port", "a", lambda record: {**record, "device": "d2"})
+    store.compute("port", "c", lambda record: {**record, "device": "d2"})
+    assert [r["n"] for r in store.find("port", "device", "d1")] == [2]
+    assert [r["n"] for r in store.find("port", "device", "d2")] == [1, 3]
+    store.compute("port", "b", lambda record: {**record, "n": 20})  # same value: filed where it was
+    assert store.find("port", "device", "d1") == [{"device": "d1", "n": 20}]
+    store.delete("port", "a")
+    store.compute("port", "c", lambda record: REMOVE)
+    assert store.find("port", "device", "d2") == [] and store.find("port", "device", "nothing") == []
+    store.clear(["port"])
+    assert store.find("port", "device", "d1") == []
+    store.put("port", "e", {"device": "d1", "n": 5})
+    assert [r["n"] for r in store.find("port", "device", "d1")] == [5]
+    store.clear()
+    assert store.find("port", "device", "d1") == []
+
+
+def test_value_index_inside_a_compute_sees_its_own_writes(store):
+    if not isinstance(store, IndexedStore):
+        pytest.skip(f"{type(store).__name__} has no value index")
+    store.define_index("port", "device", _by_device)
+    store.put("server", "s", 0)
+
+    def fn(current):
+        store.put("port", "x", {"device": "d9"})
+        return [r for r in store.find("port", "device", "d9")]
+    assert store.compute("server", "s", fn, touches=("port",)) == [{"device": "d9"}]
+    assert store.find("port", "device", "d9") == [{"device": "d9"}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...views import l3_extensions, network_extensions
 from . import (
     address_scopes,
+    agents,
     auto_allocation,
     availability_zones,
     floating_ips,
@@ -19,4 +20,4 @@ network_extensions.register(l3_extensions.EXTENSIONS)  # what these routes imple
 
 ROUTES = (*security_groups.ROUTES, *routers.ROUTES, *floating_ips.ROUTES, *quotas.ROUTES,
           *availability_zones.ROUTES, *subnet_pools.ROUTES, *ip_availability.ROUTES,
-          *auto_allocation.ROUTES, *address_scopes.ROUTES)
+          *auto_allocation.ROUTES, *address_scopes.ROUTES, *agents.ROUTES)
