@@ -12,9 +12,10 @@ import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from . import errors
+from .cinder_paths import PATHS, VolumeAction, end_status
 from .context import RequestContext
 from .pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace, parse_pace
-from .ports import Runtime, Store
+from .ports import CHOOSER_WRITES, Runtime, Store
 
 KIND = "volume"
 ZONE = "nova"
@@ -74,6 +75,19 @@ def begin(record: Record, status: str, then: Optional[str], pace: Pace, now: flo
     """Enter the transient ``status``; it ends in ``then`` (None: the volume is gone) at ``pace``."""
     transition = {"then": then, "started": now, "polls": 0, "pace": str(pace)}
     return {**record, **changes, "status": status, "transition": transition, "updated_at": now}
+
+
+#: what a ``store.compute`` whose function calls :func:`begin_action` declares it writes (the chooser's kinds)
+BEGIN_WRITES = CHOOSER_WRITES
+
+
+def begin_action(runtime: Runtime, ctx: RequestContext, record: Record, action: VolumeAction,
+                 **changes: Any) -> Record:
+    """Start ``action`` (a row of :data:`~fakenova.domain.cinder_paths.PATHS`) on the volume or snapshot
+    ``record`` at the pace and with the outcome the runtime chooses (the settings, or a scenario rule)."""
+    choice = runtime.choose_volume(action, record, ctx)
+    then = end_status(action, choice.outcome, record["status"])
+    return begin(record, PATHS[action].transient, then, choice.pace, ctx.now, **changes)
 
 
 def _due(pace: Pace, transition: Mapping[str, Any], now: float) -> bool:
