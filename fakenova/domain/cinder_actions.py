@@ -54,7 +54,8 @@ def _extend(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping
     if record["status"] != expected:
         raise InvalidVolume(reason=f"Volume {record['id']} status must be '{{'status': '{expected}'}}' to "
                                    f"extend, currently {record['status']}.")
-    cinder_quotas.check_new_volume(runtime, record["project_id"], new_size, extend_by=new_size - record["size"])
+    cinder_quotas.check_new_volume(runtime, record["project_id"], new_size, volume_type_id=record["volume_type_id"],
+                                  extend_by=new_size - record["size"])
     return cinder.begin_action(runtime, ctx, record, Paced.VOLUME_EXTEND, size=new_size)
 
 

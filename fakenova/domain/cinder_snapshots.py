@@ -79,7 +79,7 @@ def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any], *, 
         "created_at": ctx.now, "updated_at": None, "transition": None, "status": "creating",
     }
     with runtime.store.atomically():
-        cinder_quotas.check_new_snapshot(runtime, ctx.project_id, int(volume["size"]))
+        cinder_quotas.check_new_snapshot(runtime, ctx.project_id, int(volume["size"]), volume["volume_type_id"])
         record = cinder.begin_action(runtime, ctx, record, VolumeAction.SNAPSHOT_CREATE)
         runtime.store.put(KIND, record["id"], record, project=ctx.project_id)
     return record

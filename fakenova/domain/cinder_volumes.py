@@ -108,7 +108,7 @@ def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any]) -> 
                                volume_type_id=kind["id"], metadata=dict(wanted.get("metadata") or {}),
                                availability_zone=zone)
     with runtime.store.atomically():
-        cinder_quotas.check_new_volume(runtime, ctx.project_id, size)
+        cinder_quotas.check_new_volume(runtime, ctx.project_id, size, volume_type_id=kind["id"])
         record = cinder.begin_action(runtime, ctx, record, VolumeAction.VOLUME_CREATE)
         runtime.store.put(cinder.KIND, record["id"], record, project=ctx.project_id)
     return record
