@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 from .clock import AdvancingClock, FreezingClock
 from .domain import errors
 from .domain.lifecycle import engine as lifecycle
+from .domain.lifecycle import finishing
 from .domain.models import Server
 from .domain.states import derive_status
 from .runtime import Runtime
@@ -188,9 +189,12 @@ def step_server(runtime: Runtime, server_id: str) -> Dict[str, Any]:
     def step(current: Optional[Server]) -> Server:
         if current is None or current.deleted:
             raise errors.InstanceNotFound(uuid=server_id)
-        return lifecycle.step_manually(current, now)
+        stepped = lifecycle.step_manually(current, now)
+        if current.transition is not None and stepped.transition is None:
+            finishing.finished(runtime, stepped, current.transition.action, now)  # as a paced end does
+        return stepped
 
-    return summary(runtime.store.compute("server", server_id, step))
+    return summary(runtime.store.compute("server", server_id, step, touches=finishing.WRITES))
 
 
 def journal(runtime: Runtime, server_id: Optional[str] = None) -> List[Dict[str, Any]]:
