@@ -197,6 +197,28 @@ def step_server(runtime: Runtime, server_id: str) -> Dict[str, Any]:
     return summary(runtime.store.compute("server", server_id, step, touches=finishing.WRITES))
 
 
+#: the control plane's name of each Cinder collection whose records a manual pace leaves to be stepped
+VOLUME_KINDS: Mapping[str, str] = {"volumes": "volume", "snapshots": "volume_snapshot"}
+
+
+def step_volume(runtime: Runtime, collection: str, record_id: str) -> Dict[str, Any]:
+    """End a volume's or snapshot's transient status (how a ``manual`` pace advances Cinder's records);
+    ``{"status": None}`` once a delete has removed it."""
+    from .domain import cinder
+
+    kind = VOLUME_KINDS[collection]
+    now = runtime.clock.now()
+
+    def step(current: Optional[Dict[str, Any]]) -> Any:
+        if current is None:
+            raise errors.NotFound(f"{collection[:-1].capitalize()} {record_id} could not be found.")
+        after = cinder.finish_now(current, now)
+        return after if after is not None else cinder.removed()
+
+    after = runtime.store.compute(kind, record_id, step)
+    return {"id": record_id, "status": None if after is cinder.removed() else after["status"]}
+
+
 def journal(runtime: Runtime, server_id: Optional[str] = None) -> List[Dict[str, Any]]:
     """Every API request since the last reset or clear, oldest first, with the rule verdicts, headers and
     bodies (secrets redacted); with ``server_id``, only the requests that touched that server."""

@@ -178,3 +178,28 @@ def test_mistakes_in_volume_rules_are_refused_naming_the_field(document, field, 
     with pytest.raises(ScenarioError) as refused:
         loader.build(document, "<test>")
     assert refused.value.field == field and message in str(refused.value)
+
+
+def test_the_control_plane_steps_a_stuck_volume_and_snapshot_on():
+    demo = with_scenario({"name": "stuck", "pace": {"volume_delete": "manual", "snapshot_create": "manual"}})
+    handle = control(demo.app)
+    snapshot = new_snapshot(demo, VOL1)
+    assert snapshot_status(demo, snapshot) == "creating"
+    assert handle.step_volume("snapshots", snapshot) == {"id": snapshot, "status": "available"}
+    assert snapshot_status(demo, snapshot) == "available"
+    volume = _volume_request(demo, "volume_create")
+    assert demo("DELETE", f"/volumes/{volume}").status_code == 202
+    assert demo.status(volume) == "deleting"
+    assert handle.step_volume("volumes", volume) == {"id": volume, "status": None}
+    assert demo("GET", f"/volumes/{volume}").status_code == 404
+
+
+@pytest.mark.parametrize("path,message", [
+    ("/_fakenova/volumes/00000000-0000-4000-8000-000000000000/step",
+     "Volume 00000000-0000-4000-8000-000000000000 could not be found."),
+    ("/_fakenova/backups/x/step", "No control-plane collection 'backups'"),
+])
+def test_stepping_what_is_not_there_is_a_404(path, message):
+    client = make_app().test_client()
+    response = client.post(path, json={})
+    assert response.status_code == 404 and message in response.get_data(as_text=True)
