@@ -36,18 +36,21 @@ ORIGIN = "<origin>"
 
 @dataclass(frozen=True)
 class VolumePath:
-    """``transient`` is the status while the action runs; ``ends`` the status each declared outcome leaves."""
+    """``subject`` is what the action runs on (for the journal); ``transient`` the status while it runs;
+    ``ends`` the status each declared outcome leaves."""
 
+    subject: str
     transient: str
     ends: Mapping[Outcome, Optional[str]]
 
 
+_V, _S, OK, ERROR = "volume", "snapshot", Outcome.OK, Outcome.ERROR
 PATHS: Mapping[VolumeAction, VolumePath] = {
-    VolumeAction.VOLUME_CREATE: VolumePath("creating", {Outcome.OK: "available", Outcome.ERROR: "error"}),
-    VolumeAction.VOLUME_DELETE: VolumePath("deleting", {Outcome.OK: GONE, Outcome.ERROR: "error_deleting"}),
-    VolumeAction.VOLUME_EXTEND: VolumePath("extending", {Outcome.OK: ORIGIN, Outcome.ERROR: "error_extending"}),
-    VolumeAction.SNAPSHOT_CREATE: VolumePath("creating", {Outcome.OK: "available", Outcome.ERROR: "error"}),
-    VolumeAction.SNAPSHOT_DELETE: VolumePath("deleting", {Outcome.OK: GONE, Outcome.ERROR: "error_deleting"}),
+    VolumeAction.VOLUME_CREATE: VolumePath(_V, "creating", {OK: "available", ERROR: "error"}),
+    VolumeAction.VOLUME_DELETE: VolumePath(_V, "deleting", {OK: GONE, ERROR: "error_deleting"}),
+    VolumeAction.VOLUME_EXTEND: VolumePath(_V, "extending", {OK: ORIGIN, ERROR: "error_extending"}),
+    VolumeAction.SNAPSHOT_CREATE: VolumePath(_S, "creating", {OK: "available", ERROR: "error"}),
+    VolumeAction.SNAPSHOT_DELETE: VolumePath(_S, "deleting", {OK: GONE, ERROR: "error_deleting"}),
 }
 assert set(PATHS) == set(VolumeAction), "every volume action has a path"
 assert all(Outcome.OK in path.ends for path in PATHS.values()), "every path declares its ok end"

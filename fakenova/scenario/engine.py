@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 
-from ..domain.cinder_paths import AnyAction, VolumeAction
+from ..domain.cinder_paths import PATHS, AnyAction, VolumeAction
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Fault
 from ..domain.ports import Runtime
@@ -335,7 +335,7 @@ class ScenarioEngine:
         test its name and metadata as they test a server's (``server_name``, ``metadata``)."""
         return self._choose(action, ctx, lambda probe: _action_probe(
             probe, action, ctx, None, record.get("name") or "", record.get("metadata") or {}),
-            f"{action.value.partition('_')[0]} {record['id']}")
+            f"{PATHS[action].subject} {record['id']}")
 
     def _choose(self, action: AnyAction, ctx: Any, probe_for: Callable[[Probe], Probe],
                 subject: str) -> lifecycle.Choice:
