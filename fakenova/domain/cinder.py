@@ -4,7 +4,9 @@ A volume is one record of kind ``volume`` (a plain dict, the one model the Nova 
 as Cinder's do: ``creating``, ``attaching``, ``detaching``, ``extending`` and ``deleting`` are transient and
 end, at the configured pace on the injected clock (``domain/pace.py``), in the status the transition names
 (or, for ``deleting``, in no record at all). ``attachments`` maps a server id to Nova's block device mapping
-details (device, tag, attachment and bdm ids), so both sides read one record.
+details (device, tag, attachment and bdm ids), so both sides read one record. A server's delete releases its
+volumes as it ends (``release_server_volumes``, the lifecycle's RELEASES_VOLUMES finish); the paced actions a
+scenario can steer are the PATHS of ``cinder_paths.py`` (``begin_action``).
 """
 from __future__ import annotations
 
