@@ -138,6 +138,13 @@ def step(server_id: str) -> Response:
     return json_response({"server": operations.step_server(runtime(), server_id)})
 
 
+def step_volume(collection: str, record_id: str) -> Response:
+    """End a volume's or snapshot's transient status (for the manual pace); 404 for another collection."""
+    if collection not in operations.VOLUME_KINDS:
+        raise errors.NotFound(f"No control-plane collection {collection!r}")
+    return json_response({"record": operations.step_volume(runtime(), collection, record_id)})
+
+
 def show_journal() -> Response:
     """The request journal: method, path, microversion, project, status, fake-clock time, the servers touched,
     request and response headers and bodies (secrets redacted), every rule's verdict (?server_id= to filter)."""
@@ -165,6 +172,7 @@ ROUTES = (
     Route("GET", "/servers", list_servers, **_OPEN),
     Route("PUT", "/servers/<server_id>/state", set_state, **_OPEN),
     Route("POST", "/servers/<server_id>/step", step, **_OPEN),
+    Route("POST", "/<collection>/<record_id>/step", step_volume, **_OPEN),
     Route("GET", "/journal", show_journal, **_OPEN),
     Route("DELETE", "/journal", clear_journal, **_OPEN),
 )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 from .clock import AdvancingClock, FreezingClock
 from .domain import errors
 from .domain.lifecycle import engine as lifecycle
+from .domain.lifecycle import finishing
 from .domain.models import Server
 from .domain.states import derive_status
 from .runtime import Runtime
@@ -188,9 +189,34 @@ def step_server(runtime: Runtime, server_id: str) -> Dict[str, Any]:
     def step(current: Optional[Server]) -> Server:
         if current is None or current.deleted:
             raise errors.InstanceNotFound(uuid=server_id)
-        return lifecycle.step_manually(current, now)
+        stepped = lifecycle.step_manually(current, now)
+        if current.transition is not None and stepped.transition is None:
+            finishing.finished(runtime, stepped, current.transition.action, now)  # as a paced end does
+        return stepped
 
-    return summary(runtime.store.compute("server", server_id, step))
+    return summary(runtime.store.compute("server", server_id, step, touches=finishing.WRITES))
+
+
+#: the control plane's name of each Cinder collection whose records a manual pace leaves to be stepped
+VOLUME_KINDS: Mapping[str, str] = {"volumes": "volume", "snapshots": "volume_snapshot"}
+
+
+def step_volume(runtime: Runtime, collection: str, record_id: str) -> Dict[str, Any]:
+    """End a volume's or snapshot's transient status (how a ``manual`` pace advances Cinder's records);
+    ``{"status": None}`` once a delete has removed it."""
+    from .domain import cinder
+
+    kind = VOLUME_KINDS[collection]
+    now = runtime.clock.now()
+
+    def step(current: Optional[Dict[str, Any]]) -> Any:
+        if current is None:
+            raise errors.NotFound(f"{collection[:-1].capitalize()} {record_id} could not be found.")
+        after = cinder.finish_now(current, now)
+        return after if after is not None else cinder.removed()
+
+    after = runtime.store.compute(kind, record_id, step)
+    return {"id": record_id, "status": None if after is cinder.removed() else after["status"]}
 
 
 def journal(runtime: Runtime, server_id: Optional[str] = None) -> List[Dict[str, Any]]:

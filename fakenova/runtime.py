@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Optional, Union
 
 from .clock import Clock, OffsetClock
+from .domain.cinder_paths import VolumeAction
 from .domain.context import RequestContext
 from .domain.lifecycle.engine import Action, Choice
 from .domain.models import Server
@@ -63,6 +64,10 @@ class Runtime:
     def choose(self, action: Action, server: Server, ctx: RequestContext) -> Choice:
         """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""
         return self.engine.choose(action, server, ctx)
+
+    def choose_volume(self, action: VolumeAction, record: Dict[str, Any], ctx: RequestContext) -> Choice:
+        """The pace and outcome for a Cinder ``action`` starting on the volume or snapshot ``record``."""
+        return self.engine.choose_volume(action, record, ctx)
 
     @classmethod
     def build(cls, settings: Optional[Settings] = None, *, store: Union[Store, str, None] = None,

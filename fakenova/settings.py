@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Mapping, Optional
 
-from .domain.lifecycle.table import Action
+from .domain.cinder_paths import AnyAction
 from .domain.pace import Immediate, Pace, parse_pace
 from .domain.quotas import check_limits, parse_quota
 from .microversions import MAX_VERSION, MIN_VERSION, Version
@@ -34,7 +34,7 @@ class Settings:
     :param min_version: lowest compute microversion advertised.
     :param max_version: highest compute microversion advertised (lower it to emulate an older cloud).
     :param pace: how fast servers move along lifecycle paths unless ``paces`` names the action.
-    :param paces: per-action pace overrides, keyed by lifecycle :class:`Action`.
+    :param paces: per-action pace overrides, keyed by lifecycle :class:`Action` or Cinder's :class:`VolumeAction`.
     :param seed: seed for ids, addresses and passwords; None for system randomness.
     :param store_url: which store to open (``memory://``).
     :param fixtures_dir: a folder of seed YAML replacing the bundled ``fixtures/``.
@@ -74,7 +74,7 @@ class Settings:
     min_version: Version = MIN_VERSION
     max_version: Version = MAX_VERSION
     pace: Pace = Immediate()
-    paces: Mapping[Action, Pace] = field(default_factory=dict)
+    paces: Mapping[AnyAction, Pace] = field(default_factory=dict)
     seed: Optional[int] = None
     store_url: str = "memory://"
     fixtures_dir: Optional[str] = None
@@ -110,8 +110,8 @@ class Settings:
         if self.public_url is not None:
             object.__setattr__(self, "public_url", parse_public_url(self.public_url))
 
-    def pace_for(self, action: Action) -> Pace:
-        """The pace for a lifecycle action, falling back to the default pace."""
+    def pace_for(self, action: AnyAction) -> Pace:
+        """The pace for a lifecycle action (a server's or a volume's), falling back to the default pace."""
         return self.paces.get(action, self.pace)
 
     def replace(self, **changes: Any) -> "Settings":

@@ -4,17 +4,22 @@ A volume is one record of kind ``volume`` (a plain dict, the one model the Nova 
 as Cinder's do: ``creating``, ``attaching``, ``detaching``, ``extending`` and ``deleting`` are transient and
 end, at the configured pace on the injected clock (``domain/pace.py``), in the status the transition names
 (or, for ``deleting``, in no record at all). ``attachments`` maps a server id to Nova's block device mapping
-details (device, tag, attachment and bdm ids), so both sides read one record.
+details (device, tag, attachment and bdm ids), so both sides read one record. A server's delete releases its
+volumes as it ends (``release_server_volumes``, the lifecycle's RELEASES_VOLUMES finish); the paced actions a
+scenario can steer are the PATHS of ``cinder_paths.py`` (``begin_action``).
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from . import errors
+from .cinder_paths import PATHS, VolumeAction, end_status
 from .context import RequestContext
+from .models import Server
 from .pace import AfterPolls, AfterSeconds, Immediate, Manual, Pace, parse_pace
-from .ports import Runtime, Store
+from .ports import CHOOSER_WRITES, Runtime
 
 KIND = "volume"
 ZONE = "nova"
@@ -76,6 +81,19 @@ def begin(record: Record, status: str, then: Optional[str], pace: Pace, now: flo
     return {**record, **changes, "status": status, "transition": transition, "updated_at": now}
 
 
+#: what a ``store.compute`` whose function calls :func:`begin_action` declares it writes (the chooser's kinds)
+BEGIN_WRITES = CHOOSER_WRITES
+
+
+def begin_action(runtime: Runtime, ctx: RequestContext, record: Record, action: VolumeAction,
+                 **changes: Any) -> Record:
+    """Start ``action`` (a row of :data:`~fakenova.domain.cinder_paths.PATHS`) on the volume or snapshot
+    ``record`` at the pace and with the outcome the runtime chooses (the settings, or a scenario rule)."""
+    choice = runtime.choose_volume(action, record, ctx)
+    then = end_status(action, choice.outcome, record["status"])
+    return begin(record, PATHS[action].transient, then, choice.pace, ctx.now, **changes)
+
+
 def _due(pace: Pace, transition: Mapping[str, Any], now: float) -> bool:
     if isinstance(pace, Immediate):
         return True
@@ -115,51 +133,35 @@ def pace(runtime: Runtime) -> Pace:
     return runtime.settings.pace
 
 
-def _held_by_live_server(runtime: Runtime, server_id: str, now: float) -> Optional[bool]:
-    """Whether the server still holds its volumes: True, or the delete_on_termination flag set to go."""
+def _settle_holders(runtime: Runtime, record: Mapping[str, Any], now: float) -> None:
+    """Bring the Nova servers holding the volume up to the clock: a delete that has ended by now releases its
+    volumes (``release_server_volumes``, run by the delete's end), so a volume read never sees a stale hold."""
     from . import compute  # compute imports the lifecycle, which is heavier than this module needs at import
 
-    server = runtime.store.get("server", server_id)
-    if server is None:
-        return None
-    server = runtime.store.compute("server", server_id, lambda s: compute.settle(runtime, s, now, observed=False),
-                                   touches=compute.SETTLE_WRITES)
-    return not server.deleted
+    def catch_up(server: Optional[Server]) -> Optional[Server]:
+        return compute.settle(runtime, server, now, observed=False) if server is not None else None
 
-
-def _release(record: Record, gone: Mapping[str, bool], now: float) -> Optional[Record]:
-    """Drop the attachments of deleted servers; a volume Nova was to delete on termination is deleted."""
-    if not gone:
-        return record
-    if any(gone.values()):
-        return None
-    kept = {sid: detail for sid, detail in record["attachments"].items() if sid not in gone}
-    status = record["status"] if kept or record["status"] != "in-use" else "available"
-    return {**record, "attachments": kept, "status": status, "updated_at": now}
+    for server_id, detail in record.get("attachments", {}).items():
+        if not detail.get("cinder_only"):  # made through Cinder's attachments API: no Nova server to follow
+            runtime.store.compute("server", server_id, catch_up, touches=compute.SETTLE_WRITES)
 
 
 def settle(runtime: Runtime, volume_id: str, now: float, *, observed: bool) -> Optional[Record]:
-    """The stored volume after its transition and its servers' deletions have run; None if it is gone."""
-    store = runtime.store
-    current = store.get(KIND, volume_id)
+    """The stored volume after its holders and its own transition have run as far as their paces allow; None
+    if it is gone."""
+    current = runtime.store.get(KIND, volume_id)
     if current is None:
         return None
-    gone: Dict[str, bool] = {}
-    for server_id, detail in current.get("attachments", {}).items():
-        if detail.get("cinder_only"):  # made through Cinder's attachments API: no Nova server to follow
-            continue
-        if not _held_by_live_server(runtime, server_id, now):
-            gone[server_id] = _delete_on_termination(store, server_id, volume_id, detail)
+    _settle_holders(runtime, current, now)
 
     def apply(record: Optional[Record]) -> Any:
         if record is None:
             return None
         after = advance(record, now, observed=observed)
-        after = _release(after, gone, now) if after is not None else None
         return after if after is not None else removed()
 
-    result = store.compute(KIND, volume_id, apply)
-    return None if result is removed() else result
+    result = runtime.store.compute(KIND, volume_id, apply)
+    return None if result is None or result is removed() else result
 
 
 def removed() -> Any:
@@ -169,13 +171,33 @@ def removed() -> Any:
     return REMOVE
 
 
-def _delete_on_termination(store: Store, server_id: str, volume_id: str, detail: Mapping[str, Any]) -> bool:
-    server = store.get("server", server_id)
-    if server is not None:
-        for held, delete in server.volumes_attached:
-            if held == volume_id:
-                return bool(delete)
-    return bool(detail.get("delete_on_termination", False))
+def release_server_volumes(runtime: Runtime, server: Server, now: float) -> None:
+    """What Nova does to the volumes of a server it deletes, as the delete ends: each is detached (``available``
+    unless another server still holds it), then those marked ``delete_on_termination`` are deleted at the
+    volume delete pace; one with snapshots stays, as Cinder refuses its delete and Nova only logs it."""
+    store = runtime.store
+    with_snapshots = {s["volume_id"] for s in store.list("volume_snapshot")}
+    pace = runtime.settings.pace_for(VolumeAction.VOLUME_DELETE)
+    for volume_id, delete in server.volumes_attached:
+        doomed = pace if delete and volume_id not in with_snapshots else None
+        store.compute(KIND, volume_id, functools.partial(_released, server_id=server.id, now=now, delete_at=doomed))
+
+
+def _released(record: Optional[Record], server_id: str, now: float, delete_at: Optional[Pace]) -> Any:
+    """``record`` without ``server_id``'s attachment, and begun deleting at ``delete_at`` if given."""
+    if record is None:
+        return None  # gone already
+    record = advance(record, now, observed=False)
+    if record is None:
+        return removed()
+    if server_id not in record["attachments"]:
+        return record  # released already (an immediate delete's end runs again at the next read)
+    kept = {sid: detail for sid, detail in record["attachments"].items() if sid != server_id}
+    record = {**record, "attachments": kept, "updated_at": now,
+              **({} if kept else {"status": "available", "transition": None})}
+    if delete_at is not None and not kept:
+        record = advance(begin(record, "deleting", DELETED, delete_at, now), now, observed=False)
+    return record if record is not None else removed()
 
 
 def visible(record: Optional[Mapping[str, Any]], ctx: RequestContext) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from . import cinder, cinder_quotas, cinder_upload, errors
 from .cinder import InvalidInput, InvalidVolume, Record
+from .cinder_paths import VolumeAction as Paced
 from .context import RequestContext
 from .ports import Runtime
 from .strings import bool_from_string
@@ -53,8 +54,9 @@ def _extend(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping
     if record["status"] != expected:
         raise InvalidVolume(reason=f"Volume {record['id']} status must be '{{'status': '{expected}'}}' to "
                                    f"extend, currently {record['status']}.")
-    cinder_quotas.check_new_volume(runtime, record["project_id"], new_size, extend_by=new_size - record["size"])
-    return cinder.begin(record, "extending", expected, cinder.pace(runtime), ctx.now, size=new_size)
+    cinder_quotas.check_new_volume(runtime, record["project_id"], new_size, volume_type_id=record["volume_type_id"],
+                                  extend_by=new_size - record["size"])
+    return cinder.begin_action(runtime, ctx, record, Paced.VOLUME_EXTEND, size=new_size)
 
 
 def _set(field: str, key: str) -> Change:
@@ -107,7 +109,7 @@ def _reset_status(runtime: Runtime, ctx: RequestContext, record: Record, body: M
 
 
 def _force_delete(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping[str, Any]) -> Record:
-    return cinder.begin(record, "deleting", cinder.DELETED, cinder.pace(runtime), ctx.now, attachments={})
+    return cinder.begin_action(runtime, ctx, record, Paced.VOLUME_DELETE, attachments={})
 
 
 def _attach(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapping[str, Any]) -> Record:
@@ -130,7 +132,7 @@ def _unchanged(runtime: Runtime, ctx: RequestContext, record: Record, body: Mapp
 
 _P = "volume_extension:volume_actions:"
 ACTIONS: Mapping[str, VolumeAction] = {
-    "os-extend": VolumeAction("volume:extend", _extend),
+    "os-extend": VolumeAction("volume:extend", _extend, touches=cinder.BEGIN_WRITES),
     "os-set_bootable": VolumeAction("volume:update", _set("bootable", "bootable"), status=200),
     "os-update_readonly_flag": VolumeAction(
         "volume:update_readonly_flag", _readonly, ("available",),
@@ -138,7 +140,7 @@ ACTIONS: Mapping[str, VolumeAction] = {
     "os-reset_status": VolumeAction("volume_extension:volume_admin_actions:reset_status", _reset_status,
                                     admin_only=True),
     "os-force_delete": VolumeAction("volume_extension:volume_admin_actions:force_delete", _force_delete,
-                                    admin_only=True),
+                                    admin_only=True, touches=cinder.BEGIN_WRITES),
     "os-reserve": VolumeAction(f"{_P}reserve", _status("attaching"), ("available",),
                                "Volume status must be available to reserve, but the status is {status}."),
     "os-unreserve": VolumeAction(f"{_P}unreserve", _back_from("attaching")),

@@ -2,7 +2,7 @@
 413 Cinder answers when a new volume or snapshot would go over."""
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, Mapping, Optional
 
 from . import errors
 from .ports import Runtime
@@ -33,8 +33,15 @@ def limits_for(runtime: Runtime, project_id: str) -> Dict[str, int]:
     return limits
 
 
+def _type_names(runtime: Runtime) -> Dict[str, str]:
+    """Volume type id -> name (the per-type quota keys are named by the type's name, as Cinder's are)."""
+    from .cinder import DEFAULT_TYPE
+
+    return {kind["id"]: kind["name"] for kind in (DEFAULT_TYPE, *runtime.store.list("volume_type"))}
+
+
 def usage(runtime: Runtime, project_id: str, *, settled: bool = True) -> Dict[str, int]:
-    """What the project uses now, counted from its records.
+    """What the project uses now, counted from its records, in total and per volume type.
 
     :param settled: settle each volume first (a finished delete frees its share); False inside another
         volume's compute, which may write no other record.
@@ -46,34 +53,81 @@ def usage(runtime: Runtime, project_id: str, *, settled: bool = True) -> Dict[st
         volumes = [record for record in (settle(runtime, v["id"], runtime.clock.now(), observed=False)
                                          for v in volumes) if record is not None]
     snapshots = [s for s in runtime.store.list("volume_snapshot") if s["project_id"] == project_id]
-    return {"volumes": len(volumes), "gigabytes": sum(int(v["size"]) for v in volumes)
-            + sum(int(s["size"]) for s in snapshots), "snapshots": len(snapshots)}
+    names, type_of = _type_names(runtime), {v["id"]: v["volume_type_id"] for v in volumes}
+    used: Dict[str, int] = {}
+    for suffix in ("", *(f"_{name}" for name in names.values())):
+        used.update({f"{resource}{suffix}": 0 for resource in PER_TYPE})
+    for resource, records in (("volumes", volumes), ("snapshots", snapshots)):
+        for record in records:
+            kind = names.get(record.get("volume_type_id") or type_of.get(record.get("volume_id", ""), ""))
+            for key in ("", f"_{kind}") if kind else ("",):
+                used[resource + key] += 1
+                used["gigabytes" + key] += int(record["size"])
+    return used
 
 
-def check_new_volume(runtime: Runtime, project_id: str, size: int, *, extend_by: int = 0) -> None:
-    """Cinder's 413 when one more volume of ``size`` GB (or ``extend_by`` GB more) is over quota.
+def _deltas(runtime: Runtime, resource: str, size: int, volume_type_id: Optional[str]) -> Dict[str, int]:
+    """What one more volume or snapshot reserves (Cinder's ``reserve_opts``), copied to the keys of its volume
+    type (``QUOTAS.add_volume_type_opts``)."""
+    deltas = {resource: 1, "gigabytes": size} if resource else {"gigabytes": size}
+    name = _type_names(runtime).get(volume_type_id or "")
+    return {**deltas, **({f"{key}_{name}": value for key, value in deltas.items()} if name else {})}
 
-    An extend runs inside the volume's own compute, so it counts the records as they are stored.
+
+def _first_over(limits: Mapping[str, int], used: Mapping[str, int], deltas: Mapping[str, int]) -> Optional[str]:
+    """The first quota ``deltas`` would go over, in Cinder's order (``quota_reserve`` sorts the overs)."""
+    for key in sorted(deltas):
+        limit = limits.get(key, -1)
+        if limit >= 0 and limit < used.get(key, 0) + deltas[key]:
+            return key
+    return None
+
+
+#: Cinder's ``process_reserve_over_quota``: the OverQuota message for an over key, by what it counts
+#: (gigabytes keys first, then the resource's own: VolumeLimitExceeded and SnapshotLimitExceeded)
+OVER_MESSAGES: Mapping[str, str] = {
+    "gigabytes": "Requested volume or snapshot exceeds allowed {name} quota. Requested {requested}G, quota is "
+                 "{quota}G and {consumed}G has been consumed.",
+    "volumes": "Maximum number of volumes allowed ({quota}) exceeded for quota '{name}'.",
+    "snapshots": "Maximum number of snapshots allowed ({quota}) exceeded",
+}
+
+
+def _refuse(runtime: Runtime, project_id: str, resource: str, size: int, volume_type_id: Optional[str],
+            *, settled: bool = True) -> None:
+    limits, used = limits_for(runtime, project_id), usage(runtime, project_id, settled=settled)
+    over = _first_over(limits, used, _deltas(runtime, resource, size, volume_type_id))
+    if over is None:
+        return
+    counted = "gigabytes" if over.startswith("gigabytes") else resource
+    raise QuotaError(OVER_MESSAGES[counted].format(name=over, requested=size, quota=limits[over],
+                                                   consumed=used.get(over, 0)))
+
+
+def check_new_volume(runtime: Runtime, project_id: str, size: int, *, volume_type_id: Optional[str] = None,
+                     extend_by: int = 0) -> None:
+    """Cinder's 413 when one more volume of ``size`` GB (or an extend to ``size`` by ``extend_by`` GB) is over
+    quota, the volume type's own quotas included.
+
+    An extend runs inside the volume's own compute, so it counts the records as they are stored; Cinder words
+    any extend refusal as the project's ``gigabytes`` quota, whichever key was over.
     """
-    limits, used = limits_for(runtime, project_id), usage(runtime, project_id, settled=not extend_by)
-    per_volume = limits["per_volume_gigabytes"]
-    if 0 <= per_volume < (size + extend_by if extend_by else size):
+    per_volume = limits_for(runtime, project_id)["per_volume_gigabytes"]
+    if 0 <= per_volume < size:
         raise QuotaError(f"Requested volume size {size}G is larger than maximum allowed limit {per_volume}G.")
-    requested = extend_by or size
-    if 0 <= limits["gigabytes"] < used["gigabytes"] + requested:
-        raise QuotaError(f"Requested volume or snapshot exceeds allowed gigabytes quota. Requested {requested}G, "
-                         f"quota is {limits['gigabytes']}G and {used['gigabytes']}G has been consumed.")
-    if not extend_by and 0 <= limits["volumes"] < used["volumes"] + 1:
-        raise QuotaError(f"Maximum number of volumes allowed ({limits['volumes']}) exceeded for quota 'volumes'.")
+    if not extend_by:
+        _refuse(runtime, project_id, "volumes", size, volume_type_id)
+        return
+    limits, used = limits_for(runtime, project_id), usage(runtime, project_id, settled=False)
+    if _first_over(limits, used, _deltas(runtime, "", extend_by, volume_type_id)) is not None:
+        raise QuotaError(OVER_MESSAGES["gigabytes"].format(name="gigabytes", requested=extend_by,
+                                                           quota=limits["gigabytes"],
+                                                           consumed=used["gigabytes"]))
 
 
-def check_new_snapshot(runtime: Runtime, project_id: str, size: int) -> None:
-    limits, used = limits_for(runtime, project_id), usage(runtime, project_id)
-    if 0 <= limits["snapshots"] < used["snapshots"] + 1:
-        raise QuotaError(f"Maximum number of snapshots allowed ({limits['snapshots']}) exceeded")
-    if 0 <= limits["gigabytes"] < used["gigabytes"] + size:
-        raise QuotaError(f"Requested volume or snapshot exceeds allowed gigabytes quota. Requested {size}G, "
-                         f"quota is {limits['gigabytes']}G and {used['gigabytes']}G has been consumed.")
+def check_new_snapshot(runtime: Runtime, project_id: str, size: int, volume_type_id: Optional[str] = None) -> None:
+    """Cinder's 413 when one more snapshot of a ``size`` GB volume of ``volume_type_id`` is over quota."""
+    _refuse(runtime, project_id, "snapshots", size, volume_type_id)
 
 
 def update_limits(runtime: Runtime, project_id: str, wanted: Mapping[str, Any]) -> Dict[str, int]:

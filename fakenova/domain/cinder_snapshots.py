@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from . import cinder, cinder_quotas, cinder_volumes, errors
 from .cinder import InvalidVolume, Record
+from .cinder_paths import VolumeAction
 from .context import RequestContext
 from .ports import Runtime
 
@@ -77,9 +78,9 @@ def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any], *, 
         "metadata": dict(wanted.get("metadata") or {}), "project_id": ctx.project_id, "user_id": ctx.user_id,
         "created_at": ctx.now, "updated_at": None, "transition": None, "status": "creating",
     }
-    record = cinder.begin(record, "creating", "available", cinder.pace(runtime), ctx.now)
     with runtime.store.atomically():
-        cinder_quotas.check_new_snapshot(runtime, ctx.project_id, int(volume["size"]))
+        cinder_quotas.check_new_snapshot(runtime, ctx.project_id, int(volume["size"]), volume["volume_type_id"])
+        record = cinder.begin_action(runtime, ctx, record, VolumeAction.SNAPSHOT_CREATE)
         runtime.store.put(KIND, record["id"], record, project=ctx.project_id)
     return record
 
@@ -116,6 +117,6 @@ def delete(runtime: Runtime, ctx: RequestContext, snapshot_id: str) -> None:
         if record["status"] not in ("available", "error"):
             raise InvalidSnapshot(reason="Snapshot status must be available or error and must not be part of a "
                                          "group.")
-        return cinder.begin(record, "deleting", cinder.DELETED, cinder.pace(runtime), ctx.now)
+        return cinder.begin_action(runtime, ctx, record, VolumeAction.SNAPSHOT_DELETE)
 
-    runtime.store.compute(KIND, snapshot_id, start)
+    runtime.store.compute(KIND, snapshot_id, start, touches=cinder.BEGIN_WRITES)

@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import cinder, errors
 from .cinder import InvalidInput, InvalidVolume, Record
+from .cinder_paths import VolumeAction
 from .context import RequestContext
 from .ports import Runtime
 
@@ -106,9 +107,9 @@ def create(runtime: Runtime, ctx: RequestContext, wanted: Mapping[str, Any]) -> 
                                description=wanted.get("description", wanted.get("display_description")),
                                volume_type_id=kind["id"], metadata=dict(wanted.get("metadata") or {}),
                                availability_zone=zone)
-    record = cinder.begin(record, "creating", "available", cinder.pace(runtime), ctx.now)
     with runtime.store.atomically():
-        cinder_quotas.check_new_volume(runtime, ctx.project_id, size)
+        cinder_quotas.check_new_volume(runtime, ctx.project_id, size, volume_type_id=kind["id"])
+        record = cinder.begin_action(runtime, ctx, record, VolumeAction.VOLUME_CREATE)
         runtime.store.put(cinder.KIND, record["id"], record, project=ctx.project_id)
     return record
 
@@ -136,9 +137,9 @@ def delete(runtime: Runtime, ctx: RequestContext, volume_id: str, *, cascade: bo
             reason = _DELETE_REASON.format(statuses=statuses) if statuses else _DELETE_REASON.replace(
                 "status must be {statuses} and ", "")
             raise InvalidVolume(reason=reason)
-        return cinder.begin(record, "deleting", cinder.DELETED, cinder.pace(runtime), ctx.now)
+        return cinder.begin_action(runtime, ctx, record, VolumeAction.VOLUME_DELETE)
 
-    cinder.edit(runtime, ctx, volume_id, start)
+    cinder.edit(runtime, ctx, volume_id, start, touches=cinder.BEGIN_WRITES)
     for snapshot in snapshots:
         runtime.store.delete("volume_snapshot", snapshot["id"])
 

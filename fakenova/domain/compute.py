@@ -78,6 +78,7 @@ def settle(runtime: Runtime, server: Server, now: float, *, observed: bool) -> S
         server = lifecycle.advance(lifecycle.begin(server, lifecycle.Action.DELETE, now,
                                                    pace=lifecycle.Immediate(), is_admin=True),
                                    now, observed=False)
+        finishing.finished(runtime, server, lifecycle.Action.DELETE, now)  # the reclaim releases its volumes
     return server
 
 
@@ -204,7 +205,9 @@ def delete_server(runtime: Runtime, ctx: RequestContext, server_id: str) -> None
     def start(current: Optional[Server]) -> Server:
         server = settle(runtime, callers_server(current, ctx, server_id), ctx.now, observed=False)
         snapshot["id"] = server.shelved_image_id if server.vm_state in _SHELVED else None
-        return begin_action(runtime, ctx, server, _delete_action(runtime, server))
+        server = begin_action(runtime, ctx, server, _delete_action(runtime, server))
+        finishing.started(runtime, server, ctx.now)  # at the immediate pace the volumes are released now
+        return server
 
     server = runtime.store.compute("server", server_id, start, touches=ACTION_WRITES)
     if snapshot.get("id"):

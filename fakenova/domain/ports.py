@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # annotations only: settings, clock and ids import the domain
     from ..clock import Clock
     from ..ids import IdFactory
     from ..settings import Settings
+    from .cinder_paths import VolumeAction
     from .context import RequestContext
     from .lifecycle.engine import Action, Choice
     from .models import Server
@@ -86,6 +87,9 @@ class Chooser(Protocol):
 
     def choose(self, action: Action, server: Server, ctx: RequestContext) -> Choice:
         """The pace and outcome for ``action`` starting on ``server`` for the caller in ``ctx``."""
+
+    def choose_volume(self, action: VolumeAction, record: Dict[str, Any], ctx: RequestContext) -> Choice:
+        """The pace and outcome for a Cinder ``action`` starting on the volume or snapshot ``record``."""
 
 
 #: the kinds a :class:`Chooser` may write while it chooses (a scenario's rule hit counts and state): a

@@ -15,8 +15,9 @@ import random
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 
+from ..domain.cinder_paths import PATHS, AnyAction, VolumeAction
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.models import Fault
 from ..domain.ports import Runtime
@@ -326,13 +327,25 @@ class ScenarioEngine:
 
     def choose(self, action: lifecycle.Action, server: Any, ctx: Any) -> lifecycle.Choice:
         """The lifecycle hook: pace and outcome for ``action`` starting on ``server`` (settings by default)."""
+        return self._choose(action, ctx, lambda probe: _action_probe(
+            probe, action, ctx, server.id, server.name, server.metadata), f"server {server.id}")
+
+    def choose_volume(self, action: VolumeAction, record: Mapping[str, Any], ctx: Any) -> lifecycle.Choice:
+        """The Cinder hook: pace and outcome for ``action`` starting on a volume or snapshot ``record``; rules
+        test its name and metadata as they test a server's (``server_name``, ``metadata``)."""
+        return self._choose(action, ctx, lambda probe: _action_probe(
+            probe, action, ctx, None, record.get("name") or "", record.get("metadata") or {}),
+            f"{PATHS[action].subject} {record['id']}")
+
+    def _choose(self, action: AnyAction, ctx: Any, probe_for: Callable[[Probe], Probe],
+                subject: str) -> lifecycle.Choice:
         choice = lifecycle.Choice(pace=self.runtime.settings.pace_for(action))
         self.refresh()
         rules = self._index.action_rules
         if not rules or _SUSPENDED.get():
             return choice
         trace = _TRACE.get() or Trace(Probe())
-        probe = _action_probe(trace.probe, action, server, ctx)
+        probe = probe_for(trace.probe)
         chosen: Dict[model.Effect, model.Rule] = {}
         for rule in rules:
             reason, note = self.mismatch(rule, probe), ""
@@ -344,7 +357,7 @@ class ScenarioEngine:
             reason = reason or self.take(rule)
             if reason is None:
                 chosen[rule.then.effect] = rule
-            fired = f"fired for {action.value} of server {server.id}" + (f" ({note})" if note else "")
+            fired = f"fired for {action.value} of {subject}" + (f" ({note})" if note else "")
             trace.record(rule, reason is None, reason or fired)
         return _apply_choice(choice, chosen, ctx.now)
 
@@ -362,12 +375,13 @@ class ScenarioEngine:
         return hidden
 
 
-def _action_probe(probe: Probe, action: lifecycle.Action, server: Any, ctx: Any) -> Probe:
+def _action_probe(probe: Probe, action: AnyAction, ctx: Any, subject_id: Optional[str], name: str,
+                  metadata: Mapping[str, str]) -> Probe:
     identity = ctx.identity
     return Probe(method=probe.method, path=probe.path, api_path=probe.api_path, service=probe.service,
                  action=action, version=ctx.version,
                  project=(identity.project_id, identity.project_name), user=(identity.user_id, identity.user_name),
-                 server_id=server.id, server_name=server.name, metadata=dict(server.metadata))
+                 server_id=subject_id, server_name=name, metadata=dict(metadata))
 
 
 def _apply_choice(choice: lifecycle.Choice, chosen: Mapping[model.Effect, model.Rule],

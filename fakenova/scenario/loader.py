@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple, Union
 
 from .. import yaml_io
+from ..domain.cinder_paths import PATHS, AnyAction
 from ..domain.lifecycle import engine as lifecycle
 from ..domain.pace import Pace, parse_pace
 from ..domain.policy import PolicyError, check_overrides
@@ -184,13 +185,13 @@ class Resolver:
             raise self.fail(field, f"{text} is outside {MIN_VERSION}-{MAX_VERSION}")
         return version
 
-    def actions(self, name: str, field: str) -> FrozenSet[lifecycle.Action]:
+    def actions(self, name: str, field: str) -> FrozenSet[AnyAction]:
         """The actions ``name`` stands for: the one whose value it is (``reboot_hard``), else every row Nova
         calls by it (``reboot``: soft and hard), looked up in the live LIFECYCLE table."""
         named = actions_named(name)
         if named:
             return named
-        choices = {a.value for a in lifecycle.LIFECYCLE} | {r.nova_name for r in lifecycle.LIFECYCLE.values()}
+        choices = {a.value for a in OUTCOMES} | {r.nova_name for r in lifecycle.LIFECYCLE.values()}
         raise self.fail(field, f"unknown action {name!r}{_suggest(name, choices)}")
 
     def pace(self, text: str, field: str) -> Pace:
@@ -228,7 +229,7 @@ class Resolver:
         return (value,) if isinstance(value, str) else tuple(value or ())
 
     def when(self, data: Dict[str, Any]) -> model.When:
-        actions: Set[lifecycle.Action] = set()
+        actions: Set[AnyAction] = set()
         for name in self._strings(data.get("action")):
             actions |= self.actions(name, "when.action")
         try:
@@ -294,9 +295,9 @@ class Resolver:
         outcome = self.enum(lifecycle.Outcome, data["outcome"], "then.outcome")
         if not when.actions:
             raise self.fail("when.action", "an outcome rule must name the action whose outcome it chooses")
-        for action in (a for a in lifecycle.Action if a in when.actions):  # table order, for a stable message
-            if outcome not in lifecycle.LIFECYCLE[action].outcomes:
-                declared = ", ".join(o.value for o in lifecycle.LIFECYCLE[action].outcomes)
+        for action in (a for a in OUTCOMES if a in when.actions):  # table order, for a stable message
+            if outcome not in OUTCOMES[action]:
+                declared = ", ".join(o.value for o in OUTCOMES[action])
                 raise self.fail("then.outcome", f"action {action.value!r} has no outcome {outcome.value!r} "
                                                 f"(declared: {declared})")
         fault = data.get("fault")
@@ -345,9 +346,17 @@ class Resolver:
 _MATCHERS = {"query": matchers.compile_query, "headers": matchers.compile_headers, "body": matchers.compile_body}
 
 
-def actions_named(name: str) -> FrozenSet[lifecycle.Action]:
+#: every action a rule may name, in table order (the server LIFECYCLE's, then Cinder's PATHS), with the
+#: outcomes it declares
+OUTCOMES: Mapping[AnyAction, Tuple[lifecycle.Outcome, ...]] = {
+    **{action: tuple(row.outcomes) for action, row in lifecycle.LIFECYCLE.items()},
+    **{action: tuple(path.ends) for action, path in PATHS.items()},
+}
+
+
+def actions_named(name: str) -> FrozenSet[AnyAction]:
     """What ``when.action: name`` matches: the action of that value, else all rows of that Nova name."""
-    exact = frozenset(action for action in lifecycle.LIFECYCLE if action.value == name)
+    exact = frozenset(action for action in OUTCOMES if action.value == name)
     return exact or frozenset(row.action for row in lifecycle.LIFECYCLE.values() if row.nova_name == name)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
-from ..domain.lifecycle import engine as lifecycle
+from ..domain.cinder_paths import AnyAction
 from ..microversions import Version
 from . import model
 from .matchers import NO_BODY
@@ -27,7 +27,7 @@ class Probe:
     path: Optional[str] = None
     api_path: Optional[str] = None  # the compute path after /compute/v2.1[/<project>], else None
     service: Optional[model.Service] = None
-    action: Optional[lifecycle.Action] = None  # what the request asks of the lifecycle, as its handler reads it
+    action: Optional[AnyAction] = None  # what the request asks of the lifecycle, as its handler reads it
     version: Optional[Version] = None
     project: Tuple[str, ...] = ()  # id and name
     user: Tuple[str, ...] = ()
@@ -53,7 +53,7 @@ def path_params(template: Optional[model.PathTemplate], probe: Probe) -> Optiona
     return match.groupdict() if match else None
 
 
-def _names(actions: FrozenSet[lifecycle.Action]) -> str:
+def _names(actions: FrozenSet[AnyAction]) -> str:
     return "/".join(sorted(action.value for action in actions))
 
 

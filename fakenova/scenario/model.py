@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, FrozenSet, Mapping, Optional, Pattern, Tuple
 
-from ..domain.lifecycle.engine import Action, Outcome
+from ..domain.cinder_paths import AnyAction
+from ..domain.lifecycle.engine import Outcome
 from ..domain.pace import Pace
 from ..domain.states import PowerState, TaskState, VmState
 from ..microversions import Version, VersionRange
@@ -97,6 +98,7 @@ class Service(enum.Enum):
     IDENTITY = "identity"
     IMAGE = "image"
     NETWORK = "network"
+    VOLUME = "volume"
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ class When:
     method: Optional[str] = None
     path: Optional[PathTemplate] = None
     service: Optional[Service] = None
-    actions: FrozenSet[Action] = frozenset()  # the exact variants the rule names (any when empty)
+    actions: FrozenSet[AnyAction] = frozenset()  # the exact variants the rule names (any when empty)
     server_name: Optional[Pattern[str]] = None
     metadata: Mapping[str, str] = field(default_factory=dict)
     versions: Optional[VersionRange] = None
@@ -241,7 +243,7 @@ class Scenario:
     min_version: Optional[Version] = None
     max_version: Optional[Version] = None
     config: Mapping[str, Any] = field(default_factory=dict)
-    paces: Mapping[Action, Pace] = field(default_factory=dict)
+    paces: Mapping[AnyAction, Pace] = field(default_factory=dict)
     seed: Mapping[str, Any] = field(default_factory=dict)
     policy: Mapping[str, str] = field(default_factory=dict)
     rules: Tuple[Rule, ...] = ()

@@ -103,6 +103,9 @@ class _Remote:
     def step_server(self, server_id: str) -> Any:
         return self.http("POST", f"/servers/{server_id}/step")["server"]
 
+    def step_volume(self, collection: str, record_id: str) -> Any:
+        return self.http("POST", f"/{collection}/{record_id}/step")["record"]
+
     def journal(self, server_id: Optional[str] = None) -> Any:
         query = "?" + urllib.parse.urlencode({"server_id": server_id}) if server_id else ""
         return self.http("GET", "/journal" + query)["journal"]
@@ -296,6 +299,10 @@ class FakeNova:
     def step_server(self, server_id: str) -> Dict[str, Any]:
         """Move a server one step along its action (the ``manual`` pace)."""
         return self._call("step_server", server_id)
+
+    def step_volume(self, collection: str, record_id: str) -> Dict[str, Any]:
+        """End a volume's (``volumes``) or snapshot's (``snapshots``) transient status (the ``manual`` pace)."""
+        return self._call("step_volume", collection, record_id)
 
     def health(self) -> Dict[str, Any]:
         return self._call("health")

@@ -233,3 +233,33 @@ def test_slow_identity_stalls_past_a_client_timeout(fakenova, fakenova_server):
     finally:
         engine.real_delays = False
         fakenova.unload_scenario()  # wakes the stalled request
+
+
+VOL1 = "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e01"  # demo's fixture volume (fixtures/catalogue)
+
+
+@pytest.mark.fakenova(scenario="volume-error", strict=True)
+def test_volume_error_fails_creates_and_the_doomed_deletes(fakenova):
+    storage = fakenova.connection().block_storage
+    volume = storage.create_volume(size=1, name="doomed-1")
+    with pytest.raises(exceptions.ResourceFailure, match="error"):
+        storage.wait_for_status(volume, "available", failures=["error"], interval=0.01, wait=10)
+    assert storage.get_volume(volume.id).status == "error"
+    storage.delete_volume(volume)
+    with pytest.raises(exceptions.ResourceFailure, match="error_deleting"):
+        storage.wait_for_status(volume, "deleted", failures=["error_deleting"], interval=0.01, wait=10)
+    snapshot = storage.create_snapshot(volume_id=VOL1, name="s")
+    with pytest.raises(exceptions.ResourceFailure):
+        storage.wait_for_status(snapshot, "available", failures=["error"], interval=0.01, wait=10)
+    assert storage.get_snapshot(snapshot.id).status == "error"
+
+
+@pytest.mark.fakenova(scenario="volume-delete-stuck")
+def test_volume_delete_stuck_stays_deleting(fakenova):
+    storage = fakenova.connection().block_storage
+    volume = storage.wait_for_status(storage.create_volume(size=1), "available", interval=0.01, wait=10)
+    storage.delete_volume(volume)
+    seen = storage.wait_for_status(volume, "deleting", failures=["error_deleting"], interval=0.01, wait=10)
+    assert seen.status == "deleting"
+    fakenova.clock.advance(600)
+    assert [storage.get_volume(volume.id).status for _ in range(3)] == ["deleting"] * 3

@@ -14,7 +14,7 @@ def connect(auth_url: str):
                              region_name="RegionOne", compute_api_version="2.79")
 
 
-def test_create_volume_waits_until_available_and_delete_volume_waits_until_gone(auth_url):
+def test_create_volume_waits_until_available_and_delete_volume_waits_until_gone(pace, auth_url):
     conn = connect(auth_url)
     volume = conn.create_volume(size=2, name="sdk-vol", wait=True, timeout=30)
     assert (volume.status, volume.size, volume.name) == ("available", 2, "sdk-vol")
@@ -24,7 +24,7 @@ def test_create_volume_waits_until_available_and_delete_volume_waits_until_gone(
     assert conn.get_volume(volume.id) is None
 
 
-def test_boot_from_volume_then_attach_and_detach_a_volume(auth_url):
+def test_boot_from_volume_then_attach_and_detach_a_volume(pace, auth_url):
     conn = connect(auth_url)
     server = conn.create_server("bfv", image="cirros", flavor="m1.tiny", network="private", boot_from_volume=True,
                                 volume_size=1, terminate_volume=True, wait=True, timeout=30)
@@ -38,8 +38,9 @@ def test_boot_from_volume_then_attach_and_detach_a_volume(auth_url):
     conn.detach_volume(server, data, wait=True, timeout=30)
     assert conn.get_volume(data.id).status == "available"
     conn.delete_server(server.id, wait=True, timeout=30)
-    assert conn.get_volume(root.id) is None  # deleted on termination
-    assert conn.get_volume(data.id).status == "available"
+    assert conn.get_volume(data.id).status == "available"  # released as the delete ended
+    conn.block_storage.wait_for_delete(root, interval=0.01, wait=30)  # deleted on termination, at the pace
+    assert conn.get_volume(root.id) is None
 
 
 def test_a_volume_in_use_cannot_be_deleted(auth_url):

@@ -1,4 +1,5 @@
-"""What an action leaves behind outside the server record: snapshot images and migration records.
+"""What an action leaves behind outside the server record: snapshot images, migration records, and the volumes
+a deleted server releases.
 
 ``started`` runs when an action begins and ``finished`` when its transition ends (``compute.settle``). An
 action at the ``Immediate`` pace is finished as far as anyone can tell as soon as it starts, so its records
@@ -89,11 +90,19 @@ def _delete_shelved_image(runtime: Runtime, server: Server, now: float) -> None:
         runtime.store.delete("image", server.shelved_image_id)
 
 
+def _release_volumes(runtime: Runtime, server: Server, now: float) -> None:
+    # Nova's _shutdown_instance detaches every volume, then _cleanup_volumes deletes those it was told to
+    from ..cinder import release_server_volumes  # Cinder's records; the lifecycle table need not load them
+
+    release_server_volumes(runtime, server, now)
+
+
 #: one function per :class:`Finish` a row declares
 FINISH: Mapping[Finish, Callable[[Any, Server, float], None]] = {
     Finish.ACTIVATES_SNAPSHOTS: _activate_snapshots,
     Finish.ENDS_MIGRATION: _finish_migration,
     Finish.DELETES_SHELVED_IMAGE: _delete_shelved_image,
+    Finish.RELEASES_VOLUMES: _release_volumes,
 }
 if set(FINISH) != set(Finish):
     raise AssertionError("FINISH needs a function for every Finish")
@@ -101,7 +110,7 @@ if set(FINISH) != set(Finish):
 
 #: the kinds the FINISH hooks (and ``new_migration``) write: a ``store.compute`` whose function may start or
 #: finish an action (``compute.settle``, ``started``) declares them in ``touches``
-WRITES: Tuple[str, ...] = ("migration", "image")
+WRITES: Tuple[str, ...] = ("migration", "image", "volume")
 
 
 def started(runtime: Runtime, server: Server, now: float) -> None:

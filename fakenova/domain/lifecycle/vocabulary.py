@@ -97,6 +97,7 @@ class Finish(enum.Enum):
     ACTIVATES_SNAPSHOTS = "activates_snapshots"    # createImage/createBackup: the image becomes active
     ENDS_MIGRATION = "ends_migration"              # resize/migrations/evacuate: the migration record ends
     DELETES_SHELVED_IMAGE = "deletes_shelved_image"  # unshelve: the shelved snapshot is deleted
+    RELEASES_VOLUMES = "releases_volumes"          # delete: volumes detached, or deleted on termination
 
 
 @dataclass(frozen=True)
