@@ -165,7 +165,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.volume.snapshots:ROUTES": (
-        "917035f6814613b840cf3dd3",
+        "576b1a4e20baf14c35f3e599",
         (
             "fakenova.api.volume.snapshots",
         ),

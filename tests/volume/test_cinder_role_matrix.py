@@ -37,24 +37,7 @@ def _url(persona: str, path: str) -> str:
     return f"/volume/v3/{project.get(persona, DEMO)}{path}"
 
 
-#: rows whose rule fakenova checks in ``api/volume/base.py``'s before-request hook, ahead of the lookup the routes
-#: declare (``Route.looks_up``): another project's reader gets the 403 there until that hook gives way to the
-#: central route check (the policy unification under way); then these pass and the mark goes
-CHECKED_BEFORE_LOOKUP = {("PUT", f"/volumes/{VOLUME}"), ("DELETE", f"/volumes/{VOLUME}"),
-                         ("POST", f"/volumes/{VOLUME}/metadata"), ("POST", "/snapshots")}
-
-
-def _params():
-    for param in params(ROWS):
-        row, persona = param.values
-        if persona == "other_reader" and (row.method, row.path) in CHECKED_BEFORE_LOOKUP:
-            yield pytest.param(row, persona, id=param.id, marks=pytest.mark.xfail(
-                reason="Cinder's rule is checked in api/volume/base.py before the lookup", strict=False))
-        else:
-            yield param
-
-
-@pytest.mark.parametrize("row, persona", list(_params()))
+@pytest.mark.parametrize("row, persona", params(ROWS))
 def test_each_persona_gets_what_cinders_defaults_grant(row, persona):
     app = fresh_app(seed=7)
     response, before, after = call(app, row, persona, _url(persona, row.path),

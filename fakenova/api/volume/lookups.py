@@ -5,7 +5,9 @@ authorize against it, so a caller a rule refuses is told another project's volum
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
+
+from flask import request
 
 from ...domain import cinder, errors
 from ...domain.cinder_snapshots import KIND as SNAPSHOTS
@@ -28,3 +30,15 @@ def snapshot(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.Fa
     if cinder.visible(runtime().store.get(SNAPSHOTS, snapshot_id), ctx):
         return None
     return SnapshotNotFound(snapshot_id=snapshot_id)
+
+
+def snapshot_source(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
+    """``VolumeNotFound`` for the volume a snapshot create names (``snapshot.volume_id`` of the body) when the
+    caller cannot see it: Cinder gets the volume, then authorizes ``volume:create_snapshot`` against it. A body
+    without one is left to the handler's own 400."""
+    body: Any = request.get_json(silent=True)
+    asked = body.get("snapshot") if isinstance(body, dict) else None
+    volume_id = asked.get("volume_id") if isinstance(asked, dict) else None
+    if not isinstance(volume_id, str):
+        return None
+    return volume({"volume_id": volume_id}, ctx)
