@@ -1,0 +1,118 @@
+"""Round trips to Redis per API operation: create, show, list, detail, action, delete on a Redis-backed app.
+
+One app (``create_app(store=redis://...)``) on a throwaway redis-server, driven in-process through Flask's
+test client; every exchange with Redis (a command, a pipeline, a MULTI/EXEC block: one
+``send_packed_command`` each) is counted, and so are the commands Redis ran (``INFO commandstats`` deltas).
+Each operation runs a few times and the median is printed; the first request of each is a warm-up (it loads
+the scripts and fills the per-process caches a long-lived worker has). Figures: docs/scaling.md.
+
+Run: ``python bench/round_trips.py [--servers 50]``; skips with one line when redis-server is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+from typing import Any, Callable, Dict, List, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "tests"))
+
+IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
+REPEAT = 7
+
+
+class Counter:
+    """Counts ``send_packed_command`` calls (one round trip each) of every redis-py connection."""
+
+    def __init__(self) -> None:
+        from redis.connection import AbstractConnection
+
+        self.trips = 0
+        original = AbstractConnection.send_packed_command
+        counter = self
+
+        def counted(connection: Any, command: Any, check_health: bool = True) -> None:
+            counter.trips += 1
+            original(connection, command, check_health)
+        AbstractConnection.send_packed_command = counted  # type: ignore[method-assign]
+
+
+def commandstats(client: Any) -> Dict[str, int]:
+    return {name: int(stats["calls"]) for name, stats in client.info("commandstats").items()}
+
+
+def measure(counter: Counter, client: Any, call: Callable[[], Any]) -> Tuple[int, int]:
+    """(round trips, commands) of one ``call``; the INFO exchange itself is not counted."""
+    before = commandstats(client)
+    trips = counter.trips
+    call()
+    trips = counter.trips - trips - 1  # minus the INFO of ``after``
+    after = commandstats(client)
+    commands = sum(after.values()) - sum(before.values()) - 1
+    return trips, commands
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--servers", type=int, default=50)
+    args = parser.parse_args()
+    if shutil.which("redis-server") is None:
+        print("round trips: skipped, redis-server is not installed (apt-get install redis-server)")
+        return
+    from support.redis_server import RedisServer
+    from support.tokens import auth_headers
+
+    from fakenova import Settings, create_app
+
+    redis = RedisServer().start()
+    try:
+        counter = Counter()
+        app = create_app(Settings(quota={"instances": -1, "cores": -1, "ram": -1}), store=redis.url)
+        store = app.extensions["fakenova"].store
+        http = app.test_client()
+        headers = {**auth_headers(app), "OpenStack-API-Version": "compute 2.96"}
+        body = {"server": {"name": "rt", "imageRef": IMAGE, "flavorRef": "1", "networks": "none"}}
+
+        def create() -> str:
+            response = http.post("/compute/v2.1/servers", json=body, headers=headers)
+            assert response.status_code == 202, response.data
+            return str(response.json["server"]["id"])
+        ids = [create() for _ in range(args.servers)]
+        victims = list(ids)
+
+        def expect(method: str, path: str, status: int, payload: Any = None) -> Callable[[], None]:
+            def call() -> None:
+                response = http.open(path, method=method, headers=headers,
+                                     data=None if payload is None else json.dumps(payload),
+                                     content_type="application/json")
+                assert response.status_code == status, (path, response.status_code, response.data)
+            return call
+        operations: List[Tuple[str, Callable[[], Callable[[], Any]]]] = [
+            ("POST /servers (create)", lambda: create),
+            ("GET /servers/{id} (show)", lambda: expect("GET", f"/compute/v2.1/servers/{ids[0]}", 200)),
+            ("GET /servers?limit=100 (list)", lambda: expect("GET", "/compute/v2.1/servers?limit=100", 200)),
+            ("GET /servers/detail?limit=100", lambda: expect("GET", "/compute/v2.1/servers/detail?limit=100",
+                                                             200)),
+            ("GET /flavors", lambda: expect("GET", "/compute/v2.1/flavors", 200)),
+            ("POST /servers/{id}/action (reboot)",
+             lambda: expect("POST", f"/compute/v2.1/servers/{ids[1]}/action", 202, {"reboot": {"type": "SOFT"}})),
+            ("DELETE /servers/{id}", lambda: expect("DELETE", f"/compute/v2.1/servers/{victims.pop()}", 204)),
+        ]
+        print(f"{'operation':38} {'round trips':>11} {'commands':>9}")
+        for name, make in operations:
+            make()()  # warm-up
+            samples = [measure(counter, store.client, make()) for _ in range(REPEAT)]
+            trips = statistics.median(sample[0] for sample in samples)
+            commands = statistics.median(sample[1] for sample in samples)
+            print(f"{name:38} {trips:11.0f} {commands:9.0f}")
+    finally:
+        redis.stop()
+
+
+if __name__ == "__main__":
+    main()
