@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 REPEAT = 7
+TRACE = bool(os.environ.get("TRACE"))
 
 
 class Counter:
@@ -33,11 +34,18 @@ class Counter:
         from redis.connection import AbstractConnection
 
         self.trips = 0
+        self.trace: List[str] = []
         original = AbstractConnection.send_packed_command
         counter = self
 
         def counted(connection: Any, command: Any, check_health: bool = True) -> None:
             counter.trips += 1
+            if TRACE:
+                data = command if isinstance(command, (bytes, str)) else b"".join(
+                    part if isinstance(part, bytes) else bytes(part) for part in command)
+                raw = data.encode() if isinstance(data, str) else data
+                words = [w for w in raw.split(b"\r\n") if w and w[:1] not in b"*$"]
+                counter.trace.append(" ".join(w.decode("latin-1")[:40] for w in words[:4]))
             original(connection, command, check_health)
         AbstractConnection.send_packed_command = counted  # type: ignore[method-assign]
 
@@ -106,6 +114,10 @@ def main() -> None:
         print(f"{'operation':38} {'round trips':>11} {'commands':>9}")
         for name, make in operations:
             make()()  # warm-up
+            if TRACE:
+                counter.trace.clear()
+                make()()
+                print(name, *counter.trace, sep="\n    ")
             samples = [measure(counter, store.client, make()) for _ in range(REPEAT)]
             trips = statistics.median(sample[0] for sample in samples)
             commands = statistics.median(sample[1] for sample in samples)
