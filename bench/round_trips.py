@@ -55,13 +55,13 @@ def commandstats(client: Any) -> Dict[str, int]:
 
 
 def measure(counter: Counter, client: Any, call: Callable[[], Any]) -> Tuple[int, int]:
-    """(round trips, commands) of one ``call``; the INFO exchange itself is not counted."""
+    """(round trips, commands) of one ``call``; the INFO exchanges themselves are not counted."""
     before = commandstats(client)
     trips = counter.trips
     call()
-    trips = counter.trips - trips - 1  # minus the INFO of ``after``
+    trips = counter.trips - trips
     after = commandstats(client)
-    commands = sum(after.values()) - sum(before.values()) - 1
+    commands = sum(after.values()) - sum(before.values()) - 1  # the INFO of ``before`` counts itself
     return trips, commands
 
 

@@ -6,11 +6,13 @@ so clearing a kind is one pattern): a string per record (its value and :class:`~
 for an ordered kind a lexicographic sorted set per scope, one sorted set per mark and one hash per running
 total and scope. Counters are one hash, the journal one capped list, the lock one string.
 
-Every write is an optimistic transaction (:mod:`~.redis_txn`): WATCH, read, run, MULTI/EXEC, again when
-raced, at most :data:`ATTEMPTS` times. :meth:`RedisStore.atomically` takes a lock with a fencing token (its
-holder's random token; other transactions WATCH the lock key and wait while it is someone else's) and a
-bounded wait. Lists and walks fetch a page of keys and their records in one script call. Redis unreachable,
-too slow, or a lock not had in time raise :class:`~.base.StoreUnavailable` within the socket timeout.
+Every write is an optimistic transaction (:mod:`~.redis_txn`): read, run, then one commit script that
+applies all of its writes only if nothing it read changed (again when raced, at most :data:`ATTEMPTS`
+times). :meth:`RedisStore.atomically` takes a lock with a fencing token (its holder's random token; other
+transactions' commits refuse while it is someone else's, and wait) and a bounded wait. Lists and walks fetch
+a page of keys and their records in one script call. Inside a request (:meth:`RedisStore.begin_request`)
+reads go through the version-keyed per-process cache of :mod:`~.redis_cache`. Redis unreachable, too slow, or
+a lock not had in time raise :class:`~.base.StoreUnavailable` within the socket timeout.
 """
 from __future__ import annotations
 
@@ -19,23 +21,41 @@ import random
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Callable, Collection, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, TypeVar, cast
+from typing import (
+    Any,
+    Callable,
+    Collection,
+    Dict,
+    Hashable,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    TypeVar,
+    Union,
+    cast,
+)
 
 import redis
-from redis.exceptions import RedisError, WatchError
+from redis.exceptions import RedisError
 
 from . import codec
 from .base import REMOVE, StoreBusy, StoreUnavailable, UndeclaredWrite
 from .memory import CAPTURE_LIMIT
+from .redis_cache import INCARNATION, Cache, Snapshot, new_incarnation
 from .redis_index import Definition, Mark, Order, Sum, key_of
 from .redis_scripts import Scripts
-from .redis_txn import LockHeld, Txn, unpack_record
+from .redis_txn import Conflict, LockHeld, Txn, unpack_record
 
 #: tries of one transaction before giving up with StoreUnavailable (each raced by another writer)
 ATTEMPTS = 200
 #: records fetched per script call while walking an ordered index (a page of 100 takes one)
 WALK_CHUNK = 128
 T = TypeVar("T")
+#: a request began and has not read yet: its first read takes the snapshot (in the same round trip)
+PENDING = "pending"
 
 
 class Keys:
@@ -46,6 +66,7 @@ class Keys:
         self.counters, self.journal, self.seq = prefix + "!counters", prefix + "!journal", prefix + "!seq"
         self.captures = prefix + "!captures"
         self.lock, self.indexed = prefix + "!lock", prefix + "!indexed"
+        self.versions = prefix + "!versions"
 
     def record(self, kind: str, key: str) -> str:
         return f"{self.prefix}{kind}/r/{key}"
@@ -100,7 +121,9 @@ class RedisStore:
         self.scripts = Scripts(self.client)
         self.lock_wait, self.lock_ttl_ms = lock_wait, int(lock_ttl * 1000)
         self._definitions: Dict[str, Definition] = {}
-        self._local = threading.local()  # .txn: the transaction running on this thread; .lock: [token, depth]
+        self._cache = Cache()
+        # .txn: the transaction running on this thread; .lock: [token, depth]; .snapshot: of the request
+        self._local = threading.local()
 
     def _call(self, what: Callable[[], T]) -> T:
         """Run one Redis exchange; an unreachable or slow Redis becomes StoreUnavailable."""
@@ -109,20 +132,76 @@ class RedisStore:
         except RedisError as exc:
             raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
 
+    # --- the request snapshot and the cache --------------------------------------------------------------
+
+    def begin_request(self) -> None:
+        """Reads from now on may come from this process's cache, at the versions the first one finds."""
+        self._local.snapshot = PENDING
+
+    def end_request(self, *_: Any) -> None:
+        self._local.snapshot = None
+
+    def _snapshot(self, record_key: Optional[str] = None) -> Tuple[Optional[Snapshot], Optional[bytes], bool]:
+        """(the request's snapshot, or None outside one; the record at ``record_key``; whether that record
+        may be cached), taking the snapshot first when the request has none yet (with the record, one trip)."""
+        snap: Union[Snapshot, str, None] = getattr(self._local, "snapshot", None)
+        if snap is None or isinstance(snap, Snapshot):
+            return snap, None, False
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self.keys.versions)
+            if record_key is not None:
+                pipe.get(record_key)
+            found, *blob = self._call(pipe.execute)
+        taken = Snapshot(found)
+        if not taken.usable:  # an emptied Redis: name its new incarnation (the record read may predate it)
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.hsetnx(self.keys.versions, INCARNATION, new_incarnation())
+                pipe.hgetall(self.keys.versions)
+                taken = Snapshot(self._call(pipe.execute)[1])
+        self._local.snapshot = taken
+        return taken, blob[0] if blob else None, found.get(INCARNATION) is not None
+
+    def _blob(self, kind: str, key: str) -> Optional[bytes]:
+        """A record's stored bytes: from the cache when the request's snapshot allows, else from Redis."""
+        record_key, tag = self.keys.record(kind, key), ("r", kind, key)
+        snap = getattr(self._local, "snapshot", None)
+        if snap is PENDING:
+            taken, blob, fresh = self._snapshot(record_key)
+            if taken is not None and fresh:
+                self._cache.put(taken, kind, tag, blob)
+            return blob
+        return self._cached(kind, tag, lambda: cast(Optional[bytes], self.client.get(record_key)))
+
+    def _cached(self, kind: str, tag: Hashable, fetch: Callable[[], T]) -> T:
+        """``fetch()`` (one Redis exchange on ``kind``), or what it gave before at the same version of ``kind``."""
+        snap = self._snapshot()[0]
+        if snap is None:
+            return self._call(fetch)
+        hit, value = self._cache.get(snap, kind, tag)
+        if not hit:
+            value = self._call(fetch)
+            self._cache.put(snap, kind, tag, value)
+        return cast(T, value)
+
+    def _refresh(self) -> None:
+        """Read the versions again at the next read (after a race lost, or a lock taken)."""
+        if getattr(self._local, "snapshot", None) is not None:
+            self._local.snapshot = PENDING
+
     # --- reads ----------------------------------------------------------------------------------------
 
     def get(self, kind: str, key: str) -> Optional[Any]:
         txn: Optional[Txn] = getattr(self._local, "txn", None)
-        if txn is not None:  # inside a compute: read our own writes, and watch what we read
+        if txn is not None:  # inside a compute: read our own writes, and check at commit what we read
             stored = txn.read(kind, key)
         else:
-            blob = self._call(lambda: self.client.get(self.keys.record(kind, key)))
-            stored = unpack_record(cast(Optional[bytes], blob))
+            stored = unpack_record(self._blob(kind, key))
         return stored[1] if stored is not None else None
 
     def list(self, kind: str, project: Optional[str] = None) -> List[Any]:
         zset = self.keys.all(kind) if project is None else self.keys.project(kind, project)
-        keys, blobs = self._call(lambda: self.scripts.range(zset, self.keys.record_prefix(kind)))
+        keys, blobs = self._cached(kind, ("l", kind, project),
+                                   lambda: self.scripts.range(zset, self.keys.record_prefix(kind)))
         txn: Optional[Txn] = getattr(self._local, "txn", None)
         if txn is not None:  # inside a compute: its own writes show, as they would in the memory store
             return txn.overlay(kind, project, [(key.decode("utf-8"), unpack_record(blob))
@@ -149,7 +228,7 @@ class RedisStore:
         def write(current: Any) -> Any:
             self._local.txn.write(kind, key, value, project, keep_project)
             return current
-        return self._transact(kind, key, write, optimistic=False)
+        return self._transact(kind, key, write)
 
     def compute(self, kind: str, key: str, fn: Callable[[Any], Any], project: Optional[str] = None,
                 *, touches: Collection[str] = ()) -> Any:
@@ -174,27 +253,23 @@ class RedisStore:
             txn.write(kind, key, result, project, keep_project=True)
         return result
 
-    def _transact(self, kind: str, key: str, fn: Callable[[Any], Any], optimistic: bool = True) -> Any:
-        """``fn(current)`` in a fresh transaction on (kind, key), committed; retried when raced.
-
-        :param optimistic: read without WATCH at first, for a function that may write nothing (a compute);
-            its reads are confirmed unchanged before anything is written. A plain put WATCHes at once.
-        """
+    def _transact(self, kind: str, key: str, fn: Callable[[Any], Any]) -> Any:
+        """``fn(current)`` in a fresh transaction on (kind, key), committed; run again when raced."""
         deadline = time.monotonic() + self.lock_wait
         for attempt in range(ATTEMPTS):
-            pipe = self.client.pipeline(transaction=True)
-            txn = self._local.txn = Txn(pipe, self.keys, self._definitions, self._lock_token(),
-                                        watch=not (optimistic and attempt == 0))
+            txn = self._local.txn = Txn(self._blob, self.keys, self._definitions, self._lock_token())
             try:
                 stored = txn.read(kind, key)
                 result = fn(stored[1] if stored else None)
                 if not txn.writes:
                     return result
-                if not txn._watch:
-                    txn.confirm()
-                txn.commit(self._next_seq)
+                versions = txn.commit(self.scripts.commit)
+                snap = getattr(self._local, "snapshot", None)
+                if isinstance(snap, Snapshot):
+                    snap.wrote(versions)
                 return result
-            except (WatchError, LockHeld):
+            except (Conflict, LockHeld):
+                self._refresh()
                 if time.monotonic() > deadline:
                     break
                 time.sleep(random.uniform(0, min(0.05, 0.001 * 2 ** min(attempt, 6))))
@@ -202,7 +277,6 @@ class RedisStore:
                 raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
             finally:
                 self._local.txn = None
-                pipe.reset()
         raise StoreBusy(f"{kind} {key!r}: still contended after {self.lock_wait} s")
 
     def _check_declared(self, txn: Txn, kind: str, key: str) -> None:
@@ -211,9 +285,6 @@ class RedisStore:
             if kind not in touches and (kind, key) != (outer_kind, outer_key):
                 raise UndeclaredWrite(f"a compute on {outer_kind} {outer_key!r} wrote {kind} {key!r}; "
                                       f"declare touches=({kind!r},) or write after compute returns")
-
-    def _next_seq(self) -> int:
-        return int(self.client.incr(self.keys.seq))
 
     # --- the lock -------------------------------------------------------------------------------------
 
@@ -233,7 +304,7 @@ class RedisStore:
             return
         token = os.urandom(16)
         deadline = time.monotonic() + self.lock_wait
-        while not self._call(lambda: self.client.set(self.keys.lock, token, nx=True, px=self.lock_ttl_ms)):
+        while not self._take_lock(token):
             if time.monotonic() > deadline:
                 raise StoreBusy(f"the store lock was not had within {self.lock_wait} s")
             time.sleep(random.uniform(0.0005, 0.005))
@@ -243,6 +314,20 @@ class RedisStore:
         finally:
             self._local.lock = None
             self._call(lambda: self.scripts.unlock(self.keys.lock, token))
+
+    def _take_lock(self, token: bytes) -> bool:
+        """SET NX the lock; in a request, read the versions in the same trip (no writer commits under our lock,
+        so the cache stays valid at them until it is released)."""
+        if getattr(self._local, "snapshot", None) is None:
+            return bool(self._call(lambda: self.client.set(self.keys.lock, token, nx=True, px=self.lock_ttl_ms)))
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.set(self.keys.lock, token, nx=True, px=self.lock_ttl_ms)
+            pipe.hgetall(self.keys.versions)
+            taken, found = self._call(pipe.execute)
+        if taken:
+            snap = Snapshot(found)
+            self._local.snapshot = snap if snap.usable else PENDING
+        return bool(taken)
 
     # --- counters, clearing, journal --------------------------------------------------------------------
 
@@ -263,6 +348,12 @@ class RedisStore:
                     batch = []
             if batch:
                 self._call(lambda: self.client.unlink(*batch))
+        if kinds is not None:  # (everything else went with the versions hash and its incarnation)
+            with self.client.pipeline(transaction=False) as pipe:
+                for kind in kinds:
+                    pipe.hincrby(keys.versions, kind, 1)
+                self._call(pipe.execute)
+        self._refresh()
 
     def journal_append(self, entry: Dict[str, Any]) -> None:
         """Keep ``entry``; its ``request`` and ``response`` go to the capture list, kept for the newest
@@ -315,8 +406,9 @@ class RedisStore:
         zset = self.keys.order(kind, project)
         bound: Optional[bytes] = None if after is None else sortable(after) + (b"" if descending else b"\xff")
         while True:
-            members, blobs = self._call(lambda: self.scripts.walk(zset, self.keys.record_prefix(kind), bound,
-                                                                  descending, WALK_CHUNK))
+            members, blobs = self._cached(kind, ("w", kind, project, bound, descending),
+                                          lambda: self.scripts.walk(zset, self.keys.record_prefix(kind), bound,
+                                                                    descending, WALK_CHUNK))
             if not members:
                 return
             for blob in blobs:
@@ -326,11 +418,13 @@ class RedisStore:
             bound = members[-1]
 
     def marked(self, kind: str, mark: str) -> List[str]:
-        found = cast(List[bytes], self._call(lambda: self.client.zrange(self.keys.mark(kind, mark), 0, -1)))
+        found = cast(List[bytes], self._cached(kind, ("m", kind, mark),
+                                               lambda: self.client.zrange(self.keys.mark(kind, mark), 0, -1)))
         return [key.decode("utf-8") for key in found]
 
     def total(self, kind: str, name: str, project: Optional[str] = None) -> Tuple[int, ...]:
-        found = self._call(lambda: self.client.hgetall(self.keys.total(kind, name, project)))
+        found = self._cached(kind, ("t", kind, name, project),
+                             lambda: self.client.hgetall(self.keys.total(kind, name, project)))
         return tuple(int(found[str(at).encode()]) for at in range(len(found)))
 
     def ping(self) -> bool:
