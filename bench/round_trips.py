@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 REPEAT = 7
+NETWORKS: Any = json.loads(os.environ.get("NETWORKS", "\"none\""))
 TRACE = bool(os.environ.get("TRACE"))
 
 
@@ -84,7 +85,7 @@ def main() -> None:
         store = app.extensions["fakenova"].store
         http = app.test_client()
         headers = {**auth_headers(app), "OpenStack-API-Version": "compute 2.96"}
-        body = {"server": {"name": "rt", "imageRef": IMAGE, "flavorRef": "1", "networks": "none"}}
+        body = {"server": {"name": "rt", "imageRef": IMAGE, "flavorRef": "1", "networks": NETWORKS}}
 
         def create() -> str:
             response = http.post("/compute/v2.1/servers", json=body, headers=headers)

@@ -61,6 +61,11 @@ class Cache:
             return True, entry[1]
         return False, None
 
+    def peek(self, tag: Hashable) -> Tuple[bool, Any]:
+        """(True, value) when ``tag`` was cached at any version: a guess, to be checked before it counts."""
+        entry = self._entries.get(tag)
+        return (True, entry[1]) if entry is not None else (False, None)
+
     def put(self, snapshot: Snapshot, kind: str, tag: Hashable, value: Any) -> None:
         with self._lock:
             if len(self._entries) >= self.limit:

@@ -172,6 +172,11 @@ class RedisStore:
             return blob
         return self._cached(kind, tag, lambda: cast(Optional[bytes], self.client.get(record_key)))
 
+    def _guess(self, kind: str, key: str) -> Optional[bytes]:
+        """What a record probably holds without asking Redis: the last bytes this process saw of it, at any
+        version, or missing (a new record: most puts make one)."""
+        return cast(Optional[bytes], self._cache.peek(("r", kind, key))[1])
+
     def _cached(self, kind: str, tag: Hashable, fetch: Callable[[], T]) -> T:
         """``fetch()`` (one Redis exchange on ``kind``), or what it gave before at the same version of ``kind``."""
         snap = self._snapshot()[0]
@@ -221,14 +226,14 @@ class RedisStore:
         txn: Optional[Txn] = getattr(self._local, "txn", None)
         if txn is not None:
             self._check_declared(txn, kind, key)
-            before = txn.read(kind, key)
+            before = txn.read(kind, key) if value is REMOVE else None  # a put's caller ignores what it replaced
             txn.write(kind, key, value, project, keep_project)
             return before[1] if before else None
 
         def write(current: Any) -> Any:
             self._local.txn.write(kind, key, value, project, keep_project)
             return current
-        return self._transact(kind, key, write)
+        return self._transact(kind, key, write, blind=value is not REMOVE)
 
     def compute(self, kind: str, key: str, fn: Callable[[Any], Any], project: Optional[str] = None,
                 *, touches: Collection[str] = ()) -> Any:
@@ -253,20 +258,28 @@ class RedisStore:
             txn.write(kind, key, result, project, keep_project=True)
         return result
 
-    def _transact(self, kind: str, key: str, fn: Callable[[Any], Any]) -> Any:
-        """``fn(current)`` in a fresh transaction on (kind, key), committed; run again when raced."""
+    def _transact(self, kind: str, key: str, fn: Callable[[Any], Any], blind: bool = False) -> Any:
+        """``fn(current)`` in a fresh transaction on (kind, key), committed; run again when raced.
+
+        :param blind: ``fn`` ignores ``current`` (a put): the first attempt guesses what the record held
+            (:meth:`_guess`) instead of reading it, and the commit checks the guess.
+        """
         deadline = time.monotonic() + self.lock_wait
         for attempt in range(ATTEMPTS):
             txn = self._local.txn = Txn(self._blob, self.keys, self._definitions, self._lock_token())
             try:
+                if blind and attempt == 0:
+                    txn.assume(kind, key, self._guess(kind, key))
                 stored = txn.read(kind, key)
                 result = fn(stored[1] if stored else None)
                 if not txn.writes:
                     return result
                 versions = txn.commit(self.scripts.commit)
                 snap = getattr(self._local, "snapshot", None)
-                if isinstance(snap, Snapshot):
+                if isinstance(snap, Snapshot):  # what we wrote is what those keys hold at the new versions
                     snap.wrote(versions)
+                    for (written_kind, written_key), blob in txn.written.items():
+                        self._cache.put(snap, written_kind, ("r", written_kind, written_key), blob)
                 return result
             except (Conflict, LockHeld):
                 self._refresh()

@@ -115,6 +115,8 @@ class Txn:
         self._read: Dict[Tuple[str, str], Optional[Stored]] = {}
         self._blobs: Dict[Tuple[str, str], Optional[bytes]] = {}
         self._writes: Dict[Tuple[str, str], Tuple[Any, Optional[str], bool]] = {}
+        #: after commit: the bytes each record written now holds (None: deleted)
+        self.written: Dict[Tuple[str, str], Optional[bytes]] = {}
 
     @property
     def writes(self) -> bool:
@@ -131,6 +133,12 @@ class Txn:
             before = self.stored(kind, key)
             return Meta(before[0].project if keep and before else project), value
         return self.stored(kind, key)
+
+    def assume(self, kind: str, key: str, blob: Optional[bytes]) -> None:
+        """Take ``blob`` (None: missing) as what the record holds, in place of a read: the commit checks it as
+        it checks a read, so a wrong guess costs a retry (which reads), never a wrong index."""
+        self._blobs[(kind, key)] = blob
+        self._read[(kind, key)] = unpack_record(blob)
 
     def stored(self, kind: str, key: str) -> Optional[Stored]:
         """The record in Redis when this transaction first looked."""
@@ -208,8 +216,10 @@ class Txn:
         if meta is None:
             ops.delete(keys.record(kind, key))
             ops.zrem(keys.all(kind), key)
+            self.written[(kind, key)] = None
         else:
-            ops.set(keys.record(kind, key), pack_record(meta, value))
+            blob = self.written[(kind, key)] = pack_record(meta, value)
+            ops.set(keys.record(kind, key), blob)
             if old is None:
                 ops.zadd(keys.all(kind), key, seq=True)
         project = meta.project if meta is not None else None

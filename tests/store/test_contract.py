@@ -6,7 +6,8 @@ import pytest
 from fakenova.store import REMOVE, MemoryStore, open_store
 from fakenova.store.base import OrderedStore, UndeclaredWrite
 
-IMPLEMENTATIONS = ["MemoryStore", "RedisStore"]
+#: the Redis store also as a request sees it: its reads through the per-process version-keyed cache
+IMPLEMENTATIONS = ["MemoryStore", "RedisStore", "RedisStore in a request"]
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)
@@ -16,6 +17,8 @@ def store(request):
     server = request.getfixturevalue("redis_server")
     store = open_store(server.url)
     store.client.flushdb()
+    if request.param.endswith("in a request"):
+        store.begin_request()
     return store
 
 
