@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
 IMAGE = "8a6f7e3c-2b1d-4c5e-9f80-1a2b3c4d5e6f"
 REPEAT = 7
+#: the create body's networks (`NETWORKS='[{"uuid": "..."}]'` for a port), "none" by default
 NETWORKS: Any = json.loads(os.environ.get("NETWORKS", "\"none\""))
 TRACE = bool(os.environ.get("TRACE"))
 

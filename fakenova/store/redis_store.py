@@ -47,7 +47,7 @@ from .memory import CAPTURE_LIMIT
 from .redis_cache import INCARNATION, Cache, Snapshot, new_incarnation
 from .redis_index import Definition, Mark, Order, Sum, key_of
 from .redis_scripts import Scripts
-from .redis_txn import Conflict, LockHeld, Txn, unpack_record
+from .redis_txn import Conflict, Groups, LockHeld, Txn, unpack_record
 
 #: tries of one transaction before giving up with StoreUnavailable (each raced by another writer)
 ATTEMPTS = 200
@@ -92,6 +92,9 @@ class Keys:
     def total(self, kind: str, name: str, scope: Optional[str]) -> str:
         return f"{self.prefix}{kind}/s/{name}" + ("*" if scope is None else f"/{scope}")
 
+    def group(self, kind: str, name: str) -> str:
+        return f"{self.prefix}{kind}/g/{name}"
+
 
 class RedisStore:
     """:class:`~fakenova.store.base.Store` and :class:`~fakenova.store.base.OrderedStore` in Redis.
@@ -121,6 +124,7 @@ class RedisStore:
         self.scripts = Scripts(self.client)
         self.lock_wait, self.lock_ttl_ms = lock_wait, int(lock_ttl * 1000)
         self._definitions: Dict[str, Definition] = {}
+        self._groups: Groups = {}
         self._cache = Cache()
         # .txn: the transaction running on this thread; .lock: [token, depth]; .snapshot: of the request
         self._local = threading.local()
@@ -266,7 +270,7 @@ class RedisStore:
         """
         deadline = time.monotonic() + self.lock_wait
         for attempt in range(ATTEMPTS):
-            txn = self._local.txn = Txn(self._blob, self.keys, self._definitions, self._lock_token())
+            txn = self._local.txn = Txn(self._blob, self.keys, self._definitions, self._lock_token(), self._groups)
             try:
                 if blind and attempt == 0:
                     txn.assume(kind, key, self._guess(kind, key))
@@ -411,6 +415,31 @@ class RedisStore:
             for record_key in cast(List[bytes], self._call(lambda: self.client.zrange(self.keys.all(kind), 0, -1))):
                 key = record_key.decode("utf-8")
                 self.compute(kind, key, lambda current: REMOVE if current is None else _copy(current))
+
+    # --- GroupedStore ---------------------------------------------------------------------------------
+
+    def define_groups(self, kind: str, name: str, group: Callable[[Any], Optional[str]],
+                      part: Callable[[Any], Tuple[int, ...]]) -> None:
+        """Per-group totals in one hash per total (``<group> NUL <index>`` and ``<group> NUL n``, the count),
+        moved by every commit with the records. Every process must define them before it writes (the runtime
+        does at start); the first process to define them on this Redis counts the records already there."""
+        if name in self._groups.get(kind, {}):
+            return
+        self._groups.setdefault(kind, {})[name] = (group, part)
+        if self._call(lambda: self.client.sadd(self.keys.indexed, f"{kind}\x00{name}")):
+            for record_key in cast(List[bytes], self._call(lambda: self.client.zrange(self.keys.all(kind), 0, -1))):
+                key = record_key.decode("utf-8")
+                self.compute(kind, key, lambda current: REMOVE if current is None else _copy(current))
+
+    def group_totals(self, kind: str, name: str) -> Dict[str, Tuple[int, ...]]:
+        found = cast(Dict[bytes, bytes], self._cached(kind, ("g", kind, name),
+                                                      lambda: self.client.hgetall(self.keys.group(kind, name))))
+        parts: Dict[str, Dict[str, int]] = {}
+        for field, amount in found.items():
+            group, _, at = field.decode("utf-8").rpartition("\x00")
+            parts.setdefault(group, {})[at] = int(amount)
+        return {group: tuple(values[str(at)] for at in range(len(values) - 1))
+                for group, values in parts.items() if values.get("n")}
 
     def walk(self, kind: str, project: Optional[str] = None, *, after: Optional[Tuple[Any, ...]] = None,
              descending: bool = True) -> Iterator[Any]:

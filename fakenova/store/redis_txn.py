@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from . import codec
@@ -29,6 +30,8 @@ Stored = Tuple[Meta, Any]  # a record as read: its meta and value
 Reader = Callable[[str, str], Optional[bytes]]
 #: runs the commit script on its arguments; answers (status, [kind, new version, ...])
 Committer = Callable[[List[Any]], List[Any]]
+#: GroupedStore definitions: kind -> total name -> (group of a record or None, its contribution)
+Groups = Dict[str, Dict[str, Tuple[Callable[[Any], Optional[str]], Callable[[Any], Tuple[int, ...]]]]]
 
 
 #: stored bytes -> what they decoded to, for the most recently read records of this process. Equal bytes are
@@ -47,7 +50,7 @@ def unpack_record(blob: Optional[bytes]) -> Optional[Stored]:
     if found is not None:
         return found
     data = codec.decode(blob)
-    found = (Meta.unpack(data[:4]), data[4])
+    found = (Meta.unpack(data[:4], data[5] if len(data) > 5 else None), data[4])
     with _DECODED_LOCK:
         _DECODED[blob] = found
         if len(_DECODED) > DECODED_MAX:
@@ -56,7 +59,9 @@ def unpack_record(blob: Optional[bytes]) -> Optional[Stored]:
 
 
 def pack_record(meta: Meta, value: Any) -> bytes:
-    return codec.encode([*meta.pack(), value])
+    """The stored bytes: meta, value, then the group contributions when there are any (so records of kinds
+    without groups keep the layout they always had)."""
+    return codec.encode([*meta.pack(), value, meta.pack_groups()] if meta.groups else [*meta.pack(), value])
 
 
 class LockHeld(Exception):
@@ -108,8 +113,8 @@ class Txn:
     """Reads and buffered writes of one attempt at a transaction."""
 
     def __init__(self, reader: Reader, keys: Keys, definitions: Dict[str, Definition],
-                 lock_token: Optional[bytes]) -> None:
-        self.reader, self.keys, self.definitions = reader, keys, definitions
+                 lock_token: Optional[bytes], groups: Optional[Groups] = None) -> None:
+        self.reader, self.keys, self.definitions, self.groups = reader, keys, definitions, groups or {}
         self.lock_token = lock_token  # ours when this thread holds the lock (atomically), else None
         self.frames: List[Tuple[str, str, frozenset]] = []
         self._read: Dict[Tuple[str, str], Optional[Stored]] = {}
@@ -194,6 +199,8 @@ class Txn:
                 project = before[0].project
             definition = self.definitions.get(kind)
             meta = Meta(project) if definition is None else Meta(project, *definition.meta(key, value))
+            if kind in self.groups:
+                meta = replace(meta, groups=_grouped(self.groups[kind], value))
             self._apply(ops, kind, key, before, meta, value)
         checks: List[Any] = []
         for (kind, key), blob in self._blobs.items():
@@ -248,6 +255,7 @@ class Txn:
             ops.zrem(keys.mark(kind, name), key)
         for name in new_marks - old_marks:
             ops.zadd(keys.mark(kind, name), key, seq=True)
+        self._group(ops, kind, old, new)
         old_sums = (old.sums or {}) if old else {}
         new_sums = (new.sums or {}) if new else {}
         for name in set(old_sums) | set(new_sums):
@@ -258,6 +266,33 @@ class Txn:
                 for scope in _scopes(owner) if parts is not None else ():
                     for at, amount in enumerate(parts or ()):
                         ops.hincrby(keys.total(kind, name, scope), str(at), sign * amount)
+
+
+    def _group(self, ops: Ops, kind: str, old: Optional[Meta], new: Optional[Meta]) -> None:
+        """Move the record's contributions to its kind's per-group totals (and each group's record count)."""
+        old_groups = (old.groups or {}) if old else {}
+        new_groups = (new.groups or {}) if new else {}
+        for name in set(old_groups) | set(new_groups):
+            before, after = old_groups.get(name), new_groups.get(name)
+            if before == after:
+                continue
+            for entry, sign in ((before, -1), (after, 1)):
+                if entry is not None:
+                    group, parts = entry
+                    ops.hincrby(self.keys.group(kind, name), f"{group}\x00n", sign)
+                    for at, amount in enumerate(parts):
+                        ops.hincrby(self.keys.group(kind, name), f"{group}\x00{at}", sign * amount)
+
+
+def _grouped(definitions: Dict[str, Tuple[Callable[[Any], Optional[str]], Callable[[Any], Tuple[int, ...]]]],
+             value: Any) -> Optional[Dict[str, Tuple[str, Tuple[int, ...]]]]:
+    """What ``value`` counts in each per-group total of its kind (None: in none)."""
+    found = {}
+    for name, (group, part) in definitions.items():
+        where = group(value)
+        if where is not None:
+            found[name] = (where, tuple(part(value)))
+    return found or None
 
 
 def _scopes(project: Optional[str]) -> Tuple[Optional[str], ...]:

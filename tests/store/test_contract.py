@@ -258,3 +258,24 @@ def test_a_nested_compute_that_writes_nothing_needs_no_declaration(store):
     store.put("server", "b", 2)
     store.compute("server", "a", lambda v: v + store.compute("server", "b", lambda w: w))
     assert store.get("server", "a") == 3 and store.get("server", "b") == 2
+
+
+def test_per_group_totals_follow_every_write(store):
+    from fakenova.store.base import GroupedStore
+
+    assert isinstance(store, GroupedStore)
+    store.put("server", "early", {"host": "h1", "cpu": 4}, project="p")  # counted when the totals are defined
+    store.define_groups("server", "usage", lambda record: record["host"], lambda record: (1, record["cpu"]))
+    store.define_groups("server", "usage", lambda record: "ignored", lambda record: (0, 0))  # the first wins
+    store.put("server", "a", {"host": "h1", "cpu": 2}, project="p")
+    store.put("server", "b", {"host": "h2", "cpu": 8}, project="q")
+    store.put("server", "c", {"host": None, "cpu": 16}, project="q")  # in no group
+    assert store.group_totals("server", "usage") == {"h1": (2, 6), "h2": (1, 8)}
+    store.compute("server", "b", lambda record: {**record, "host": "h1"})  # moved
+    store.delete("server", "early")
+    assert store.group_totals("server", "usage") == {"h1": (2, 10)}
+    with pytest.raises(RuntimeError):
+        store.compute("server", "a", lambda record: (_ for _ in ()).throw(RuntimeError("boom")))
+    store.compute("server", "a", lambda record: REMOVE)
+    store.compute("server", "b", lambda record: {**record, "host": None})
+    assert store.group_totals("server", "usage") == {}
