@@ -13,10 +13,18 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Dict, Hashable, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Hashable, Mapping, Optional, Tuple, TypeVar, Union, cast
+
+if TYPE_CHECKING:
+    import redis
+
+    from .redis_store import Keys
 
 #: the field of the versions hash that names its incarnation
 INCARNATION = b"!id"
+#: a request began and has not read yet: its first read takes the snapshot (in the same round trip)
+PENDING = "pending"
+T = TypeVar("T")
 #: entries kept before the cache starts again empty (records, pages, marks, totals)
 CACHE_MAX = 20_000
 
@@ -71,3 +79,92 @@ class Cache:
             if len(self._entries) >= self.limit:
                 self._entries.clear()
             self._entries[tag] = (snapshot.version(kind), value)
+
+
+class SnapshotReads:
+    """The Redis store's reads through :class:`Cache` at the request's :class:`Snapshot` (a mixin of
+    :class:`~fakenova.store.redis_store.RedisStore`, whose client, keys and thread-local state it uses)."""
+
+    client: "redis.Redis"
+    keys: "Keys"
+    lock_ttl_ms: int
+    _cache: Cache
+    _local: threading.local
+
+    def _call(self, what: Callable[[], T]) -> T:
+        """One Redis exchange, its errors as StoreUnavailable (the store's own)."""
+        raise NotImplementedError
+
+    def begin_request(self) -> None:
+        """Reads from now on may come from this process's cache, at the versions the first one finds."""
+        self._local.snapshot = PENDING
+
+    def end_request(self, *_: Any) -> None:
+        self._local.snapshot = None
+
+    def _snapshot(self, record_key: Optional[str] = None) -> Tuple[Optional[Snapshot], Optional[bytes], bool]:
+        """(the request's snapshot, or None outside one; the record at ``record_key``; whether that record
+        may be cached), taking the snapshot first when the request has none yet (with the record, one trip)."""
+        snap: Union[Snapshot, str, None] = getattr(self._local, "snapshot", None)
+        if snap is None or isinstance(snap, Snapshot):
+            return snap, None, False
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self.keys.versions)
+            if record_key is not None:
+                pipe.get(record_key)
+            found, *blob = self._call(pipe.execute)
+        taken = Snapshot(found)
+        if not taken.usable:  # an emptied Redis: name its new incarnation (the record read may predate it)
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.hsetnx(self.keys.versions, INCARNATION, new_incarnation())
+                pipe.hgetall(self.keys.versions)
+                taken = Snapshot(self._call(pipe.execute)[1])
+        self._local.snapshot = taken
+        return taken, blob[0] if blob else None, found.get(INCARNATION) is not None
+
+    def _blob(self, kind: str, key: str) -> Optional[bytes]:
+        """A record's stored bytes: from the cache when the request's snapshot allows, else from Redis."""
+        record_key, tag = self.keys.record(kind, key), ("r", kind, key)
+        snap = getattr(self._local, "snapshot", None)
+        if snap is PENDING:
+            taken, blob, fresh = self._snapshot(record_key)
+            if taken is not None and fresh:
+                self._cache.put(taken, kind, tag, blob)
+            return blob
+        return self._cached(kind, tag, lambda: cast(Optional[bytes], self.client.get(record_key)))
+
+    def _guess(self, kind: str, key: str) -> Optional[bytes]:
+        """What a record probably holds without asking Redis: the last bytes this process saw of it, at any
+        version, or missing (a new record: most puts make one)."""
+        return cast(Optional[bytes], self._cache.peek(("r", kind, key))[1])
+
+    def _cached(self, kind: str, tag: Hashable, fetch: Callable[[], T]) -> T:
+        """``fetch()`` (one Redis exchange on ``kind``), or what it gave before at the same version of ``kind``."""
+        snap = self._snapshot()[0]
+        if snap is None:
+            return self._call(fetch)
+        hit, value = self._cache.get(snap, kind, tag)
+        if not hit:
+            value = self._call(fetch)
+            self._cache.put(snap, kind, tag, value)
+        return cast(T, value)
+
+    def _refresh(self) -> None:
+        """Read the versions again at the next read (after a race lost, or a lock taken)."""
+        if getattr(self._local, "snapshot", None) is not None:
+            self._local.snapshot = PENDING
+
+    def _take_lock(self, token: bytes) -> bool:
+        """SET NX the lock; in a request, read the versions in the same trip (no writer commits under our lock,
+        so the cache stays valid at them until it is released)."""
+        if getattr(self._local, "snapshot", None) is None:
+            return bool(self._call(lambda: self.client.set(self.keys.lock, token, nx=True, px=self.lock_ttl_ms)))
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.set(self.keys.lock, token, nx=True, px=self.lock_ttl_ms)
+            pipe.hgetall(self.keys.versions)
+            taken, found = self._call(pipe.execute)
+        if taken:
+            snap = Snapshot(found)
+            self._local.snapshot = snap if snap.usable else PENDING
+        return bool(taken)
+

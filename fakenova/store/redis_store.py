@@ -4,7 +4,8 @@ Layout (every key under one prefix, ``fakenova:`` by default; all of a kind's ke
 so clearing a kind is one pattern): a string per record (its value and :class:`~.redis_index.Meta`, by
 :mod:`~fakenova.store.codec`), a sorted set of the kind's keys in insertion order and one per project, and
 for an ordered kind a lexicographic sorted set per scope, one sorted set per mark and one hash per running
-total and scope. Counters are one hash, the journal one capped list, the lock one string.
+total and scope, and one hash per per-group total (GroupedStore). Counters are one hash, the journal one
+capped list, the lock one string.
 
 Every write is an optimistic transaction (:mod:`~.redis_txn`): read, run, then one commit script that
 applies all of its writes only if nothing it read changed (again when raced, at most :data:`ATTEMPTS`
@@ -26,7 +27,6 @@ from typing import (
     Callable,
     Collection,
     Dict,
-    Hashable,
     Iterable,
     Iterator,
     List,
@@ -34,7 +34,6 @@ from typing import (
     Optional,
     Tuple,
     TypeVar,
-    Union,
     cast,
 )
 
@@ -44,7 +43,7 @@ from redis.exceptions import RedisError
 from . import codec
 from .base import REMOVE, StoreBusy, StoreUnavailable, UndeclaredWrite
 from .memory import CAPTURE_LIMIT
-from .redis_cache import INCARNATION, Cache, Snapshot, new_incarnation
+from .redis_cache import Cache, Snapshot, SnapshotReads
 from .redis_index import Definition, Mark, Order, Sum, key_of
 from .redis_scripts import Scripts
 from .redis_txn import Conflict, Groups, LockHeld, Txn, unpack_record
@@ -54,8 +53,6 @@ ATTEMPTS = 200
 #: records fetched per script call while walking an ordered index (a page of 100 takes one)
 WALK_CHUNK = 128
 T = TypeVar("T")
-#: a request began and has not read yet: its first read takes the snapshot (in the same round trip)
-PENDING = "pending"
 
 
 class Keys:
@@ -96,7 +93,7 @@ class Keys:
         return f"{self.prefix}{kind}/g/{name}"
 
 
-class RedisStore:
+class RedisStore(SnapshotReads):
     """:class:`~fakenova.store.base.Store` and :class:`~fakenova.store.base.OrderedStore` in Redis.
 
     :param url: ``redis://[:password@]host:port/db``, ``rediss://...`` or ``unix:///path?db=N``; redis-py's
@@ -135,67 +132,6 @@ class RedisStore:
             return what()
         except RedisError as exc:
             raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
-
-    # --- the request snapshot and the cache --------------------------------------------------------------
-
-    def begin_request(self) -> None:
-        """Reads from now on may come from this process's cache, at the versions the first one finds."""
-        self._local.snapshot = PENDING
-
-    def end_request(self, *_: Any) -> None:
-        self._local.snapshot = None
-
-    def _snapshot(self, record_key: Optional[str] = None) -> Tuple[Optional[Snapshot], Optional[bytes], bool]:
-        """(the request's snapshot, or None outside one; the record at ``record_key``; whether that record
-        may be cached), taking the snapshot first when the request has none yet (with the record, one trip)."""
-        snap: Union[Snapshot, str, None] = getattr(self._local, "snapshot", None)
-        if snap is None or isinstance(snap, Snapshot):
-            return snap, None, False
-        with self.client.pipeline(transaction=False) as pipe:
-            pipe.hgetall(self.keys.versions)
-            if record_key is not None:
-                pipe.get(record_key)
-            found, *blob = self._call(pipe.execute)
-        taken = Snapshot(found)
-        if not taken.usable:  # an emptied Redis: name its new incarnation (the record read may predate it)
-            with self.client.pipeline(transaction=False) as pipe:
-                pipe.hsetnx(self.keys.versions, INCARNATION, new_incarnation())
-                pipe.hgetall(self.keys.versions)
-                taken = Snapshot(self._call(pipe.execute)[1])
-        self._local.snapshot = taken
-        return taken, blob[0] if blob else None, found.get(INCARNATION) is not None
-
-    def _blob(self, kind: str, key: str) -> Optional[bytes]:
-        """A record's stored bytes: from the cache when the request's snapshot allows, else from Redis."""
-        record_key, tag = self.keys.record(kind, key), ("r", kind, key)
-        snap = getattr(self._local, "snapshot", None)
-        if snap is PENDING:
-            taken, blob, fresh = self._snapshot(record_key)
-            if taken is not None and fresh:
-                self._cache.put(taken, kind, tag, blob)
-            return blob
-        return self._cached(kind, tag, lambda: cast(Optional[bytes], self.client.get(record_key)))
-
-    def _guess(self, kind: str, key: str) -> Optional[bytes]:
-        """What a record probably holds without asking Redis: the last bytes this process saw of it, at any
-        version, or missing (a new record: most puts make one)."""
-        return cast(Optional[bytes], self._cache.peek(("r", kind, key))[1])
-
-    def _cached(self, kind: str, tag: Hashable, fetch: Callable[[], T]) -> T:
-        """``fetch()`` (one Redis exchange on ``kind``), or what it gave before at the same version of ``kind``."""
-        snap = self._snapshot()[0]
-        if snap is None:
-            return self._call(fetch)
-        hit, value = self._cache.get(snap, kind, tag)
-        if not hit:
-            value = self._call(fetch)
-            self._cache.put(snap, kind, tag, value)
-        return cast(T, value)
-
-    def _refresh(self) -> None:
-        """Read the versions again at the next read (after a race lost, or a lock taken)."""
-        if getattr(self._local, "snapshot", None) is not None:
-            self._local.snapshot = PENDING
 
     # --- reads ----------------------------------------------------------------------------------------
 
@@ -331,20 +267,6 @@ class RedisStore:
         finally:
             self._local.lock = None
             self._call(lambda: self.scripts.unlock(self.keys.lock, token))
-
-    def _take_lock(self, token: bytes) -> bool:
-        """SET NX the lock; in a request, read the versions in the same trip (no writer commits under our lock,
-        so the cache stays valid at them until it is released)."""
-        if getattr(self._local, "snapshot", None) is None:
-            return bool(self._call(lambda: self.client.set(self.keys.lock, token, nx=True, px=self.lock_ttl_ms)))
-        with self.client.pipeline(transaction=False) as pipe:
-            pipe.set(self.keys.lock, token, nx=True, px=self.lock_ttl_ms)
-            pipe.hgetall(self.keys.versions)
-            taken, found = self._call(pipe.execute)
-        if taken:
-            snap = Snapshot(found)
-            self._local.snapshot = snap if snap.usable else PENDING
-        return bool(taken)
 
     # --- counters, clearing, journal --------------------------------------------------------------------
 
