@@ -153,15 +153,56 @@ def app(redis_server):
 BODY = {"server": {"name": "rt", "imageRef": IMAGE, "flavorRef": "1", "networks": [{"uuid": PRIVATE}]}}
 
 
-def test_a_create_whose_commit_fails_answers_503_and_stores_nothing(app, monkeypatch):
-    client, headers = app.test_client(), auth_headers(app)
+def _lost_at_server_commit(store: RedisStore, monkeypatch: Any) -> None:
+    """The connection lost as the commit writing the servers goes out (the ports' commits went through)."""
+    real, servers = store.scripts.commit, store.keys.record("server", "")
+
+    def commit(args: List[Any]) -> List[Any]:
+        if any(isinstance(arg, str) and arg.startswith(servers) for arg in args[5:]):
+            raise redis.ConnectionError("connection lost while sending the commit")
+        return real(args)
+    monkeypatch.setattr(store.scripts, "commit", commit)
+
+
+def test_a_multi_create_lands_whole_or_not_at_all(app, monkeypatch):
+    """The connection lost at the second commit that writes an action log: a create that wrote each server in
+    a commit of its own would leave the first one behind; one that commits them together is not split."""
+    client, headers, store = app.test_client(), auth_headers(app), app.extensions["fakenova"].store
+    listed = len(client.get("/compute/v2.1/servers", headers=headers).json["servers"])
+    real, logs, seen = store.scripts.commit, store.keys.record("instance_action", ""), []
+
+    def commit(args: List[Any]) -> List[Any]:
+        if any(isinstance(arg, str) and arg.startswith(logs) for arg in args[5:]):
+            seen.append(1)
+            if len(seen) == 2:
+                raise redis.ConnectionError("connection lost while sending the commit")
+        return real(args)
+    monkeypatch.setattr(store.scripts, "commit", commit)
+    body = {"server": {**BODY["server"], "min_count": 3, "max_count": 3}}
+    response = client.post("/compute/v2.1/servers", json=body, headers=headers)
+    monkeypatch.undo()
+    now = len(client.get("/compute/v2.1/servers", headers=headers).json["servers"])
+    assert (response.status_code, now) == (202, listed + 3), response.data
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize("fault", [_lost_connection, _lost_at_server_commit])
+def test_a_create_whose_commit_fails_answers_503_and_stores_no_server(app, monkeypatch, fault, count):
+    client, headers, store = app.test_client(), auth_headers(app), app.extensions["fakenova"].store
     listed = client.get("/compute/v2.1/servers", headers=headers).json["servers"]
-    _lost_connection(app.extensions["fakenova"].store, monkeypatch)
-    response = client.post("/compute/v2.1/servers", json=BODY, headers=headers)
+    actions = len(store.list("instance_action"))
+    fault(store, monkeypatch)
+    body = {"server": {**BODY["server"], "min_count": count, "max_count": count}}
+    response = client.post("/compute/v2.1/servers", json=body, headers=headers)
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert response.json["serviceUnavailable"]["code"] == 503
     monkeypatch.undo()
     assert client.get("/compute/v2.1/servers", headers=headers).json["servers"] == listed
+    assert len(store.list("instance_action")) == actions
+    made = client.post("/compute/v2.1/servers", json=body, headers=headers)  # without the fault: all of them
+    assert made.status_code == 202
+    after = client.get("/compute/v2.1/servers", headers=headers).json["servers"]
+    assert len(after) == len(listed) + count
 
 
 def _round_trips(monkeypatch: Any, call: Callable[[], Any]) -> int:
