@@ -38,7 +38,7 @@ REDIS_COMMANDS: List[Tuple[str, List[str]]] = [
                          "1", "key:__rand_int__"]),
 ]
 #: round trips per request measured by bench/round_trips.py on this build (docs/scaling.md)
-ROUND_TRIPS = {"show": 2, "create": 12}
+ROUND_TRIPS = {"show": 2, "create": 11}
 
 
 def _plans(ids: List[str], args: argparse.Namespace, counter: "itertools.count[int]") -> Dict[str, Any]:

@@ -223,7 +223,7 @@ NO_PORT = {"server": {**BODY["server"], "networks": "none"}}
 #: (method, path, body, status, limit, whether a write comes between the warm-up and the measured request)
 LIMITS = [("GET", "/compute/v2.1/servers/{id}", None, 200, 2, False),
           ("GET", "/compute/v2.1/servers/detail?limit=100", None, 200, 2, False),
-          ("POST", "/compute/v2.1/servers", NO_PORT, 202, 12, True),
+          ("POST", "/compute/v2.1/servers", NO_PORT, 202, 11, True),
           ("POST", "/compute/v2.1/servers", BODY, 202, 17, True),
           ("DELETE", "/compute/v2.1/servers/{id}", None, 204, 7, True)]
 
