@@ -6,11 +6,14 @@ test client; every exchange with Redis (a command, a pipeline, a MULTI/EXEC bloc
 Each operation runs a few times and the median is printed; the first request of each is a warm-up (it loads
 the scripts and fills the per-process caches a long-lived worker has). Figures: docs/scaling.md.
 
-Run: ``python bench/round_trips.py [--servers 50]``; skips with one line when redis-server is absent.
+Run: ``python bench/round_trips.py [--servers 50]`` (``TRACE=1`` prints every exchange of one request of
+each operation; ``NETWORKS='[{"uuid": "..."}]'`` creates with a port); skips with one line when
+redis-server or the redis client is absent.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -71,8 +74,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--servers", type=int, default=50)
     args = parser.parse_args()
-    if shutil.which("redis-server") is None:
-        print("round trips: skipped, redis-server is not installed (apt-get install redis-server)")
+    if shutil.which("redis-server") is None or importlib.util.find_spec("redis") is None:
+        print("round trips: skipped, needs redis-server on PATH (apt-get install redis-server) and the redis extra")
         return
     from support.redis_server import RedisServer
     from support.tokens import auth_headers
