@@ -67,6 +67,8 @@ bench: install-test install-bench $(if $(PEERS),install-peers)
 	$(PY) bench/port_bench.py
 	$(PY) bench/plugin_overhead.py
 	$(PY) bench/wsgi_choice.py
+	$(PY) bench/round_trips.py
+	$(PY) bench/store_bench.py --requests 400
 
 # tempest in a venv of its own (its ~60 pinned packages must not change what the test venv imports)
 TEMPEST_VENV ?= .venv-tempest

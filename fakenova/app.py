@@ -75,6 +75,10 @@ def create_app(settings: Optional[Settings] = None, *, store: Union[Store, str, 
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_rule_class = LazyBuildRule
     app.extensions["fakenova"] = runtime
+    begin, end = getattr(runtime.store, "begin_request", None), getattr(runtime.store, "end_request", None)
+    if begin is not None and end is not None:  # a store that caches reads per request (Redis)
+        app.before_request(begin)
+        app.teardown_request(end)
     if runtime.sharing is not None:  # first of all: the settings and clock other processes may have moved
         app.before_request(runtime.sharing.sync)
     pipeline.install(app)

@@ -74,9 +74,11 @@ class Runtime:
               clock: Optional[Clock] = None) -> "Runtime":
         """Assemble a runtime from settings, opening the store (a URL, or ``settings.store_url``) and clock
         they name unless given, and its scenario engine."""
+        from .domain.hosts import ensure_groups
         from .domain.neutron_ports import PORT_PLUGIN
         from .domain.retention import ensure_index
         from .scenario.engine import ScenarioEngine  # late: scenarios read YAML, the runtime's users need not
+        from .store.base import GroupedStore
 
         settings = settings or Settings()
         if store is None or isinstance(store, str):
@@ -90,6 +92,8 @@ class Runtime:
             runtime.sharing = Sharing(runtime)
             ensure_index(store)
             PORT_PLUGIN.define_indexes(store)
+            if isinstance(store, GroupedStore):
+                ensure_groups(store)
         return runtime
 
     def start(self) -> None:

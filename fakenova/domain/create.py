@@ -305,11 +305,17 @@ def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, A
         plan = _group_plan(runtime, group, count)
         made = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id, plan)
                      for index in range(count))
-        for record in made:
-            store.put("server", record.id, record, project=record.project_id)
-            history.record_row(store, ctx, record.id, lifecycle.Action.CREATE, host=hosts.server_host(record))
-        if group is not None:
-            server_groups.add_members(store, group["id"], [record.id for record in made])
+
+        def store_all(missing: None) -> None:
+            for record in made:
+                store.put("server", record.id, record, project=record.project_id)
+                history.record_row(store, ctx, record.id, lifecycle.Action.CREATE, host=hosts.server_host(record))
+            if group is not None:
+                server_groups.add_members(store, group["id"], [record.id for record in made])
+            return missing  # the first server is written above, in order
+        # one transaction: every server of a multi-create, its action log and group membership land together
+        # or not at all (and on a shared store in one commit)
+        store.compute("server", made[0].id, store_all, touches=("server", "instance_action", server_groups.KIND))
     admin_pass = None
     if runtime.settings.enable_instance_password:
         admin_pass = server.get("adminPass") or runtime.ids.password()

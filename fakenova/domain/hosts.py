@@ -179,6 +179,11 @@ HOST_USAGE = "host_usage"
 _GROUPED_CLASSES: Dict[type, bool] = {}
 
 
+def ensure_groups(store: GroupedStore) -> None:
+    """Define the per-host totals (idempotent); a shared store needs them before its first write."""
+    store.define_groups("server", HOST_USAGE, _counted_host, _used)
+
+
 def _indexed(store: Store, wanted: Optional[Set[str]]) -> Optional[Dict[str, Usage]]:
     """The counters from the store's per-host totals; None when the store cannot keep them."""
     grouped = _GROUPED_CLASSES.get(type(store))
@@ -187,7 +192,7 @@ def _indexed(store: Store, wanted: Optional[Set[str]]) -> Optional[Dict[str, Usa
     if not grouped:
         return None
     totals = cast(GroupedStore, store)
-    totals.define_groups("server", HOST_USAGE, _counted_host, _used)
+    ensure_groups(totals)
     return {host: Usage(vcpus, memory_mb, local_gb, running)
             for host, (running, vcpus, memory_mb, local_gb) in totals.group_totals("server", HOST_USAGE).items()
             if running and (wanted is None or host in wanted)}

@@ -4,7 +4,8 @@ An ordered kind (``define_order``) is a sorted set of members with equal scores,
 their bytes: :func:`sortable` turns an ``order(record) + (key,)`` tuple into bytes whose order is the tuple's
 (numbers as flipped IEEE doubles, strings escaped and terminated so no encoding is a prefix of another).
 The member is that, then the raw key and its length, so a script can take the key back without decoding.
-Each stored record carries its :class:`Meta` (project, member, marks held, contributions to the sums), so a
+Each stored record carries its :class:`Meta` (project, member, marks held, contributions to the sums and to
+the per-group totals), so a
 write knows what to take out of the indexes without running the order functions on the record it replaces.
 """
 from __future__ import annotations
@@ -85,11 +86,17 @@ class Meta:
     member: Optional[bytes] = None
     marks: Tuple[str, ...] = ()
     sums: Optional[Dict[str, Tuple[int, ...]]] = None
+    #: GroupedStore totals it counts in: name -> (its group, its contribution)
+    groups: Optional[Dict[str, Tuple[str, Tuple[int, ...]]]] = None
 
     def pack(self) -> list:
         return [self.project, self.member, list(self.marks), {k: list(v) for k, v in (self.sums or {}).items()}]
 
+    def pack_groups(self) -> dict:
+        return {name: [group, list(parts)] for name, (group, parts) in (self.groups or {}).items()}
+
     @classmethod
-    def unpack(cls, data: list) -> "Meta":
+    def unpack(cls, data: list, groups: Optional[dict] = None) -> "Meta":
         project, member_bytes, marks, sums = data
-        return cls(project, member_bytes, tuple(marks), {k: tuple(v) for k, v in sums.items()} if sums else None)
+        return cls(project, member_bytes, tuple(marks), {k: tuple(v) for k, v in sums.items()} if sums else None,
+                   {name: (group, tuple(parts)) for name, (group, parts) in groups.items()} if groups else None)

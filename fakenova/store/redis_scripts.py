@@ -1,6 +1,7 @@
-"""The Lua scripts of the Redis store: a page of an index and its records in one round trip, and the unlock.
+"""The Lua scripts of the Redis store: a transaction's commit, a page of an index and its records, the unlock.
 
-Each runs atomically in Redis, so a page is a consistent snapshot of its keys and their records. Record keys
+Each runs atomically in Redis, so a commit is all or nothing and a page is a consistent snapshot of its keys
+and their records. Record keys
 are built inside the script from the record-key prefix and each member (a plain key for the insertion-order
 sets; for the ordered index, the key at the member's end, its length in the last two bytes: see
 :func:`fakenova.store.redis_index.member`). fakenova runs against one Redis, not a cluster.
@@ -38,6 +39,50 @@ end
 return {members, redis.call('MGET', unpack(names))}
 """
 
+#: ARGV: lock key, our lock token (or empty), sequence key, versions hash, N, then N (record key, bytes read or
+#: empty for missing) checks, then the write ops of :class:`~fakenova.store.redis_txn.Ops`. The ops are all
+#: checked before the first is applied, so a malformed list writes nothing either.
+_COMMIT = """
+local holder = redis.call('GET', ARGV[1])
+if holder and holder ~= ARGV[2] then return {2, {}} end
+local at = 6
+for _ = 1, tonumber(ARGV[5]) do
+  local now = redis.call('GET', ARGV[at])
+  if ARGV[at + 1] == '' then
+    if now then return {1, {}} end
+  elseif now ~= ARGV[at + 1] then return {1, {}} end
+  at = at + 2
+end
+local width = {S = 3, D = 2, N = 1, Z = 4, R = 3, A = 3, H = 4, V = 2}
+local check = at
+while check <= #ARGV do
+  local step = width[ARGV[check]]
+  if not step then return redis.error_reply('commit: unknown op ' .. tostring(ARGV[check])) end
+  check = check + step
+end
+if check ~= #ARGV + 1 then return redis.error_reply('commit: truncated ops') end
+local seq, versions = 0, {}
+while at <= #ARGV do
+  local op = ARGV[at]
+  if op == 'S' then redis.call('SET', ARGV[at + 1], ARGV[at + 2])
+  elseif op == 'D' then redis.call('DEL', ARGV[at + 1])
+  elseif op == 'N' then seq = redis.call('INCR', ARGV[3])
+  elseif op == 'Z' then
+    local score = ARGV[at + 3]
+    if score == '*' then score = seq end
+    redis.call('ZADD', ARGV[at + 1], score, ARGV[at + 2])
+  elseif op == 'R' then redis.call('ZREM', ARGV[at + 1], ARGV[at + 2])
+  elseif op == 'A' then redis.call('SADD', ARGV[at + 1], ARGV[at + 2])
+  elseif op == 'H' then redis.call('HINCRBY', ARGV[at + 1], ARGV[at + 2], ARGV[at + 3])
+  elseif op == 'V' then
+    versions[#versions + 1] = ARGV[at + 1]
+    versions[#versions + 1] = redis.call('HINCRBY', ARGV[4], ARGV[at + 1], 1)
+  end
+  at = at + width[op]
+end
+return {0, versions}
+"""
+
 _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -48,9 +93,14 @@ class Scripts:
     """The scripts registered on one client (sent by SHA, loaded again after a Redis restart)."""
 
     def __init__(self, client: Any) -> None:
+        self._commit = client.register_script(_COMMIT)
         self._range = client.register_script(_RANGE)
         self._walk = client.register_script(_WALK)
         self._unlock = client.register_script(_UNLOCK)
+
+    def commit(self, args: List[Any]) -> List[Any]:
+        """Run a transaction's commit (arguments as :data:`_COMMIT` reads them): [status, new versions]."""
+        return list(self._commit(keys=[], args=args))
 
     def range(self, zset: str, record_prefix: str) -> Tuple[List[bytes], List[Optional[bytes]]]:
         """Every member of ``zset`` in order, and the record each names."""

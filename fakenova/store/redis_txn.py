@@ -1,33 +1,39 @@
-"""One optimistic Redis transaction of the Redis store: reads under WATCH, buffered writes, one MULTI/EXEC.
+"""One optimistic transaction of the Redis store: plain reads, buffered writes, one atomic commit script.
 
 A ``compute`` (and every plain ``put``/``delete``, which is a compute that ignores the record) runs its
-function against a :class:`Txn`: each record it reads is WATCHed first, together with the store's lock key,
-and each write (its own record, and those of the kinds it declared in ``touches``, nested computes
-included) is kept here until the function returns. Then :meth:`Txn.commit` sends every write and the index
-changes it implies in one MULTI/EXEC; if a watched key changed meanwhile, EXEC fails and the store runs the
-function again on fresh reads. Nothing is written before EXEC, so an error in the function, an undeclared
-write or a lost connection leaves Redis as it was.
+function against a :class:`Txn`: each record it reads is fetched with a plain ``GET`` (or, on a first
+attempt inside a request, taken from the process's version-keyed cache) and its bytes remembered, and each
+write (its own record, and those of the kinds it declared in ``touches``, nested computes included) is kept
+here until the function returns. Then :meth:`Txn.commit` sends one script call (:data:`~.redis_scripts`
+``COMMIT``) carrying the bytes every read saw and every write with the index changes it implies: Redis runs
+it atomically, applying all of it only if no record read changed and no one else holds the store's lock, and
+nothing otherwise, in which case the store runs the function again on fresh reads. Nothing is written
+before that one call, so an error in the function, an undeclared write or a lost connection (before or
+during the call) leaves Redis as it was: all of a transaction's records and indexes, or none.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, cast
-
-from redis.exceptions import WatchError
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from . import codec
 from .base import REMOVE
 from .redis_index import Definition, Meta
 
 if TYPE_CHECKING:
-    from redis.client import Pipeline
-
     from .redis_store import Keys
 
 Stored = Tuple[Meta, Any]  # a record as read: its meta and value
-#: one value-index move: (sorted set left, sorted set joined, key, its sequence number in the one joined)
-Filing = Tuple[Optional[str], Optional[str], str, int]
+#: reads one record's stored bytes (None when missing)
+Reader = Callable[[str, str], Optional[bytes]]
+#: runs the commit script on its arguments; answers (status, [kind, new version, ...])
+Committer = Callable[[List[Any]], List[Any]]
+#: GroupedStore definitions: kind -> total name -> (group of a record or None, its contribution)
+Groups = Dict[str, Dict[str, Tuple[Callable[[Any], Optional[str]], Callable[[Any], Tuple[int, ...]]]]]
+#: IndexedStore definitions: kind -> index name -> the value a record is filed under (None: in no set)
+Indexes = Dict[str, Dict[str, Callable[[Any], Optional[str]]]]
 
 
 #: stored bytes -> what they decoded to, for the most recently read records of this process. Equal bytes are
@@ -46,7 +52,7 @@ def unpack_record(blob: Optional[bytes]) -> Optional[Stored]:
     if found is not None:
         return found
     data = codec.decode(blob)
-    found = (Meta.unpack(data[:4]), data[4])
+    found = (Meta.unpack(data[:4], data[5] if len(data) > 5 else None), data[4])
     with _DECODED_LOCK:
         _DECODED[blob] = found
         if len(_DECODED) > DECODED_MAX:
@@ -55,50 +61,79 @@ def unpack_record(blob: Optional[bytes]) -> Optional[Stored]:
 
 
 def pack_record(meta: Meta, value: Any) -> bytes:
-    return codec.encode([*meta.pack(), value])
+    """The stored bytes: meta, value, then the group contributions when there are any (so records of kinds
+    without groups keep the layout they always had)."""
+    return codec.encode([*meta.pack(), value, meta.pack_groups()] if meta.groups else [*meta.pack(), value])
 
 
 class LockHeld(Exception):
     """Another holder has the store's lock: wait for it and run the transaction again."""
 
 
+class Conflict(Exception):
+    """A record the transaction read changed before it committed: run it again on fresh reads."""
+
+
+#: the commit script's answers
+COMMITTED, CHANGED, LOCKED = 0, 1, 2
+
+
+class Ops:
+    """The write commands of one commit, as the commit script's arguments (op code, then its operands)."""
+
+    def __init__(self) -> None:
+        self.args: List[Any] = []
+
+    def set(self, key: str, value: bytes) -> None:
+        self.args += ["S", key, value]
+
+    def delete(self, key: str) -> None:
+        self.args += ["D", key]
+
+    def next_seq(self) -> None:
+        """Draw a fresh sequence number; ``zadd`` with ``seq=True`` scores by it."""
+        self.args.append("N")
+
+    def zadd(self, key: str, member: Any, score: float = 0, *, seq: bool = False) -> None:
+        self.args += ["Z", key, member, "*" if seq else score]
+
+    def zrem(self, key: str, member: Any) -> None:
+        self.args += ["R", key, member]
+
+    def sadd(self, key: str, member: str) -> None:
+        self.args += ["A", key, member]
+
+    def hincrby(self, key: str, field: str, amount: int) -> None:
+        self.args += ["H", key, field, amount]
+
+    def bump(self, kind: str) -> None:
+        """Advance ``kind``'s version (what per-process caches are keyed by)."""
+        self.args += ["V", kind]
+
+
 class Txn:
     """Reads and buffered writes of one attempt at a transaction."""
 
-    def __init__(self, pipe: Pipeline, keys: Keys, definitions: Dict[str, Definition],
-                 lock_token: Optional[bytes], *, watch: bool = True,
-                 indexes: Optional[Mapping[str, Mapping[str, Callable[[Any], Optional[str]]]]] = None) -> None:
-        """:param watch: WATCH each record as it is read; when False, reads are plain GETs and a transaction
-            that writes must :meth:`confirm` its reads before :meth:`commit` (a compute that writes nothing,
-            such as a read that settles nothing, then costs one round trip per record instead of three)."""
-        self.pipe, self.keys, self.definitions = pipe, keys, definitions
-        self.indexes = indexes or {}  # IndexedStore: kind -> index name -> the value a record is filed under
+    def __init__(self, reader: Reader, keys: Keys, definitions: Dict[str, Definition],
+                 lock_token: Optional[bytes], groups: Optional[Groups] = None,
+                 indexes: Optional[Indexes] = None) -> None:
+        self.reader, self.keys, self.definitions, self.groups = reader, keys, definitions, groups or {}
+        self.indexes = indexes or {}
         self.lock_token = lock_token  # ours when this thread holds the lock (atomically), else None
         self.frames: List[Tuple[str, str, frozenset]] = []
         self._read: Dict[Tuple[str, str], Optional[Stored]] = {}
         self._blobs: Dict[Tuple[str, str], Optional[bytes]] = {}
         self._writes: Dict[Tuple[str, str], Tuple[Any, Optional[str], bool]] = {}
-        self._watch = watch
-        self._watched_lock = False
+        #: after commit: the bytes each record written now holds (None: deleted)
+        self.written: Dict[Tuple[str, str], Optional[bytes]] = {}
 
     @property
     def writes(self) -> bool:
         """Whether anything was written."""
         return bool(self._writes)
 
-    def confirm(self) -> None:
-        """WATCH every record read unwatched and check none changed since (WatchError if one did)."""
-        keys = [self.keys.record(kind, key) for kind, key in self._blobs]
-        self.pipe.watch(*keys, self.keys.lock)
-        *blobs, holder = cast(List[Optional[bytes]], self.pipe.mget(*keys, self.keys.lock))
-        if holder is not None and holder != self.lock_token:
-            raise LockHeld()
-        if list(self._blobs.values()) != blobs:
-            raise WatchError("a record read changed before the write")
-        self._watch = self._watched_lock = True
-
     def read(self, kind: str, key: str) -> Optional[Stored]:
-        """The record as this transaction sees it: its own write, else Redis's (WATCHed from now on)."""
+        """The record as this transaction sees it: its own write, else Redis's (checked again at commit)."""
         at = (kind, key)
         if at in self._writes:
             value, project, keep = self._writes[at]
@@ -108,22 +143,17 @@ class Txn:
             return Meta(before[0].project if keep and before else project), value
         return self.stored(kind, key)
 
+    def assume(self, kind: str, key: str, blob: Optional[bytes]) -> None:
+        """Take ``blob`` (None: missing) as what the record holds, in place of a read: the commit checks it as
+        it checks a read, so a wrong guess costs a retry (which reads), never a wrong index."""
+        self._blobs[(kind, key)] = blob
+        self._read[(kind, key)] = unpack_record(blob)
+
     def stored(self, kind: str, key: str) -> Optional[Stored]:
-        """The record in Redis when this transaction first looked (WATCHed)."""
+        """The record in Redis when this transaction first looked."""
         at = (kind, key)
         if at not in self._read:
-            record_key = self.keys.record(kind, key)
-            if not self._watch:
-                blob = self._blobs[at] = cast(Optional[bytes], self.pipe.immediate_execute_command("GET", record_key))
-            elif self._watched_lock:
-                self.pipe.watch(record_key)
-                blob = cast(Optional[bytes], self.pipe.get(record_key))
-            else:
-                self.pipe.watch(record_key, self.keys.lock)
-                blob, holder = cast(List[Optional[bytes]], self.pipe.mget(record_key, self.keys.lock))
-                if holder is not None and holder != self.lock_token:
-                    raise LockHeld()
-                self._watched_lock = True
+            blob = self._blobs[at] = self.reader(kind, key)
             self._read[at] = unpack_record(blob)
         return self._read[at]
 
@@ -150,96 +180,100 @@ class Txn:
 
     def write(self, kind: str, key: str, value: Any, project: Optional[str], keep_project: bool) -> None:
         """Buffer a write (``REMOVE`` deletes); ``keep_project`` files it where it was when ``project`` is None."""
-        self.stored(kind, key)  # WATCH it, and know what the indexes hold for it
+        self.stored(kind, key)  # check it at commit, and know what the indexes hold for it
         self._writes[(kind, key)] = (value, project, keep_project)
 
-    def commit(self, next_seq: Any) -> None:
-        """Send every buffered write and its index changes in one MULTI/EXEC (WatchError if raced).
+    def commit(self, run: Committer) -> Dict[str, int]:
+        """Apply every buffered write and its index changes in one script call, if nothing read changed.
 
-        :param next_seq: gives a fresh sequence number (insertion order of new records and new marks).
+        :returns: the new version of each kind written.
+        :raises Conflict: a record read changed meanwhile (nothing was written).
+        :raises LockHeld: another holder has the store's lock (nothing was written).
         """
-        pipe = self.pipe
-        writes: List[Tuple[str, str, Optional[Stored], Optional[Meta], Any]] = []
+        ops = Ops()
+        for kind in sorted({kind for kind, _ in self._writes}):
+            ops.bump(kind)
         for (kind, key), (value, project, keep) in self._writes.items():
             before = self._read[(kind, key)]
             if value is REMOVE:
                 if before is not None:
-                    writes.append((kind, key, before, None, None))
+                    self._apply(ops, kind, key, before, None, None)
                 continue
             if project is None and keep and before is not None:
                 project = before[0].project
             definition = self.definitions.get(kind)
             meta = Meta(project) if definition is None else Meta(project, *definition.meta(key, value))
-            writes.append((kind, key, before, meta, value))
-        seqs = {}
-        for kind, key, old, new, _ in writes:  # sequence numbers first: they are read outside MULTI
-            if new is not None and (old is None or old[0].project != new.project
-                                    or set(new.marks) - set(old[0].marks)):
-                seqs[(kind, key)] = next_seq()
-        filings = self._filings(writes, seqs, next_seq)
-        pipe.multi()
-        for kind, key, old, new, value in writes:
-            self._apply(kind, key, old, new, value, seqs.get((kind, key), 0))
-        for removed, added, key, seq in filings:
-            if removed is not None:
-                pipe.zrem(removed, key)
-            if added is not None:
-                pipe.zadd(added, {key: seq})
-        pipe.execute()
+            if kind in self.groups:
+                meta = replace(meta, groups=_grouped(self.groups[kind], value))
+            self._apply(ops, kind, key, before, meta, value)
+        checks: List[Any] = []
+        for (kind, key), blob in self._blobs.items():
+            checks += [self.keys.record(kind, key), b"" if blob is None else blob]
+        status, versions = run([self.keys.lock, self.lock_token or b"", self.keys.seq, self.keys.versions,
+                                len(self._blobs), *checks, *ops.args])
+        if status == LOCKED:
+            raise LockHeld()
+        if status == CHANGED:
+            raise Conflict()
+        return {versions[at].decode("utf-8"): int(versions[at + 1]) for at in range(0, len(versions), 2)}
 
-    def _filings(self, writes: List[Tuple[str, str, Optional[Stored], Optional[Meta], Any]],
-                 seqs: Dict[Tuple[str, str], int], next_seq: Any) -> List[Filing]:
-        """The value-index moves of ``writes`` (IndexedStore); sequence numbers are taken now, outside MULTI."""
-        moves: List[Filing] = []
-        for kind, key, old, new, value in writes:
-            for name, filed in self.indexes.get(kind, {}).items():
-                before = filed(old[1]) if old is not None else None
-                after = filed(value) if new is not None else None
-                if before == after:
-                    continue
-                seq = seqs.get((kind, key)) or next_seq() if after is not None else 0
-                moves.append((None if before is None else self.keys.filed(kind, name, before),
-                              None if after is None else self.keys.filed(kind, name, after), key, seq))
-        return moves
-
-    def _apply(self, kind: str, key: str, before: Optional[Stored], meta: Optional[Meta], value: Any,
-               seq: int) -> None:
-        """Queue one write's commands (``seq``: its sequence number, where it is new somewhere)."""
-        pipe, keys = self.pipe, self.keys
+    def _apply(self, ops: Ops, kind: str, key: str, before: Optional[Stored], meta: Optional[Meta],
+               value: Any) -> None:
+        """Queue one write's commands (a fresh sequence number first where the record is new somewhere)."""
+        keys = self.keys
         old = before[0] if before is not None else None
+        if meta is not None and (old is None or old.project != meta.project or set(meta.marks) - set(old.marks)):
+            ops.next_seq()
         if meta is None:
-            pipe.delete(keys.record(kind, key))
-            pipe.zrem(keys.all(kind), key)
+            ops.delete(keys.record(kind, key))
+            ops.zrem(keys.all(kind), key)
+            self.written[(kind, key)] = None
         else:
-            pipe.set(keys.record(kind, key), pack_record(meta, value))
+            blob = self.written[(kind, key)] = pack_record(meta, value)
+            ops.set(keys.record(kind, key), blob)
             if old is None:
-                pipe.zadd(keys.all(kind), {key: seq})
+                ops.zadd(keys.all(kind), key, seq=True)
         project = meta.project if meta is not None else None
         if old is not None and old.project is not None and (meta is None or old.project != project):
-            pipe.zrem(keys.project(kind, old.project), key)
+            ops.zrem(keys.project(kind, old.project), key)
         if meta is not None and project is not None and (old is None or old.project != project):
-            pipe.zadd(keys.project(kind, project), {key: seq})
-            pipe.sadd(keys.projects(kind), project)
-        self._index(kind, key, old, meta, seq)
+            ops.zadd(keys.project(kind, project), key, seq=True)
+            ops.sadd(keys.projects(kind), project)
+        self._index(ops, kind, key, old, meta)
+        self._file(ops, kind, key, before[1] if before is not None else None, value if meta is not None else None)
 
-    def _index(self, kind: str, key: str, old: Optional[Meta], new: Optional[Meta], seq: int) -> None:
+    def _file(self, ops: Ops, kind: str, key: str, old: Any, new: Any) -> None:
+        """Move the record between the value indexes of its kind (IndexedStore) when its filed value changes."""
+        for name, filed in self.indexes.get(kind, {}).items():
+            before = filed(old) if old is not None else None
+            after = filed(new) if new is not None else None
+            if before == after:
+                continue
+            if before is not None:
+                ops.zrem(self.keys.filed(kind, name, before), key)
+            if after is not None:
+                ops.next_seq()  # filed last among this record's moves, so the fresh number scores only this one
+                ops.zadd(self.keys.filed(kind, name, after), key, seq=True)
+
+    def _index(self, ops: Ops, kind: str, key: str, old: Optional[Meta], new: Optional[Meta]) -> None:
         """Move the record's ordered-index entry, marks and sum contributions from ``old`` to ``new``."""
-        pipe, keys = self.pipe, self.keys
+        keys = self.keys
         old_project = old.project if old else None
         new_project = new.project if new else None
         moved = old_project != new_project
         if old is not None and old.member is not None and (new is None or moved or old.member != new.member):
             for scope in _scopes(old_project):
-                pipe.zrem(keys.order(kind, scope), old.member)
+                ops.zrem(keys.order(kind, scope), old.member)
         if new is not None and new.member is not None and (old is None or moved or old.member != new.member):
             for scope in _scopes(new_project):
-                pipe.zadd(keys.order(kind, scope), {new.member: 0})
+                ops.zadd(keys.order(kind, scope), new.member)
         old_marks = set(old.marks) if old else set()
         new_marks = set(new.marks) if new else set()
         for name in old_marks - new_marks:
-            pipe.zrem(keys.mark(kind, name), key)
+            ops.zrem(keys.mark(kind, name), key)
         for name in new_marks - old_marks:
-            pipe.zadd(keys.mark(kind, name), {key: seq})
+            ops.zadd(keys.mark(kind, name), key, seq=True)
+        self._group(ops, kind, old, new)
         old_sums = (old.sums or {}) if old else {}
         new_sums = (new.sums or {}) if new else {}
         for name in set(old_sums) | set(new_sums):
@@ -249,7 +283,34 @@ class Txn:
             for parts, sign, owner in ((before, -1, old_project), (after, 1, new_project)):
                 for scope in _scopes(owner) if parts is not None else ():
                     for at, amount in enumerate(parts or ()):
-                        pipe.hincrby(keys.total(kind, name, scope), str(at), sign * amount)
+                        ops.hincrby(keys.total(kind, name, scope), str(at), sign * amount)
+
+
+    def _group(self, ops: Ops, kind: str, old: Optional[Meta], new: Optional[Meta]) -> None:
+        """Move the record's contributions to its kind's per-group totals (and each group's record count)."""
+        old_groups = (old.groups or {}) if old else {}
+        new_groups = (new.groups or {}) if new else {}
+        for name in set(old_groups) | set(new_groups):
+            before, after = old_groups.get(name), new_groups.get(name)
+            if before == after:
+                continue
+            for entry, sign in ((before, -1), (after, 1)):
+                if entry is not None:
+                    group, parts = entry
+                    ops.hincrby(self.keys.group(kind, name), f"{group}\x00n", sign)
+                    for at, amount in enumerate(parts):
+                        ops.hincrby(self.keys.group(kind, name), f"{group}\x00{at}", sign * amount)
+
+
+def _grouped(definitions: Dict[str, Tuple[Callable[[Any], Optional[str]], Callable[[Any], Tuple[int, ...]]]],
+             value: Any) -> Optional[Dict[str, Tuple[str, Tuple[int, ...]]]]:
+    """What ``value`` counts in each per-group total of its kind (None: in none)."""
+    found = {}
+    for name, (group, part) in definitions.items():
+        where = group(value)
+        if where is not None:
+            found[name] = (where, tuple(part(value)))
+    return found or None
 
 
 def _scopes(project: Optional[str]) -> Tuple[Optional[str], ...]:

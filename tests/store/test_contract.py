@@ -6,7 +6,8 @@ import pytest
 from fakenova.store import REMOVE, MemoryStore, open_store
 from fakenova.store.base import IndexedStore, OrderedStore, UndeclaredWrite
 
-IMPLEMENTATIONS = ["MemoryStore", "RedisStore"]
+#: the Redis store also as a request sees it: its reads through the per-process version-keyed cache
+IMPLEMENTATIONS = ["MemoryStore", "RedisStore", "RedisStore in a request"]
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)
@@ -16,6 +17,8 @@ def store(request):
     server = request.getfixturevalue("redis_server")
     store = open_store(server.url)
     store.client.flushdb()
+    if request.param.endswith("in a request"):
+        store.begin_request()
     return store
 
 
@@ -300,3 +303,24 @@ def test_value_index_inside_a_compute_sees_its_own_writes(store):
         return [r for r in store.find("port", "device", "d9")]
     assert store.compute("server", "s", fn, touches=("port",)) == [{"device": "d9"}]
     assert store.find("port", "device", "d9") == [{"device": "d9"}]
+
+
+def test_per_group_totals_follow_every_write(store):
+    from fakenova.store.base import GroupedStore
+
+    assert isinstance(store, GroupedStore)
+    store.put("server", "early", {"host": "h1", "cpu": 4}, project="p")  # counted when the totals are defined
+    store.define_groups("server", "usage", lambda record: record["host"], lambda record: (1, record["cpu"]))
+    store.define_groups("server", "usage", lambda record: "ignored", lambda record: (0, 0))  # the first wins
+    store.put("server", "a", {"host": "h1", "cpu": 2}, project="p")
+    store.put("server", "b", {"host": "h2", "cpu": 8}, project="q")
+    store.put("server", "c", {"host": None, "cpu": 16}, project="q")  # in no group
+    assert store.group_totals("server", "usage") == {"h1": (2, 6), "h2": (1, 8)}
+    store.compute("server", "b", lambda record: {**record, "host": "h1"})  # moved
+    store.delete("server", "early")
+    assert store.group_totals("server", "usage") == {"h1": (2, 10)}
+    with pytest.raises(RuntimeError):
+        store.compute("server", "a", lambda record: (_ for _ in ()).throw(RuntimeError("boom")))
+    store.compute("server", "a", lambda record: REMOVE)
+    store.compute("server", "b", lambda record: {**record, "host": None})
+    assert store.group_totals("server", "usage") == {}
