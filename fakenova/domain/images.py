@@ -154,14 +154,20 @@ def _field_is(key: str, value: str) -> Check:
 
 
 def glance_limit(args: Mapping[str, List[str]]) -> int:
-    raw = args.get("limit", [str(GLANCE_DEFAULT_LIMIT)])[-1]
+    return parse_glance_limit(args.get("limit", [None])[-1], GLANCE_DEFAULT_LIMIT, GLANCE_MAX_LIMIT)
+
+
+def parse_glance_limit(raw: Optional[str], default: int, most: int) -> int:
+    """Glance's ``limit`` query parameter (its words for a bad one), capped at ``most``."""
+    if raw is None:
+        return default
     try:
         limit = int(raw)
     except ValueError:
         raise errors.BadRequest("limit param must be an integer") from None
     if limit < 0:
         raise errors.BadRequest("limit param must be positive")
-    return min(limit, GLANCE_MAX_LIMIT)
+    return min(limit, most)
 
 
 

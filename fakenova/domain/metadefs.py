@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from . import errors, metadef_schemas
 from .context import RequestContext
+from .images import parse_glance_limit
 from .policy import allowed
 from .ports import Runtime, Store
 
@@ -155,16 +156,7 @@ def create(runtime: Runtime, ctx: RequestContext, body: Mapping[str, Any]) -> Na
 
 
 def _limit(args: Mapping[str, str]) -> int:
-    raw = args.get("limit")
-    if raw is None:
-        return LIMIT_DEFAULT
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise errors.BadRequest("limit param must be an integer") from None
-    if limit < 0:
-        raise errors.BadRequest("limit param must be positive")
-    return min(LIMIT_MAX, limit)
+    return parse_glance_limit(args.get("limit"), LIMIT_DEFAULT, LIMIT_MAX)
 
 
 def _filters(ctx: RequestContext, args: Mapping[str, str]) -> List[Callable[[Namespace], bool]]:
