@@ -319,7 +319,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.metadefs:ROUTES": (
-        "c617fdee7987acf5d53b0332",
+        "d42a08c20c6db48448ae17ea",
         (
             "fakenova.api.image.metadefs",
         ),
@@ -353,7 +353,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.metadef_contents:ROUTES": (
-        "bf0806715dfc62e87b7ef063",
+        "6ac7c3df7b69d499717a98b5",
         (
             "fakenova.api.image.metadef_contents",
         ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Mapping, Optional
 
-from ...domain import errors
+from ...domain import errors, metadefs
 from ...domain.context import RequestContext
 from ...domain.glance_errors import not_found
 from ...domain.images import can_see
@@ -29,3 +29,23 @@ def image(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeN
 def member_image(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
     """The members controller's 404 for an image the caller cannot see, else None."""
     return errors.NotFound(f"Image {args['image_id']} not found.") if _unseen(args["image_id"], ctx) else None
+
+
+def _namespace(args: Mapping[str, str], ctx: RequestContext, plain_missing: bool) -> Optional[errors.FakeNovaError]:
+    try:
+        metadefs.find(runtime().store, ctx, args["namespace"], plain_missing=plain_missing)
+    except errors.NotFound as missing:
+        return missing
+    return None
+
+
+def namespace(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
+    """The metadef controllers' 404 (``Namespace <name> not found``) for a namespace the caller cannot see or
+    that does not exist: they get the namespace from its repository before ``MetadefAPIPolicy`` checks a rule."""
+    return _namespace(args, ctx, plain_missing=True)
+
+
+def objects_namespace(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
+    """As :func:`namespace`, with the repository's wording for one that does not exist (the objects
+    controller passes ``MetadefNamespaceNotFound`` through)."""
+    return _namespace(args, ctx, plain_missing=False)

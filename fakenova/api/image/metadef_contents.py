@@ -14,6 +14,7 @@ from ...domain.metadefs import PROPERTY_KEYS, check_read_only, new_object
 from ...views import metadefs as views
 from ..http import context, json_response, runtime
 from ..routing import Route
+from . import lookups
 from .body import read_body
 
 _NS = "/v2/metadefs/namespaces/<namespace>"
@@ -175,20 +176,24 @@ def delete_tag(namespace: str, name: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", f"{_NS}/objects", list_objects, policy="get_metadef_objects"),
-    Route("POST", f"{_NS}/objects", create_object, policy="add_metadef_object"),
-    Route("GET", f"{_NS}/objects/<name>", show_object, policy="get_metadef_object"),
-    Route("PUT", f"{_NS}/objects/<name>", update_object, policy="modify_metadef_object"),
-    Route("DELETE", f"{_NS}/objects/<name>", delete_object, policy="delete_metadef_object"),
-    Route("GET", f"{_NS}/properties", list_properties, policy="get_metadef_properties"),
-    Route("POST", f"{_NS}/properties", create_property, policy="add_metadef_property"),
-    Route("GET", f"{_NS}/properties/<name>", show_property, policy="get_metadef_property"),
-    Route("PUT", f"{_NS}/properties/<name>", update_property, policy="modify_metadef_property"),
-    Route("DELETE", f"{_NS}/properties/<name>", delete_property, policy="remove_metadef_property"),
-    Route("GET", f"{_NS}/tags", list_tags, policy="get_metadef_tags"),
-    Route("POST", f"{_NS}/tags", create_tags, policy="add_metadef_tags"),
-    Route("POST", f"{_NS}/tags/<name>", create_tag, policy="add_metadef_tag"),
-    Route("GET", f"{_NS}/tags/<name>", show_tag, policy="get_metadef_tag"),
-    Route("PUT", f"{_NS}/tags/<name>", update_tag, policy="modify_metadef_tag"),
-    Route("DELETE", f"{_NS}/tags/<name>", delete_tag, policy="delete_metadef_tag"),
+    Route("GET", f"{_NS}/objects", list_objects, looks_up=lookups.objects_namespace, policy="get_metadef_objects"),
+    Route("POST", f"{_NS}/objects", create_object, looks_up=lookups.objects_namespace, policy="add_metadef_object"),
+    Route("GET", f"{_NS}/objects/<name>", show_object, looks_up=lookups.objects_namespace, policy="get_metadef_object"),
+    Route("PUT", f"{_NS}/objects/<name>", update_object,
+          looks_up=lookups.objects_namespace, policy="modify_metadef_object"),
+    Route("DELETE", f"{_NS}/objects/<name>", delete_object,
+          looks_up=lookups.objects_namespace, policy="delete_metadef_object"),
+    Route("GET", f"{_NS}/properties", list_properties, looks_up=lookups.namespace, policy="get_metadef_properties"),
+    Route("POST", f"{_NS}/properties", create_property, looks_up=lookups.namespace, policy="add_metadef_property"),
+    Route("GET", f"{_NS}/properties/<name>", show_property, looks_up=lookups.namespace, policy="get_metadef_property"),
+    Route("PUT", f"{_NS}/properties/<name>", update_property,
+          looks_up=lookups.namespace, policy="modify_metadef_property"),
+    Route("DELETE", f"{_NS}/properties/<name>", delete_property,
+          looks_up=lookups.namespace, policy="remove_metadef_property"),
+    Route("GET", f"{_NS}/tags", list_tags, looks_up=lookups.namespace, policy="get_metadef_tags"),
+    Route("POST", f"{_NS}/tags", create_tags, looks_up=lookups.namespace, policy="add_metadef_tags"),
+    Route("POST", f"{_NS}/tags/<name>", create_tag, looks_up=lookups.namespace, policy="add_metadef_tag"),
+    Route("GET", f"{_NS}/tags/<name>", show_tag, looks_up=lookups.namespace, policy="get_metadef_tag"),
+    Route("PUT", f"{_NS}/tags/<name>", update_tag, looks_up=lookups.namespace, policy="modify_metadef_tag"),
+    Route("DELETE", f"{_NS}/tags/<name>", delete_tag, looks_up=lookups.namespace, policy="delete_metadef_tag"),
 )
