@@ -93,6 +93,21 @@ def test_schema_errors_are_400(client, admin, body, message):
     assert (response.status_code, response.json["error"]["message"]) == (400, message)
 
 
+#: the longest name Keystone's schemas take per kind: projects and domains share the resource schema's 64
+NAME_LIMITS = {"domain": 64, "project": 64, "user": 255, "group": 255, "role": 255}
+
+
+@pytest.mark.parametrize("kind, limit", NAME_LIMITS.items())
+def test_names_are_capped_as_keystones_schemas_cap_them(client, admin, kind, limit):
+    assert create(client, admin, kind, name="n" * limit)["name"] == "n" * limit
+    too_long = "m" * (limit + 1)
+    response = client.post(f"{V3}/{kind}s", json={kind: {"name": too_long}}, headers=admin)
+    assert (response.status_code, response.json["error"]["message"]) == (
+        400, f"Invalid input for field '{kind}/name': '{too_long}' is too long")
+    listed = client.get(f"{V3}/{kind}s", headers=admin).json[f"{kind}s"]
+    assert too_long not in [item["name"] for item in listed]  # nothing stored
+
+
 def test_child_project_and_leaf_rule(client, admin):
     parent = create(client, admin, "project", name="parent")
     child = create(client, admin, "project", name="child", parent_id=parent["id"])

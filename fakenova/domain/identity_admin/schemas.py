@@ -11,6 +11,8 @@ from typing import Any, Dict, Mapping
 Schema = Dict[str, Any]
 
 NAME: Schema = {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"[\S]+"}
+#: a project's or a domain's name is shorter (keystone/resource/schema.py ``_name_properties``)
+RESOURCE_NAME: Schema = {**NAME, "maxLength": 64}
 ID_STRING: Schema = {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"^[a-zA-Z0-9-]+$"}
 DESCRIPTION: Schema = {"type": ["string", "null"], "maxLength": 255}
 BOOLEAN: Schema = {"type": ["boolean", "string", "null"],
@@ -28,9 +30,9 @@ def _member(properties: Mapping[str, Any], required: tuple = (), extra: bool = T
     return schema
 
 
-_DOMAIN = {"name": NAME, "description": DESCRIPTION, "enabled": BOOLEAN, "tags": TAGS, "options": OPTIONS,
+_DOMAIN = {"name": RESOURCE_NAME, "description": DESCRIPTION, "enabled": BOOLEAN, "tags": TAGS, "options": OPTIONS,
            "explicit_domain_id": ID_STRING}
-_PROJECT = {"name": NAME, "description": DESCRIPTION, "enabled": BOOLEAN, "tags": TAGS, "options": OPTIONS}
+_PROJECT = {"name": RESOURCE_NAME, "description": DESCRIPTION, "enabled": BOOLEAN, "tags": TAGS, "options": OPTIONS}
 _USER = {"name": NAME, "description": DESCRIPTION, "enabled": BOOLEAN, "options": OPTIONS,
          "default_project_id": {"type": ["string", "null"]}, "password": {"type": ["string", "null"]},
          "domain_id": ID_STRING}
