@@ -4,7 +4,9 @@
 another. The lock must not be what makes a function correct, though: in strict mode (the default) a write
 from inside a ``compute`` function to a record it neither computes on nor declared in ``touches`` raises
 :class:`~fakenova.store.base.UndeclaredWrite`, as a store without a re-entrant lock could not run it. The
-project index keeps ``list(kind, project)`` proportional to that project's records.
+project index keeps ``list(kind, project)`` proportional to that project's records. A function that raises
+leaves nothing: every record the compute wrote (nested computes and declared kinds included) is put back,
+so a failed compute is all or nothing here as it is on the shared store.
 
 The request journal keeps the newest ``journal_limit`` entries, each stored as one tuple: its key tuple
 (shared by every entry of that shape) and then its values, short strings interned. :meth:`journal` gives
@@ -82,6 +84,7 @@ class MemoryStore:
     def put(self, kind: str, key: str, value: Any, project: Optional[str] = None) -> None:
         self._check_declared(kind, key)
         with self._lock:
+            self._remember(kind, key)
             records = self._records.setdefault(kind, {})
             previous = records.get(key)
             previous_project = self._unindex(kind, key)
@@ -100,6 +103,7 @@ class MemoryStore:
     def delete(self, kind: str, key: str) -> bool:
         self._check_declared(kind, key)
         with self._lock:
+            self._remember(kind, key)
             previous = self._records.get(kind, {}).pop(key, None)
             previous_project = self._unindex(kind, key)
             if previous is not None and kind in self._orders:
@@ -121,7 +125,18 @@ class MemoryStore:
                 *, touches: Collection[str] = ()) -> Any:
         with self._lock:
             current = self.get(kind, key)
-            result = self._run(kind, key, touches, fn, current) if self._strict else fn(current)
+            outermost = getattr(self._computing, "undo", None) is None
+            if outermost:
+                self._computing.undo = []
+            try:
+                result = self._run(kind, key, touches, fn, current) if self._strict else fn(current)
+            except BaseException:
+                if outermost:
+                    self._roll_back()
+                raise
+            finally:
+                if outermost:
+                    self._computing.undo = None
             if result is REMOVE:
                 self.delete(kind, key)
             elif result is not current:
@@ -129,6 +144,22 @@ class MemoryStore:
                     project = self._projects.get(kind, {}).get(key)
                 self.put(kind, key, result, project)
             return result
+
+    def _remember(self, kind: str, key: str) -> None:
+        """Inside a compute, note what ``(kind, key)`` held before its first write there, to put it back."""
+        undo: Optional[List[Tuple[str, str, Any, Optional[str]]]] = getattr(self._computing, "undo", None)
+        if undo is not None:
+            undo.append((kind, key, self._records.get(kind, {}).get(key), self._projects.get(kind, {}).get(key)))
+
+    def _roll_back(self) -> None:
+        """A compute's function raised: every record it wrote (nested computes included) holds again what it
+        held before, as the shared store commits none of a failed transaction's writes."""
+        undo, self._computing.undo = self._computing.undo, None
+        for kind, key, previous, project in reversed(undo):
+            if previous is None:
+                self.delete(kind, key)
+            else:
+                self.put(kind, key, previous, project)
 
     def _run(self, kind: str, key: str, touches: Collection[str], fn: Callable[[Optional[Any]], Any],
              current: Optional[Any]) -> Any:

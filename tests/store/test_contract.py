@@ -47,6 +47,26 @@ def test_compute_error_leaves_record_unchanged(store):
     assert store.get("k", "a") == 1
 
 
+def test_compute_whose_function_raises_leaves_no_write(store):
+    """Puts, deletes and nested computes of several kinds before the error: none of them is kept."""
+    store.put("server", "a", 1, project="p1")
+    store.put("port", "x", {"ip": "10.0.0.3"}, project="p1")
+
+    def several(current):
+        store.put("port", "y", {"ip": "10.0.0.4"}, project="p2")
+        store.delete("port", "x")
+        store.compute("ip_allocation", "s/10.0.0.4", lambda _: {"port_id": "y"})
+        store.put("server", "b", 2, project="p2")
+        raise RuntimeError("no")
+    with pytest.raises(RuntimeError):
+        store.compute("server", "a", several, touches=("server", "port", "ip_allocation"))
+    assert store.list("server") == [1] and store.list("server", "p2") == []
+    assert store.list("port", "p1") == [{"ip": "10.0.0.3"}] and store.list("port", "p2") == []
+    assert store.get("ip_allocation", "s/10.0.0.4") is None
+    store.put("port", "z", 3, project="p3")  # writes after the failed compute are kept as ever
+    assert store.list("port", "p3") == [3]
+
+
 def test_compute_is_atomic_under_threads(store):
     store.put("counter", "x", 0)
 
