@@ -29,7 +29,7 @@ from . import (
 )
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
-from .models import Server
+from .models import Server, evolve
 from .ports import Runtime, Store
 from .strings import bool_from_string, normal_ipv6
 
@@ -257,13 +257,14 @@ def _begin(runtime: Runtime, ctx: RequestContext, record: Server, plan: Plan, in
 
 
 def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any], shared: Dict[str, Any],
-                index: int, count: int, reservation_id: str, plan: Plan) -> Server:
+                index: int, count: int, reservation_id: str, plan: Plan) -> Tuple[Server, network.DrawnIds]:
+    """A new server without its NICs yet, and the ids of the ports the create's transaction makes for it."""
     ids, store, now = runtime.ids, runtime.store, ctx.now
     server_id = ids.uuid()
     name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
     default_hostname = f"server-{server_id}"
     hostname = server.get("hostname") or sanitize_hostname(name, default_hostname)
-    nics = network.allocate_nics(store, ids, ctx, shared["chosen"], server_id, shared["requested_zone"] or "")
+    drawn = network.DrawnIds(ids, shared["chosen"])  # where the ports used to be made: the id sequence stays
     volumes = boot_volumes.attach_all(runtime, ctx, server_id, bool(shared["image_id"]), shared["volumes"])
     record = Server(
         id=server_id, name=name, project_id=ctx.project_id, user_id=ctx.user_id, flavor=shared["flavor"],
@@ -275,11 +276,11 @@ def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]
         instance_name=f"instance-{store.next_counter('instance'):08x}", reservation_id=reservation_id,
         launch_index=index, user_data=shared["user_data"], description=shared["description"],
         trusted_image_certificates=shared["trusted_image_certificates"],
-        security_groups=_security_groups(server, bool(nics)), nics=nics, volumes_attached=volumes,
+        security_groups=_security_groups(server, bool(shared["chosen"])), volumes_attached=volumes,
         scheduler_hints=shared["scheduler_hints"], pinned_availability_zone=shared["pinned_availability_zone"],
         root_device_name="/dev/vda", server_groups=shared["server_groups"],
     )
-    return _begin(runtime, ctx, record, plan, index, shared["destination"])
+    return _begin(runtime, ctx, record, plan, index, shared["destination"]), drawn
 
 
 def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
@@ -303,22 +304,28 @@ def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, A
         if group is not None:
             server_groups.check_members_quota(store, ctx, group, count)
         plan = _group_plan(runtime, group, count)
-        made = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id, plan)
-                     for index in range(count))
+        planned = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id, plan)
+                        for index in range(count))
+        made: List[Server] = []
+        zone = shared["requested_zone"] or ""
 
         def store_all(missing: None) -> None:
+            made[:] = [evolve(record, nics=network.allocate_nics(store, drawn.replay(), ctx, shared["chosen"],
+                                                                 record.id, zone))
+                       for record, drawn in planned]
             for record in made:
                 store.put("server", record.id, record, project=record.project_id)
                 history.record_row(store, ctx, record.id, lifecycle.Action.CREATE, host=hosts.server_host(record))
             if group is not None:
                 server_groups.add_members(store, group["id"], [record.id for record in made])
             return missing  # the first server is written above, in order
-        # one transaction: every server of a multi-create, its action log and group membership land together
-        # or not at all (and on a shared store in one commit)
-        store.compute("server", made[0].id, store_all, touches=("server", "instance_action", server_groups.KIND))
+        # one transaction: every server of a multi-create, its ports and addresses, its action log and group
+        # membership land together or not at all (and on a shared store in one commit)
+        store.compute("server", planned[0][0].id, store_all,
+                      touches=("server", "instance_action", server_groups.KIND, *network.PORT_WRITES))
     admin_pass = None
     if runtime.settings.enable_instance_password:
         admin_pass = server.get("adminPass") or runtime.ids.password()
     groups = server.get("security_groups")
-    return Created(servers=made, admin_pass=admin_pass, reservation_id=reservation_id,
+    return Created(servers=tuple(made), admin_pass=admin_pass, reservation_id=reservation_id,
                    security_groups=list(groups) if groups else None)

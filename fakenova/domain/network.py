@@ -142,6 +142,27 @@ def _bind(store: Store, ctx: RequestContext, port: Mapping[str, Any], server_id:
     return store.compute(PORT.kind, port["id"], change)
 
 
+class DrawnIds:
+    """The port ids and MACs a server's new ports take, drawn before the transaction that makes them: the id
+    sequence stays that of a create drawing them in place, and a transaction run again makes the same ports."""
+
+    def __init__(self, ids: Any, chosen: Sequence[Requested]) -> None:
+        self._drawn = tuple(value for want in chosen if want.port is None for value in (ids.uuid(), ids.mac()))
+
+    def replay(self) -> "_Replay":
+        return _Replay(self._drawn)
+
+
+class _Replay:
+    def __init__(self, drawn: Tuple[str, ...]) -> None:
+        self._next = iter(drawn)
+
+    def uuid(self) -> str:
+        return next(self._next)
+
+    mac = uuid
+
+
 def allocate_nics(store: Store, ids: Any, ctx: RequestContext, chosen: Sequence[Requested], server_id: str,
                   zone: str = "") -> Tuple[Nic, ...]:
     """Ports for a server: a new one (Nova's) per requested network, or the requested port bound to it."""
