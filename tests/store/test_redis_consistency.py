@@ -154,7 +154,7 @@ BODY = {"server": {"name": "rt", "imageRef": IMAGE, "flavorRef": "1", "networks"
 
 
 def _lost_at_server_commit(store: RedisStore, monkeypatch: Any) -> None:
-    """The connection lost as the commit writing the servers goes out (the ports' commits went through)."""
+    """The connection lost as the commit writing the servers (and their ports) goes out."""
     real, servers = store.scripts.commit, store.keys.record("server", "")
 
     def commit(args: List[Any]) -> List[Any]:
@@ -224,7 +224,7 @@ NO_PORT = {"server": {**BODY["server"], "networks": "none"}}
 LIMITS = [("GET", "/compute/v2.1/servers/{id}", None, 200, 2, False),
           ("GET", "/compute/v2.1/servers/detail?limit=100", None, 200, 2, False),
           ("POST", "/compute/v2.1/servers", NO_PORT, 202, 11, True),
-          ("POST", "/compute/v2.1/servers", BODY, 202, 17, True),
+          ("POST", "/compute/v2.1/servers", BODY, 202, 13, True),
           ("DELETE", "/compute/v2.1/servers/{id}", None, 204, 7, True)]
 
 
