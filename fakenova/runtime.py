@@ -75,6 +75,7 @@ class Runtime:
         """Assemble a runtime from settings, opening the store (a URL, or ``settings.store_url``) and clock
         they name unless given, and its scenario engine."""
         from .domain.hosts import ensure_groups
+        from .domain.image_listing import image_index
         from .domain.neutron_ports import PORT_PLUGIN
         from .domain.retention import ensure_index
         from .scenario.engine import ScenarioEngine  # late: scenarios read YAML, the runtime's users need not
@@ -91,6 +92,7 @@ class Runtime:
         if shared:  # every process keeps the shared indexes from its first write on
             runtime.sharing = Sharing(runtime)
             ensure_index(store)
+            image_index(store)
             PORT_PLUGIN.define_indexes(store)
             if isinstance(store, GroupedStore):
                 ensure_groups(store)

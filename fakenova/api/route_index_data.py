@@ -255,7 +255,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.images:ROUTES": (
-        "4cc78c411059b0f448f6c435",
+        "efeb528051d6bd5f8c74a925",
         (
             "fakenova.api.image.images",
         ),

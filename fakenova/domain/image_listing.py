@@ -6,11 +6,14 @@ Glance's request deserializer and its database filters.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Callable, List, Mapping, Optional, Tuple
+from itertools import islice
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, cast
 
+from ..store.base import OrderedStore
 from . import errors
 from .context import RequestContext
-from .images import Check, Image
+from .images import Check, Image, after_marker, find_image
+from .ports import Store
 
 SORT_KEYS = ("name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at")
 MEMBER_STATUSES = ("pending", "accepted", "rejected", "all")
@@ -130,3 +133,52 @@ def sort_images(images: List[Image], order: Sort) -> List[Image]:
     for key, descending in reversed(order):
         result.sort(key=lambda image, key=key: value(image, key), reverse=descending)  # type: ignore[misc]
     return result
+
+
+IMAGE = "image"
+#: the one order the store's index keeps images in (then the id): Glance's default, ``created_at``
+INDEXED_SORT = "created_at"
+#: store class -> whether it offers OrderedStore (a runtime-Protocol isinstance inspects every method)
+_ORDERED_CLASSES: Dict[type, bool] = {}
+
+
+def index_order(image: Image) -> Tuple[Any, ...]:
+    """An image's index position before its id: :func:`sort_images`'s value of ``created_at``."""
+    created = image.get(INDEXED_SORT)
+    return (created is not None, created if created is not None else 0)
+
+
+def image_index(store: Store) -> Optional[OrderedStore]:
+    """The store with the image index defined (idempotent), or None when it cannot keep one (callers sort)."""
+    ordered = _ORDERED_CLASSES.get(type(store))
+    if ordered is None:
+        ordered = _ORDERED_CLASSES[type(store)] = isinstance(store, OrderedStore)
+    if not ordered:
+        return None
+    index = cast(OrderedStore, store)
+    index.define_order(IMAGE, index_order)
+    return index
+
+
+def list_page(store: Store, ctx: RequestContext, checks: List[Check], order: Sort, marker: Optional[str],
+              limit: int) -> List[Image]:
+    """The page of images passing every check, in ``order``, strictly after ``marker``.
+
+    In the index's order (created_at either way, ids in the same direction) a page walks the index from the
+    marker and stops at ``limit``, so it costs the page, not every image; other orders sort every image.
+    """
+    index = image_index(store) if len(order) == 1 and order[0][0] == INDEXED_SORT else None
+    if index is None:
+        images = sort_images([image for image in store.list(IMAGE) if all(check(image) for check in checks)],
+                             order)
+        return after_marker(images, marker, store, ctx)[:limit]
+    after: Optional[Tuple[Any, ...]] = None
+    if marker is not None:
+        found = find_image(store, ctx, marker)
+        if found is None:
+            raise errors.BadRequest(f"No image found with ID {marker}")
+        if not all(check(found) for check in checks):
+            return []  # a marker outside the listing ends it, as in the sorted path
+        after = (*index_order(found), marker)
+    walked: Iterable[Image] = index.walk(IMAGE, after=after, descending=order[0][1])
+    return list(islice((image for image in walked if all(check(image) for check in checks)), limit))

@@ -14,8 +14,8 @@ from flask import Response, request
 
 from ...domain import errors, glance_images
 from ...domain.glance_errors import not_found
-from ...domain.image_listing import member_check, range_checks, sort_images, sort_order
-from ...domain.images import after_marker, glance_checks, glance_limit, observe_image
+from ...domain.image_listing import list_page, member_check, range_checks, sort_order
+from ...domain.images import glance_checks, glance_limit, observe_image
 from ...views.images import glance_image
 from ..http import base_url, context, json_response, runtime
 from ..routing import Route
@@ -42,8 +42,7 @@ def glance_list() -> Response:
     limit = glance_limit(args)
     order = sort_order(args)
     checks = [*glance_checks(ctx, args), member_check(ctx, args), *range_checks(args)]
-    images = sort_images([image for image in store.list("image") if all(check(image) for check in checks)], order)
-    page = after_marker(images, args.get("marker", [None])[-1], store, ctx)[:limit]
+    page = list_page(store, ctx, checks, order, args.get("marker", [None])[-1], limit)
     params = [(key, value) for key, values in args.items() if key != "marker" for value in values]
     body: Dict[str, Any] = {"images": [glance_image(image) for image in page],
                             "first": "/v2/images" + (f"?{urlencode(params)}" if params else ""),
