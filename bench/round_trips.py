@@ -70,6 +70,36 @@ def measure(counter: Counter, client: Any, call: Callable[[], Any]) -> Tuple[int
     return trips, commands
 
 
+#: threads of the concurrent row, each with its own test client, and shows each sends
+THREADS, SHOWS_EACH = 8, 50
+
+
+def concurrent_shows(app: Any, headers: Dict[str, str], ids: List[str], counter: Counter, client: Any) -> None:
+    """Round trips per show when :data:`THREADS` requests run at once in the one process: concurrent requests
+    share the call that carries their snapshots and journal entries (``fakenova/store/redis_exchange.py``)."""
+    import threading
+
+    failures: List[int] = []
+
+    def shows(offset: int) -> None:
+        http = app.test_client()
+        for n in range(SHOWS_EACH):
+            status = http.get(f"/compute/v2.1/servers/{ids[(offset + n) % len(ids)]}", headers=headers).status_code
+            if status != 200:
+                failures.append(status)
+
+    def run() -> None:
+        threads = [threading.Thread(target=shows, args=(n,)) for n in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    trips, commands = measure(counter, client, run)
+    assert not failures, failures
+    total = THREADS * SHOWS_EACH
+    print(f"{f'show, {THREADS} threads at once (per show)':38} {trips / total:11.2f} {commands / total:9.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--servers", type=int, default=50)
@@ -127,6 +157,7 @@ def main() -> None:
             trips = statistics.median(sample[0] for sample in samples)
             commands = statistics.median(sample[1] for sample in samples)
             print(f"{name:38} {trips:11.0f} {commands:9.0f}")
+        concurrent_shows(app, headers, victims, counter, store.client)  # the servers not deleted above
     finally:
         redis.stop()
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: the field of the versions hash that names its incarnation
 INCARNATION = b"!id"
+#: the field of the versions hash that moves with every version (the commit script's and clear's doing)
+STAMP = b"!n"
 #: a request began and has not read yet: its first read takes the snapshot (in the same round trip)
 PENDING = "pending"
 T = TypeVar("T")
@@ -34,8 +36,23 @@ class Snapshot:
 
     def __init__(self, found: Mapping[bytes, bytes]) -> None:
         self.incarnation = found.get(INCARNATION)
+        self.stamp = found.get(STAMP)
+        # never changed in place (wrote() replaces it), so forks may share it
         self.versions: Dict[str, int] = {name.decode("utf-8"): int(value) for name, value in found.items()
-                                         if name != INCARNATION}
+                                         if not name.startswith(b"!")}
+
+    @property
+    def known(self) -> Optional[Tuple[bytes, bytes]]:
+        """(stamp, incarnation) to ask Redis whether the hash is still this one; None if it cannot tell."""
+        if self.stamp is None or self.incarnation is None:
+            return None
+        return self.stamp, self.incarnation
+
+    def fork(self) -> "Snapshot":
+        """The same versions, for another request (which may then move its own with :meth:`wrote`)."""
+        twin = Snapshot.__new__(Snapshot)
+        twin.incarnation, twin.stamp, twin.versions = self.incarnation, self.stamp, self.versions
+        return twin
 
     @property
     def usable(self) -> bool:
@@ -47,7 +64,7 @@ class Snapshot:
 
     def wrote(self, versions: Mapping[str, int]) -> None:
         """Adopt the versions this request's own commit made."""
-        self.versions.update(versions)
+        self.versions = {**self.versions, **versions}
 
 
 def new_incarnation() -> bytes:
@@ -87,12 +104,17 @@ class SnapshotReads:
 
     client: "redis.Redis"
     keys: "Keys"
+
     lock_ttl_ms: int
     _cache: Cache
     _local: threading.local
 
     def _call(self, what: Callable[[], T]) -> T:
         """One Redis exchange, its errors as StoreUnavailable (the store's own)."""
+        raise NotImplementedError
+
+    def _take_snapshot(self, record_key: Optional[str]) -> Tuple[Snapshot, Optional[bytes], bool]:
+        """(the versions for a request; the record at ``record_key``; whether it may be cached at them)."""
         raise NotImplementedError
 
     def begin_request(self) -> None:
@@ -108,19 +130,9 @@ class SnapshotReads:
         snap: Union[Snapshot, str, None] = getattr(self._local, "snapshot", None)
         if snap is None or isinstance(snap, Snapshot):
             return snap, None, False
-        with self.client.pipeline(transaction=False) as pipe:
-            pipe.hgetall(self.keys.versions)
-            if record_key is not None:
-                pipe.get(record_key)
-            found, *blob = self._call(pipe.execute)
-        taken = Snapshot(found)
-        if not taken.usable:  # an emptied Redis: name its new incarnation (the record read may predate it)
-            with self.client.pipeline(transaction=False) as pipe:
-                pipe.hsetnx(self.keys.versions, INCARNATION, new_incarnation())
-                pipe.hgetall(self.keys.versions)
-                taken = Snapshot(self._call(pipe.execute)[1])
+        taken, blob, fresh = self._take_snapshot(record_key)
         self._local.snapshot = taken
-        return taken, blob[0] if blob else None, found.get(INCARNATION) is not None
+        return taken, blob, fresh
 
     def _blob(self, kind: str, key: str) -> Optional[bytes]:
         """A record's stored bytes: from the cache when the request's snapshot allows, else from Redis."""

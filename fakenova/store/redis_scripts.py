@@ -1,4 +1,5 @@
-"""The Lua scripts of the Redis store: a transaction's commit, a page of an index and its records, the unlock.
+"""The Lua scripts of the Redis store: a transaction's commit, a page of an index and its records, the exchange
+requests start and end with (the versions snapshot, journal entries), the unlock.
 
 Each runs atomically in Redis, so a commit is all or nothing and a page is a consistent snapshot of its keys
 and their records. Record keys
@@ -8,7 +9,7 @@ sets; for the ordered index, the key at the member's end, its length in the last
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 _RANGE = """
 local keys = redis.call('ZRANGE', KEYS[1], 0, -1)
@@ -80,7 +81,36 @@ while at <= #ARGV do
   end
   at = at + width[op]
 end
+if #versions > 0 then redis.call('HINCRBY', ARGV[4], '!n', 1) end
 return {0, versions}
+"""
+
+#: ARGV: versions hash, the stamp and incarnation this process last read (or empty: read the hash), '1' if a
+#: snapshot is wanted, the journal and capture lists and how many of each to keep, N, N record keys, then
+#: (journal entry, capture) pairs. Every change to a kind's version also moves the hash's ``!n`` stamp in the
+#: same atomic step, so an unchanged stamp and incarnation mean an unchanged hash: false comes back in its place.
+_EXCHANGE = """
+local found = false
+if ARGV[4] == '1' and (ARGV[2] == '' or redis.call('HGET', ARGV[1], '!n') ~= ARGV[2]
+                       or redis.call('HGET', ARGV[1], '!id') ~= ARGV[3]) then
+  found = redis.call('HGETALL', ARGV[1])
+end
+local n = tonumber(ARGV[9])
+local records = {}
+if n > 0 then records = redis.call('MGET', unpack(ARGV, 10, 9 + n)) end
+local at = 10 + n
+if at <= #ARGV then
+  local entries, captures = {}, {}
+  for i = at, #ARGV, 2 do
+    entries[#entries + 1] = ARGV[i]
+    captures[#captures + 1] = ARGV[i + 1]
+  end
+  redis.call('RPUSH', ARGV[5], unpack(entries))
+  redis.call('LTRIM', ARGV[5], -tonumber(ARGV[7]), -1)
+  redis.call('RPUSH', ARGV[6], unpack(captures))
+  redis.call('LTRIM', ARGV[6], -tonumber(ARGV[8]), -1)
+end
+return {found, records}
 """
 
 _UNLOCK = """
@@ -97,6 +127,7 @@ class Scripts:
         self._range = client.register_script(_RANGE)
         self._walk = client.register_script(_WALK)
         self._unlock = client.register_script(_UNLOCK)
+        self._exchange = client.register_script(_EXCHANGE)
 
     def commit(self, args: List[Any]) -> List[Any]:
         """Run a transaction's commit (arguments as :data:`_COMMIT` reads them): [status, new versions]."""
@@ -118,3 +149,19 @@ class Scripts:
     def unlock(self, lock: str, token: bytes) -> int:
         """Release the lock if ``token`` still holds it (an expired lock another took is left alone)."""
         return int(self._unlock(keys=[lock], args=[token]))
+
+    def exchange(self, versions: str, known: Optional[Tuple[bytes, bytes]], snapshot: bool,
+                 record_keys: Sequence[str], journal: Tuple[str, str, int, int],
+                 entries: Sequence[Tuple[bytes, bytes]]) -> Tuple[Optional[Dict[bytes, bytes]], List[Optional[bytes]]]:
+        """One round trip for what requests start and end with: (the versions hash, or None when not asked
+        for or its stamp and incarnation are still ``known``; the records at ``record_keys``), appending
+        ``entries`` to the journal (``journal``: its list, the capture list, how many of each to keep)."""
+        stamp, incarnation = known if known is not None else (b"", b"")
+        args: List[Any] = [versions, stamp, incarnation, "1" if snapshot else "", *journal, len(record_keys),
+                           *record_keys]
+        for entry in entries:
+            args.extend(entry)
+        found, records = self._exchange(keys=[], args=args)
+        if found is None:  # Lua's false: not asked, or unchanged (an emptied hash comes back as an empty list)
+            return None, list(records)
+        return dict(zip(found[::2], found[1::2])), list(records)

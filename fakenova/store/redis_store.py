@@ -43,7 +43,8 @@ from redis.exceptions import RedisError
 from . import codec
 from .base import REMOVE, StoreBusy, StoreUnavailable, UndeclaredWrite
 from .memory import CAPTURE_LIMIT
-from .redis_cache import Cache, Snapshot, SnapshotReads
+from .redis_cache import STAMP, Cache, Snapshot, SnapshotReads
+from .redis_exchange import GroupCommit, RequestExchanges
 from .redis_index import Definition, Mark, Order, Sum, key_of
 from .redis_scripts import Scripts
 from .redis_txn import Conflict, Groups, Indexes, LockHeld, Txn, unpack_record
@@ -96,7 +97,7 @@ class Keys:
         return f"{self.prefix}{kind}/x/{name}/{value}"
 
 
-class RedisStore(SnapshotReads):
+class RedisStore(RequestExchanges, SnapshotReads):
     """:class:`~fakenova.store.base.Store` and :class:`~fakenova.store.base.OrderedStore` in Redis.
 
     :param url: ``redis://[:password@]host:port/db``, ``rediss://...`` or ``unix:///path?db=N``; redis-py's
@@ -127,6 +128,7 @@ class RedisStore(SnapshotReads):
         self._groups: Groups = {}
         self._indexes: Indexes = {}  # IndexedStore: kind -> name -> the value a record is filed under
         self._cache = Cache()
+        self._exchanges = GroupCommit(self._send_exchanges)
         # .txn: the transaction running on this thread; .lock: [token, depth]; .snapshot: of the request
         self._local = threading.local()
 
@@ -273,7 +275,7 @@ class RedisStore(SnapshotReads):
             self._local.lock = None
             self._call(lambda: self.scripts.unlock(self.keys.lock, token))
 
-    # --- counters, clearing, journal --------------------------------------------------------------------
+    # --- counters, clearing --------------------------------------------------------------------
 
     def next_counter(self, name: str) -> int:
         return int(self._call(lambda: self.client.hincrby(self.keys.counters, name, 1)))
@@ -293,43 +295,12 @@ class RedisStore(SnapshotReads):
             if batch:
                 self._call(lambda: self.client.unlink(*batch))
         if kinds is not None:  # (everything else went with the versions hash and its incarnation)
-            with self.client.pipeline(transaction=False) as pipe:
+            with self.client.pipeline(transaction=True) as pipe:  # the stamp moves with the versions, at once
                 for kind in kinds:
                     pipe.hincrby(keys.versions, kind, 1)
+                pipe.hincrby(keys.versions, STAMP.decode(), 1)
                 self._call(pipe.execute)
         self._refresh()
-
-    def journal_append(self, entry: Dict[str, Any]) -> None:
-        """Keep ``entry``; its ``request`` and ``response`` go to the capture list, kept for the newest
-        :data:`CAPTURE_LIMIT` entries only (as MemoryStore). An entry Redis cannot take now is dropped: the
-        journal records the cloud's traffic, and must not turn the answer to a request into an error."""
-        captured = [entry.pop("request"), entry.pop("response", None)] if "request" in entry else None
-        keys = self.keys
-        try:
-            with self.client.pipeline(transaction=True) as pipe:
-                pipe.rpush(keys.journal, codec.encode(entry))
-                pipe.ltrim(keys.journal, -self.journal_limit, -1)
-                pipe.rpush(keys.captures, codec.encode(captured))
-                pipe.ltrim(keys.captures, -self.capture_limit, -1)
-                pipe.execute()
-        except RedisError:
-            pass
-
-    def journal(self) -> List[Dict[str, Any]]:
-        with self.client.pipeline(transaction=True) as pipe:
-            pipe.lrange(self.keys.journal, 0, -1)
-            pipe.lrange(self.keys.captures, 0, -1)
-            stored, captures = self._call(pipe.execute)
-        entries = [codec.decode(blob) for blob in stored]
-        captures = captures[max(0, len(captures) - len(entries)):]
-        for entry, blob in zip(entries[len(entries) - len(captures):], captures):
-            captured = codec.decode(blob)
-            if captured is not None:
-                entry.update(zip(("request", "response"), captured))
-        return entries
-
-    def journal_clear(self) -> None:
-        self._call(lambda: self.client.delete(self.keys.journal, self.keys.captures))
 
     # --- OrderedStore ---------------------------------------------------------------------------------
 

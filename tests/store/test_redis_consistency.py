@@ -64,6 +64,34 @@ def test_a_write_in_another_process_is_seen_by_the_next_request(pair, read):
     mine.end_request()
 
 
+#: what another process may do to the server kind between two requests of this one
+CHANGES: Dict[str, Callable[[RedisStore], Any]] = {
+    "put": lambda store: store.put("server", "a", {"at": 2, "busy": True}, project="p"),
+    "delete": lambda store: store.delete("server", "a"),
+    "clear the kind": lambda store: store.clear(["server"]),
+    "clear all": lambda store: store.clear(),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_the_versions_hash_is_sent_again_only_when_a_version_moved(pair, change):
+    mine, other = pair
+    mine.put("server", "a", {"at": 1}, project="p")
+    replies: List[Any] = []
+    real = mine.scripts.exchange
+    mine.scripts.exchange = lambda *args: replies.append(real(*args)) or replies[-1]  # type: ignore[method-assign]
+    for _ in range(2):  # the first request reads the hash whole, the second only learns it is unchanged
+        mine.begin_request()
+        assert mine.get("server", "a") == {"at": 1}
+        mine.end_request()
+    assert replies[0][0] is not None and replies[1] == (None, replies[0][1]) and replies[1][1] != [None]
+    CHANGES[change](other)
+    mine.begin_request()
+    assert mine.get("server", "a") == other.get("server", "a") and mine.list("server") == other.list("server")
+    mine.end_request()
+    assert replies[2][0] is not None
+
+
 def test_a_request_sees_its_own_writes_and_serves_repeats_from_memory(pair):
     mine, _ = pair
     mine.put("flavor", "1", {"ram": 512})
