@@ -69,6 +69,7 @@ bench: install-test install-bench $(if $(PEERS),install-peers)
 	$(PY) bench/wsgi_choice.py
 	$(PY) bench/round_trips.py
 	$(PY) bench/store_bench.py --requests 400
+	$(PY) bench/list_servers.py --redis --runs 50
 
 # tempest in a venv of its own (its ~60 pinned packages must not change what the test venv imports)
 TEMPEST_VENV ?= .venv-tempest
