@@ -2,9 +2,10 @@
 
 Every commit advances a version per kind it writes, in the same script as its writes (a hash beside the
 records, with a random ``!id`` that a flushed or emptied Redis loses, so versions from before it never match
-again). A request starts by reading that hash (one round trip, pipelined with its first record read) into a
-:class:`Snapshot`; for the rest of the request a read of a kind whose version is unchanged since the value
-was cached is served from this process's memory. A value is cached under the version its request saw
+again). A request starts by reading that hash (in the exchange of :mod:`~.redis_exchange`, with its first
+record read; only a stamp when no version moved since this process last read it) into a :class:`Snapshot`;
+for the rest of the request a read of a kind whose version is unchanged since the value was cached is served
+from this process's memory. A value is cached under the version its request saw
 *before* reading it, so a cached value is never older than the version it is filed under: a request whose
 snapshot came after a write anywhere finds a newer version and reads Redis. The request's own writes move
 its snapshot to the versions its commit made. Outside a request (no snapshot) nothing is cached.
@@ -104,7 +105,6 @@ class SnapshotReads:
 
     client: "redis.Redis"
     keys: "Keys"
-
     lock_ttl_ms: int
     _cache: Cache
     _local: threading.local
