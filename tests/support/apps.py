@@ -18,7 +18,7 @@ from fakenova import create_app
 from fakenova.clock import OffsetClock
 from fakenova.operations import RESET_SETTINGS
 from fakenova.settings import Settings
-from fakenova.store import Store, open_store
+from fakenova.store import Store
 from fakenova.testing.harness import FakeNova
 
 #: 2026-01-01T00:00:00Z, where ``ManualClock`` starts: the instant the suite's timestamps are written for
@@ -46,14 +46,17 @@ _LOCK = threading.Lock()
 
 
 def _store() -> Optional[Store]:
-    """The store of the next app: memory, or with ``FAKENOVA_TEST_REDIS=redis://HOST:PORT`` a Redis database of
-    its own (one per app and xdist worker, emptied first), to run the suite against the Redis store."""
+    """The store of the next app: memory, or with ``FAKENOVA_TEST_REDIS=redis://HOST:PORT`` a key prefix of its
+    own in that Redis (one per app and xdist worker, emptied first), to run the suite against the Redis store.
+    (Prefixes, not databases: a worker may build more apps than Redis has databases.)"""
     url = os.environ.get("FAKENOVA_TEST_REDIS")
     if not url:
         return None
-    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
-    store = open_store(f"{url.rstrip('/')}/{(worker * 8 + len(_APPS)) % 16}")
-    store.client.flushdb()  # type: ignore[attr-defined]
+    from fakenova.store.redis_store import RedisStore
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    store = RedisStore(url, prefix=f"fakenova-test:{worker}:{len(_APPS)}:")
+    store.clear()
     return store
 
 
