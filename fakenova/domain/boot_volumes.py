@@ -95,6 +95,13 @@ def plan(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]) -> Tu
     return tuple(_check(runtime, ctx, bdm) for bdm in bdms)
 
 
+def check_count(volumes: Tuple[BootVolume, ...], max_count: int) -> None:
+    """Nova's ``_check_and_transform_bdm``: one existing volume cannot be attached to every server of a
+    multiple create (400, before the quota check)."""
+    if max_count > 1 and any(wanted.source == "volume" for wanted in volumes):
+        raise errors.BadRequest("Cannot attach one or more volumes to multiple instances")
+
+
 @dataclass(frozen=True)
 class Drawn:
     """One boot volume of a new server with its ids drawn: what the create's transaction writes for it."""

@@ -326,6 +326,7 @@ def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, A
     """
     min_count, max_count = _counts(server, ctx.version)
     shared = _template(runtime, ctx, server, hints)
+    boot_volumes.check_count(shared["volumes"], max_count)
     store = runtime.store
     reservation_id = runtime.ids.reservation_id()
     with store.atomically():
