@@ -142,12 +142,16 @@ def attached(drawn: Tuple[Drawn, ...]) -> Tuple[Tuple[str, bool], ...]:
 
 
 def settle_usage(runtime: Runtime, ctx: RequestContext, volumes: Tuple[BootVolume, ...]) -> None:
-    """Before the create's transaction, when it makes volumes: bring the project's volumes up to the clock (a
-    finished delete frees its share), as the quota check inside the transaction counts the records as stored."""
-    from . import cinder_quotas  # quotas read volume records: imported here to keep the import graph a tree
-
-    if any(wanted.volume_id is None for wanted in volumes):
-        cinder_quotas.usage(runtime, ctx.project_id)
+    """Before the create's transaction, when it makes volumes: end the project's volume transitions that are
+    due (a finished delete frees its share), as the quota check inside the transaction counts the records as
+    stored. The create has settled the project's busy servers already (``quotas.settle``), so an ended server
+    delete has released its volumes; only the volumes' own transitions are left, and only busy ones cost a
+    round trip."""
+    if all(wanted.volume_id is not None for wanted in volumes):
+        return
+    for record in runtime.store.list(cinder.KIND, ctx.project_id):
+        if record.get("transition"):
+            cinder.settle(runtime, record["id"], ctx.now, observed=False)
 
 
 def over_quota(runtime: Runtime, project_id: str, drawn: Tuple[Drawn, ...]) -> Optional[str]:

@@ -11,7 +11,11 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
-from support.cinder_api import IMAGE, PRIVATE, VOL1, Cinder, make_app
+from support.apps import control
+from support.cinder_api import IMAGE, PRIVATE, VOL1, VOL2, Cinder, make_app
+
+from fakenova.domain.cinder_paths import VolumeAction
+from fakenova.domain.pace import AfterSeconds
 
 Usage = Dict[str, Dict[str, int]]
 
@@ -88,3 +92,19 @@ def test_a_multiple_create_cannot_attach_one_volume_to_every_server():
                                            "message": "Cannot attach one or more volumes to multiple instances"}}
     assert demo.nova("GET", "/servers").json["servers"] == []
     assert demo("GET", f"/volumes/{VOL1}").json["volume"]["status"] == "available"
+
+
+def test_a_volume_whose_delete_has_ended_frees_its_share_for_the_boot_volume():
+    """The check inside the create counts the records as stored, so the create first ends the project's volume
+    transitions that are due: a delete finished by the clock, but not yet read, no longer counts."""
+    app = make_app(paces={VolumeAction.VOLUME_DELETE: AfterSeconds(10)})
+    demo, admin = Cinder(app), Cinder(app, "admin", "admin")
+    assert demo("DELETE", f"/volumes/{VOL2}").status_code == 202
+    used = _usage(demo)  # VOL2 still counts while it is deleting
+    assert admin("PUT", f"/os-quota-sets/{demo.project_id}",
+                 {"quota_set": {"volumes": used["volumes"]["in_use"]}}).status_code == 200
+    control(app).clock.advance(10)
+    (server,) = _boot(demo, 1, 1)
+    assert server["status"] == "ACTIVE" and len(server["os-extended-volumes:volumes_attached"]) == 1
+    assert demo("GET", f"/volumes/{VOL2}").status_code == 404
+    assert _usage(demo)["volumes"]["in_use"] == used["volumes"]["in_use"]
