@@ -1,9 +1,12 @@
 """Boot from volume: a server create's block device mappings become Cinder volume records attached to it.
 
 Checked first, before anything is stored (Nova's ``_validate_bdm``: unknown volumes, snapshots and images are
-400 ``Block Device Mapping is Invalid``, a volume Cinder will not reserve is 400), then made per server as
-it is created: ``image``, ``snapshot`` and ``blank`` sources make a new volume, a ``volume`` source attaches
-the volume named. Every volume is ``in-use`` on its server, with Nova's block device mapping details.
+400 ``Block Device Mapping is Invalid``, a volume Cinder will not reserve is 400), then drawn per server as it
+is created (ids and records), and written inside the create's one transaction, so a failed create leaves no
+volume or attachment behind: ``image``, ``snapshot`` and ``blank`` sources make a new volume, a ``volume``
+source attaches the volume named. Every volume is ``in-use`` on its server, with Nova's block device mapping
+details. New volumes over Cinder's quota are not made: the server's build aborts (Nova's compute manager
+turns Cinder's OverLimit into a BuildAbortException fault).
 """
 from __future__ import annotations
 
@@ -92,29 +95,99 @@ def plan(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]) -> Tu
     return tuple(_check(runtime, ctx, bdm) for bdm in bdms)
 
 
-def _attaching(server_id: str, detail: Dict[str, Any], now: float) -> Any:
-    def apply(record: Dict[str, Any]) -> Dict[str, Any]:
+def check_count(volumes: Tuple[BootVolume, ...], max_count: int) -> None:
+    """Nova's ``_check_and_transform_bdm``: one existing volume cannot be attached to every server of a
+    multiple create (400, before the quota check)."""
+    if max_count > 1 and any(wanted.source == "volume" for wanted in volumes):
+        raise errors.BadRequest("Cannot attach one or more volumes to multiple instances")
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One boot volume of a new server with its ids drawn: what the create's transaction writes for it."""
+
+    volume_id: str
+    delete_on_termination: bool
+    detail: Dict[str, Any]  # Nova's block device mapping details, stored on the volume's attachment
+    record: Optional[cinder.Record]  # the volume to make; None attaches the existing ``volume_id``
+
+
+#: the kinds :func:`write` writes, for the ``touches`` of the compute it runs in
+WRITES: Tuple[str, ...] = (cinder.KIND,)
+
+
+def draw(runtime: Runtime, ctx: RequestContext, server_id: str, has_image: bool,
+         volumes: Tuple[BootVolume, ...]) -> Tuple[Drawn, ...]:
+    """The ids and records of the server's planned volumes, drawn in the order creates always drew them (so
+    seeded ids are unchanged); nothing is stored."""
+    from .volumes import derived_detail  # volumes imports compute, which imports this module's callers
+
+    drawn = []
+    for index, wanted in enumerate(volumes):
+        volume_id = wanted.volume_id or runtime.ids.uuid()
+        detail = {**derived_detail(server_id, volume_id, index, has_image), "tag": wanted.tag,
+                  "attached_at": ctx.now, "delete_on_termination": wanted.delete_on_termination}
+        record = None
+        if wanted.volume_id is None:
+            record = cinder.new_record(runtime, ctx, id=volume_id, size=wanted.size, image_id=wanted.image_id,
+                                       snapshot_id=wanted.snapshot_id, bootable=wanted.image_id is not None,
+                                       status="in-use", attachments={server_id: detail}, name="")
+        drawn.append(Drawn(volume_id, wanted.delete_on_termination, detail, record))
+    return tuple(drawn)
+
+
+def attached(drawn: Tuple[Drawn, ...]) -> Tuple[Tuple[str, bool], ...]:
+    """The server's ``volumes_attached``: each volume and whether it goes with the server."""
+    return tuple((item.volume_id, item.delete_on_termination) for item in drawn)
+
+
+def settle_usage(runtime: Runtime, ctx: RequestContext, volumes: Tuple[BootVolume, ...]) -> None:
+    """Before the create's transaction, when it makes volumes: end the project's volume transitions that are
+    due (a finished delete frees its share), as the quota check inside the transaction counts the records as
+    stored. The create has settled the project's busy servers already (``quotas.settle``), so an ended server
+    delete has released its volumes; only the volumes' own transitions are left, and only busy ones cost a
+    round trip."""
+    if all(wanted.volume_id is not None for wanted in volumes):
+        return
+    for record in runtime.store.list(cinder.KIND, ctx.project_id):
+        if record.get("transition"):
+            cinder.settle(runtime, record["id"], ctx.now, observed=False)
+
+
+def over_quota(runtime: Runtime, project_id: str, drawn: Tuple[Drawn, ...]) -> Optional[str]:
+    """Cinder's 413 message when the server's new volumes go over the project's volume quotas (counting the
+    volumes the create's transaction has made so far), or None."""
+    from . import cinder_quotas
+
+    wanted = [(item.record["size"], item.record["volume_type_id"]) for item in drawn if item.record is not None]
+    try:
+        cinder_quotas.check_new_volumes(runtime, project_id, wanted)
+    except cinder_quotas.QuotaError as refused:
+        return refused.message
+    return None
+
+
+def _reserving(runtime: Runtime, server_id: str, volume_id: str, detail: Dict[str, Any], now: float) -> Any:
+    def apply(record: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+        if record is None:  # gone since the plan checked it
+            raise errors.BadRequest(f"Block Device Mapping is Invalid: failed to get volume {volume_id}.")
+        if record["status"] != "available":  # taken since the plan checked it: Cinder's reserve refuses
+            raise cinder.InvalidVolume(reason=reserve_refusal(runtime, record))
         return {**record, "status": "in-use", "attachments": {**record["attachments"], server_id: detail},
                 "updated_at": now}
     return apply
 
 
-def attach_all(runtime: Runtime, ctx: RequestContext, server_id: str, has_image: bool,
-               volumes: Tuple[BootVolume, ...]) -> Tuple[Tuple[str, bool], ...]:
-    """Make or take each planned volume, attached ``in-use`` to the new server; its ``volumes_attached``."""
-    from .volumes import derived_detail  # volumes imports compute, which imports this module's callers
-
-    pairs = []
-    for index, wanted in enumerate(volumes):
-        volume_id = wanted.volume_id or runtime.ids.uuid()
-        detail = {**derived_detail(server_id, volume_id, index, has_image), "tag": wanted.tag,
-                  "attached_at": ctx.now, "delete_on_termination": wanted.delete_on_termination}
-        if wanted.volume_id is None:
-            record = cinder.new_record(runtime, ctx, id=volume_id, size=wanted.size, image_id=wanted.image_id,
-                                       snapshot_id=wanted.snapshot_id, bootable=wanted.image_id is not None,
-                                       status="in-use", attachments={server_id: detail}, name="")
-            runtime.store.put(cinder.KIND, volume_id, record, project=ctx.project_id)
+def write(runtime: Runtime, ctx: RequestContext, server_id: str, drawn: Tuple[Drawn, ...]) -> Optional[str]:
+    """Inside the create's transaction (touching :data:`WRITES`): make the server's new volumes and attach the
+    existing ones, all ``in-use``; or, when Cinder's quota refuses its new volumes, none, and Cinder's message."""
+    refused = over_quota(runtime, ctx.project_id, drawn)
+    if refused is not None:
+        return refused
+    for item in drawn:
+        if item.record is not None:
+            runtime.store.put(cinder.KIND, item.volume_id, item.record, project=ctx.project_id)
         else:
-            runtime.store.compute(cinder.KIND, volume_id, _attaching(server_id, detail, ctx.now))
-        pairs.append((volume_id, wanted.delete_on_termination))
-    return tuple(pairs)
+            runtime.store.compute(cinder.KIND, item.volume_id,
+                                  _reserving(runtime, server_id, item.volume_id, item.detail, ctx.now))
+    return None

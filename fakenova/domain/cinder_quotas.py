@@ -2,7 +2,7 @@
 413 Cinder answers when a new volume or snapshot would go over."""
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from . import errors
 from .ports import Runtime
@@ -96,12 +96,26 @@ OVER_MESSAGES: Mapping[str, str] = {
 def _refuse(runtime: Runtime, project_id: str, resource: str, size: int, volume_type_id: Optional[str],
             *, settled: bool = True) -> None:
     limits, used = limits_for(runtime, project_id), usage(runtime, project_id, settled=settled)
-    over = _first_over(limits, used, _deltas(runtime, resource, size, volume_type_id))
-    if over is None:
-        return
-    counted = "gigabytes" if over.startswith("gigabytes") else resource
-    raise QuotaError(OVER_MESSAGES[counted].format(name=over, requested=size, quota=limits[over],
-                                                   consumed=used.get(over, 0)))
+    _reserve(runtime, limits, used, resource, size, volume_type_id)
+
+
+def _reserve(runtime: Runtime, limits: Mapping[str, int], used: Dict[str, int], resource: str, size: int,
+             volume_type_id: Optional[str]) -> None:
+    """Add one more volume or snapshot to ``used``, or raise Cinder's 413 for the first quota it goes over."""
+    deltas = _deltas(runtime, resource, size, volume_type_id)
+    over = _first_over(limits, used, deltas)
+    if over is not None:
+        counted = "gigabytes" if over.startswith("gigabytes") else resource
+        raise QuotaError(OVER_MESSAGES[counted].format(name=over, requested=size, quota=limits[over],
+                                                       consumed=used.get(over, 0)))
+    for key, value in deltas.items():
+        used[key] = used.get(key, 0) + value
+
+
+def _check_per_volume(limits: Mapping[str, int], size: int) -> None:
+    per_volume = limits["per_volume_gigabytes"]
+    if 0 <= per_volume < size:
+        raise QuotaError(f"Requested volume size {size}G is larger than maximum allowed limit {per_volume}G.")
 
 
 def check_new_volume(runtime: Runtime, project_id: str, size: int, *, volume_type_id: Optional[str] = None,
@@ -112,9 +126,7 @@ def check_new_volume(runtime: Runtime, project_id: str, size: int, *, volume_typ
     An extend runs inside the volume's own compute, so it counts the records as they are stored; Cinder words
     any extend refusal as the project's ``gigabytes`` quota, whichever key was over.
     """
-    per_volume = limits_for(runtime, project_id)["per_volume_gigabytes"]
-    if 0 <= per_volume < size:
-        raise QuotaError(f"Requested volume size {size}G is larger than maximum allowed limit {per_volume}G.")
+    _check_per_volume(limits_for(runtime, project_id), size)
     if not extend_by:
         _refuse(runtime, project_id, "volumes", size, volume_type_id)
         return
@@ -123,6 +135,15 @@ def check_new_volume(runtime: Runtime, project_id: str, size: int, *, volume_typ
         raise QuotaError(OVER_MESSAGES["gigabytes"].format(name="gigabytes", requested=extend_by,
                                                            quota=limits["gigabytes"],
                                                            consumed=used["gigabytes"]))
+
+
+def check_new_volumes(runtime: Runtime, project_id: str, volumes: Sequence[Tuple[int, Optional[str]]]) -> None:
+    """:func:`check_new_volume` for several volumes (size, volume type id) made together, each counting those
+    before it as Cinder's reservations would; for use inside a compute, so it counts the records as stored."""
+    limits, used = limits_for(runtime, project_id), usage(runtime, project_id, settled=False)
+    for size, volume_type_id in volumes:
+        _check_per_volume(limits, size)
+        _reserve(runtime, limits, used, "volumes", size, volume_type_id)
 
 
 def check_new_snapshot(runtime: Runtime, project_id: str, size: int, volume_type_id: Optional[str] = None) -> None:

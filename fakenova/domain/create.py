@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..version_history import at
 from . import (
@@ -29,7 +29,7 @@ from . import (
 )
 from .context import RequestContext
 from .lifecycle import engine as lifecycle
-from .models import Server, evolve
+from .models import Fault, Server, evolve
 from .ports import Runtime, Store
 from .strings import bool_from_string, normal_ipv6
 
@@ -256,16 +256,26 @@ def _begin(runtime: Runtime, ctx: RequestContext, record: Server, plan: Plan, in
                            outcome=lifecycle.Outcome.ERROR)
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One server of a create before its transaction: the record without NICs, and what it makes for it."""
+
+    record: Server
+    ports: network.DrawnIds  # the ids of its ports
+    volumes: Tuple[boot_volumes.Drawn, ...]  # its boot volumes, ids and records drawn
+
+
 def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any], shared: Dict[str, Any],
-                index: int, count: int, reservation_id: str, plan: Plan) -> Tuple[Server, network.DrawnIds]:
-    """A new server without its NICs yet, and the ids of the ports the create's transaction makes for it."""
+                index: int, count: int, reservation_id: str, plan: Plan) -> Planned:
+    """A new server without its NICs yet, and the ids of the ports and volumes the create's transaction makes
+    for it (drawn here, where they always were, so seeded ids are unchanged)."""
     ids, store, now = runtime.ids, runtime.store, ctx.now
     server_id = ids.uuid()
     name = server["name"] if count == 1 else f"{server['name']}-{index + 1}"
     default_hostname = f"server-{server_id}"
     hostname = server.get("hostname") or sanitize_hostname(name, default_hostname)
     drawn = network.DrawnIds(ids, shared["chosen"])  # where the ports used to be made: the id sequence stays
-    volumes = boot_volumes.attach_all(runtime, ctx, server_id, bool(shared["image_id"]), shared["volumes"])
+    volumes = boot_volumes.draw(runtime, ctx, server_id, bool(shared["image_id"]), shared["volumes"])
     record = Server(
         id=server_id, name=name, project_id=ctx.project_id, user_id=ctx.user_id, flavor=shared["flavor"],
         image_id=shared["image_id"], created_at=now, updated_at=now, key_name=shared["key_name"],
@@ -276,11 +286,34 @@ def _new_server(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any]
         instance_name=f"instance-{store.next_counter('instance'):08x}", reservation_id=reservation_id,
         launch_index=index, user_data=shared["user_data"], description=shared["description"],
         trusted_image_certificates=shared["trusted_image_certificates"],
-        security_groups=_security_groups(server, bool(shared["chosen"])), volumes_attached=volumes,
+        security_groups=_security_groups(server, bool(shared["chosen"])),
+        volumes_attached=boot_volumes.attached(volumes),
         scheduler_hints=shared["scheduler_hints"], pinned_availability_zone=shared["pinned_availability_zone"],
         root_device_name="/dev/vda", server_groups=shared["server_groups"],
     )
-    return _begin(runtime, ctx, record, plan, index, shared["destination"]), drawn
+    return Planned(_begin(runtime, ctx, record, plan, index, shared["destination"]), drawn, volumes)
+
+
+def _build_aborted(record: Server, reason: str, now: float) -> Server:
+    """The server's build ends in ERROR with Nova's BuildAbortException fault (its compute manager's answer to
+    Cinder refusing a boot volume over quota); a build already bound to fail keeps its own fault."""
+    begun = record.transition
+    if begun is None or begun.outcome != lifecycle.Outcome.OK.value:
+        return record
+    fault = Fault(code=500, message=f"Build of instance {record.id} aborted: {reason}", created=now)
+    return evolve(record, transition=evolve(begun, outcome=lifecycle.Outcome.ERROR.value, fault=fault))
+
+
+def _made(runtime: Runtime, ctx: RequestContext, planned: Planned, chosen: Sequence[network.Requested],
+          zone: str) -> Server:
+    """Inside the create's transaction: the server's ports, addresses and boot volumes written, and the record
+    with its NICs (its build aborted if Cinder refused its volumes)."""
+    record = planned.record
+    nics = network.allocate_nics(runtime.store, planned.ports.replay(), ctx, chosen, record.id, zone)
+    refused = boot_volumes.write(runtime, ctx, record.id, planned.volumes)
+    if refused is not None:
+        record = evolve(_build_aborted(record, refused, ctx.now), volumes_attached=())
+    return evolve(record, nics=nics)
 
 
 def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, Any],
@@ -293,6 +326,7 @@ def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, A
     """
     min_count, max_count = _counts(server, ctx.version)
     shared = _template(runtime, ctx, server, hints)
+    boot_volumes.check_count(shared["volumes"], max_count)
     store = runtime.store
     reservation_id = runtime.ids.reservation_id()
     with store.atomically():
@@ -306,23 +340,24 @@ def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, A
         plan = _group_plan(runtime, group, count)
         planned = tuple(_new_server(runtime, ctx, server, shared, index, count, reservation_id, plan)
                         for index in range(count))
+        boot_volumes.settle_usage(runtime, ctx, shared["volumes"])
         made: List[Server] = []
         zone = shared["requested_zone"] or ""
 
         def store_all(missing: None) -> None:
-            made[:] = [evolve(record, nics=network.allocate_nics(store, drawn.replay(), ctx, shared["chosen"],
-                                                                 record.id, zone))
-                       for record, drawn in planned]
+            made[:] = [_made(runtime, ctx, one, shared["chosen"], zone) for one in planned]
             for record in made:
                 store.put("server", record.id, record, project=record.project_id)
                 history.record_row(store, ctx, record.id, lifecycle.Action.CREATE, host=hosts.server_host(record))
             if group is not None:
                 server_groups.add_members(store, group["id"], [record.id for record in made])
             return missing  # the first server is written above, in order
-        # one transaction: every server of a multi-create, its ports and addresses, its action log and group
-        # membership land together or not at all (and on a shared store in one commit)
-        store.compute("server", planned[0][0].id, store_all,
-                      touches=("server", "instance_action", server_groups.KIND, *network.PORT_WRITES))
+        # one transaction: every server of a multi-create, its ports and addresses, its boot volumes (checked
+        # against Cinder's quota there), its action log and group membership land together or not at all (and
+        # on a shared store in one commit)
+        store.compute("server", planned[0].record.id, store_all,
+                      touches=("server", "instance_action", server_groups.KIND, *network.PORT_WRITES,
+                               *boot_volumes.WRITES))
     admin_pass = None
     if runtime.settings.enable_instance_password:
         admin_pass = server.get("adminPass") or runtime.ids.password()
