@@ -17,7 +17,6 @@ from ...domain.policy import allowed
 from ...views import metadefs as views
 from ..http import base_url, context, json_response, runtime
 from ..routing import Route
-from . import lookups
 from .body import read_body
 
 _NS = "/v2/metadefs/namespaces/<namespace>"
@@ -123,17 +122,14 @@ ROUTES = (
     Route("GET", "/v2/metadefs/resource_types", list_resource_types, policy="list_metadef_resource_types"),
     Route("GET", "/v2/metadefs/namespaces", list_namespaces, policy="get_metadef_namespaces"),
     Route("POST", "/v2/metadefs/namespaces", create_namespace, policy="add_metadef_namespace"),
-    Route("GET", _NS, show_namespace, looks_up=lookups.namespace, policy="get_metadef_namespace"),
-    Route("PUT", _NS, update_namespace, looks_up=lookups.namespace, policy="modify_metadef_namespace"),
-    Route("DELETE", _NS, delete_namespace, looks_up=lookups.namespace, policy="delete_metadef_namespace"),
-    Route("DELETE", f"{_NS}/objects", delete_contents, looks_up=lookups.namespace, policy="delete_metadef_namespace"),
-    Route("DELETE", f"{_NS}/properties", delete_contents,
-          looks_up=lookups.namespace, policy="delete_metadef_namespace"),
-    Route("DELETE", f"{_NS}/tags", delete_contents, looks_up=lookups.namespace, policy="delete_metadef_tags"),
-    Route("GET", f"{_NS}/resource_types", list_associations,
-          looks_up=lookups.namespace, policy="list_metadef_resource_types"),
-    Route("POST", f"{_NS}/resource_types", create_association,
-          looks_up=lookups.namespace, policy="add_metadef_resource_type_association"),
+    Route("GET", _NS, show_namespace, policy="get_metadef_namespace"),
+    Route("PUT", _NS, update_namespace, policy="modify_metadef_namespace"),
+    Route("DELETE", _NS, delete_namespace, policy="delete_metadef_namespace"),
+    Route("DELETE", f"{_NS}/objects", delete_contents, policy="delete_metadef_namespace"),
+    Route("DELETE", f"{_NS}/properties", delete_contents, policy="delete_metadef_namespace"),
+    Route("DELETE", f"{_NS}/tags", delete_contents, policy="delete_metadef_tags"),
+    Route("GET", f"{_NS}/resource_types", list_associations, policy="list_metadef_resource_types"),
+    Route("POST", f"{_NS}/resource_types", create_association, policy="add_metadef_resource_type_association"),
     Route("DELETE", f"{_NS}/resource_types/<resource_type>", delete_association,
-          looks_up=lookups.namespace, policy="remove_metadef_resource_type_association"),
+          policy="remove_metadef_resource_type_association"),
 )
