@@ -319,7 +319,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.metadefs:ROUTES": (
-        "c617fdee7987acf5d53b0332",
+        "59a8a394d1e07c836c080bc3",
         (
             "fakenova.api.image.metadefs",
         ),
@@ -343,17 +343,10 @@ INDEX: Dict[str, Entry] = {
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/objects", "metadefs_delete_contents"),
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/properties", "metadefs_delete_contents"),
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/tags", "metadefs_delete_contents"),
-            ("GET", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadefs_list_associations"),
-            ("POST", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadefs_create_association"),
-            (
-                "DELETE",
-                "/v2/metadefs/namespaces/<namespace>/resource_types/<resource_type>",
-                "metadefs_delete_association",
-            ),
         ),
     ),
     "fakenova.api.image.metadef_contents:ROUTES": (
-        "6ac7c3df7b69d499717a98b5",
+        "ebe056fdadb484f03785b2cf",
         (
             "fakenova.api.image.metadef_contents",
         ),
@@ -374,6 +367,13 @@ INDEX: Dict[str, Entry] = {
             ("GET", "/v2/metadefs/namespaces/<namespace>/tags/<name>", "metadef_contents_show_tag"),
             ("PUT", "/v2/metadefs/namespaces/<namespace>/tags/<name>", "metadef_contents_update_tag"),
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/tags/<name>", "metadef_contents_delete_tag"),
+            ("GET", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadef_contents_list_associations"),
+            ("POST", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadef_contents_create_association"),
+            (
+                "DELETE",
+                "/v2/metadefs/namespaces/<namespace>/resource_types/<resource_type>",
+                "metadef_contents_delete_association",
+            ),
         ),
     ),
     "fakenova.api.network.networks:ROUTES": (

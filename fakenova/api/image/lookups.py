@@ -14,6 +14,7 @@ from ...domain import errors, metadefs
 from ...domain.context import RequestContext
 from ...domain.glance_errors import not_found
 from ...domain.images import can_see
+from ...domain.metadef_contents import Kind
 from ..http import runtime
 from ..routing import Lookup
 
@@ -51,6 +52,12 @@ def objects_namespace(args: Mapping[str, str], ctx: RequestContext) -> Optional[
     """As :func:`namespace`, with the repository's wording for one that does not exist (the objects
     controller passes ``MetadefNamespaceNotFound`` through)."""
     return _namespace(args, ctx, plain_missing=False)
+
+
+def kind_namespace(kind: Kind) -> Lookup:
+    """The lookup of a metadef kind's routes: :func:`objects_namespace` where the kind's controller passes the
+    repository's wording through (``Kind.plain_missing``), else :func:`namespace`."""
+    return namespace if kind.plain_missing else objects_namespace
 
 
 #: the lookup of a route whose path names an image or a metadef namespace and whose row names none
