@@ -137,7 +137,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.volume.volumes:VERSION_ROUTES": (
-        "520968af75255f4bedf2dc38",
+        "cba7ac2072ba0c2bbde452f4",
         (
             "fakenova.api.volume.volumes",
         ),
@@ -149,7 +149,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.volume.volumes:ROUTES": (
-        "520968af75255f4bedf2dc38",
+        "cba7ac2072ba0c2bbde452f4",
         (
             "fakenova.api.volume.volumes",
         ),
@@ -165,7 +165,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.volume.snapshots:ROUTES": (
-        "576b1a4e20baf14c35f3e599",
+        "2d419425353174b2abc18eca",
         (
             "fakenova.api.volume.snapshots",
         ),
@@ -255,7 +255,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.images:ROUTES": (
-        "efeb528051d6bd5f8c74a925",
+        "4ea66e4df21c19f0cae1b2f0",
         (
             "fakenova.api.image.images",
         ),
@@ -276,7 +276,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.data:ROUTES": (
-        "0b36de3b1ef794f2ccee80e9",
+        "49276e477592ed656198efce",
         (
             "fakenova.api.image.data",
         ),
@@ -289,7 +289,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.members:ROUTES": (
-        "1f9f69512fdf491594505b20",
+        "df85b9e358530448a0e717a8",
         (
             "fakenova.api.image.members",
         ),
@@ -319,7 +319,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.image.metadefs:ROUTES": (
-        "d42a08c20c6db48448ae17ea",
+        "59a8a394d1e07c836c080bc3",
         (
             "fakenova.api.image.metadefs",
         ),
@@ -343,17 +343,10 @@ INDEX: Dict[str, Entry] = {
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/objects", "metadefs_delete_contents"),
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/properties", "metadefs_delete_contents"),
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/tags", "metadefs_delete_contents"),
-            ("GET", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadefs_list_associations"),
-            ("POST", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadefs_create_association"),
-            (
-                "DELETE",
-                "/v2/metadefs/namespaces/<namespace>/resource_types/<resource_type>",
-                "metadefs_delete_association",
-            ),
         ),
     ),
     "fakenova.api.image.metadef_contents:ROUTES": (
-        "6ac7c3df7b69d499717a98b5",
+        "ebe056fdadb484f03785b2cf",
         (
             "fakenova.api.image.metadef_contents",
         ),
@@ -374,6 +367,13 @@ INDEX: Dict[str, Entry] = {
             ("GET", "/v2/metadefs/namespaces/<namespace>/tags/<name>", "metadef_contents_show_tag"),
             ("PUT", "/v2/metadefs/namespaces/<namespace>/tags/<name>", "metadef_contents_update_tag"),
             ("DELETE", "/v2/metadefs/namespaces/<namespace>/tags/<name>", "metadef_contents_delete_tag"),
+            ("GET", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadef_contents_list_associations"),
+            ("POST", "/v2/metadefs/namespaces/<namespace>/resource_types", "metadef_contents_create_association"),
+            (
+                "DELETE",
+                "/v2/metadefs/namespaces/<namespace>/resource_types/<resource_type>",
+                "metadef_contents_delete_association",
+            ),
         ),
     ),
     "fakenova.api.network.networks:ROUTES": (
@@ -508,7 +508,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.servers:ROUTES": (
-        "1b3ce3bb9492eb7c032d650b",
+        "71a69cc66702e3b2c2c625c6",
         (
             "fakenova.api.compute.servers",
         ),
@@ -531,7 +531,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.consoles:ROUTES": (
-        "36239d3e23b94f73028ed663",
+        "723e3d8a7327837d197a1130",
         (
             "fakenova.api.compute.consoles",
         ),
@@ -540,7 +540,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.instance_actions:ROUTES": (
-        "efeba18c5b89e5a6de3c7220",
+        "a5f8fb91da76282726317c78",
         (
             "fakenova.api.compute.instance_actions",
         ),
@@ -550,7 +550,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.server_metadata:ROUTES": (
-        "80a92fcaf214150335525764",
+        "a02d3aabc607869dde75cf4c",
         (
             "fakenova.api.compute.server_metadata",
         ),
@@ -570,7 +570,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.server_ports:ROUTES": (
-        "88138ab65556bd0c3e7db650",
+        "4166c7165477fe59319afb26",
         (
             "fakenova.api.compute.server_ports",
         ),
@@ -584,7 +584,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.volume_attachments:ROUTES": (
-        "e4ab0c7de51c35f83250b1f7",
+        "f2baf692e6a018709e9dcc43",
         (
             "fakenova.api.compute.volume_attachments",
         ),
@@ -625,7 +625,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.server_extras:ROUTES": (
-        "acc505c1f6246ed84a8eb526",
+        "7e6be5325c8c9a1b6c48c71c",
         (
             "fakenova.api.compute.server_extras",
         ),
@@ -639,7 +639,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.compute.server_migrations:ROUTES": (
-        "fe7ecf3f81175fe6a0a7eabf",
+        "b074365fe77e67a9d9f62c80",
         (
             "fakenova.api.compute.server_migrations",
         ),

@@ -71,6 +71,10 @@ IMAGE_SOURCES = (
     "fakenova.api.image.metadef_contents:ROUTES",
 )
 NETWORK_SOURCES = ("fakenova.api.network.networks:ROUTES", "fakenova.api.network.l3:ROUTES")
+#: what each service loads before its policy check, by the path parameter naming it (``blueprint(lookups=...)``)
+COMPUTE_LOOKUPS = "fakenova.api.compute.lookups:BY_PARAMETER"
+VOLUME_LOOKUPS = "fakenova.api.volume.lookups:BY_PARAMETER"
+IMAGE_LOOKUPS = "fakenova.api.image.lookups:BY_PARAMETER"
 #: every table whose rows the generated index holds (scripts/route_index.py)
 ALL_SOURCES = (*identity.SOURCES, *VOLUME_VERSION_SOURCES, *VOLUME_SOURCES, *IMAGE_SOURCES, *NETWORK_SOURCES,
                *COMPUTE_SOURCES)
@@ -96,13 +100,16 @@ def blueprints() -> List[Blueprint]:
                              (Route("GET", "/", versions.root, public=True, negotiates=False),))
     v21 = blueprint("compute_v21_doc", "/compute/v2.1", versions.ROUTES)
     compute_routes = rows(COMPUTE_SOURCES)
-    compute = blueprint("compute", "/compute/v2.1", compute_routes, ("", "/<project_id>"), checks_project=True)
+    compute = blueprint("compute", "/compute/v2.1", compute_routes, ("", "/<project_id>"), checks_project=True,
+                        lookups=COMPUTE_LOOKUPS)
     v2_doc = blueprint("compute_v2_doc", "/compute/v2", versions.LEGACY_V2_ROUTES)
-    legacy = blueprint("compute_v2", "/compute/v2", compute_routes, ("", "/<project_id>"), checks_project=True)
-    volume = blueprint("volume_v3", "/volume/v3", rows(VOLUME_SOURCES), ("", "/<project_id>"), strict_slashes=True)
+    legacy = blueprint("compute_v2", "/compute/v2", compute_routes, ("", "/<project_id>"), checks_project=True,
+                       lookups=COMPUTE_LOOKUPS)
+    volume = blueprint("volume_v3", "/volume/v3", rows(VOLUME_SOURCES), ("", "/<project_id>"), strict_slashes=True,
+                       lookups=VOLUME_LOOKUPS)
     volume.before_request(_before_volume_request)  # Cinder's URL project check and its default rules
     return [identity_blueprint(),
             blueprint("volume", "/volume", rows(VOLUME_VERSION_SOURCES)), volume,
-            blueprint("image", "/image", rows(IMAGE_SOURCES)),
+            blueprint("image", "/image", rows(IMAGE_SOURCES), lookups=IMAGE_LOOKUPS),
             blueprint("network", "/network", rows(NETWORK_SOURCES)),
             compute_root, v21, compute, v2_doc, legacy]

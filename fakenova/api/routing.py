@@ -4,11 +4,15 @@ A :class:`Route` is data: method, path, handler, the microversions in which it e
 token and the policy rule guarding it. ``blueprint()`` turns an ordered table into a blueprint whose views
 check the version range (404 outside it, as Nova does), the project id in the URL and the route's rule (for
 the caller on their own project; after the record's lookup where the service loads it first) before calling
-the handler. A table row may also be a :class:`LazyRoute` (method, path and endpoint name only), whose route is
-loaded by the first request to it.
+the handler. Which record a service loads first is named once per service, by the path parameter naming it
+(``blueprint(lookups=...)``); a route overrides it only where its controller loads something else. A table row
+may also be a :class:`LazyRoute` (method, path and endpoint name only), whose route is loaded by the first
+request to it.
 """
 from __future__ import annotations
 
+import importlib
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence, Tuple, Union
 
@@ -44,7 +48,9 @@ class Route:
         the body (``POST /servers/{id}/action``), so the handler checks it.
     :param looks_up: the service loads the record the URL names before checking ``policy`` (most of Nova's
         ``/servers/{id}/...`` controllers): a caller the rule refuses gets the lookup's 404 when the record
-        is not theirs to see, and the 403 only for one they can see. None: the policy comes first.
+        is not theirs to see, and the 403 only for one they can see. None: the blueprint's lookup for the
+        first path parameter it has one for (``blueprint(lookups=...)``), and without one the policy comes
+        first. Set only where the controller loads something else (Nova's tags read the instance mapping).
     """
 
     method: str
@@ -79,25 +85,43 @@ class LazyRoute(Protocol):
     def load(self) -> Route: ...
 
 
+#: a path parameter in a route's path (``<server_id>``, ``<int:index>``): its name
+_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^:<>]+)>")
+
+
 class _Binding:
-    """The route behind one view and its central policy check, worked out by the first request that needs
-    them: loading the handler module and compiling the rule's default are start-up costs otherwise."""
+    """The route behind one view, its central policy check and the lookup before it, worked out by the first
+    request that needs them: loading the handler and lookup modules and compiling the rule's default are
+    start-up costs otherwise."""
 
-    __slots__ = ("source", "loaded", "rule", "service")
+    __slots__ = ("source", "lookups", "loaded", "rule", "service", "looks_up")
 
-    def __init__(self, source: Union[Route, LazyRoute]) -> None:
+    def __init__(self, source: Union[Route, LazyRoute], lookups: str) -> None:
         self.source = source
+        self.lookups = lookups
         self.loaded: Optional[Route] = None
         self.rule: Optional[str] = None
         self.service: Optional[str] = None
+        self.looks_up: Optional[Lookup] = None
 
     def load(self) -> Route:
         loaded = self.loaded
         if loaded is None:
             route = self.source if isinstance(self.source, Route) else self.source.load()
             self.rule, self.service = _central_rule(route)
+            if self.rule is not None:  # without a central check, nothing is looked up before the handler
+                self.looks_up = route.looks_up or _lookup_by_path(route.path, self.lookups)
             self.loaded = loaded = route  # last: a concurrent request sees a route only with its rule
         return loaded
+
+
+def _lookup_by_path(path: str, lookups: str) -> Optional[Lookup]:
+    """The service's lookup for the first parameter of ``path`` that it loads a record by, if any."""
+    if not lookups:
+        return None
+    module, _, attribute = lookups.partition(":")
+    by_parameter: Mapping[str, Lookup] = getattr(importlib.import_module(module), attribute)
+    return next((by_parameter[name] for name in _PARAMETER.findall(path) if name in by_parameter), None)
 
 
 def _central_rule(route: Route) -> Tuple[Optional[str], Optional[str]]:
@@ -112,8 +136,8 @@ def _central_rule(route: Route) -> Tuple[Optional[str], Optional[str]]:
     return rule, service
 
 
-def _view(source: Union[Route, LazyRoute], *, checks_project: bool) -> Handler:
-    binding = _Binding(source)
+def _view(source: Union[Route, LazyRoute], *, checks_project: bool, lookups: str) -> Handler:
+    binding = _Binding(source, lookups)
 
     def view(**kwargs: str) -> Response:
         route = binding.loaded or binding.load()
@@ -133,7 +157,8 @@ def _view(source: Union[Route, LazyRoute], *, checks_project: bool) -> Handler:
             if not policies.allowed(ctx, rule, service=binding.service):
                 # a token holds roles on one project: refused there, the caller is refused on the record's
                 # project too, so what is left is which answer comes first, the lookup's 404 or the 403
-                missing = route.looks_up(kwargs, ctx) if route.looks_up is not None else None
+                looks_up = binding.looks_up
+                missing = looks_up(kwargs, ctx) if looks_up is not None else None
                 return _refused(state, missing or policies.forbidden(rule, binding.service), route.handler, kwargs)
         return route.handler(**kwargs)
 
@@ -159,11 +184,14 @@ def _refused(state: Any, refusal: errors.FakeNovaError, handler: Handler, kwargs
 
 def blueprint(name: str, url_prefix: str, routes: Sequence[Union[Route, LazyRoute]],
               project_prefixes: Iterable[str] = ("",), *, checks_project: bool = False,
-              strict_slashes: bool = False) -> Blueprint:
+              strict_slashes: bool = False, lookups: str = "") -> Blueprint:
     """Register every route of ``routes`` under each of ``project_prefixes`` (e.g. ``/<project_id>``).
 
     :param checks_project: compare a ``project_id`` URL segment with the token's project (Nova's 400).
     :param strict_slashes: a trailing slash is another URL (Cinder: ``GET /volumes/`` is a 404, not the list).
+    :param lookups: ``"<module>:<attribute>"`` naming the service's lookups by path parameter (``server_id``:
+        Nova's instance lookup), the ``looks_up`` of every route that sets none; imported by the first
+        request to such a route.
     """
     bp = Blueprint(name, __name__, url_prefix=url_prefix)
     seen: set = set()
@@ -175,7 +203,8 @@ def blueprint(name: str, url_prefix: str, routes: Sequence[Union[Route, LazyRout
                 raise ValueError(f"duplicate route {route}")
             seen.add(endpoint)
             bp.add_url_rule(prefix + route.path, endpoint=endpoint, methods=[route.method],
-                            view_func=_view(route, checks_project=checks_project), strict_slashes=strict_slashes)
+                            view_func=_view(route, checks_project=checks_project, lookups=lookups),
+                            strict_slashes=strict_slashes)
     return bp
 
 

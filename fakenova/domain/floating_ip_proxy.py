@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Dict, List, Mapping, Optional
 
-from . import errors, floating_ips
+from . import errors, floating_ip_pool, floating_ips
 from .context import RequestContext
 from .network import visible_networks
 from .ports import Runtime, Store
@@ -65,7 +65,7 @@ def allocate(runtime: Runtime, ctx: RequestContext, pool: Optional[str]) -> floa
     network = _pool(runtime.store, ctx, pool or DEFAULT_POOL)
     try:
         return floating_ips.create(runtime.store, ctx, runtime.ids.uuid(), {"floating_network_id": network["id"]})
-    except floating_ips.IpAddressGenerationFailure:
+    except floating_ip_pool.IpAddressGenerationFailure:
         raise errors.NotFound(f"No more floating IPs in pool {pool}." if pool
                               else "No more floating IPs available.") from None
 

@@ -9,18 +9,21 @@ Ports are derived from servers (see ``api/neutron.py``), so when a server is del
 no bookkeeping. An association whose port is gone therefore reads as none: :func:`binding` is the only judge,
 and :func:`effective` applies it at read time rather than rewriting records when servers go.
 
-Errors carry Neutron's class names and wording (``neutron_lib.exceptions`` and ``neutron/db/l3_db.py``),
-since the Neutron error body's ``type`` is the class name.
+Which address a new floating IP gets is :mod:`.floating_ip_pool`'s. Errors carry Neutron's class names and
+wording (``neutron_lib.exceptions`` and ``neutron/db/l3_db.py``), since the Neutron error body's ``type`` is the
+class name.
 """
 from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, List, Mapping, Optional, Set, Tuple
 
-from . import errors, ipam, neutron_ports, router_ports, routers
+from . import errors, ipam, neutron_ports, routers
+from . import floating_ip_pool as pool
 from . import neutron_policy as policy
 from .context import RequestContext
+from .floating_ip_pool import BadRequest
 from .models import Server, evolve
 from .network import visible_networks
 from .ports import Store
@@ -46,26 +49,6 @@ class NetworkNotFound(errors.NotFound):
 
 class PortNotFound(errors.NotFound):
     msg_fmt = "Port {id} could not be found."
-
-
-class BadRequest(errors.BadRequest):
-    msg_fmt = "Bad floatingip request: {msg}."
-
-
-class InvalidInput(errors.BadRequest):
-    msg_fmt = "Invalid input for operation: {error_message}."
-
-
-class InvalidIpForNetwork(errors.BadRequest):
-    msg_fmt = "IP address {ip_address} is not a valid IP for any of the subnets on the specified network."
-
-
-class IpAddressGenerationFailure(errors.Conflict):
-    msg_fmt = "No more IP addresses available on network {net_id}."
-
-
-class IpAddressAlreadyAllocated(errors.Conflict):
-    msg_fmt = "IP address {ip} already allocated in subnet {subnet_id}"
 
 
 class FloatingIPPortAlreadyAssociated(errors.Conflict):
@@ -162,8 +145,8 @@ def create(store: Store, ctx: RequestContext, fip_id: str, request: Mapping[str,
     policy.enforce(ctx, "create_floatingip", asked, attributes=list(request))
     with store.atomically():
         network = _external_network(store, ctx, request["floating_network_id"])
-        subnet_id, address = _allocate(store, network, request.get("subnet_id"),
-                                       request.get("floating_ip_address"))
+        subnet_id, address = pool.allocate(store, network, request.get("subnet_id"),
+                                           request.get("floating_ip_address"), _floating(store, network["id"]))
         fip = FloatingIp(id=fip_id, project_id=request.get("project_id") or ctx.project_id,
                          floating_ip_address=address, floating_network_id=network["id"],
                          floating_subnet_id=subnet_id, created_at=ctx.now, updated_at=ctx.now,
@@ -230,81 +213,17 @@ def _external_network(store: Store, ctx: RequestContext, network_id: str) -> Map
     return network
 
 
-def _ipv4_subnets(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
-                  versions: Tuple[int, ...] = (4,)) -> List[Mapping[str, Any]]:
-    subnets = [subnet for subnet in (store.get("subnet", sid) for sid in network["subnets"])
-               if subnet is not None and subnet["ip_version"] in versions]
-    if not subnets:
-        raise BadRequest(msg=f"Network {network['id']} does not contain any IPv4 subnet")
-    if subnet_id is None:
-        return subnets
-    chosen = [subnet for subnet in subnets if subnet["id"] == subnet_id]
-    if not chosen:
-        raise InvalidInput(error_message=f"Failed to create port on network {network['id']}, because "
-                                         f"fixed_ips included invalid subnet {subnet_id}")
-    return chosen
-
-
-def _taken(store: Store, network_id: str) -> Set[str]:
-    # Servers booted straight onto the external network (admins may) hold addresses in the same pool.
-    held = {fip.floating_ip_address for fip in store.list(KIND) if fip.floating_network_id == network_id}
-    held.update(address for server in store.list("server") if not server.deleted
-                for nic in server.nics if nic.network_id == network_id for _, address in nic.ips)
-    held.update(router_ports.gateway_addresses(store, network_id))
-    return held
-
-
-def _pool(subnet: Mapping[str, Any]) -> Iterator[str]:
-    """The subnet's usable addresses in order: every host address but the gateway."""
-    gateway = subnet.get("gateway_ip")
-    return (str(host) for host in ipaddress.ip_network(subnet["cidr"]).hosts() if str(host) != gateway)
-
-
-def _allocate(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
-              wanted: Optional[str], versions: Tuple[int, ...] = (4,)) -> Tuple[str, str]:
-    """(subnet id, address): the requested address if free, else the first free one of the pools."""
-    subnets = _ipv4_subnets(store, network, subnet_id, versions)
-    taken = _taken(store, network["id"])
-    check = neutron_ports.alive(store)
-
-    def held(subnet: Mapping[str, Any], address: str) -> bool:
-        # Ports (router gateways among them) and floating IPs hold addresses through IPAM's records.
-        return address in taken or ipam.holder(store, subnet["id"], address, check) is not None
-    if wanted:
-        return _claim(subnets, held, wanted)
-    for subnet in subnets:
-        free = next((address for address in _pool(subnet) if not held(subnet, address)), None)
-        if free is not None:
-            return subnet["id"], free
-    raise IpAddressGenerationFailure(net_id=network["id"])
+def _floating(store: Store, network_id: str) -> Set[str]:
+    """The addresses the network's floating IPs hold."""
+    return {fip.floating_ip_address for fip in store.list(KIND) if fip.floating_network_id == network_id}
 
 
 def allocate_address(store: Store, network: Mapping[str, Any], subnet_id: Optional[str],
                      wanted: Optional[str]) -> Tuple[str, str]:
     """(subnet id, address) free on an external network for a router's gateway: unlike a floating IP it may be
     asked for on an IPv6 subnet; unasked, it gets an IPv4 address as before."""
-    return _allocate(store, network, subnet_id, wanted, (4, 6) if subnet_id or wanted else (4,))
-
-
-def _is_host(cidr: str, address: Any) -> bool:
-    network = ipaddress.ip_network(cidr)
-    if address not in network:
-        return False
-    # As ``hosts()`` does: tiny IPv4 networks (/31, /32) have no network or broadcast address to spare.
-    return network.num_addresses <= 2 or address not in (network.network_address, network.broadcast_address)
-
-
-def _claim(subnets: List[Mapping[str, Any]], held: Callable[[Mapping[str, Any], str], bool],
-           wanted: str) -> Tuple[str, str]:
-    ip = ipaddress.ip_address(wanted)
-    address = str(ip)
-    for subnet in subnets:
-        if _is_host(subnet["cidr"], ip):
-            # The gateway belongs to router1's interface, so it counts as allocated.
-            if held(subnet, address) or address == subnet.get("gateway_ip"):
-                raise IpAddressAlreadyAllocated(ip=address, subnet_id=subnet["id"])
-            return subnet["id"], address
-    raise InvalidIpForNetwork(ip_address=address)
+    return pool.allocate(store, network, subnet_id, wanted, _floating(store, network["id"]),
+                         (4, 6) if subnet_id or wanted else (4,))
 
 
 # --- association ----------------------------------------------------------------------------------------

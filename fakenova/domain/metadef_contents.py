@@ -1,8 +1,9 @@
 """What a metadata-definition namespace holds: objects, properties, tags and resource type associations.
 
-One table (:data:`KINDS`) says, for each kind, the namespace record's key, the policy rules and Glance's
-messages (``glance/common/exception.py``); the operations below read it. Every change is one ``compute`` on
-the namespace record. A protected namespace refuses to delete what it holds (``MetadefObject.delete`` etc.).
+One table (:data:`KINDS`) says, for each kind, the namespace record's key, the policy rules (which also guard
+its routes, ``fakenova/api/image/metadef_contents.py``) and Glance's messages (``glance/common/exception.py``);
+the operations below read it. Every change is one ``compute`` on the namespace record. A protected namespace
+refuses to delete what it holds (``MetadefObject.delete`` etc.).
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class Kind:
     """One kind of namespace content: where it lives, its rules, and Glance's wording about it."""
 
     key: str
+    #: the rule of the kind's list (``GET .../{key}``); the others guard one item each
+    get_all: str
     get: str
     add: str
     modify: str
@@ -33,29 +36,34 @@ class Kind:
     plain_missing: bool = True
     #: tag names are unique regardless of case (the database's collation)
     fold_case: bool = False
+    #: the rule of a create of several at once (tags' ``POST .../tags``); other kinds' collection ``POST``
+    #: creates one, under ``add``
+    add_all: str = ""
 
 
 KINDS: Mapping[str, Kind] = {
     "objects": Kind(
-        "objects", "get_metadef_object", "add_metadef_object", "modify_metadef_object", "delete_metadef_object",
+        "objects", "get_metadef_objects", "get_metadef_object", "add_metadef_object", "modify_metadef_object",
+        "delete_metadef_object",
         "A metadata definition object with name={name} already exists in namespace={namespace}.",
         "The metadata definition object with name={name} was not found in namespace={namespace}.",
         "Metadata definition object {name} is protected and cannot be deleted.", plain_missing=False),
     "properties": Kind(
-        "properties", "get_metadef_property", "add_metadef_property", "modify_metadef_property",
-        "remove_metadef_property",
+        "properties", "get_metadef_properties", "get_metadef_property", "add_metadef_property",
+        "modify_metadef_property", "remove_metadef_property",
         "A metadata definition property with name={name} already exists in namespace={namespace}.",
         "The metadata definition property with name={name} was not found in namespace={namespace}.",
         "Metadata definition property {name} is protected and cannot be deleted."),
     "tags": Kind(
-        "tags", "get_metadef_tag", "add_metadef_tag", "modify_metadef_tag", "delete_metadef_tag",
+        "tags", "get_metadef_tags", "get_metadef_tag", "add_metadef_tag", "modify_metadef_tag", "delete_metadef_tag",
         "A metadata tag with name={name} already exists in namespace={namespace}. (Please note that metadata tag "
         "names are case insensitive).",
         "The metadata definition tag with name={name} was not found in namespace={namespace}.",
-        "Metadata definition tag {name} is protected and cannot be deleted.", fold_case=True),
+        "Metadata definition tag {name} is protected and cannot be deleted.", fold_case=True,
+        add_all="add_metadef_tags"),
     "resource_types": Kind(
-        "resource_types", "get_metadef_resource_type", "add_metadef_resource_type_association", "",
-        "remove_metadef_resource_type_association",
+        "resource_types", "list_metadef_resource_types", "get_metadef_resource_type",
+        "add_metadef_resource_type_association", "", "remove_metadef_resource_type_association",
         "The metadata definition resource-type association of resource-type={name} to namespace={namespace} "
         "already exists.",
         "Failed to find resource type {name} to delete",
@@ -91,9 +99,10 @@ def _namespace(runtime: Runtime, ctx: RequestContext, kind: Kind, namespace: str
     return found
 
 
-def listing(runtime: Runtime, ctx: RequestContext, kind_name: str, namespace: str, rule: str) -> List[Item]:
+def listing(runtime: Runtime, ctx: RequestContext, kind_name: str, namespace: str) -> List[Item]:
     """The namespace's items of one kind in the order they were made (the database's ids)."""
-    found = _namespace(runtime, ctx, KINDS[kind_name], namespace, rule)
+    kind = KINDS[kind_name]
+    found = _namespace(runtime, ctx, kind, namespace, kind.get_all)
     return [{"name": name, **item} for name, item in (found.get(kind_name) or {}).items()]
 
 
@@ -125,11 +134,12 @@ def show(runtime: Runtime, ctx: RequestContext, kind_name: str, namespace: str, 
 
 
 def add(runtime: Runtime, ctx: RequestContext, kind_name: str, namespace: str, items: List[Item],
-        *, rule: Optional[str] = None, replace_all: bool = False) -> List[Item]:
-    """Add ``items`` (each with its ``name``); ``replace_all`` first drops what is there (tags without
-    ``X-Openstack-Append``). A name already taken is Glance's 409 and adds nothing."""
+        *, bulk: bool = False, replace_all: bool = False) -> List[Item]:
+    """Add ``items`` (each with its ``name``; ``bulk``: several at once, under the kind's ``add_all``);
+    ``replace_all`` first drops what is there (tags without ``X-Openstack-Append``). A name already taken is
+    Glance's 409 and adds nothing."""
     kind = KINDS[kind_name]
-    _namespace(runtime, ctx, kind, namespace, rule or kind.add)
+    _namespace(runtime, ctx, kind, namespace, kind.add_all if bulk else kind.add)
     now = ctx.now
     made = [{**item, "created_at": now, "updated_at": now} for item in items]
     store = runtime.store

@@ -4,7 +4,7 @@ Loaded scenarios, hit counts and scenario states live in the store (kinds ``scen
 ``scenario_state``), so two processes sharing a store agree; parsed rules are only a cache, rebuilt when the
 stored revision changes. The engine is Flask-free: the HTTP layer (``http.py``) hands it a :class:`Probe` and
 acts on the :class:`Decision`; the lifecycle hook (``Runtime.chooser``) calls :meth:`ScenarioEngine.choose`.
-Every rule's verdict, fired or not and why, is kept in the request's :class:`Trace` for the journal.
+Every rule's verdict, fired or not and why, is kept in the request's :class:`~.verdicts.Trace` for the journal.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import hashlib
 import random
 import threading
 import uuid
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Mapping, Optional, Tuple
 
 from ..domain.cinder_paths import PATHS, AnyAction, VolumeAction
@@ -24,6 +23,7 @@ from ..domain.ports import Runtime
 from ..settings import Settings
 from . import loader, model
 from .matching import Probe, RuleIndex, first_reason, path_params, server_reason
+from .verdicts import PENDING, Decision, Trace
 
 __all__ = ["Decision", "Probe", "ScenarioEngine", "Trace", "overlay", "path_params"]
 
@@ -32,49 +32,6 @@ _TRACE: contextvars.ContextVar[Optional["Trace"]] = contextvars.ContextVar("fake
 _SUSPENDED: contextvars.ContextVar[bool] = contextvars.ContextVar("fakenova_suspended", default=False)
 #: suffix of the ``scenario_hits`` key counting a rule's matching calls (``after``, ``every``, ``probability``)
 CALLS = "#calls"
-
-
-@dataclass
-class Trace:
-    """Every rule's verdict for one request: ``{rule key: (fired, reason)}``, in rule order."""
-
-    probe: Probe
-    verdicts: Dict[str, Dict[str, Any]] = field(default_factory=dict)
-    #: the loaded rules: those without a verdict were filed under another method by the index
-    index: Optional[RuleIndex] = None
-
-    def record(self, rule: model.Rule, fired: bool, reason: str) -> None:
-        previous = self.verdicts.get(rule.key)
-        if previous is not None and previous["fired"] and not fired:
-            return  # a multi-server create: one firing is enough to say it fired
-        if self.index is not None:
-            self.verdicts[rule.key] = self.index.verdict(rule, fired, reason)
-        else:
-            self.verdicts[rule.key] = {"rule": rule.key, "effect": rule.then.effect.value, "fired": fired,
-                                       "reason": reason}
-
-    def entries(self) -> List[Dict[str, Any]]:
-        """The verdicts for the journal; rules still waiting for an action say none began."""
-        for key, verdict in self.verdicts.items():
-            if verdict["reason"] == _PENDING:  # verdicts may be shared: replaced, never changed
-                self.verdicts[key] = {**verdict, "reason": "skipped: no lifecycle action began in this request"}
-        if self.index is None or len(self.verdicts) == len(self.index.rules):
-            return list(self.verdicts.values())
-        return self.index.verdicts(self.probe.method, self.probe.service, self.verdicts)  # type: ignore[return-value]
-
-
-_PENDING = "pending: applies when an action begins"
-
-
-@dataclass
-class Decision:
-    """What the rules decided before dispatch."""
-
-    respond: Optional[Tuple[model.Rule, Dict[str, str]]] = None
-    transport: Optional[model.Rule] = None
-    pins: List[Tuple[model.Rule, Dict[str, str]]] = field(default_factory=list)
-    lags: List[model.Rule] = field(default_factory=list)
-    delay: float = 0.0  # seconds the firing ``delay`` rules add before the answer
 
 
 class ScenarioEngine:
@@ -291,7 +248,7 @@ class ScenarioEngine:
             phase = rule.then.phase
             reason = self.mismatch(rule, probe, server_level=phase is not model.Phase.ACTION_BEGIN, states=states)
             if reason is None and phase is model.Phase.ACTION_BEGIN:
-                fired, reason = False, _PENDING if (probe.action or not rule.when.actions) else "skipped: no action"
+                fired, reason = False, PENDING if (probe.action or not rule.when.actions) else "skipped: no action"
             elif reason is None:
                 fired, reason = self._decide(rule, probe, decision)
             else:

@@ -12,6 +12,8 @@ import pytest
 from support.roles import grant
 from support.server_api import MISSING, PRIVATE, Api, make_app
 
+from fakenova.api.compute import lookups
+
 VOLUME = "0c2e4a6f-1b3d-4c5e-8f70-9a1b2c3d4e01"
 
 #: (method, path under /servers/{id}, body, microversion): reads and writes whose controller loads first
@@ -143,3 +145,28 @@ def test_legacy_console_actions_check_the_policy_before_the_lookup(who, expected
     assert (response.status_code, response.json) == {
         "forbidden": (403, _forbidden("os_compute_api:os-remote-consoles")),
         "missing": (404, _not_found(server_id))}[expected]
+
+
+#: the paths under ``/servers/{id}`` whose controller reads the instance mapping, not the instance
+MAPPING_FIRST = ("/tags", "/shares")
+
+
+def _lookups_by_server_route(app) -> dict:
+    found = {}
+    for rule in app.url_map.iter_rules():
+        binding = getattr(app.view_functions[rule.endpoint], "fakenova_binding", None)
+        if binding is None or "<server_id>" not in rule.rule:
+            continue
+        binding.load()
+        if binding.rule is not None:  # guarded by the route: something is looked up before the 403
+            found[(rule.rule, *sorted(rule.methods - {"HEAD", "OPTIONS"}))] = binding.looks_up
+    return found
+
+
+def test_every_guarded_server_route_loads_the_server_first_unless_its_controller_reads_the_mapping():
+    found = _lookups_by_server_route(make_app())
+    assert len(found) > 100  # every blueprint (v2.1, v2, with and without the project id) is covered
+    for (path, *_), looks_up in found.items():
+        tail = path.split("<server_id>", 1)[1]
+        expected = lookups.mapping if tail.startswith(MAPPING_FIRST) else lookups.instance
+        assert looks_up is expected, path

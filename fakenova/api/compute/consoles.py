@@ -15,7 +15,6 @@ from ...domain.lifecycle.table import LIFECYCLE, Action
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body
-from . import lookups
 from .schemas import actions as schemas
 
 #: console type -> devstack's proxy URL for it
@@ -74,5 +73,5 @@ def create(server_id: str) -> Response:
 
 ROUTES = (
     Route("POST", "/servers/<server_id>/remote-consoles", create, versions=LIFECYCLE[Action.REMOTE_CONSOLE].versions,
-          looks_up=lookups.instance, policy="os_compute_api:os-remote-consoles"),
+          policy="os_compute_api:os-remote-consoles"),
 )

@@ -13,7 +13,6 @@ from .. import schema_types as t
 from ..http import context, json_response, runtime
 from ..routing import Route
 from ..validation import validate_query
-from . import lookups
 from .servers import view_context
 
 _PAGING_FROM = at("instance-action-paging")
@@ -62,8 +61,7 @@ def show(server_id: str, request_id: str) -> Response:
 
 
 ROUTES = (
-    Route("GET", "/servers/<server_id>/os-instance-actions", index,
-          looks_up=lookups.instance, policy="os_compute_api:os-instance-actions:list"),
+    Route("GET", "/servers/<server_id>/os-instance-actions", index, policy="os_compute_api:os-instance-actions:list"),
     Route("GET", "/servers/<server_id>/os-instance-actions/<request_id>", show,
-          looks_up=lookups.instance, policy="os_compute_api:os-instance-actions:show"),
+          policy="os_compute_api:os-instance-actions:show"),
 )

@@ -62,16 +62,11 @@ def shares(server_id: str) -> Response:
 
 _S = "/servers/<server_id>"
 ROUTES = (
-    Route("GET", f"{_S}/os-server-password", password_show,
-          looks_up=lookups.instance, policy="os_compute_api:os-server-password:show"),
-    Route("DELETE", f"{_S}/os-server-password", password_clear,
-          looks_up=lookups.instance, policy="os_compute_api:os-server-password:clear"),
-    Route("GET", f"{_S}/diagnostics", diagnostics,
-          looks_up=lookups.instance, policy="os_compute_api:os-server-diagnostics"),
-    Route("GET", f"{_S}/os-security-groups", security_groups,
-          looks_up=lookups.instance, policy="os_compute_api:os-security-groups:list"),
-    Route("GET", f"{_S}/topology", topology, VersionRange.of("2.78"),
-          looks_up=lookups.instance, policy="compute:server:topology:index"),
+    Route("GET", f"{_S}/os-server-password", password_show, policy="os_compute_api:os-server-password:show"),
+    Route("DELETE", f"{_S}/os-server-password", password_clear, policy="os_compute_api:os-server-password:clear"),
+    Route("GET", f"{_S}/diagnostics", diagnostics, policy="os_compute_api:os-server-diagnostics"),
+    Route("GET", f"{_S}/os-security-groups", security_groups, policy="os_compute_api:os-security-groups:list"),
+    Route("GET", f"{_S}/topology", topology, VersionRange.of("2.78"), policy="compute:server:topology:index"),
     Route("GET", f"{_S}/shares", shares, VersionRange.of("2.97"),
           looks_up=lookups.mapping, policy="os_compute_api:os-server-shares:index"),
 )

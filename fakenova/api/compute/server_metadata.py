@@ -110,26 +110,23 @@ def tag_delete(server_id: str, tag: str) -> Response:
 
 
 _S = "/servers/<server_id>"
+#: (method, path after ``/tags``, handler, rule after ``os_compute_api:os-server-tags:``)
+_TAG_ROUTES = (
+    ("GET", "", tags_index, "index"),
+    ("PUT", "", tags_update_all, "update_all"),
+    ("DELETE", "", tags_delete_all, "delete_all"),
+    ("GET", "/<tag>", tag_show, "show"),
+    ("PUT", "/<tag>", tag_update, "update"),
+    ("DELETE", "/<tag>", tag_delete, "delete"),
+)
 ROUTES = (
-    Route("GET", f"{_S}/metadata", index, looks_up=lookups.instance, policy="os_compute_api:server-metadata:index"),
-    Route("POST", f"{_S}/metadata", create, looks_up=lookups.instance, policy="os_compute_api:server-metadata:create"),
-    Route("PUT", f"{_S}/metadata", update_all,
-          looks_up=lookups.instance, policy="os_compute_api:server-metadata:update_all"),
-    Route("GET", f"{_S}/metadata/<key>", show, looks_up=lookups.instance, policy="os_compute_api:server-metadata:show"),
-    Route("PUT", f"{_S}/metadata/<key>", update,
-          looks_up=lookups.instance, policy="os_compute_api:server-metadata:update"),
-    Route("DELETE", f"{_S}/metadata/<key>", delete,
-          looks_up=lookups.instance, policy="os_compute_api:server-metadata:delete"),
-    Route("GET", f"{_S}/tags", tags_index, TAGS_VERSIONS,
-          looks_up=lookups.mapping, policy="os_compute_api:os-server-tags:index"),
-    Route("PUT", f"{_S}/tags", tags_update_all, TAGS_VERSIONS,
-          looks_up=lookups.mapping, policy="os_compute_api:os-server-tags:update_all"),
-    Route("DELETE", f"{_S}/tags", tags_delete_all, TAGS_VERSIONS,
-          looks_up=lookups.mapping, policy="os_compute_api:os-server-tags:delete_all"),
-    Route("GET", f"{_S}/tags/<tag>", tag_show, TAGS_VERSIONS,
-          looks_up=lookups.mapping, policy="os_compute_api:os-server-tags:show"),
-    Route("PUT", f"{_S}/tags/<tag>", tag_update, TAGS_VERSIONS,
-          looks_up=lookups.mapping, policy="os_compute_api:os-server-tags:update"),
-    Route("DELETE", f"{_S}/tags/<tag>", tag_delete, TAGS_VERSIONS,
-          looks_up=lookups.mapping, policy="os_compute_api:os-server-tags:delete"),
+    Route("GET", f"{_S}/metadata", index, policy="os_compute_api:server-metadata:index"),
+    Route("POST", f"{_S}/metadata", create, policy="os_compute_api:server-metadata:create"),
+    Route("PUT", f"{_S}/metadata", update_all, policy="os_compute_api:server-metadata:update_all"),
+    Route("GET", f"{_S}/metadata/<key>", show, policy="os_compute_api:server-metadata:show"),
+    Route("PUT", f"{_S}/metadata/<key>", update, policy="os_compute_api:server-metadata:update"),
+    Route("DELETE", f"{_S}/metadata/<key>", delete, policy="os_compute_api:server-metadata:delete"),
+    # Nova's tags controller reads the instance mapping (any project) before its rule, not the instance
+    *(Route(method, f"{_S}/tags{tail}", handler, TAGS_VERSIONS, looks_up=lookups.mapping,
+            policy=f"os_compute_api:os-server-tags:{rule}") for method, tail, handler, rule in _TAG_ROUTES),
 )

@@ -10,7 +10,6 @@ from ...views import migrations as views
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body, validate_query
-from . import lookups
 from .schemas import server_resources as schemas
 from .servers import view_context
 
@@ -50,12 +49,11 @@ def migration_abort(server_id: str, migration_id: str) -> Response:
 
 _M = "/servers/<server_id>/migrations"
 ROUTES = (
-    Route("GET", _M, migrations_index, VersionRange.of("2.23"),
-          looks_up=lookups.instance, policy="os_compute_api:servers:migrations:index"),
+    Route("GET", _M, migrations_index, VersionRange.of("2.23"), policy="os_compute_api:servers:migrations:index"),
     Route("GET", f"{_M}/<migration_id>", migration_show, VersionRange.of("2.23"),
-          looks_up=lookups.instance, policy="os_compute_api:servers:migrations:show"),
+          policy="os_compute_api:servers:migrations:show"),
     Route("POST", f"{_M}/<migration_id>/action", migration_action, VersionRange.of("2.22"),
-          looks_up=lookups.instance, policy="os_compute_api:servers:migrations:force_complete"),
+          policy="os_compute_api:servers:migrations:force_complete"),
     Route("DELETE", f"{_M}/<migration_id>", migration_abort, VersionRange.of("2.24"),
-          looks_up=lookups.instance, policy="os_compute_api:servers:migrations:delete"),
+          policy="os_compute_api:servers:migrations:delete"),
 )

@@ -8,7 +8,6 @@ from ...views import server_resources as views
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body, validate_query
-from . import lookups
 from .schemas import server_resources as schemas
 from .servers import view_context
 
@@ -57,14 +56,11 @@ def interface_delete(server_id: str, port_id: str) -> Response:
 
 _S = "/servers/<server_id>"
 ROUTES = (
-    Route("GET", f"{_S}/ips", ips_index, looks_up=lookups.instance, policy="os_compute_api:ips:index"),
-    Route("GET", f"{_S}/ips/<network>", ips_show, looks_up=lookups.instance, policy="os_compute_api:ips:show"),
-    Route("GET", f"{_S}/os-interface", interface_index,
-          looks_up=lookups.instance, policy="os_compute_api:os-attach-interfaces:list"),
-    Route("POST", f"{_S}/os-interface", interface_create,
-          looks_up=lookups.instance, policy="os_compute_api:os-attach-interfaces:create"),
-    Route("GET", f"{_S}/os-interface/<port_id>", interface_show,
-          looks_up=lookups.instance, policy="os_compute_api:os-attach-interfaces:show"),
+    Route("GET", f"{_S}/ips", ips_index, policy="os_compute_api:ips:index"),
+    Route("GET", f"{_S}/ips/<network>", ips_show, policy="os_compute_api:ips:show"),
+    Route("GET", f"{_S}/os-interface", interface_index, policy="os_compute_api:os-attach-interfaces:list"),
+    Route("POST", f"{_S}/os-interface", interface_create, policy="os_compute_api:os-attach-interfaces:create"),
+    Route("GET", f"{_S}/os-interface/<port_id>", interface_show, policy="os_compute_api:os-attach-interfaces:show"),
     Route("DELETE", f"{_S}/os-interface/<port_id>", interface_delete,
-          looks_up=lookups.instance, policy="os_compute_api:os-attach-interfaces:delete"),
+          policy="os_compute_api:os-attach-interfaces:delete"),
 )

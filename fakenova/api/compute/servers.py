@@ -13,7 +13,7 @@ from ...views.fields import ViewContext
 from ..http import base_url, compute_root, context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body, validate_query
-from . import lookups, server_list
+from . import server_list
 from .schemas import servers as schemas
 
 
@@ -103,8 +103,7 @@ ROUTES = (
     Route("GET", "/servers/detail", detail, policy="os_compute_api:servers:detail"),
     Route("POST", "/servers", create_server, action_of=lambda args, body: Action.CREATE,
           policy="os_compute_api:servers:create"),
-    Route("GET", "/servers/<server_id>", show, looks_up=lookups.instance, policy="os_compute_api:servers:show"),
-    Route("PUT", "/servers/<server_id>", update, looks_up=lookups.instance, policy="os_compute_api:servers:update"),
-    Route("DELETE", "/servers/<server_id>", delete, action_of=_deleting,
-          looks_up=lookups.instance, policy="os_compute_api:servers:delete"),
+    Route("GET", "/servers/<server_id>", show, policy="os_compute_api:servers:show"),
+    Route("PUT", "/servers/<server_id>", update, policy="os_compute_api:servers:update"),
+    Route("DELETE", "/servers/<server_id>", delete, action_of=_deleting, policy="os_compute_api:servers:delete"),
 )

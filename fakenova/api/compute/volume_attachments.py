@@ -10,7 +10,6 @@ from ...views import server_resources as views
 from ..http import context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body, validate_query
-from . import lookups
 from .schemas import server_resources as schemas
 from .servers import view_context
 
@@ -68,11 +67,9 @@ def delete(server_id: str, volume_id: str) -> Response:
 
 _S = "/servers/<server_id>/os-volume_attachments"
 ROUTES = (
-    Route("GET", _S, index, looks_up=lookups.instance, policy="os_compute_api:os-volumes-attachments:index"),
-    Route("POST", _S, create, looks_up=lookups.instance, policy="os_compute_api:os-volumes-attachments:create"),
-    Route("GET", f"{_S}/<volume_id>", show,
-          looks_up=lookups.instance, policy="os_compute_api:os-volumes-attachments:show"),
+    Route("GET", _S, index, policy="os_compute_api:os-volumes-attachments:index"),
+    Route("POST", _S, create, policy="os_compute_api:os-volumes-attachments:create"),
+    Route("GET", f"{_S}/<volume_id>", show, policy="os_compute_api:os-volumes-attachments:show"),
     Route("PUT", f"{_S}/<volume_id>", update, unguarded="update or swap, by the body, in the handler"),
-    Route("DELETE", f"{_S}/<volume_id>", delete,
-          looks_up=lookups.instance, policy="os_compute_api:os-volumes-attachments:delete"),
+    Route("DELETE", f"{_S}/<volume_id>", delete, policy="os_compute_api:os-volumes-attachments:delete"),
 )

@@ -17,7 +17,6 @@ from ...domain.glance_errors import RangeNotSatisfiable, TooLarge, UnsupportedMe
 from ...domain.images import find_image
 from ..http import context, json_response, runtime
 from ..routing import Route
-from . import lookups
 from .body import read_body
 
 CHUNK = 64 * 1024
@@ -132,9 +131,9 @@ def download(image_id: str) -> Response:
 
 _IMAGE = "/v2/images/<image_id>"
 ROUTES = (
-    Route("PUT", f"{_IMAGE}/file", upload, looks_up=lookups.image, policy="upload_image"),
-    Route("GET", f"{_IMAGE}/file", download, looks_up=lookups.image, policy="download_image"),
-    Route("PUT", f"{_IMAGE}/stage", stage, looks_up=lookups.image, policy="upload_image"),
-    Route("POST", f"{_IMAGE}/import", import_image, looks_up=lookups.image, policy="modify_image"),
-    Route("GET", f"{_IMAGE}/tasks", image_tasks, looks_up=lookups.image, policy="get_image"),
+    Route("PUT", f"{_IMAGE}/file", upload, policy="upload_image"),
+    Route("GET", f"{_IMAGE}/file", download, policy="download_image"),
+    Route("PUT", f"{_IMAGE}/stage", stage, policy="upload_image"),
+    Route("POST", f"{_IMAGE}/import", import_image, policy="modify_image"),
+    Route("GET", f"{_IMAGE}/tasks", image_tasks, policy="get_image"),
 )

@@ -19,7 +19,6 @@ from ...domain.images import glance_checks, glance_limit, observe_image
 from ...views.images import glance_image
 from ..http import base_url, context, json_response, runtime
 from ..routing import Route
-from . import lookups
 from .body import read_body, read_patch
 
 #: What devstack's Glance advertises (image cache enabled, one store): newest first.
@@ -110,12 +109,12 @@ ROUTES = (
     Route("GET", "/v2/images", glance_list, policy="get_images"),
     Route("POST", "/v2/images", glance_create, policy="add_image"),
     Route("GET", "/v2/images/", no_image_id, policy="get_image"),
-    Route("GET", _IMAGE, glance_show, looks_up=lookups.image, policy="get_image"),
+    Route("GET", _IMAGE, glance_show, policy="get_image"),
     Route("PATCH", _IMAGE, glance_update,
           unguarded="per change, in the handler: a visibility change meets publicize_image before modify_image"),
-    Route("DELETE", _IMAGE, glance_delete, looks_up=lookups.image, policy="delete_image"),
-    Route("POST", f"{_IMAGE}/actions/deactivate", glance_deactivate, looks_up=lookups.image, policy="deactivate"),
-    Route("POST", f"{_IMAGE}/actions/reactivate", glance_reactivate, looks_up=lookups.image, policy="reactivate"),
-    Route("PUT", f"{_IMAGE}/tags/<tag>", glance_add_tag, looks_up=lookups.image, policy="modify_image"),
-    Route("DELETE", f"{_IMAGE}/tags/<tag>", glance_delete_tag, looks_up=lookups.image, policy="modify_image"),
+    Route("DELETE", _IMAGE, glance_delete, policy="delete_image"),
+    Route("POST", f"{_IMAGE}/actions/deactivate", glance_deactivate, policy="deactivate"),
+    Route("POST", f"{_IMAGE}/actions/reactivate", glance_reactivate, policy="reactivate"),
+    Route("PUT", f"{_IMAGE}/tags/<tag>", glance_add_tag, policy="modify_image"),
+    Route("DELETE", f"{_IMAGE}/tags/<tag>", glance_delete_tag, policy="modify_image"),
 )

@@ -2,8 +2,9 @@
 
 Glance's controllers get the image from the repository first (another project's private image is
 ``No image found with ID <id>``), and its policy layer turns a refusal into a 404 for an image the caller cannot
-see: so a caller a rule refuses is told the image does not exist unless they can see it. The members controller
-words its 404 itself (``Image <id> not found.``).
+see: so a caller a rule refuses is told the image does not exist unless they can see it (:data:`BY_PARAMETER`
+makes that every ``<image_id>`` and ``<namespace>`` route's lookup). The members controller words its 404 itself
+(``Image <id> not found.``), and the objects controller its namespace's: their routes name their own.
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from ...domain import errors, metadefs
 from ...domain.context import RequestContext
 from ...domain.glance_errors import not_found
 from ...domain.images import can_see
+from ...domain.metadef_contents import Kind
 from ..http import runtime
+from ..routing import Lookup
 
 
 def _unseen(image_id: str, ctx: RequestContext) -> bool:
@@ -49,3 +52,13 @@ def objects_namespace(args: Mapping[str, str], ctx: RequestContext) -> Optional[
     """As :func:`namespace`, with the repository's wording for one that does not exist (the objects
     controller passes ``MetadefNamespaceNotFound`` through)."""
     return _namespace(args, ctx, plain_missing=False)
+
+
+def kind_namespace(kind: Kind) -> Lookup:
+    """The lookup of a metadef kind's routes: :func:`objects_namespace` where the kind's controller passes the
+    repository's wording through (``Kind.plain_missing``), else :func:`namespace`."""
+    return namespace if kind.plain_missing else objects_namespace
+
+
+#: the lookup of a route whose path names an image or a metadef namespace and whose row names none
+BY_PARAMETER: Mapping[str, Lookup] = {"image_id": image, "namespace": namespace}

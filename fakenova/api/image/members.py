@@ -35,10 +35,13 @@ def delete_member(image_id: str, member_id: str) -> Response:
 
 
 _MEMBERS = "/v2/images/<image_id>/members"
-ROUTES = (
-    Route("POST", _MEMBERS, add_member, looks_up=lookups.member_image, policy="add_member"),
-    Route("GET", _MEMBERS, list_members, looks_up=lookups.member_image, policy="get_members"),
-    Route("GET", f"{_MEMBERS}/<member_id>", show_member, looks_up=lookups.member_image, policy="get_member"),
-    Route("PUT", f"{_MEMBERS}/<member_id>", update_member, looks_up=lookups.member_image, policy="modify_member"),
-    Route("DELETE", f"{_MEMBERS}/<member_id>", delete_member, looks_up=lookups.member_image, policy="delete_member"),
+#: (method, path, handler, rule): the members controller words its own 404 for an image the caller cannot see
+_ROWS = (
+    ("POST", _MEMBERS, add_member, "add_member"),
+    ("GET", _MEMBERS, list_members, "get_members"),
+    ("GET", f"{_MEMBERS}/<member_id>", show_member, "get_member"),
+    ("PUT", f"{_MEMBERS}/<member_id>", update_member, "modify_member"),
+    ("DELETE", f"{_MEMBERS}/<member_id>", delete_member, "delete_member"),
 )
+ROUTES = tuple(Route(method, path, handler, looks_up=lookups.member_image, policy=rule)
+               for method, path, handler, rule in _ROWS)

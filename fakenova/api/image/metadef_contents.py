@@ -1,19 +1,24 @@
-"""Glance v2 metadata definitions inside a namespace: objects, properties and tags.
+"""Glance v2 metadata definitions inside a namespace: objects, properties, tags and resource type associations.
 
 Each handler reads and checks its body first (read-only attributes, then the kind's schema), then runs the
-operation of :mod:`fakenova.domain.metadef_contents`; views are :mod:`fakenova.views.metadefs`.
+operation of :mod:`fakenova.domain.metadef_contents`; views are :mod:`fakenova.views.metadefs`. The routes are
+one shape for every kind: :data:`HANDLERS` gives a kind's handlers, and the domain's ``KINDS`` row its path,
+rules and namespace lookup.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping
+from dataclasses import dataclass
+from typing import Any, Dict, Iterator, Mapping, Optional
 
 from flask import Response, request
 
-from ...domain import errors, metadef_contents, metadef_schemas
+from ...domain import errors, metadef_contents, metadef_schemas, metadefs
+from ...domain.metadef_contents import KINDS, Kind
 from ...domain.metadefs import PROPERTY_KEYS, check_read_only, new_object
+from ...domain.policy import allowed
 from ...views import metadefs as views
 from ..http import context, json_response, runtime
-from ..routing import Route
+from ..routing import Handler, Route
 from . import lookups
 from .body import read_body
 
@@ -61,7 +66,7 @@ def _check_query(kind: str) -> Mapping[str, str]:
 
 def list_objects(namespace: str) -> Response:
     _check_query("objects")
-    items = metadef_contents.listing(runtime(), context(), "objects", namespace, "get_metadef_objects")
+    items = metadef_contents.listing(runtime(), context(), "objects", namespace)
     return json_response({"objects": [views.object_body(namespace, item) for item in items],
                           "schema": "v2/schemas/metadefs/objects"})
 
@@ -101,7 +106,7 @@ def _property_view(item: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def list_properties(namespace: str) -> Response:
-    items = metadef_contents.listing(runtime(), context(), "properties", namespace, "get_metadef_properties")
+    items = metadef_contents.listing(runtime(), context(), "properties", namespace)
     shown = {item["name"]: {key: value for key, value in item.items() if not key.endswith("_at")}
              for item in items}
     return json_response({"properties": views.properties_body(shown)})
@@ -133,7 +138,7 @@ def delete_property(namespace: str, name: str) -> Response:
 
 def list_tags(namespace: str) -> Response:
     query = _check_query("tags")
-    items = metadef_contents.listing(runtime(), context(), "tags", namespace, "get_metadef_tags")
+    items = metadef_contents.listing(runtime(), context(), "tags", namespace)
     shown = metadef_contents.page(items, query, namespace)
     return json_response({"tags": [{"name": item["name"]} for item in shown]})
 
@@ -146,8 +151,7 @@ def create_tags(namespace: str) -> Response:
     metadef_schemas.validate(metadef_schemas.tags_body(), body)
     append = request.headers.get("X-Openstack-Append", "").strip().lower() in ("1", "t", "true", "on", "y", "yes")
     items = [{"name": tag["name"]} for tag in body.get("tags") or ()]
-    made = metadef_contents.add(runtime(), context(), "tags", namespace, items, rule="add_metadef_tags",
-                                replace_all=not append)
+    made = metadef_contents.add(runtime(), context(), "tags", namespace, items, bulk=True, replace_all=not append)
     return json_response({"tags": [{"name": item["name"]} for item in made]}, 201)
 
 
@@ -175,25 +179,63 @@ def delete_tag(namespace: str, name: str) -> Response:
     return json_response(None, 204)
 
 
-ROUTES = (
-    Route("GET", f"{_NS}/objects", list_objects, looks_up=lookups.objects_namespace, policy="get_metadef_objects"),
-    Route("POST", f"{_NS}/objects", create_object, looks_up=lookups.objects_namespace, policy="add_metadef_object"),
-    Route("GET", f"{_NS}/objects/<name>", show_object, looks_up=lookups.objects_namespace, policy="get_metadef_object"),
-    Route("PUT", f"{_NS}/objects/<name>", update_object,
-          looks_up=lookups.objects_namespace, policy="modify_metadef_object"),
-    Route("DELETE", f"{_NS}/objects/<name>", delete_object,
-          looks_up=lookups.objects_namespace, policy="delete_metadef_object"),
-    Route("GET", f"{_NS}/properties", list_properties, looks_up=lookups.namespace, policy="get_metadef_properties"),
-    Route("POST", f"{_NS}/properties", create_property, looks_up=lookups.namespace, policy="add_metadef_property"),
-    Route("GET", f"{_NS}/properties/<name>", show_property, looks_up=lookups.namespace, policy="get_metadef_property"),
-    Route("PUT", f"{_NS}/properties/<name>", update_property,
-          looks_up=lookups.namespace, policy="modify_metadef_property"),
-    Route("DELETE", f"{_NS}/properties/<name>", delete_property,
-          looks_up=lookups.namespace, policy="remove_metadef_property"),
-    Route("GET", f"{_NS}/tags", list_tags, looks_up=lookups.namespace, policy="get_metadef_tags"),
-    Route("POST", f"{_NS}/tags", create_tags, looks_up=lookups.namespace, policy="add_metadef_tags"),
-    Route("POST", f"{_NS}/tags/<name>", create_tag, looks_up=lookups.namespace, policy="add_metadef_tag"),
-    Route("GET", f"{_NS}/tags/<name>", show_tag, looks_up=lookups.namespace, policy="get_metadef_tag"),
-    Route("PUT", f"{_NS}/tags/<name>", update_tag, looks_up=lookups.namespace, policy="modify_metadef_tag"),
-    Route("DELETE", f"{_NS}/tags/<name>", delete_tag, looks_up=lookups.namespace, policy="delete_metadef_tag"),
-)
+def list_associations(namespace: str) -> Response:
+    rt, ctx = runtime(), context()
+    items = metadef_contents.listing(rt, ctx, "resource_types", namespace)
+    # each association is filtered on get_metadef_resource_type, whose target is the (one) namespace
+    record = metadefs.find(rt.store, ctx, namespace)
+    shown = items if allowed(ctx, "get_metadef_resource_type", metadefs.target(record)) else []
+    return json_response({"resource_type_associations": [views.association_body(item) for item in shown]})
+
+
+def create_association(namespace: str) -> Response:
+    body = read_body()
+    check_read_only(body, _WRITE_ONCE)
+    metadef_schemas.validate(metadef_schemas.resource_type(), body)
+    item = {"name": body["name"], "prefix": body.get("prefix"), "properties_target": body.get("properties_target")}
+    made = metadef_contents.add(runtime(), context(), "resource_types", namespace, [item])
+    return json_response(views.association_body(made[0]), 201)
+
+
+def delete_association(namespace: str, resource_type: str) -> Response:
+    metadef_contents.remove(runtime(), context(), "resource_types", namespace, resource_type)
+    return json_response(None, 204)
+
+
+@dataclass(frozen=True)
+class Handlers:
+    """One kind's handlers; None where Glance routes no such request."""
+
+    index: Handler
+    create: Handler
+    delete: Handler
+    show: Optional[Handler] = None
+    update: Optional[Handler] = None
+    #: ``POST .../{kind}/{name}``: one made from its name alone (tags)
+    create_named: Optional[Handler] = None
+    #: the path parameter naming one item
+    item: str = "name"
+
+
+#: each kind's handlers, one row a kind (keyed as ``KINDS``)
+HANDLERS: Mapping[str, Handlers] = {
+    "objects": Handlers(list_objects, create_object, delete_object, show_object, update_object),
+    "properties": Handlers(list_properties, create_property, delete_property, show_property, update_property),
+    "tags": Handlers(list_tags, create_tags, delete_tag, show_tag, update_tag, create_named=create_tag),
+    "resource_types": Handlers(list_associations, create_association, delete_association, item="resource_type"),
+}
+
+
+def _routes(kind: Kind, handlers: Handlers) -> Iterator[Route]:
+    """A kind's routes: its list and create on ``.../{kind}``, then one item's, each under the kind's rule."""
+    base = f"{_NS}/{kind.key}"
+    item = f"{base}/<{handlers.item}>"
+    rows = (("GET", base, handlers.index, kind.get_all), ("POST", base, handlers.create, kind.add_all or kind.add),
+            ("POST", item, handlers.create_named, kind.add), ("GET", item, handlers.show, kind.get),
+            ("PUT", item, handlers.update, kind.modify), ("DELETE", item, handlers.delete, kind.delete))
+    looks_up = lookups.kind_namespace(kind)
+    return (Route(method, path, handler, looks_up=looks_up, policy=rule)
+            for method, path, handler, rule in rows if handler is not None)
+
+
+ROUTES = tuple(route for name, handlers in HANDLERS.items() for route in _routes(KINDS[name], handlers))

@@ -2,8 +2,8 @@
 
 Bodies are checked (read-only attributes, then the schema) before the policy, as Glance's deserializers run
 first; rules about a namespace (``get_metadef_namespace``, which reads its owner and visibility) are checked
-in :mod:`fakenova.domain.metadefs`, the admin-only rules by the route. Objects, properties and tags are
-``metadef_contents.py``.
+in :mod:`fakenova.domain.metadefs`, the admin-only rules by the route. What a namespace holds (objects,
+properties, tags, resource type associations) is ``metadef_contents.py``.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from ...domain.policy import allowed
 from ...views import metadefs as views
 from ..http import base_url, context, json_response, runtime
 from ..routing import Route
-from . import lookups
 from .body import read_body
 
 _NS = "/v2/metadefs/namespaces/<namespace>"
@@ -79,29 +78,6 @@ def list_resource_types() -> Response:
     return json_response({"resource_types": [views.resource_type_body(item) for item in found]})
 
 
-def list_associations(namespace: str) -> Response:
-    rt, ctx = runtime(), context()
-    items = metadef_contents.listing(rt, ctx, "resource_types", namespace, "list_metadef_resource_types")
-    # each association is filtered on get_metadef_resource_type, whose target is the (one) namespace
-    record = metadefs.find(rt.store, ctx, namespace)
-    shown = items if allowed(ctx, "get_metadef_resource_type", metadefs.target(record)) else []
-    return json_response({"resource_type_associations": [views.association_body(item) for item in shown]})
-
-
-def create_association(namespace: str) -> Response:
-    body = read_body()
-    metadefs.check_read_only(body, ("created_at", "updated_at"))
-    metadef_schemas.validate(metadef_schemas.resource_type(), body)
-    item = {"name": body["name"], "prefix": body.get("prefix"), "properties_target": body.get("properties_target")}
-    made = metadef_contents.add(runtime(), context(), "resource_types", namespace, [item])
-    return json_response(views.association_body(made[0]), 201)
-
-
-def delete_association(namespace: str, resource_type: str) -> Response:
-    metadef_contents.remove(runtime(), context(), "resource_types", namespace, resource_type)
-    return json_response(None, 204)
-
-
 def schema_document(name: str) -> Response:
     """``GET /v2/schemas/metadefs/{name}``."""
     return json_response(metadef_schemas.DOCUMENTS[name]())
@@ -123,17 +99,10 @@ ROUTES = (
     Route("GET", "/v2/metadefs/resource_types", list_resource_types, policy="list_metadef_resource_types"),
     Route("GET", "/v2/metadefs/namespaces", list_namespaces, policy="get_metadef_namespaces"),
     Route("POST", "/v2/metadefs/namespaces", create_namespace, policy="add_metadef_namespace"),
-    Route("GET", _NS, show_namespace, looks_up=lookups.namespace, policy="get_metadef_namespace"),
-    Route("PUT", _NS, update_namespace, looks_up=lookups.namespace, policy="modify_metadef_namespace"),
-    Route("DELETE", _NS, delete_namespace, looks_up=lookups.namespace, policy="delete_metadef_namespace"),
-    Route("DELETE", f"{_NS}/objects", delete_contents, looks_up=lookups.namespace, policy="delete_metadef_namespace"),
-    Route("DELETE", f"{_NS}/properties", delete_contents,
-          looks_up=lookups.namespace, policy="delete_metadef_namespace"),
-    Route("DELETE", f"{_NS}/tags", delete_contents, looks_up=lookups.namespace, policy="delete_metadef_tags"),
-    Route("GET", f"{_NS}/resource_types", list_associations,
-          looks_up=lookups.namespace, policy="list_metadef_resource_types"),
-    Route("POST", f"{_NS}/resource_types", create_association,
-          looks_up=lookups.namespace, policy="add_metadef_resource_type_association"),
-    Route("DELETE", f"{_NS}/resource_types/<resource_type>", delete_association,
-          looks_up=lookups.namespace, policy="remove_metadef_resource_type_association"),
+    Route("GET", _NS, show_namespace, policy="get_metadef_namespace"),
+    Route("PUT", _NS, update_namespace, policy="modify_metadef_namespace"),
+    Route("DELETE", _NS, delete_namespace, policy="delete_metadef_namespace"),
+    Route("DELETE", f"{_NS}/objects", delete_contents, policy="delete_metadef_namespace"),
+    Route("DELETE", f"{_NS}/properties", delete_contents, policy="delete_metadef_namespace"),
+    Route("DELETE", f"{_NS}/tags", delete_contents, policy="delete_metadef_tags"),
 )

@@ -2,6 +2,8 @@
 
 Cinder's controllers get the volume or snapshot with the caller's project scope (``volume_api.get``) and only then
 authorize against it, so a caller a rule refuses is told another project's volume does not exist.
+:data:`BY_PARAMETER` makes that the lookup of every route whose path names a volume or a snapshot; the metadata
+routes (``<owner_id>``) and the snapshot create (the volume is in its body) name theirs.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from ...domain.cinder_snapshots import KIND as SNAPSHOTS
 from ...domain.cinder_snapshots import SnapshotNotFound
 from ...domain.context import RequestContext
 from ..http import runtime
+from ..routing import Lookup
 
 
 def volume(args: Mapping[str, str], ctx: RequestContext) -> Optional[errors.FakeNovaError]:
@@ -42,3 +45,7 @@ def snapshot_source(args: Mapping[str, str], ctx: RequestContext) -> Optional[er
     if not isinstance(volume_id, str):
         return None
     return volume({"volume_id": volume_id}, ctx)
+
+
+#: the lookup of a route whose path names a volume or a snapshot and whose row names none
+BY_PARAMETER: Mapping[str, Lookup] = {"volume_id": volume, "snapshot_id": snapshot}

@@ -67,7 +67,7 @@ ROUTES = (
     Route("GET", "/snapshots", index, policy="volume:get_all_snapshots"),
     Route("GET", "/snapshots/detail", detail, policy="volume:get_all_snapshots"),
     Route("POST", "/snapshots", create, looks_up=lookups.snapshot_source, policy="volume:create_snapshot"),
-    Route("GET", "/snapshots/<snapshot_id>", show, looks_up=lookups.snapshot, policy="volume:get_snapshot"),
-    Route("PUT", "/snapshots/<snapshot_id>", update, looks_up=lookups.snapshot, policy="volume:update_snapshot"),
-    Route("DELETE", "/snapshots/<snapshot_id>", delete, looks_up=lookups.snapshot, policy="volume:delete_snapshot"),
+    Route("GET", "/snapshots/<snapshot_id>", show, policy="volume:get_snapshot"),
+    Route("PUT", "/snapshots/<snapshot_id>", update, policy="volume:update_snapshot"),
+    Route("DELETE", "/snapshots/<snapshot_id>", delete, policy="volume:delete_snapshot"),
 )

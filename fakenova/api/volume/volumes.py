@@ -14,7 +14,7 @@ from ...views import volumes as views
 from ..http import action_body, base_url, context, json_response, read_json, runtime
 from ..routing import Route
 from ..validation import validate_body
-from . import lookups, schemas
+from . import schemas
 from .base import authorize, endpoint, view_context
 
 #: listing counts (``with_count``) from SUPPORT_COUNT_INFO; delete's ``force`` from VOLUME_DELETE_FORCE
@@ -141,9 +141,9 @@ ROUTES = (
     Route("GET", "/volumes/detail", detail, policy="volume:get_all"),
     Route("GET", "/volumes/summary", summary, VersionRange(Version(3, 12)), policy="volume:get_all"),
     Route("POST", "/volumes", create, policy="volume:create"),
-    Route("GET", _V, show, looks_up=lookups.volume, policy="volume:get"),
-    Route("PUT", _V, update, looks_up=lookups.volume, policy="volume:update"),
-    Route("DELETE", _V, delete, looks_up=lookups.volume, policy="volume:delete"),
+    Route("GET", _V, show, policy="volume:get"),
+    Route("PUT", _V, update, policy="volume:update"),
+    Route("DELETE", _V, delete, policy="volume:delete"),
     # the rule of each action is its row's in cinder_actions.ACTIONS, enforced by the handler
     Route("POST", f"{_V}/action", action, unguarded="per body key: each action row names its rule"),
 )
