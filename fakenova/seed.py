@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
-from .domain import cinder, hosts, metadefs, network_agents, routers, subnet_pool_resources
+from .domain import cinder, hosts, metadefs, network_agents, network_quotas, routers, subnet_pool_resources
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -104,6 +104,7 @@ def _seed_quotas(runtime: SeedTarget, data: Dict[str, Any], projects: Dict[str, 
     """The fixtures' default limits (under the ``--quota`` settings) and per-project limits (name or id)."""
     configured = {**check_limits(data.get("defaults") or {}, where), **runtime.settings.quota}
     runtime.store.put(*DEFAULTS_KEY, configured)
+    runtime.store.put(*network_quotas.DEFAULTS_KEY, dict(runtime.settings.network_quota))
     for project, limits in (data.get("projects") or {}).items():
         checked = check_limits(limits or {}, f"{where}: {project}")
         runtime.store.put(PROJECT, projects.get(project, project), checked)

@@ -252,6 +252,7 @@ class PortPlugin(StoredPlugin):
     touches = (ipam.KIND, ipam.CURSOR, "server")
     prefilter = frozenset({"id", "network_id", "device_id", "device_owner", "mac_address", "name", "project_id"})
     indexed = frozenset({"device_id"})  # Nova asks for a server's ports by device_id on every look
+    quota = "port"
 
     def target(self, store: Store, record: Mapping[str, Any]) -> Dict[str, Any]:
         return network_target(store, record)
@@ -267,7 +268,7 @@ class PortPlugin(StoredPlugin):
             raise HTTPNotFound()  # Neutron hides another project's network this way
         super().authorize_create(store, ctx, item)
 
-    def create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
+    def make(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
         record = new_port(runtime.store, ctx, runtime.ids.uuid(), runtime.ids.mac(), item)
         return current(runtime.store, record) or record
 
