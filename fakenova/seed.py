@@ -160,11 +160,12 @@ def _seed_network(runtime: SeedTarget, network: Dict[str, Any], projects: Dict[s
                   "dns_nameservers": [], "host_routes": [], **subnet, "network_id": network["id"],
                   "project_id": project}
         subnets.append(record)
-        runtime.store.put("subnet", record["id"], record)
+        # filed under its project, as a created one is: Neutron's quota usage counts it
+        runtime.store.put("subnet", record["id"], record, project=project or None)
     record = {"status": "ACTIVE", "admin_state_up": True, "mtu": 1450, **network, "project_id": project,
               "subnets": [subnet["id"] for subnet in subnets]}
     record.pop("project", None)
-    runtime.store.put("network", record["id"], record)
+    runtime.store.put("network", record["id"], record, project=project or None)
 
 
 def fixture_names(fixtures_dir: Optional[str] = None) -> Dict[str, Set[str]]:
