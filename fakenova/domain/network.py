@@ -87,6 +87,8 @@ def requested_networks(store: Store, ctx: RequestContext, requested: Any,
     if requested is None or requested == "auto":
         found = default_networks(store, ctx)
         if not found and requested == "auto" and auto_network is not None:
+            # Nova checks the port quota before the topology is allocated: a refused boot builds none
+            _within_port_quota(store, ctx.project_id, 1, 1, 1)
             return [Requested(auto_network())]
         return [Requested(net) for net in found]
     chosen = []
@@ -125,7 +127,11 @@ def port_quota_count(store: Store, project_id: str, chosen: Sequence[Requested],
     """How many of ``max_count`` servers the project's Neutron port quota lets Nova build, each making a new
     port per requested network (Nova's ``validate_networks``, then ``_create_instance`` lowering max_count);
     403 when not even ``min_count`` fit, or when the project is already over its limit."""
-    needed = sum(1 for want in chosen if want.port is None)
+    return _within_port_quota(store, project_id, sum(1 for want in chosen if want.port is None), min_count,
+                              max_count)
+
+
+def _within_port_quota(store: Store, project_id: str, needed: int, min_count: int, max_count: int) -> int:
     if not needed:  # "none", or ports the user made: Nova asks Neutron nothing
         return max_count
     limit = network_quotas.limits(store, project_id)["port"]

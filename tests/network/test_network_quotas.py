@@ -240,3 +240,23 @@ def test_the_port_bench_can_make_more_than_the_default_port_quota():
     body = {"ports": [{"network_id": network, "device_id": f"device-{i}"} for i in range(510)]}
     made = client.post(f"{N}/ports", json=body, headers=demo)
     assert made.status_code == 201 and len(made.get_json()["ports"]) == 510
+
+
+ALT = "4b3e5d301c8f4e31a09f8e7d6c5b4a39"
+
+
+def test_an_admin_creating_for_another_project_counts_against_that_project(client):
+    """neutron-tempest-plugin's admin quota tests: the body's ``project_id`` is the project counted."""
+    assert client.put(f"{N}/quotas/{ALT}", json={"quota": {"network": 1, "port": 2}},
+                      headers=client.admin).status_code == 200
+    made = client.post(f"{N}/networks", json={"network": {"project_id": ALT}}, headers=client.admin)
+    assert made.status_code == 201
+    network = made.get_json()["network"]["id"]
+    refused = client.post(f"{N}/networks", json={"network": {"project_id": ALT}}, headers=client.admin)
+    assert refused.status_code == 409 and refused.get_json() == over_quota("network")
+    port = {"port": {"network_id": network, "project_id": ALT}}
+    assert client.post(f"{N}/ports", json=port, headers=client.admin).status_code == 201
+    details = client.get(f"{N}/quotas/{ALT}/details", headers=client.admin).get_json()["quota"]
+    assert (details["network"], details["port"]) == ({"limit": 1, "used": 1, "reserved": 0},
+                                                     {"limit": 2, "used": 1, "reserved": 0})
+    assert client.get(QUOTAS, headers=client.demo).get_json()["quota"]["network"] == 100  # demo's own untouched

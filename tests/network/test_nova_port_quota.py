@@ -156,3 +156,17 @@ def test_sdk_create_port_over_quota(live_server):
     assert list(demo.network.ports(name="over")) == []
     admin.network.update_quota(DEMO, ports=-1)
     assert demo.network.create_port(network_id=PRIVATE, name="unlimited").name == "unlimited"
+
+
+def test_auto_past_the_port_quota_allocates_no_topology(client):
+    """alt_demo with no network to use: "auto" would build a topology, but the port quota refuses first."""
+    alt = "4b3e5d301c8f4e31a09f8e7d6c5b4a39"
+    assert client.put(f"{N}/networks/{PRIVATE}", json={"network": {"shared": False}},
+                      headers=client.admin).status_code == 200
+    assert client.put(f"{N}/quotas/{alt}", json={"quota": {"port": 0}}, headers=client.admin).status_code == 200
+    body = {"server": {"name": "auto", "imageRef": _image(client), "flavorRef": "1", "networks": "auto"}}
+    refused = client.post(SERVERS, json=body, headers={**client.alt, "OpenStack-API-Version": "compute 2.37"})
+    assert refused.status_code == 403 and refused.get_json() == MAXIMUM
+    assert client.get(f"{N}/networks?name=auto_allocated_network", headers=client.admin).get_json() == {
+        "networks": []}
+    assert client.get(SERVERS, headers=client.alt).get_json() == {"servers": []}
