@@ -42,10 +42,10 @@ def _records(kind: str) -> Counter:
 
 
 def _ports(store: Store, project: str) -> int:
-    from .neutron_ports import current  # late: the port machinery checks these quotas
+    from .neutron_ports import count_existing  # late: the port machinery checks these quotas
 
     # every NIC is a stored port; one Nova made for a server that is gone no longer exists
-    return sum(1 for record in store.list("port", project) if current(store, record) is not None)
+    return count_existing(store, project)
 
 
 #: how each resource's usage is counted (ports: the stored ones that still exist)
