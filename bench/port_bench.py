@@ -96,7 +96,8 @@ def main() -> None:
     if cpus[1] is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {cpus[1]})
     here = os.path.dirname(os.path.abspath(__file__))
-    fake = Child([sys.executable, "-m", "fakenova", "serve", "--port", "0"], cpus[0])
+    # 10 000 ports are more than Neutron's default port quota (500): unlimited, as an operator would set it
+    fake = Child([sys.executable, "-m", "fakenova", "serve", "--port", "0", "--network-quota", "port=-1"], cpus[0])
     ceiling = Child([sys.executable, os.path.join(here, "api_bench.py"), "--ceiling"], cpus[0])
     try:
         headers = {"X-Auth-Token": token(fake), "Content-Type": "application/json"}

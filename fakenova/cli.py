@@ -43,11 +43,12 @@ def _typed(name: str) -> Any:
 
 
 def _quota(ctx: click.Context, param: click.Parameter, values: Tuple[str, ...]) -> Any:
-    """``--quota NAME=VALUE`` (repeatable) as one mapping; None when not given, so FAKENOVA_QUOTA applies."""
+    """``--quota NAME=VALUE`` or ``--network-quota NAME=VALUE`` (repeatable) as one mapping; None when not
+    given, so FAKENOVA_QUOTA (FAKENOVA_NETWORK_QUOTA) applies."""
     if not values:
         return None
     try:
-        return parse_setting("quota", ",".join(values))
+        return parse_setting(str(param.name), ",".join(values))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -74,6 +75,9 @@ def main() -> None:
 @click.option("--quota", multiple=True, metavar="NAME=VALUE", callback=_quota,
               help="Default quota limit, e.g. instances=20 or cores=-1 (unlimited); repeatable. "
                    "[env FAKENOVA_QUOTA=instances=20,cores=-1]")
+@click.option("--network-quota", multiple=True, metavar="NAME=VALUE", callback=_quota,
+              help="Default Neutron quota limit, e.g. port=-1 (unlimited) or network=200; repeatable. "
+                   "[env FAKENOVA_NETWORK_QUOTA=port=-1,network=200]")
 @click.option("--journal-limit", type=click.IntRange(1),
               help="Requests the control plane's journal keeps, oldest dropped first. "
                    "[default: 10000; env FAKENOVA_JOURNAL_LIMIT]")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Protocol, Set
 
 from .clock import Clock
-from .domain import cinder, hosts, metadefs, network_agents, routers, subnet_pool_resources
+from .domain import cinder, hosts, metadefs, network_agents, network_quotas, routers, subnet_pool_resources
 from .domain.quotas import DEFAULTS_KEY, PROJECT, check_limits
 from .settings import Settings
 from .store import Store
@@ -104,6 +104,7 @@ def _seed_quotas(runtime: SeedTarget, data: Dict[str, Any], projects: Dict[str, 
     """The fixtures' default limits (under the ``--quota`` settings) and per-project limits (name or id)."""
     configured = {**check_limits(data.get("defaults") or {}, where), **runtime.settings.quota}
     runtime.store.put(*DEFAULTS_KEY, configured)
+    runtime.store.put(*network_quotas.DEFAULTS_KEY, dict(runtime.settings.network_quota))
     for project, limits in (data.get("projects") or {}).items():
         checked = check_limits(limits or {}, f"{where}: {project}")
         runtime.store.put(PROJECT, projects.get(project, project), checked)
@@ -159,11 +160,12 @@ def _seed_network(runtime: SeedTarget, network: Dict[str, Any], projects: Dict[s
                   "dns_nameservers": [], "host_routes": [], **subnet, "network_id": network["id"],
                   "project_id": project}
         subnets.append(record)
-        runtime.store.put("subnet", record["id"], record)
+        # filed under its project, as a created one is: Neutron's quota usage counts it
+        runtime.store.put("subnet", record["id"], record, project=project or None)
     record = {"status": "ACTIVE", "admin_state_up": True, "mtu": 1450, **network, "project_id": project,
               "subnets": [subnet["id"] for subnet in subnets]}
     record.pop("project", None)
-    runtime.store.put("network", record["id"], record)
+    runtime.store.put("network", record["id"], record, project=project or None)
 
 
 def fixture_names(fixtures_dir: Optional[str] = None) -> Dict[str, Set[str]]:

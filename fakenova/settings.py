@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Mapping, Optional
 
 from .domain.cinder_paths import AnyAction
+from .domain.network_quotas import DEFAULTS as NETWORK_QUOTAS
 from .domain.pace import Immediate, Pace, parse_pace
 from .domain.quotas import check_limits, parse_quota
 from .microversions import MAX_VERSION, MIN_VERSION, Version
@@ -47,6 +48,8 @@ class Settings:
     :param deleted_retention: how many deleted servers are kept for ``changes-since`` listings.
     :param quota: default quota limits by Nova resource name (``{"instances": 20}``; -1 unlimited), over
         Nova's defaults and ``fixtures/quotas.yaml``, like Nova's ``[quota]`` options.
+    :param network_quota: default Neutron quota limits by resource name (``{"port": -1}``; -1 unlimited), over
+        Neutron's defaults, like Neutron's ``[QUOTAS] quota_<resource>`` options.
     :param journal_limit: how many requests the control plane's journal keeps (the oldest go first; entries
         are ~0.3 KB each).
     :param public_url: ``scheme://host[:port]`` that catalog entries, links, ``Location`` and
@@ -85,6 +88,7 @@ class Settings:
     enable_instance_password: bool = True
     deleted_retention: int = 1000
     quota: Mapping[str, int] = field(default_factory=dict)
+    network_quota: Mapping[str, int] = field(default_factory=dict)
     journal_limit: int = 10_000
     public_url: Optional[str] = None
     control_token: Optional[str] = None
@@ -99,6 +103,7 @@ class Settings:
         if not (MIN_VERSION <= self.min_version <= self.max_version <= MAX_VERSION):
             raise ValueError(f"versions must satisfy {MIN_VERSION} <= min <= max <= {MAX_VERSION}")
         check_limits(self.quota, "quota setting")
+        check_limits(self.network_quota, "network quota setting", known=NETWORK_QUOTAS)
         if self.journal_limit < 1:
             raise ValueError("journal_limit must be at least 1")
         if self.connection_limit < 1 or self.channel_timeout <= 0:
@@ -164,6 +169,7 @@ def parse_setting(name: str, raw: str) -> Any:
         "public_url": parse_public_url,
         "min_version": Version.parse, "max_version": Version.parse, "pace": parse_pace,
         "quota": parse_quota,
+        "network_quota": lambda text: parse_quota(text, known=NETWORK_QUOTAS),
         "policy": _read_policy,
         "enable_instance_password": _boolean, "allow_resize_to_same_host": _boolean,
     }

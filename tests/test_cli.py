@@ -35,7 +35,7 @@ def test_serve_help_names_every_option() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0, result.output
     for option in ("--host", "--port", "--fixtures", "--seed", "--max-version", "--min-version", "--pace",
-                   "--journal-limit", "--threads", "--image-data-limit"):
+                   "--journal-limit", "--threads", "--image-data-limit", "--quota", "--network-quota"):
         assert option in result.output
 
 
@@ -53,6 +53,9 @@ def test_microversions_lists_the_range_one_per_line() -> None:
     (["--min-version", "2.90", "--max-version", "2.60"], "min <= max"),
     (["--journal-limit", "0"], "--journal-limit"),
     (["--image-data-limit", "-1"], "--image-data-limit"),
+    (["--network-quota", "instances=3"], "unknown quota 'instances'"),
+    (["--network-quota", "port=-2"], "quota port must be an integer from -1"),
+    (["--quota", "port=-1"], "unknown quota 'port'"),
 ])
 def test_serve_rejects_bad_settings_before_binding(args: List[str], message: str) -> None:
     result = CliRunner().invoke(main, ["serve", "--port", "0", *args])

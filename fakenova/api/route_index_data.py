@@ -377,7 +377,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.network.networks:ROUTES": (
-        "7b0abedc46d0be0d41fd76a5",
+        "9d7b953cf9ff6c41d285d627",
         (
             "fakenova.api.network.networks",
             "fakenova.api.network.resource",
@@ -425,7 +425,7 @@ INDEX: Dict[str, Entry] = {
         ),
     ),
     "fakenova.api.network.l3:ROUTES": (
-        "75d08af19432c7872a03216f",
+        "b904119028a4fe2c9378e6bc",
         (
             "fakenova.api.network.agents",
             "fakenova.api.network.auto_allocation",

@@ -333,6 +333,8 @@ def create_servers(runtime: Runtime, ctx: RequestContext, server: Mapping[str, A
         group = server_groups.requested_group(store, hints)
         shared["server_groups"] = (group["id"],) if group is not None else ()
         quotas.settle(runtime, ctx.project_id, ctx.now)
+        # Nova asks Neutron's port quota first (validate_networks), which may lower max_count
+        max_count = network.port_quota_count(store, ctx.project_id, shared["chosen"], min_count, max_count)
         count = quotas.allowed_count(store, ctx.project_id, shared["flavor"], min_count, max_count,
                                      user_id=ctx.user_id)
         if group is not None:

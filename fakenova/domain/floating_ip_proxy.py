@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Dict, List, Mapping, Optional
 
-from . import errors, floating_ip_pool, floating_ips
+from . import errors, floating_ip_pool, floating_ips, network_quotas
 from .context import RequestContext
 from .network import visible_networks
 from .ports import Runtime, Store
@@ -68,6 +68,9 @@ def allocate(runtime: Runtime, ctx: RequestContext, pool: Optional[str]) -> floa
     except floating_ip_pool.IpAddressGenerationFailure:
         raise errors.NotFound(f"No more floating IPs in pool {pool}." if pool
                               else "No more floating IPs available.") from None
+    except network_quotas.OverQuota:  # Nova's FloatingIpLimitExceeded
+        raise errors.Forbidden(f"IP allocation over quota in pool {pool}." if pool
+                               else "IP allocation over quota.") from None
 
 
 def release(runtime: Runtime, ctx: RequestContext, fip_id: str) -> None:

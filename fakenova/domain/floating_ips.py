@@ -19,7 +19,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Set, Tuple
 
-from . import errors, ipam, neutron_ports, routers
+from . import errors, ipam, network_quotas, neutron_ports, routers
 from . import floating_ip_pool as pool
 from . import neutron_policy as policy
 from .context import RequestContext
@@ -29,6 +29,8 @@ from .network import visible_networks
 from .ports import Store
 
 KIND = "floatingip"
+#: the quota resource a create counts against (:mod:`.network_quotas`)
+QUOTA = "floatingip"
 Record = Any
 
 #: Devstack's ``router1`` (seeded from ``fixtures/catalogue/routers.yaml``): its gateway on ``public``, an
@@ -143,7 +145,8 @@ def create(store: Store, ctx: RequestContext, fip_id: str, request: Mapping[str,
     # the manager's), before the plugin looks at the network
     asked = {**request, "project_id": request.get("project_id") or ctx.project_id}
     policy.enforce(ctx, "create_floatingip", asked, attributes=list(request))
-    with store.atomically():
+    with store.atomically():  # counted and made as one, the quota first as Neutron's API layer reserves
+        network_quotas.check(store, asked["project_id"], QUOTA)
         network = _external_network(store, ctx, request["floating_network_id"])
         subnet_id, address = pool.allocate(store, network, request.get("subnet_id"),
                                            request.get("floating_ip_address"), _floating(store, network["id"]))

@@ -99,6 +99,7 @@ def attach(runtime: Runtime, ctx: RequestContext, server_id: str, request: Mappi
         else:
             net = _network(store, ctx, net_id)
             _check_fixed_ip(store, net, fixed_ip)
+            network.check_new_port(store, server.project_id)  # the port Nova makes counts in Neutron's quota
             wanted = network.Requested(net, fixed_ip, tag)
         added.extend(network.allocate_nics(store, runtime.ids, ctx, [wanted], server.id,
                                            server.availability_zone or ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
-from . import errors, ipam
+from . import errors, ipam, network_quotas
 from .context import RequestContext
 from .models import Nic
 from .neutron_networks import NETWORK_PLUGIN, network_record
@@ -19,6 +19,12 @@ from .ports import Store
 
 #: the kinds binding, making or releasing a server's ports writes (``Store.compute`` touches)
 PORT_WRITES = (PORT.kind, ipam.KIND, ipam.CURSOR)
+
+
+class PortLimitExceeded(errors.Forbidden):
+    """Nova's ``PortLimitExceeded``, an OverQuota the servers API answers 403 with."""
+
+    msg_fmt = "Maximum number of ports exceeded"
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ def requested_networks(store: Store, ctx: RequestContext, requested: Any,
     if requested is None or requested == "auto":
         found = default_networks(store, ctx)
         if not found and requested == "auto" and auto_network is not None:
+            # Nova checks the port quota before the topology is allocated: a refused boot builds none
+            _within_port_quota(store, ctx.project_id, 1, 1, 1)
             return [Requested(auto_network())]
         return [Requested(net) for net in found]
     chosen = []
@@ -112,6 +120,38 @@ def requested_networks(store: Store, ctx: RequestContext, requested: Any,
         if want.port is None and not want.network["subnets"]:
             raise errors.BadRequest(f"Network {want.network['id']} requires a subnet in order to boot instances on.")
     return chosen
+
+
+def port_quota_count(store: Store, project_id: str, chosen: Sequence[Requested], min_count: int,
+                     max_count: int) -> int:
+    """How many of ``max_count`` servers the project's Neutron port quota lets Nova build, each making a new
+    port per requested network (Nova's ``validate_networks``, then ``_create_instance`` lowering max_count);
+    403 when not even ``min_count`` fit, or when the project is already over its limit."""
+    return _within_port_quota(store, project_id, sum(1 for want in chosen if want.port is None), min_count,
+                              max_count)
+
+
+def _within_port_quota(store: Store, project_id: str, needed: int, min_count: int, max_count: int) -> int:
+    if not needed:  # "none", or ports the user made: Nova asks Neutron nothing
+        return max_count
+    limit = network_quotas.limits(store, project_id)["port"]
+    if limit == network_quotas.UNLIMITED:
+        return max_count
+    used = network_quotas.COUNTERS["port"](store, project_id)
+    if used > limit:
+        raise PortLimitExceeded(f"The number of defined ports: {used} is over the limit: {limit}")
+    allowed = min(max_count, (limit - used) // needed)
+    if allowed < min_count:
+        raise PortLimitExceeded()
+    return allowed
+
+
+def check_new_port(store: Store, project_id: str) -> None:
+    """One more port Nova makes (an interface attach): Neutron's OverQuota is Nova's PortLimitExceeded."""
+    try:
+        network_quotas.check(store, project_id, "port")
+    except network_quotas.OverQuota:
+        raise PortLimitExceeded() from None
 
 
 def _check_fixed_ip(store: Store, network: Mapping[str, Any], address: str) -> None:

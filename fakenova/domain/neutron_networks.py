@@ -89,6 +89,7 @@ def _complete(defn: Any, store: Store, record: Mapping[str, Any], derived: Mappi
 
 class NetworkPlugin(StoredPlugin):
     touches = ("subnet", ipam.KIND)
+    quota = "network"
 
     def effective(self, store: Store, record: Record) -> Optional[Record]:
         external = bool(record.get("router:external", record.get("external", False)))
@@ -162,6 +163,7 @@ def network_record(store: Store, net_id: str) -> Optional[Record]:
 
 class SubnetPlugin(StoredPlugin):
     touches = ("network", ipam.KIND)
+    quota = "subnet"
 
     def target(self, store: Store, record: Mapping[str, Any]) -> Dict[str, Any]:
         return network_target(store, record)

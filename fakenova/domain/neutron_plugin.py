@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, cast
 
 from ..store.base import IndexedStore
-from . import network_quotas
+from . import errors, network_quotas
 from . import neutron_policy as policy
 from . import neutron_validators as validators
 from .context import RequestContext
@@ -45,8 +45,9 @@ class StoredPlugin:
     #: ``effective`` never turns another stored value into a non-empty one
     indexed: FrozenSet[str] = frozenset()
 
-    #: the quota resource (:mod:`.network_quotas`) a create counts against, checked before the create's own
-    #: checks as Neutron's API layer reserves before the plugin runs; None: no quota
+    #: the quota resource (:mod:`.network_quotas`) a create counts against (Neutron's registered resource
+    #: name), checked before the create's own checks as Neutron's API layer reserves before the plugin runs;
+    #: None: Neutron counts no quota for it
     quota: Optional[str] = None
 
     def __init__(self, definition: Definition) -> None:
@@ -140,13 +141,32 @@ class StoredPlugin:
                        explicit(self.definition, item, creating=True))
 
     def create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
-        if self.quota is None:
-            return self._create(runtime, ctx, item)
-        with runtime.store.atomically():  # counted and made as one: two creates racing for the last one
-            network_quotas.check(runtime.store, item["project_id"], self.quota)
-            return self._create(runtime, ctx, item)
+        """``POST /v2.0/<plural>`` with one item."""
+        return self.create_all(runtime, ctx, [item])[0]
 
-    def _create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
+    def create_all(self, runtime: Runtime, ctx: RequestContext, items: Sequence[Record]) -> List[Record]:
+        """Create ``items`` (a bulk create's batch) all or nothing, counted against the quota as one.
+
+        Neutron's API layer reserves the whole batch per project before the plugin runs, so a batch over the
+        quota makes nothing; counting and making hold the store's lock, so two creates racing for the last
+        one cannot both have it. A later item refused deletes the earlier ones again.
+        """
+        store = runtime.store
+        made: List[Record] = []
+        with store.atomically():
+            if self.quota is not None:
+                network_quotas.check_many(store, self.quota, [item["project_id"] for item in items])
+            try:
+                for item in items:
+                    made.append(self.make(runtime, ctx, item))
+            except errors.FakeNovaError:
+                for record in made:
+                    self.delete(runtime, ctx, record["id"])
+                raise
+        return made
+
+    def make(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
+        """The plugin's own create, past the quota (Neutron's auto-allocation calls plugins this way)."""
         item = self.check_create(runtime, ctx, item)
         record = new_record(self.definition, runtime.ids.uuid(), item, ctx.now)
         self.store_new(runtime, ctx, record)

@@ -79,6 +79,28 @@ def _bound_to_dead_server(store: Store, record: Mapping[str, Any]) -> bool:
     return server is None or server.deleted
 
 
+def count_existing(store: Store, project_id: str) -> int:
+    """How many of the project's ports exist (its quota usage): every stored one but those Nova made for a
+    server that is gone. The project's servers are read at once (two reads, not one per port); a port whose
+    server is not among them (an admin's attach to another project's server) is looked up on its own."""
+    records = store.list(PORT.kind, project_id)
+    novas = [record for record in records if record.get(NOVA) and _server_id(record)]
+    if not novas:
+        return len(records)
+    servers = {server.id: server for server in store.list("server", project_id)}
+    gone = sum(1 for record in novas if _gone(store, servers.get(record["device_id"]), record))
+    return len(records) - gone
+
+
+def _server_id(record: Mapping[str, Any]) -> Optional[str]:
+    owned = str(record.get("device_owner") or "").startswith("compute:")
+    return record.get("device_id") or None if owned else None
+
+
+def _gone(store: Store, server: Optional[Server], record: Mapping[str, Any]) -> bool:
+    return _bound_to_dead_server(store, record) if server is None else server.deleted
+
+
 def current(store: Store, record: Record) -> Optional[Record]:
     """The port as it reads now (None when Nova deleted it with its server)."""
     if _bound_to_dead_server(store, record):
@@ -252,6 +274,7 @@ class PortPlugin(StoredPlugin):
     touches = (ipam.KIND, ipam.CURSOR, "server")
     prefilter = frozenset({"id", "network_id", "device_id", "device_owner", "mac_address", "name", "project_id"})
     indexed = frozenset({"device_id"})  # Nova asks for a server's ports by device_id on every look
+    quota = "port"
 
     def target(self, store: Store, record: Mapping[str, Any]) -> Dict[str, Any]:
         return network_target(store, record)
@@ -267,7 +290,7 @@ class PortPlugin(StoredPlugin):
             raise HTTPNotFound()  # Neutron hides another project's network this way
         super().authorize_create(store, ctx, item)
 
-    def create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
+    def make(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
         record = new_port(runtime.store, ctx, runtime.ids.uuid(), runtime.ids.mac(), item)
         return current(runtime.store, record) or record
 

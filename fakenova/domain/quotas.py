@@ -39,16 +39,18 @@ class MetadataLimitExceeded(errors.Forbidden):
     msg_fmt = "Maximum number of metadata items exceeds {allowed}"
 
 
-def check_limits(values: Mapping[str, Any], where: str = "quota") -> Dict[str, int]:
+def check_limits(values: Mapping[str, Any], where: str = "quota",
+                 known: Mapping[str, int] = DEFAULT_QUOTAS) -> Dict[str, int]:
     """Validate ``{name: limit}`` from configuration: known names, integers from -1 to MAX_INT.
 
     :param where: names the source in the error (a file, an option).
+    :param known: the service's resources (Nova's by default; Neutron's for ``--network-quota``).
     :raises ValueError: naming the first bad entry and the valid names.
     """
     checked = {}
     for name, value in values.items():
-        if name not in DEFAULT_QUOTAS:
-            raise ValueError(f"{where}: unknown quota {name!r}; valid names: {', '.join(sorted(DEFAULT_QUOTAS))}")
+        if name not in known:
+            raise ValueError(f"{where}: unknown quota {name!r}; valid names: {', '.join(sorted(known))}")
         if isinstance(value, bool) or not isinstance(value, int) or not -1 <= value <= MAX_LIMIT:
             raise ValueError(f"{where}: quota {name} must be an integer from -1 (unlimited) to {MAX_LIMIT}, "
                              f"not {value!r}")
@@ -56,8 +58,9 @@ def check_limits(values: Mapping[str, Any], where: str = "quota") -> Dict[str, i
     return checked
 
 
-def parse_quota(text: str) -> Dict[str, int]:
-    """``"instances=20,cores=-1"`` (the ``--quota`` and ``FAKENOVA_QUOTA`` syntax) as a checked mapping."""
+def parse_quota(text: str, known: Mapping[str, int] = DEFAULT_QUOTAS) -> Dict[str, int]:
+    """``"instances=20,cores=-1"`` (the ``--quota`` and ``FAKENOVA_QUOTA`` syntax; ``--network-quota``'s with
+    Neutron's resources as ``known``) as a checked mapping."""
     values: Dict[str, Any] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         name, equals, raw = item.partition("=")
@@ -67,7 +70,7 @@ def parse_quota(text: str) -> Dict[str, int]:
             values[name.strip()] = int(raw.strip())
         except ValueError:
             raise ValueError(f"quota {name.strip()} must be an integer, not {raw.strip()!r}") from None
-    return check_limits(values)
+    return check_limits(values, known=known)
 
 
 def _stored(store: Store, kind: str, key: str) -> Dict[str, int]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from . import network_quotas, routers
 from . import neutron_policy as policy
 from . import neutron_validators as v
+from . import routers
 from .context import RequestContext
 from .neutron_plugin import StoredPlugin
 from .neutron_resource import Attr, Record, definition, explicit, new_record
@@ -66,15 +66,15 @@ class RouterPlugin(StoredPlugin):
     """Routers: quota, gateway port, interfaces, in-use checks."""
 
     touches: Sequence[str] = ("port",)
+    quota = "router"
 
     def authorize_create(self, store: Store, ctx: RequestContext, item: Record) -> None:
         names = [*explicit(self.definition, item, creating=True), *_gateway_rules(item)]
         policy.enforce(ctx, self.definition.rule("create"), self.target(store, item), names)
 
-    def create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
+    def make(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
         store = runtime.store
         with store.atomically():
-            network_quotas.check(store, item["project_id"], "router")
             record = new_record(self.definition, runtime.ids.uuid(), item, ctx.now)
             record.update(status="ACTIVE", availability_zones=["nova"], _interfaces=[], _gw_port_id=None,
                           external_gateway_info=None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from . import errors, network_quotas
+from . import errors
 from . import neutron_validators as v
 from . import security_group_rule_checks as checks
 from . import security_groups as groups
@@ -95,6 +95,8 @@ class _Derived(StoredPlugin):
 class SecurityGroupRulePlugin(_Derived):
     """Rules: owned through their group (``sg_owner``), checked and de-duplicated as Neutron does."""
 
+    quota = "security_group_rule"
+
     def _group(self, store: Store, group_id: Any) -> Record:
         found = store.get(groups.KIND, group_id) if isinstance(group_id, str) else None
         if found is None:
@@ -128,7 +130,6 @@ class SecurityGroupRulePlugin(_Derived):
         if rule.get("remote_address_group_id"):
             raise errors.NotFound(f"Address group {rule['remote_address_group_id']} could not be found.")
         checks.check_new(groups.group_rules(store, group), [rule])
-        network_quotas.check(store, rule["project_id"], "security_group_rule")
         return rule
 
     def store_new(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:
@@ -137,6 +138,8 @@ class SecurityGroupRulePlugin(_Derived):
 
 class SecurityGroupPlugin(_Derived):
     """Groups: the default one made on first use, template rules, the default group's name kept."""
+
+    quota = "security_group"
 
     rules: SecurityGroupRulePlugin
 
@@ -161,7 +164,6 @@ class SecurityGroupPlugin(_Derived):
 
     def check_create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
         groups.ensure_default(runtime.store, item["project_id"], ctx.now)
-        network_quotas.check(runtime.store, item["project_id"], "security_group")
         return {**item, "shared": False}
 
     def store_new(self, runtime: Runtime, ctx: RequestContext, record: Record) -> None:

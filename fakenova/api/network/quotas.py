@@ -48,7 +48,7 @@ def default_quota(pid: str) -> Response:
     ctx = context()
     if pid != ctx.project_id:
         _enforce(ctx, "get_quota")
-    return json_response({"quota": dict(quotas.DEFAULTS)})
+    return json_response({"quota": quotas.defaults(runtime().store)})
 
 
 def quota_details(pid: str) -> Response:

@@ -13,7 +13,7 @@ Errors are rendered by the pipeline as ``{"NeutronError": {"type", "message", "d
 from __future__ import annotations
 
 import urllib.parse
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 from flask import Response, request
 
@@ -89,14 +89,7 @@ def creator(plugin: StoredPlugin) -> Callable[[], Response]:
         prepared = [prepare(defn, ctx, item, creating=True) for item in items]
         for item in prepared:
             plugin.authorize_create(rt.store, ctx, item)
-        made: List[Dict[str, Any]] = []
-        try:
-            for item in prepared:
-                made.append(plugin.create(rt, ctx, item))
-        except errors.FakeNovaError:
-            for record in made:  # Neutron's bulk create is all or nothing
-                plugin.delete(rt, ctx, record["id"])
-            raise
+        made = plugin.create_all(rt, ctx, prepared)  # Neutron's bulk create is all or nothing
         bodies = [plugin.body(rt.store, ctx, record) for record in made]
         return json_response({defn.plural: bodies} if bulk else {defn.singular: bodies[0]}, 201)
     handler.__name__ = f"create_{defn.singular}"
