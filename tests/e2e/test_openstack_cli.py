@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.apps import control
 from support.cli import AVAILABLE, MISSING, credentials, invoke, run_cli, run_script
 
 pytestmark = pytest.mark.skipif(not AVAILABLE, reason=MISSING)
@@ -25,6 +26,16 @@ def test_a_refused_password_exits_1_with_the_401_on_stderr(auth_url):
     refused = invoke(credentials(auth_url, password="wrong"), "server", "list")
     assert (refused.code, refused.stdout) == (1, "")
     assert "(HTTP 401)" in refused.stderr, refused.stderr
+
+
+def test_each_run_is_its_own_user_even_after_a_reset(cloud, auth_url):
+    """Runs share a process, not clients: osc-lib caches service clients per class, which a run must not reuse."""
+    created = json.loads(run(auth_url, "server", "create", "--flavor", "m1.tiny", "--image", "cirros",
+                             "--network", "private", "-f", "json", "mine"))
+    assert [s["ID"] for s in json.loads(run(auth_url, "server", "list", "-f", "json"))] == [created["id"]]
+    assert json.loads(run_cli(credentials(auth_url, "admin"), "server", "list", "-f", "json")) == []
+    control(cloud.app).reset()  # the same token ids are issued again, to nobody who held them before
+    assert json.loads(run(auth_url, "server", "list", "-f", "json")) == []
 
 
 def test_server_create_list_show_delete(auth_url):

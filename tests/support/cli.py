@@ -3,10 +3,12 @@ tests: the same argv, the same ``OS_*`` environment and the same stdout parsing 
 the client's second of imports per call.
 
 ``openstackclient.shell.main(argv)`` is what the installed console script calls. What a run leaves behind in the
-process (a run is a whole process's life for the client) is put back afterwards: ``os.environ`` (the ``OS_*``
-variables given are the only ones the client sees), ``sys.stdout``/``sys.stderr`` (captured), the root logger's
-handlers and every logger's level (osc-lib's LogConfigurator adds a stderr handler per run), the warnings filters
-and the locale (cliff sets both). The console script itself is covered by one subprocess smoke test.
+process (for the console script a run is the process's whole life) is put back afterwards: the service clients
+osc-lib caches on its ClientManager class (else a run would reuse the previous run's sessions, user and token),
+``os.environ`` (the ``OS_*`` variables given are the only ones the client sees), ``sys.stdout``/``sys.stderr``
+(captured), the root logger's handlers and every logger's level (osc-lib's LogConfigurator adds a stderr handler
+per run), the warnings filters and the locale (cliff sets both). One subprocess smoke test covers the console
+script itself.
 """
 from __future__ import annotations
 
@@ -62,7 +64,7 @@ def invoke(env: Mapping[str, str], *argv: str) -> Result:
     """Run ``openstack ARGV`` in this process with exactly the ``OS_*`` variables of ``env``."""
     from openstackclient import shell  # imported here: the suite runs without the CLI installed
 
-    with _LOCK, _environment(env), _process_state(), _fast_polls(), _streams() as (out, err):
+    with _LOCK, _environment(env), _process_state(), _fresh_clients(), _fast_polls(), _streams() as (out, err):
         try:
             code = shell.main(list(argv))
         except SystemExit as done:  # argparse's usage errors and --help end the process
@@ -122,6 +124,26 @@ def _process_state() -> Iterator[None]:
             level = levels.get(name, logging.NOTSET)
             if isinstance(logger, logging.Logger) and logger.level != level:  # setLevel clears every cache
                 logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def _fresh_clients() -> Iterator[None]:
+    """Each run builds its own service clients: osc-lib caches them on descriptors of the ClientManager *class*
+    (one process, one run, for the console script), so a second run would reuse the first one's sessions, with
+    its user, token and endpoint."""
+    from osc_lib import clientmanager
+
+    def forget() -> None:
+        for klass in (clientmanager.ClientManager, *clientmanager.ClientManager.__subclasses__()):
+            for cache in vars(klass).values():
+                if isinstance(cache, clientmanager.ClientCache):
+                    cache._handle = None
+
+    forget()
+    try:
+        yield
+    finally:
+        forget()
 
 
 class _ScaledTime:
