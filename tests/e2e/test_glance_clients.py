@@ -6,7 +6,8 @@ import hashlib
 import json
 
 import pytest
-from test_openstack_cli import CLI, run
+from support.cli import AVAILABLE, MISSING
+from test_openstack_cli import run
 
 openstack = pytest.importorskip("openstack")
 ALT_PROJECT = "4b3e5d301c8f4e31a09f8e7d6c5b4a39"
@@ -58,7 +59,7 @@ def test_sdk_cloud_layer_create_image_and_members(auth_url, disk):
     assert conn.delete_image(image.id, wait=True)
 
 
-@pytest.mark.skipif(not CLI.exists(), reason="python-openstackclient is not installed")
+@pytest.mark.skipif(not AVAILABLE, reason=MISSING)
 def test_cli_create_set_share_delete(auth_url, disk):
     created = json.loads(run(auth_url, "image", "create", "--file", str(disk), "--disk-format", "raw",
                              "--container-format", "bare", "--shared", "-f", "json", "cli-img"))

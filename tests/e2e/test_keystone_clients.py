@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-from typing import Dict
 
 import pytest
+from support.cli import AVAILABLE, MISSING, credentials, run_cli
 
 openstack = pytest.importorskip("openstack")
-
-CLI = Path(sys.executable).with_name("openstack")
-if not CLI.exists():
-    CLI = Path(shutil.which("openstack") or "/nonexistent/openstack")
 
 
 def admin_cloud(auth_url: str):
@@ -45,34 +36,21 @@ def test_sdk_provisions_a_project_user_and_credential(auth_url):
     assert by_cred.current_project_id == project.id
 
 
-def _run(env: Dict[str, str], *args: str) -> str:
-    done = subprocess.run([str(CLI), *args], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def _env(auth_url: str, user: str, password: str, project: str) -> Dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("OS_")}
-    return {**env, "OS_AUTH_URL": auth_url, "OS_USERNAME": user, "OS_PASSWORD": password,
-            "OS_PROJECT_NAME": project, "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
-            "OS_REGION_NAME": "RegionOne", "OS_IDENTITY_API_VERSION": "3", "OS_INTERFACE": "public"}
-
-
-@pytest.mark.skipif(not CLI.exists(), reason="python-openstackclient is not installed")
+@pytest.mark.skipif(not AVAILABLE, reason=MISSING)
 def test_cli_provisions_then_lists_servers_with_an_application_credential(auth_url):
-    admin = _env(auth_url, "admin", "admin", "admin")
-    project = json.loads(_run(admin, "project", "create", "-f", "json", "cli-project"))
-    user = json.loads(_run(admin, "user", "create", "-f", "json", "--password", "cli-pass",
+    admin = credentials(auth_url, "admin")
+    project = json.loads(run_cli(admin, "project", "create", "-f", "json", "cli-project"))
+    user = json.loads(run_cli(admin, "user", "create", "-f", "json", "--password", "cli-pass",
                            "--project", "cli-project", "cli-user"))
     assert (project["name"], user["name"], user["default_project_id"]) == ("cli-project", "cli-user", project["id"])
-    _run(admin, "role", "add", "--user", "cli-user", "--project", "cli-project", "member")
-    shown = json.loads(_run(_env(auth_url, "cli-user", "cli-pass", "cli-project"),
-                            "application", "credential", "create", "-f", "json", "cli-cred"))
+    run_cli(admin, "role", "add", "--user", "cli-user", "--project", "cli-project", "member")
+    shown = json.loads(run_cli(credentials(auth_url, "cli-user", "cli-project", "cli-pass"),
+                               "application", "credential", "create", "-f", "json", "cli-cred"))
     cred = {key.lower().replace(" ", "_"): value for key, value in shown.items()}  # OSC titles its columns
     assert cred["project_id"] == project["id"] and cred["secret"]
     by_cred = {key: value for key, value in admin.items()
                if key not in ("OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME", "OS_USER_DOMAIN_NAME",
                               "OS_PROJECT_DOMAIN_NAME")}
-    listed = _run(by_cred, "--os-auth-type", "v3applicationcredential", "--os-application-credential-id",
-                  cred["id"], "--os-application-credential-secret", cred["secret"], "server", "list", "-f", "json")
+    listed = run_cli(by_cred, "--os-auth-type", "v3applicationcredential", "--os-application-credential-id",
+                     cred["id"], "--os-application-credential-secret", cred["secret"], "server", "list", "-f", "json")
     assert json.loads(listed) == []

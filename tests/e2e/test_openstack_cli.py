@@ -1,30 +1,41 @@
-"""The ``openstack`` CLI (python-openstackclient), as a subprocess against a live fakenova."""
+"""The ``openstack`` CLI (python-openstackclient) against a live fakenova: in-process through its own entry point
+(``support.cli``), and once as the installed console script."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from support.apps import control
+from support.cli import AVAILABLE, MISSING, credentials, invoke, run_cli, run_script
 
-CLI = Path(sys.executable).with_name("openstack")
-if not CLI.exists():
-    CLI = Path(shutil.which("openstack") or "/nonexistent/openstack")
-pytestmark = pytest.mark.skipif(not CLI.exists(), reason="python-openstackclient is not installed")
+pytestmark = pytest.mark.skipif(not AVAILABLE, reason=MISSING)
 
 
 def run(auth_url: str, *args: str) -> str:
-    env = {**os.environ, "OS_AUTH_URL": auth_url, "OS_USERNAME": "demo", "OS_PASSWORD": "demo",
-           "OS_PROJECT_NAME": "demo", "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
-           "OS_REGION_NAME": "RegionOne", "OS_IDENTITY_API_VERSION": "3", "OS_INTERFACE": "public"}
-    for name in ("OS_CLOUD", "OS_TOKEN", "OS_AUTH_TYPE"):
-        env.pop(name, None)
-    done = subprocess.run([str(CLI), *args], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    """``openstack ARGS`` as the demo user, its stdout (asserting it exited 0)."""
+    return run_cli(credentials(auth_url), *args)
+
+
+def test_console_script_lists_servers(auth_url):
+    """The installed ``openstack`` script itself (every other test runs its entry point in-process)."""
+    listed = run_script(credentials(auth_url), "server", "list", "-f", "json")
+    assert (listed.code, json.loads(listed.stdout)) == (0, []), listed.stderr
+
+
+def test_a_refused_password_exits_1_with_the_401_on_stderr(auth_url):
+    refused = invoke(credentials(auth_url, password="wrong"), "server", "list")
+    assert (refused.code, refused.stdout) == (1, "")
+    assert "(HTTP 401)" in refused.stderr, refused.stderr
+
+
+def test_each_run_is_its_own_user_even_after_a_reset(cloud, auth_url):
+    """Runs share a process, not clients: osc-lib caches service clients per class, which a run must not reuse."""
+    created = json.loads(run(auth_url, "server", "create", "--flavor", "m1.tiny", "--image", "cirros",
+                             "--network", "private", "-f", "json", "mine"))
+    assert [s["ID"] for s in json.loads(run(auth_url, "server", "list", "-f", "json"))] == [created["id"]]
+    assert json.loads(run_cli(credentials(auth_url, "admin"), "server", "list", "-f", "json")) == []
+    control(cloud.app).reset()  # the same token ids are issued again, to nobody who held them before
+    assert json.loads(run(auth_url, "server", "list", "-f", "json")) == []
 
 
 def test_server_create_list_show_delete(auth_url):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_sdk_network import CLI, connect, run
+from support.cli import AVAILABLE, MISSING
+from test_sdk_network import connect, run
 
 openstack = pytest.importorskip("openstack")
 
@@ -57,7 +58,7 @@ def test_sdk_router_interface_and_floating_ip(auth_url):
     assert conn.network.find_router("sdk-router") is None
 
 
-@pytest.mark.skipif(not CLI.exists(), reason="python-openstackclient is not installed")
+@pytest.mark.skipif(not AVAILABLE, reason=MISSING)
 def test_cli_security_group_rule_router_and_subnet(auth_url):
     group = json.loads(run(auth_url, "security", "group", "create", "-f", "json", "cli-sg"))
     assert group["name"] == "cli-sg"

@@ -3,30 +3,16 @@ and booting a server on a port they made."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from support.cli import AVAILABLE, MISSING, credentials, run_cli
 
 openstack = pytest.importorskip("openstack")
 
-CLI = Path(sys.executable).with_name("openstack")
-if not CLI.exists():
-    CLI = Path(shutil.which("openstack") or "/nonexistent/openstack")
-
 
 def run(auth_url: str, *args: str) -> str:
-    env = {**os.environ, "OS_AUTH_URL": auth_url, "OS_USERNAME": "demo", "OS_PASSWORD": "demo",
-           "OS_PROJECT_NAME": "demo", "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
-           "OS_REGION_NAME": "RegionOne", "OS_IDENTITY_API_VERSION": "3", "OS_INTERFACE": "public"}
-    for name in ("OS_CLOUD", "OS_TOKEN", "OS_AUTH_TYPE"):
-        env.pop(name, None)
-    done = subprocess.run([str(CLI), *args], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    """``openstack ARGS`` (the CLI, in-process) as the demo user: its stdout."""
+    return run_cli(credentials(auth_url), *args)
 
 
 def connect(auth_url: str, user: str = "demo", project: str = "demo"):
@@ -74,7 +60,7 @@ def test_sdk_server_on_a_users_port(auth_url):
     assert (kept.device_id, kept.device_owner, kept.name) == ("", "", "for-server")
 
 
-@pytest.mark.skipif(not CLI.exists(), reason="python-openstackclient is not installed")
+@pytest.mark.skipif(not AVAILABLE, reason=MISSING)
 def test_cli_network_subnet_port_and_server(auth_url):
     net = json.loads(run(auth_url, "network", "create", "-f", "json", "cli-net"))
     assert (net["name"], net["status"], net["admin_state_up"]) == ("cli-net", "ACTIVE", True)
