@@ -59,6 +59,12 @@ class GroupCommit:
         self._queue: List[Exchange] = []
         self._turn = threading.Condition()
 
+    @property
+    def waiting(self) -> int:
+        """Exchanges queued now, the call in flight's included."""
+        with self._turn:
+            return len(self._queue)
+
     def run(self, wish: Exchange) -> Exchange:
         with self._turn:
             self._queue.append(wish)

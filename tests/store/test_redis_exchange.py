@@ -3,6 +3,7 @@ never in a call already under way; and on a live Redis-backed app no journal ent
 from __future__ import annotations
 
 import threading
+import time
 from typing import List
 
 import pytest
@@ -38,8 +39,10 @@ def test_an_exchange_joins_only_a_call_not_yet_sent():
     later = [threading.Thread(target=group.run, args=(Exchange(record_key=f"later{n}"),)) for n in range(5)]
     for thread in later:
         thread.start()
-    while len(group._queue) < 6:  # the five have queued behind the call in flight
-        threading.Event().wait(0.001)
+    deadline = time.monotonic() + 10
+    while group.waiting < 6:  # the five queue behind the call in flight (they cannot join it)
+        assert time.monotonic() < deadline, "the later exchanges never queued"
+        time.sleep(0.001)  # a wait for the other threads to get there, not for simulated time
     release.set()
     for thread in [first, *later]:
         thread.join(10)
