@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Hashable, Mapping, Option
 if TYPE_CHECKING:
     import redis
 
-    from .redis_store import Keys
+    from .redis_keys import Keys
 
 #: the field of the versions hash that names its incarnation
 INCARNATION = b"!id"

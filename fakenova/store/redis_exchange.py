@@ -22,8 +22,8 @@ from .redis_cache import INCARNATION, Snapshot, new_incarnation
 if TYPE_CHECKING:
     import redis
 
+    from .redis_keys import Keys
     from .redis_scripts import Scripts
-    from .redis_store import Keys
 
 #: requests one call may carry (a script's arguments stay small)
 BATCH_LIMIT = 64

@@ -46,6 +46,7 @@ from .memory import CAPTURE_LIMIT
 from .redis_cache import STAMP, Cache, Snapshot, SnapshotReads
 from .redis_exchange import GroupCommit, RequestExchanges
 from .redis_index import Definition, Mark, Order, Sum, key_of
+from .redis_keys import Keys
 from .redis_scripts import Scripts
 from .redis_txn import Conflict, Groups, Indexes, LockHeld, Txn, unpack_record
 
@@ -54,47 +55,6 @@ ATTEMPTS = 200
 #: records fetched per script call while walking an ordered index (a page of 100 takes one)
 WALK_CHUNK = 128
 T = TypeVar("T")
-
-
-class Keys:
-    """The Redis key of every structure, under one prefix."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.counters, self.journal, self.seq = prefix + "!counters", prefix + "!journal", prefix + "!seq"
-        self.captures = prefix + "!captures"
-        self.lock, self.indexed = prefix + "!lock", prefix + "!indexed"
-        self.versions = prefix + "!versions"
-
-    def record(self, kind: str, key: str) -> str:
-        return f"{self.prefix}{kind}/r/{key}"
-
-    def record_prefix(self, kind: str) -> str:
-        return f"{self.prefix}{kind}/r/"
-
-    def all(self, kind: str) -> str:
-        return f"{self.prefix}{kind}/all"
-
-    def project(self, kind: str, project: str) -> str:
-        return f"{self.prefix}{kind}/p/{project}"
-
-    def projects(self, kind: str) -> str:
-        return f"{self.prefix}{kind}/projects"
-
-    def order(self, kind: str, scope: Optional[str]) -> str:
-        return f"{self.prefix}{kind}/o" + ("" if scope is None else f"/{scope}")
-
-    def mark(self, kind: str, name: str) -> str:
-        return f"{self.prefix}{kind}/m/{name}"
-
-    def total(self, kind: str, name: str, scope: Optional[str]) -> str:
-        return f"{self.prefix}{kind}/s/{name}" + ("*" if scope is None else f"/{scope}")
-
-    def group(self, kind: str, name: str) -> str:
-        return f"{self.prefix}{kind}/g/{name}"
-
-    def filed(self, kind: str, name: str, value: str) -> str:
-        return f"{self.prefix}{kind}/x/{name}/{value}"
 
 
 class RedisStore(RequestExchanges, SnapshotReads):

@@ -23,7 +23,7 @@ from .base import REMOVE
 from .redis_index import Definition, Meta
 
 if TYPE_CHECKING:
-    from .redis_store import Keys
+    from .redis_keys import Keys
 
 Stored = Tuple[Meta, Any]  # a record as read: its meta and value
 #: reads one record's stored bytes (None when missing)
