@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
-from . import errors, ipam, network_quotas
+from . import errors, ipam, network_quotas, security_groups
 from .context import RequestContext
 from .models import Nic
 from .neutron_networks import NETWORK_PLUGIN, network_record
@@ -18,7 +18,8 @@ from .neutron_ports import NOVA, PORT, PORT_PLUGIN, UNBOUND, address_holder, cur
 from .ports import Store
 
 #: the kinds binding, making or releasing a server's ports writes (``Store.compute`` touches)
-PORT_WRITES = (PORT.kind, ipam.KIND, ipam.CURSOR)
+#: what making a server's ports writes (its project's default security group too, made before its first port)
+PORT_WRITES = (PORT.kind, ipam.KIND, ipam.CURSOR, security_groups.KIND, security_groups.RULE_KIND)
 
 
 class PortLimitExceeded(errors.Forbidden):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
-from . import ipam
+from . import ipam, security_groups
 from . import neutron_validators as v
 from .context import RequestContext
 from .neutron_errors import BadRequest, InvalidInput, NetworkInUse, NetworkNotFound, SubnetInUse, SubnetNotFound
@@ -112,6 +112,7 @@ class NetworkPlugin(StoredPlugin):
         return shown
 
     def check_create(self, runtime: Runtime, ctx: RequestContext, item: Record) -> Record:
+        security_groups.ensure_default_for(runtime.store, ctx, item.get("project_id"))  # Neutron's BEFORE_CREATE
         item = {key: value for key, value in item.items() if value is not None or not key.startswith("provider")}
         return {**item, "status": "ACTIVE", "subnets": [], "external": item["router:external"]}
 

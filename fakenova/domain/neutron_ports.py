@@ -32,8 +32,8 @@ from .neutron_networks import SUBNET_PLUGIN, network_record, network_target
 from .neutron_plugin import StoredPlugin
 from .neutron_resource import REQUIRED, UNSET, Attr, Record, definition, new_record
 from .ports import Runtime, Store
+from .security_groups import ensure_default_for, group_id
 from .security_groups import find as find_group
-from .security_groups import group_id
 
 VNIC_TYPES = ("normal", "direct", "macvtap", "baremetal", "direct-physical", "virtio-forwarder", "smart-nic",
               "vdpa", "accelerator-direct", "accelerator-direct-physical", "remote-managed")
@@ -253,6 +253,7 @@ def new_port(store: Store, ctx: RequestContext, port_id: str, mac: str, item: Ma
     network = network_record(store, item["network_id"])
     if network is None:
         raise NetworkNotFound(net_id=item["network_id"])
+    ensure_default_for(store, ctx, item.get("project_id"))
     given = item.get("mac_address")
     if given is not None and any(p["mac_address"] == given for p in ports_on_network(store, network["id"])):
         raise MacAddressInUse(net_id=network["id"], mac=given)
@@ -311,6 +312,9 @@ class PortPlugin(StoredPlugin):
         return changes
 
     def update(self, runtime: Runtime, ctx: RequestContext, rid: str, changes: Record) -> Record:
+        found = runtime.store.get(PORT.kind, rid)
+        if found is not None:
+            ensure_default_for(runtime.store, ctx, found.get("project_id"))
         record = super().update(runtime, ctx, rid, changes)
         sync_server(runtime.store, record, ctx.now)
         return self.effective(runtime.store, record) or record

@@ -95,6 +95,14 @@ def ensure_default(store: Store, project_id: str, now: float) -> Record:
     return store.compute(KIND, gid, make, project=project_id, touches=(RULE_KIND,))
 
 
+def ensure_default_for(store: Store, ctx: RequestContext, project_id: Optional[str]) -> None:
+    """What Neutron does before a port is created or updated and before a network is created: the project's
+    ``default`` group exists afterwards. Only for the caller's own project, or any project for an admin
+    (Neutron refuses to make another project's default group: its bug 1987410)."""
+    if project_id and (project_id == ctx.project_id or ctx.is_admin):
+        ensure_default(store, project_id, ctx.now)
+
+
 def _stored(store: Store, project_id: Optional[str] = None) -> List[Record]:
     return [_normal(record, record.get("project_id") or project_id or "")
             for record in store.list(KIND, project_id) if isinstance(record, dict)]
