@@ -17,8 +17,8 @@ from .neutron_networks import NETWORK_PLUGIN, network_record
 from .neutron_ports import NOVA, PORT, PORT_PLUGIN, UNBOUND, address_holder, current, new_port, release
 from .ports import Store
 
-#: the kinds binding, making or releasing a server's ports writes (``Store.compute`` touches)
-#: what making a server's ports writes (its project's default security group too, made before its first port)
+#: the kinds binding, making or releasing a server's ports writes (``Store.compute`` touches): the project's
+#: default security group too, which Neutron makes before the project's first port
 PORT_WRITES = (PORT.kind, ipam.KIND, ipam.CURSOR, security_groups.KIND, security_groups.RULE_KIND)
 
 
