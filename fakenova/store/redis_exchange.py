@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from redis.exceptions import RedisError
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 #: requests one call may carry (a script's arguments stay small)
 BATCH_LIMIT = 64
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -147,14 +148,15 @@ class RequestExchanges:
         if wish.error is not None and not isinstance(wish.error, RedisError):
             raise wish.error
 
+    def _call(self, what: Callable[[], T]) -> T:
+        """One Redis exchange, its errors as StoreUnavailable (the store's own)."""
+        raise NotImplementedError
+
     def journal(self) -> List[Dict[str, Any]]:
         with self.client.pipeline(transaction=True) as pipe:
             pipe.lrange(self.keys.journal, 0, -1)
             pipe.lrange(self.keys.captures, 0, -1)
-            try:
-                stored, captures = pipe.execute()
-            except RedisError as exc:
-                raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
+            stored, captures = self._call(pipe.execute)
         entries = [codec.decode(blob) for blob in stored]
         captures = captures[max(0, len(captures) - len(entries)):]
         for entry, blob in zip(entries[len(entries) - len(captures):], captures):
@@ -164,10 +166,7 @@ class RequestExchanges:
         return entries
 
     def journal_clear(self) -> None:
-        try:
-            self.client.delete(self.keys.journal, self.keys.captures)
-        except RedisError as exc:
-            raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
+        self._call(lambda: self.client.delete(self.keys.journal, self.keys.captures))
 
 
 __all__ = ["BATCH_LIMIT", "Exchange", "GroupCommit", "RequestExchanges"]

@@ -11,9 +11,11 @@ member may not.
 """
 from __future__ import annotations
 
+from typing import Tuple
+
 import pytest
 from support.apps import fresh_app
-from support.role_matrix import ADMIN, ANY_MEMBER, MEMBERS, Row, assert_unauthorized, call, params
+from support.role_matrix import ADMIN, ANY_MEMBER, MEMBERS, Row, assert_verdict, call, params
 from support.tokens import issue_token
 
 PRIVATE = "6d2f8a4e-1b3c-4d5e-8f90-a1b2c3d4e5f6"  # demo's, shared
@@ -69,20 +71,11 @@ def test_each_persona_gets_what_neutrons_defaults_grant(row, persona):
     app = fresh_app(seed=7)
     path = row.path.format(fip=_floating_ip(app)) if "{fip}" in row.path else row.path
     response, before, after = call(app, row, persona, "/network/v2.0" + path)
-    expected = row.expected(persona)
-    if expected == "ok":
-        assert response.status_code == row.ok, response.get_json()
-        assert after != before
-        return
-    if expected == "unauthorized":
-        assert_unauthorized(response)
-    elif expected == "missing":
-        kind, message = next(found for prefix, found in MISSING.items() if path.startswith(prefix))
-        assert (response.status_code, response.get_json()) == (
-            404, _error(kind, message.format(id=path.split("/")[2])))
-    else:
+
+    def refusal(verdict: str) -> Tuple[int, dict]:
+        if verdict == "missing":
+            kind, message = next(found for prefix, found in MISSING.items() if path.startswith(prefix))
+            return 404, _error(kind, message.format(id=path.split("/")[2]))
         rule = row.rule if row.rule.startswith("(") else f"rule:{row.rule}"
-        assert (response.status_code, response.get_json()) == (
-            403, _error("PolicyNotAuthorized", f"{rule} is disallowed by policy"))
-    assert response.headers["Content-Type"] == "application/json"
-    assert after == before  # nothing stored, nothing deleted
+        return 403, _error("PolicyNotAuthorized", f"{rule} is disallowed by policy")
+    assert_verdict(row, persona, response, before, after, refusal)

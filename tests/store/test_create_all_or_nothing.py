@@ -62,9 +62,8 @@ def redis_app(redis_server):
     return create_app(Settings(quota={"instances": -1, "cores": -1, "ram": -1}), store=url)
 
 
-@pytest.mark.parametrize("networks, count", CASES)
-def test_on_redis_a_lost_server_commit_leaves_no_port_or_address(redis_app, monkeypatch, networks, count):
-    store = redis_app.extensions["fakenova"].store
+def _losing_server_commits(store: Any) -> Callable[[List[Any]], List[Any]]:
+    """The store's commit, except that a commit writing a server loses its connection as it is sent."""
     assert isinstance(store, RedisStore)
     real, servers = store.scripts.commit, store.keys.record("server", "")
 
@@ -72,7 +71,13 @@ def test_on_redis_a_lost_server_commit_leaves_no_port_or_address(redis_app, monk
         if any(isinstance(arg, str) and arg.startswith(servers) for arg in args[5:]):
             raise redis.ConnectionError("connection lost while sending the commit")
         return real(args)
-    monkeypatch.setattr(store.scripts, "commit", commit)
+    return commit
+
+
+@pytest.mark.parametrize("networks, count", CASES)
+def test_on_redis_a_lost_server_commit_leaves_no_port_or_address(redis_app, monkeypatch, networks, count):
+    store = redis_app.extensions["fakenova"].store
+    monkeypatch.setattr(store.scripts, "commit", _losing_server_commits(store))
     _fails_with_nothing_left(redis_app, networks, count)
     monkeypatch.undo()
     _succeeds_with_its_ports(redis_app, networks, count)
@@ -197,15 +202,8 @@ def _volume_succeeds_as_before(app: Any, source: str, count: int) -> None:
 @pytest.mark.parametrize("source, count", VOLUME_CASES)
 def test_on_redis_a_lost_server_commit_leaves_no_boot_volume(redis_app, monkeypatch, source, count):
     store = redis_app.extensions["fakenova"].store
-    assert isinstance(store, RedisStore)
-    real, servers = store.scripts.commit, store.keys.record("server", "")
-
-    def commit(args: List[Any]) -> List[Any]:
-        if any(isinstance(arg, str) and arg.startswith(servers) for arg in args[5:]):
-            raise redis.ConnectionError("connection lost while sending the commit")
-        return real(args)
-    _volume_fails_with_nothing_left(redis_app, source, count, lambda: _armed(monkeypatch, store.scripts, "commit",
-                                                                              commit))
+    _volume_fails_with_nothing_left(redis_app, source, count, lambda: _armed(
+        monkeypatch, store.scripts, "commit", _losing_server_commits(store)))
     _volume_succeeds_as_before(redis_app, source, count)
 
 

@@ -113,3 +113,21 @@ def assert_unauthorized(response: Any, identity_url: str = "http://localhost/ide
     """keystonemiddleware's 401 (Keystone's own for the identity API), with where to authenticate."""
     assert (response.status_code, response.get_json()) == (401, UNAUTHORIZED)
     assert response.headers["WWW-Authenticate"] == f'Keystone uri="{identity_url}"'
+
+
+def assert_verdict(row: Row, persona: str, response: Any, before: Dict[str, List[str]],
+                   after: Dict[str, List[str]], refusal: Callable[[str], Tuple[int, Any]]) -> None:
+    """What the service's defaults grant ``persona`` on ``row``: done (its status, something changed), or
+    refused (keystonemiddleware's 401, else ``refusal(verdict)``: the service's own status and body for
+    ``"missing"`` or ``"forbidden"``) in JSON with nothing stored or deleted."""
+    expected = row.expected(persona)
+    if expected == "ok":
+        assert response.status_code == row.ok, response.get_json()
+        assert after != before
+        return
+    if expected == "unauthorized":
+        assert_unauthorized(response)
+    else:
+        assert (response.status_code, response.get_json()) == refusal(expected)
+    assert response.headers["Content-Type"] == "application/json"
+    assert after == before  # nothing stored, nothing deleted
